@@ -1,0 +1,184 @@
+package dev.costpipe.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.costpipe.engine.catalogue.Catalogue;
+import dev.costpipe.engine.catalogue.CatalogueLoader;
+import dev.costpipe.engine.catalogue.ProviderInfo;
+import dev.costpipe.engine.estimate.TokenEstimator;
+import dev.costpipe.engine.event.BadEventException;
+import dev.costpipe.engine.event.CallerTags;
+import dev.costpipe.engine.event.EventType;
+import dev.costpipe.engine.event.RawEvent;
+import dev.costpipe.engine.merge.MergedRequest;
+import dev.costpipe.engine.pricing.Cost;
+import dev.costpipe.engine.pricing.CostCalculator;
+import dev.costpipe.engine.pricing.PriceMatch;
+import dev.costpipe.engine.pricing.PricePlan;
+import dev.costpipe.engine.pricing.PricingRegistry;
+import dev.costpipe.engine.provider.ModelIdentifier;
+import dev.costpipe.engine.provider.ModelRef;
+import dev.costpipe.engine.provider.ProviderDetector;
+import dev.costpipe.engine.record.CostRecord;
+import dev.costpipe.engine.record.PricingStatus;
+import dev.costpipe.engine.usage.Extraction;
+import dev.costpipe.engine.usage.Usage;
+import dev.costpipe.engine.usage.UsageProcessor;
+import dev.costpipe.engine.usage.UsageProcessors;
+import dev.costpipe.engine.usage.UsageSource;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Turns one merged LLM call into its cost record: identify, extract usage, price. */
+public final class CostEngine {
+  public static final String INCOMPLETE = "incomplete";
+
+  private final PricingRegistry registry;
+  private final ModelIdentifier identifier;
+
+  public CostEngine(PricingRegistry registry, List<ProviderInfo> providers) {
+    this.registry = registry;
+    Set<String> ids = new HashSet<>();
+    providers.forEach(p -> ids.add(p.id()));
+    this.identifier = new ModelIdentifier(new ProviderDetector(providers), ids);
+  }
+
+  /** An engine pricing with the built-in catalogue. */
+  public static CostEngine builtIn() {
+    Catalogue c = CatalogueLoader.builtIn();
+    return new CostEngine(PricingRegistry.of(c.entries()), c.providers());
+  }
+
+  /** The same engine pricing with other prices; provider detection stays the built-in table's. */
+  public static CostEngine withPrices(PricingRegistry registry) {
+    return new CostEngine(registry, CatalogueLoader.builtIn().providers());
+  }
+
+  public PricingRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Checks that an event's body or chunk is what its provider returns (usage of the right types,
+   * counts in range, parts not exceeding totals), so bad input is refused on arrival.
+   */
+  public void validate(RawEvent e) {
+    if (e.type() == EventType.RESPONSE && e.responseBody() != null) {
+      Extraction x = processor(e.provider(), e.targetUrl(), e.requestBody(), e.responseBody(), List.of())
+          .fromBody(e.responseBody());
+      checkInvariants(x);
+    } else if (e.type() == EventType.CHUNK) {
+      List<JsonNode> payloads = payloads(List.of(e));
+      checkInvariants(processor(e.provider(), e.targetUrl(), null, null, payloads).fromStream(payloads));
+    }
+  }
+
+  public CostRecord price(MergedRequest m, Instant fallbackTimestamp) {
+    List<String> errors = new ArrayList<>();
+    if (!m.complete()) {
+      errors.add(INCOMPLETE);
+    }
+    Instant timestamp = m.timestamp() != null ? m.timestamp() : fallbackTimestamp;
+    List<JsonNode> payloads = payloads(m.chunks());
+    JsonNode responseBody = m.responseBody();
+    UsageProcessor processor = processor(m.provider(), m.targetUrl(), m.requestBody(), responseBody, payloads);
+    Extraction x = extract(processor, payloads, responseBody, errors);
+    ModelRef ref = identifier.identify(m.provider(), m.model(), m.targetUrl(), m.requestBody(), x.model());
+
+    Usage usage;
+    UsageSource source;
+    boolean failed = m.status() != null && m.status() >= 400;
+    if (x.usage() != null) {
+      usage = x.usage();
+      source = UsageSource.PROVIDER;
+    } else if (!failed && TokenEstimator.canEstimate(m.requestBody(), x.outputText())) {
+      usage = TokenEstimator.estimate(ref.model(), m.requestBody(), x.outputText());
+      source = UsageSource.ESTIMATED;
+    } else {
+      usage = Usage.ZERO;
+      source = UsageSource.NONE;
+    }
+
+    Optional<PriceMatch> match = registry.resolve(ref.provider(), ref.model(), ref.deployment());
+    PricingStatus status;
+    Long costNano = null;
+    Map<String, Long> breakdown = Map.of();
+    long savings = 0;
+    if (x.providerCostUsd() != null) {
+      status = PricingStatus.PROVIDER_REPORTED;
+      costNano = Cost.toNano(x.providerCostUsd());
+      breakdown = Map.of("provider_reported", costNano);
+    } else if (source == UsageSource.NONE) {
+      status = PricingStatus.NO_USAGE;
+      errors.add(failed ? "no usage: request failed with status " + m.status() : "no usage reported or estimable");
+    } else if (match.isEmpty()) {
+      status = PricingStatus.UNKNOWN_MODEL;
+      errors.add("unknown model: " + (ref.provider() == null ? "?" : ref.provider()) + "/"
+          + (ref.model() == null ? "?" : ref.model()));
+    } else {
+      status = PricingStatus.PRICED;
+      PricePlan plan = match.get().planAt(timestamp != null ? timestamp : Instant.now());
+      Cost cost = CostCalculator.compute(plan, usage);
+      costNano = cost.nanoUsd();
+      breakdown = cost.breakdownNanoUsd();
+      if (usage.cacheReadTokens() > 0) {
+        Usage uncached = new Usage(usage.inputTokens(), usage.outputTokens(), 0, usage.cacheWriteTokens(),
+            usage.cacheWrite1hTokens(), usage.reasoningTokens(), usage.audioInputTokens(),
+            usage.audioOutputTokens(), usage.webSearchCalls(), usage.images());
+        savings = Cost.toNano(CostCalculator.compute(plan, uncached).totalUsd().subtract(cost.totalUsd()));
+      }
+    }
+    if (m.cacheHit() && costNano != null) {
+      savings = costNano;
+      costNano = 0L;
+      breakdown = Map.of();
+    }
+    CallerTags tags = CallerTags.from(m.headers());
+    return new CostRecord(m.requestId(), timestamp, ref.provider(), ref.model(),
+        match.map(PriceMatch::modelKey).orElse(null), tags.userId(), tags.sessionId(), tags.sessionName(),
+        tags.sessionPath(), tags.properties(), m.status(), m.streamed(), m.cacheHit(), usage, source, status,
+        costNano, breakdown, savings, errors);
+  }
+
+  private static Extraction extract(UsageProcessor processor, List<JsonNode> payloads, JsonNode responseBody,
+      List<String> errors) {
+    try {
+      Extraction x = payloads.isEmpty() ? Extraction.none(null, "") : processor.fromStream(payloads);
+      if (x.usage() == null && responseBody != null) {
+        Extraction body = processor.fromBody(responseBody);
+        x = body.usage() != null || payloads.isEmpty() ? body : x;
+      }
+      checkInvariants(x);
+      return x;
+    } catch (BadEventException e) {
+      errors.add("invalid usage: " + e.getMessage());
+      return Extraction.none(null, "");
+    }
+  }
+
+  private static UsageProcessor processor(String provider, String url, JsonNode requestBody, JsonNode responseBody,
+      List<JsonNode> payloads) {
+    return UsageProcessors.select(provider, url, requestBody, responseBody, payloads);
+  }
+
+  private static List<JsonNode> payloads(List<RawEvent> chunks) {
+    List<JsonNode> out = new ArrayList<>();
+    for (RawEvent c : chunks) {
+      c.chunk().forEach(out::add);
+    }
+    return out;
+  }
+
+  private static void checkInvariants(Extraction x) {
+    if (x.usage() != null) {
+      String violation = x.usage().invariantViolation();
+      if (!violation.isEmpty()) {
+        throw new BadEventException("invalid_usage", violation);
+      }
+    }
+  }
+}

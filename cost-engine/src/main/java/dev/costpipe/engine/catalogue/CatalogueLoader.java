@@ -1,0 +1,203 @@
+package dev.costpipe.engine.catalogue;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.costpipe.engine.pricing.Endpoint;
+import dev.costpipe.engine.pricing.PricePeriod;
+import dev.costpipe.engine.pricing.PriceTier;
+import dev.costpipe.engine.pricing.PricingEntry;
+import dev.costpipe.engine.pricing.Rates;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Loads costpipe's own catalogue format (one YAML file per provider, see
+ * {@code catalogue/README.md}) into pricing entries: the same model key across provider files
+ * becomes one entry with one endpoint per provider.
+ */
+public final class CatalogueLoader {
+  private static final String BUILT_IN_DIR = "/catalogue/";
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  private static final Set<String> PERIOD_KEYS = Set.of("effective_from", "input_mtok", "output_mtok",
+      "cache_read_mtok", "cache_write_mtok", "cache_write_1h_mtok", "reasoning_mtok", "audio_input_mtok",
+      "audio_output_mtok", "per_web_search", "per_image", "per_request", "tiers");
+  private static final Set<String> TIER_KEYS = Set.of("above_input_tokens", "input_mtok", "output_mtok",
+      "cache_read_mtok", "cache_write_mtok", "cache_write_1h_mtok", "reasoning_mtok", "audio_input_mtok",
+      "audio_output_mtok", "per_web_search", "per_image", "per_request");
+
+  private static volatile Catalogue builtIn;
+
+  private CatalogueLoader() {}
+
+  /** The catalogue shipped in the jar (loaded once). */
+  public static Catalogue builtIn() {
+    Catalogue c = builtIn;
+    if (c == null) {
+      synchronized (CatalogueLoader.class) {
+        c = builtIn;
+        if (c == null) {
+          c = loadBuiltIn();
+          builtIn = c;
+        }
+      }
+    }
+    return c;
+  }
+
+  private static Catalogue loadBuiltIn() {
+    Map<String, InputStream> files = new LinkedHashMap<>();
+    for (String name : readIndex()) {
+      InputStream in = CatalogueLoader.class.getResourceAsStream(BUILT_IN_DIR + name);
+      if (in == null) {
+        throw new IllegalStateException("catalogue/index.txt lists " + name + " but the jar has no such file");
+      }
+      files.put(name, in);
+    }
+    return load(files);
+  }
+
+  private static List<String> readIndex() {
+    InputStream in = CatalogueLoader.class.getResourceAsStream(BUILT_IN_DIR + "index.txt");
+    if (in == null) {
+      throw new IllegalStateException("built-in catalogue missing: no catalogue/index.txt on the classpath");
+    }
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      return r.lines().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Loads a catalogue file, or every {@code *.yml} file of a directory. */
+  public static Catalogue load(Path path) throws IOException {
+    Map<String, InputStream> files = new LinkedHashMap<>();
+    if (Files.isDirectory(path)) {
+      try (var list = Files.list(path)) {
+        for (Path p : list.filter(p -> p.toString().endsWith(".yml")).sorted().toList()) {
+          files.put(p.toString(), Files.newInputStream(p));
+        }
+      }
+    } else {
+      files.put(path.toString(), Files.newInputStream(path));
+    }
+    return load(files);
+  }
+
+  private static Catalogue load(Map<String, InputStream> files) {
+    Map<String, String> names = new LinkedHashMap<>();
+    Map<String, List<Endpoint>> endpoints = new LinkedHashMap<>();
+    List<ProviderInfo> providers = new ArrayList<>();
+    for (var file : files.entrySet()) {
+      try (InputStream in = file.getValue()) {
+        JsonNode root = YAML.readTree(in);
+        String provider = text(root, "provider", file.getKey());
+        providers.add(new ProviderInfo(provider, text(root, "name", file.getKey()),
+            text(root, "pricing_url", file.getKey()), Pattern.compile(text(root, "api_pattern", file.getKey()))));
+        for (JsonNode m : root.path("models")) {
+          String where = file.getKey() + " model " + m.path("model").asText("?");
+          String key = text(m, "model", where);
+          names.putIfAbsent(key, m.path("name").asText(key));
+          endpoints.computeIfAbsent(key, k -> new ArrayList<>()).add(endpoint(provider, m, where));
+        }
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read catalogue file " + file.getKey() + ": " + e.getMessage(), e);
+      }
+    }
+    List<PricingEntry> entries = new ArrayList<>();
+    endpoints.forEach((key, eps) -> entries.add(new PricingEntry(key, names.get(key), eps)));
+    return new Catalogue(entries, providers);
+  }
+
+  private static Endpoint endpoint(String provider, JsonNode m, String where) {
+    List<String> ids = new ArrayList<>();
+    m.path("ids").forEach(id -> ids.add(id.asText()));
+    if (ids.isEmpty()) {
+      throw new IllegalArgumentException(where + ": no ids");
+    }
+    List<PricePeriod> periods = new ArrayList<>();
+    for (JsonNode p : m.path("prices")) {
+      checkKeys(p, PERIOD_KEYS, where);
+      List<PriceTier> tiers = new ArrayList<>();
+      for (JsonNode t : p.path("tiers")) {
+        checkKeys(t, TIER_KEYS, where);
+        tiers.add(new PriceTier(t.path("above_input_tokens").asLong(), rates(t, where)));
+      }
+      periods.add(new PricePeriod(instant(text(p, "effective_from", where), where), rates(p, where), tiers));
+    }
+    if (periods.isEmpty()) {
+      throw new IllegalArgumentException(where + ": no prices");
+    }
+    String deployment = m.hasNonNull("deployment") ? m.get("deployment").asText() : null;
+    return new Endpoint(provider, deployment, ids, m.path("source").asText(null), m.path("checked").asText(null),
+        periods);
+  }
+
+  private static Rates rates(JsonNode n, String where) {
+    return new Rates(perMtok(n, "input_mtok", where), perMtok(n, "output_mtok", where),
+        perMtok(n, "cache_read_mtok", where), perMtok(n, "cache_write_mtok", where),
+        perMtok(n, "cache_write_1h_mtok", where), perMtok(n, "reasoning_mtok", where),
+        perMtok(n, "audio_input_mtok", where), perMtok(n, "audio_output_mtok", where),
+        usd(n, "per_web_search", where), usd(n, "per_image", where), usd(n, "per_request", where));
+  }
+
+  private static BigDecimal perMtok(JsonNode n, String field, String where) {
+    BigDecimal v = usd(n, field, where);
+    return v == null ? null : v.movePointLeft(6);
+  }
+
+  private static BigDecimal usd(JsonNode n, String field, String where) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isNumber() || v.decimalValue().signum() < 0) {
+      throw new IllegalArgumentException(where + ": " + field + " must be a number >= 0, got " + v);
+    }
+    return v.decimalValue();
+  }
+
+  private static void checkKeys(JsonNode n, Set<String> allowed, String where) {
+    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!allowed.contains(f)) {
+        throw new IllegalArgumentException(where + ": unknown price field '" + f + "'");
+      }
+    }
+  }
+
+  private static Instant instant(String s, String where) {
+    try {
+      return s.length() == 10 ? LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(s);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(where + ": effective_from '" + s + "' is not a date or ISO instant");
+    }
+  }
+
+  private static String text(JsonNode n, String field, String where) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull() || v.asText().isBlank()) {
+      throw new IllegalArgumentException(where + ": missing '" + field + "'");
+    }
+    return v.asText();
+  }
+}

@@ -1,0 +1,13 @@
+package dev.costpipe.engine.json;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The one JSON mapper: numbers read as BigDecimal from their text, so no amount ever passes through a double. */
+public final class Json {
+  public static final ObjectMapper MAPPER = new ObjectMapper()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private Json() {}
+}

@@ -1,0 +1,76 @@
+package dev.costpipe.engine.pricing;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An exact cost: the per-component USD amounts and their total, kept unrounded; {@link #nanoUsd()}
+ * rounds the total once, half-even.
+ */
+public final class Cost {
+  private static final BigDecimal[] NONE = new BigDecimal[CostComponent.ALL.length];
+
+  private final BigDecimal[] components;
+  private final BigDecimal totalUsd;
+
+  Cost(BigDecimal[] components, BigDecimal totalUsd) {
+    this.components = components;
+    this.totalUsd = totalUsd;
+  }
+
+  public static Cost zero() {
+    return new Cost(NONE, BigDecimal.ZERO);
+  }
+
+  public BigDecimal totalUsd() {
+    return totalUsd;
+  }
+
+  public long nanoUsd() {
+    return toNano(totalUsd);
+  }
+
+  /**
+   * Non-zero components in nano-USD. Each is rounded down and the remaining nanos go to the largest
+   * remainders, so the parts always add up to {@link #nanoUsd()} exactly.
+   */
+  public Map<String, Long> breakdownNanoUsd() {
+    long total = nanoUsd();
+    long[] floors = new long[components.length];
+    BigDecimal[] remainders = new BigDecimal[components.length];
+    long sum = 0;
+    for (int i = 0; i < components.length; i++) {
+      if (components[i] == null || components[i].signum() == 0) {
+        continue;
+      }
+      BigDecimal nano = components[i].movePointRight(9);
+      BigDecimal floor = nano.setScale(0, RoundingMode.FLOOR);
+      floors[i] = floor.longValueExact();
+      remainders[i] = nano.subtract(floor);
+      sum += floors[i];
+    }
+    for (long left = total - sum; left > 0; left--) {
+      int best = -1;
+      for (int i = 0; i < remainders.length; i++) {
+        if (remainders[i] != null && (best < 0 || remainders[i].compareTo(remainders[best]) > 0)) {
+          best = i;
+        }
+      }
+      floors[best]++;
+      remainders[best] = BigDecimal.ZERO.subtract(BigDecimal.ONE);
+    }
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (int i = 0; i < components.length; i++) {
+      if (remainders[i] != null) {
+        out.put(CostComponent.ALL[i].wire(), floors[i]);
+      }
+    }
+    return out;
+  }
+
+  public static long toNano(BigDecimal usd) {
+    return usd.movePointRight(9).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+  }
+}

@@ -1,0 +1,28 @@
+package dev.costpipe.engine.pricing;
+
+/** The parts of a request's cost, named as they appear in {@code cost_breakdown}. */
+public enum CostComponent {
+  INPUT("input"),
+  CACHE_READ("cache_read"),
+  CACHE_WRITE("cache_write"),
+  CACHE_WRITE_1H("cache_write_1h"),
+  AUDIO_INPUT("audio_input"),
+  OUTPUT("output"),
+  REASONING("reasoning"),
+  AUDIO_OUTPUT("audio_output"),
+  WEB_SEARCH("web_search"),
+  IMAGES("images"),
+  REQUEST("request");
+
+  static final CostComponent[] ALL = values();
+
+  private final String wire;
+
+  CostComponent(String wire) {
+    this.wire = wire;
+  }
+
+  public String wire() {
+    return wire;
+  }
+}

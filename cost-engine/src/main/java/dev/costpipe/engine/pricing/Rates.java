@@ -1,0 +1,49 @@
+package dev.costpipe.engine.pricing;
+
+import java.math.BigDecimal;
+
+/**
+ * USD rates: per token for the token kinds, per call/image/request for the rest. A null rate is
+ * "not given"; {@link #withFallbacks()} fills it from the documented fallback chain.
+ */
+public record Rates(
+    BigDecimal input,
+    BigDecimal output,
+    BigDecimal cacheRead,
+    BigDecimal cacheWrite,
+    BigDecimal cacheWrite1h,
+    BigDecimal reasoning,
+    BigDecimal audioInput,
+    BigDecimal audioOutput,
+    BigDecimal perWebSearch,
+    BigDecimal perImage,
+    BigDecimal perRequest) {
+
+  public static final Rates EMPTY = new Rates(null, null, null, null, null, null, null, null, null, null, null);
+
+  /** This set's rates where given, else {@code base}'s (tier rates replace base rates one by one). */
+  public Rates over(Rates base) {
+    return new Rates(
+        or(input, base.input), or(output, base.output), or(cacheRead, base.cacheRead),
+        or(cacheWrite, base.cacheWrite), or(cacheWrite1h, base.cacheWrite1h), or(reasoning, base.reasoning),
+        or(audioInput, base.audioInput), or(audioOutput, base.audioOutput),
+        or(perWebSearch, base.perWebSearch), or(perImage, base.perImage), or(perRequest, base.perRequest));
+  }
+
+  /**
+   * Applies the fallbacks: cache_read/cache_write → input, cache_write_1h → cache_write,
+   * reasoning → output, audio_input → input, audio_output → output; per-call fees default to 0.
+   */
+  public Rates withFallbacks() {
+    BigDecimal in = or(input, BigDecimal.ZERO);
+    BigDecimal out = or(output, BigDecimal.ZERO);
+    BigDecimal write = or(cacheWrite, in);
+    return new Rates(in, out, or(cacheRead, in), write, or(cacheWrite1h, write), or(reasoning, out),
+        or(audioInput, in), or(audioOutput, out), or(perWebSearch, BigDecimal.ZERO),
+        or(perImage, BigDecimal.ZERO), or(perRequest, BigDecimal.ZERO));
+  }
+
+  private static BigDecimal or(BigDecimal v, BigDecimal fallback) {
+    return v != null ? v : fallback;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.costpipe.engine.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Identifies provider, model and deployment of a call from what the producer sent: the envelope's
+ * {@code provider}, a {@code model/provider[/deployment]} model string, the request body's model,
+ * the target URL (provider by pattern; Gemini/Vertex/Bedrock carry the model and region in the path).
+ */
+public final class ModelIdentifier {
+  private static final Pattern URL_MODEL =
+      Pattern.compile("/models?/([^/:?]+)(?::|/(?:converse|invoke)|\\?|$)");
+  private static final Pattern BEDROCK_REGION = Pattern.compile("bedrock-runtime\\.([a-z0-9-]+)\\.amazonaws\\.com");
+  private static final Pattern VERTEX_LOCATION = Pattern.compile("aiplatform\\.googleapis\\.com/.*/locations/([a-z0-9-]+)/");
+
+  private final ProviderDetector detector;
+  private final Set<String> providerIds;
+
+  public ModelIdentifier(ProviderDetector detector, Set<String> providerIds) {
+    this.detector = detector;
+    this.providerIds = Set.copyOf(providerIds);
+  }
+
+  /**
+   * @param responseModel the model the response names, used only when nothing names the model called
+   */
+  public ModelRef identify(String provider, String model, String targetUrl, JsonNode requestBody,
+      String responseModel) {
+    String deployment = null;
+    String called = model;
+    if (called == null && requestBody != null && requestBody.path("model").isTextual()) {
+      called = requestBody.path("model").textValue();
+    }
+    if (called != null) {
+      String[] parts = called.split("/", 3);
+      if (parts.length >= 2 && providerIds.contains(parts[1])) {
+        called = parts[0];
+        provider = provider != null ? provider : parts[1];
+        deployment = parts.length == 3 ? parts[2] : null;
+      }
+    }
+    if (provider == null) {
+      provider = detector.detect(targetUrl).orElse(null);
+    }
+    if (targetUrl != null) {
+      if (called == null) {
+        Matcher m = URL_MODEL.matcher(targetUrl);
+        if (m.find()) {
+          called = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+        }
+      }
+      if (deployment == null) {
+        deployment = group(BEDROCK_REGION, targetUrl);
+      }
+      if (deployment == null) {
+        deployment = group(VERTEX_LOCATION, targetUrl);
+      }
+    }
+    return new ModelRef(provider, called != null ? called : responseModel, deployment);
+  }
+
+  private static String group(Pattern p, String s) {
+    Matcher m = p.matcher(s);
+    return m.find() ? m.group(1) : null;
+  }
+}

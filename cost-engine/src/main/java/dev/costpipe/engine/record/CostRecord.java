@@ -1,0 +1,47 @@
+package dev.costpipe.engine.record;
+
+import dev.costpipe.engine.usage.Usage;
+import dev.costpipe.engine.usage.UsageSource;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The priced request: the public output contract (JSON on the cost topic, a row in ClickHouse).
+ * {@code costNanoUsd} is null when the request could not be priced.
+ */
+public record CostRecord(
+    String requestId,
+    Instant timestamp,
+    String provider,
+    String model,
+    String modelKey,
+    String userId,
+    String sessionId,
+    String sessionName,
+    String sessionPath,
+    Map<String, String> properties,
+    Integer status,
+    boolean streamed,
+    boolean cacheHit,
+    Usage usage,
+    UsageSource usageSource,
+    PricingStatus pricingStatus,
+    Long costNanoUsd,
+    Map<String, Long> costBreakdown,
+    long cacheSavingsNanoUsd,
+    List<String> errors) {
+
+  /** The {@code cost_usd} field: the cost as a decimal string with 9 places, null when not priced. */
+  public String costUsd() {
+    return costNanoUsd == null ? null : java.math.BigDecimal.valueOf(costNanoUsd, 9).toPlainString();
+  }
+
+  public CostRecord {
+    properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+    costBreakdown = Collections.unmodifiableMap(new LinkedHashMap<>(costBreakdown));
+    errors = List.copyOf(errors);
+  }
+}

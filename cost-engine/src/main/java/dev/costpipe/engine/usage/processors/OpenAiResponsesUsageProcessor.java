@@ -1,0 +1,72 @@
+package dev.costpipe.engine.usage.processors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.costpipe.engine.usage.Extraction;
+import dev.costpipe.engine.usage.Usage;
+import dev.costpipe.engine.usage.UsageFields;
+import dev.costpipe.engine.usage.UsageProcessor;
+import java.util.List;
+
+/**
+ * OpenAI Responses API (and Azure's). Usage is {@code input_tokens} (cached included) and
+ * {@code output_tokens} (reasoning included); a stream carries the final response, usage included,
+ * in its {@code response.completed} (or {@code .incomplete}/{@code .failed}) event. Each
+ * {@code web_search_call} output item is one billed search.
+ */
+public final class OpenAiResponsesUsageProcessor implements UsageProcessor {
+
+  @Override
+  public Extraction fromBody(JsonNode body) {
+    StringBuilder text = new StringBuilder();
+    long searches = 0;
+    for (JsonNode item : body.path("output")) {
+      if ("web_search_call".equals(item.path("type").asText())) {
+        searches++;
+      }
+      for (JsonNode part : item.path("content")) {
+        if (part.path("text").isTextual()) {
+          text.append(part.path("text").textValue());
+        }
+      }
+    }
+    String model = UsageFields.text(body, "model");
+    JsonNode u = UsageFields.object(body, "usage");
+    if (u == null) {
+      return Extraction.none(model, text.toString());
+    }
+    JsonNode in = UsageFields.object(u, "input_tokens_details");
+    JsonNode out = UsageFields.object(u, "output_tokens_details");
+    Usage usage = Usage.builder()
+        .inputTokens(UsageFields.count(u, "input_tokens"))
+        .cacheReadTokens(UsageFields.count(in, "cached_tokens"))
+        .audioInputTokens(UsageFields.count(in, "audio_tokens"))
+        .outputTokens(UsageFields.count(u, "output_tokens"))
+        .reasoningTokens(UsageFields.count(out, "reasoning_tokens"))
+        .audioOutputTokens(UsageFields.count(out, "audio_tokens"))
+        .webSearchCalls(searches)
+        .build();
+    return new Extraction(usage, model, text.toString(), null);
+  }
+
+  @Override
+  public Extraction fromStream(List<JsonNode> payloads) {
+    StringBuilder text = new StringBuilder();
+    String model = null;
+    for (JsonNode p : payloads) {
+      String type = p.path("type").asText();
+      if (type.equals("response.output_text.delta") && p.path("delta").isTextual()) {
+        text.append(p.path("delta").textValue());
+      }
+      JsonNode response = p.get("response");
+      if (response != null && response.isObject()) {
+        model = UsageFields.text(response, "model") != null ? UsageFields.text(response, "model") : model;
+        if (type.equals("response.completed") || type.equals("response.incomplete")
+            || type.equals("response.failed")) {
+          Extraction e = fromBody(response);
+          return new Extraction(e.usage(), e.model(), text.toString(), null);
+        }
+      }
+    }
+    return Extraction.none(model, text.toString());
+  }
+}
