@@ -38,13 +38,15 @@ public final class CostEngine {
   public static final String INCOMPLETE = "incomplete";
 
   private final PricingRegistry registry;
+  private final ProviderDetector detector;
   private final ModelIdentifier identifier;
 
   public CostEngine(PricingRegistry registry, List<ProviderInfo> providers) {
     this.registry = registry;
     Set<String> ids = new HashSet<>();
     providers.forEach(p -> ids.add(p.id()));
-    this.identifier = new ModelIdentifier(new ProviderDetector(providers), ids);
+    this.detector = new ProviderDetector(providers);
+    this.identifier = new ModelIdentifier(detector, ids);
   }
 
   /** An engine pricing with the built-in catalogue. */
@@ -63,17 +65,24 @@ public final class CostEngine {
   }
 
   /**
-   * Checks that an event's body or chunk is what its provider returns (usage of the right types,
-   * counts in range, parts not exceeding totals), so bad input is refused on arrival.
+   * Checks on arrival that an event's body or chunk is what its provider returns: usage of the right
+   * types with counts in range and, when the event itself tells the provider (field or URL), parts
+   * not exceeding totals. Otherwise that last check waits for the merged request (an error on the
+   * record), because providers differ in what their totals include.
    */
   public void validate(RawEvent e) {
+    String provider = e.provider() != null ? e.provider() : detector.detect(e.targetUrl()).orElse(null);
+    Extraction x;
     if (e.type() == EventType.RESPONSE && e.responseBody() != null) {
-      Extraction x = processor(e.provider(), e.targetUrl(), e.requestBody(), e.responseBody(), List.of())
-          .fromBody(e.responseBody());
-      checkInvariants(x);
+      x = processor(provider, e.targetUrl(), e.requestBody(), e.responseBody(), List.of()).fromBody(e.responseBody());
     } else if (e.type() == EventType.CHUNK) {
       List<JsonNode> payloads = payloads(List.of(e));
-      checkInvariants(processor(e.provider(), e.targetUrl(), null, null, payloads).fromStream(payloads));
+      x = processor(provider, e.targetUrl(), null, null, payloads).fromStream(payloads);
+    } else {
+      return;
+    }
+    if (provider != null) {
+      checkInvariants(x);
     }
   }
 

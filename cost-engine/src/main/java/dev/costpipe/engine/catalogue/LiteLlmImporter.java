@@ -227,8 +227,12 @@ public final class LiteLlmImporter {
     String modelId = stripProviderPrefix(lowerKey, litellmProvider.toLowerCase(Locale.ROOT), provider);
     String deployment = deployment(modelId, provider);
 
-    List<String> ids = new ArrayList<>(2);
+    List<String> ids = new ArrayList<>(3);
     ids.add(modelId);
+    if (deployment != null) {
+      // the id callers send, without the region the key is filed under
+      ids.add(modelId.substring(deployment.length() + 1));
+    }
     if (!ids.contains(lowerKey)) {
       ids.add(lowerKey);
     }

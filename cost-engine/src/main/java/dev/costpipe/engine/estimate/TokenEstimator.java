@@ -6,6 +6,8 @@ import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.costpipe.engine.usage.Usage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -27,22 +29,20 @@ public final class TokenEstimator {
   public static Usage estimate(String model, JsonNode requestBody, String outputText) {
     String m = model == null ? "" : model.toLowerCase(Locale.ROOT);
     Encoding encoding = encodingFor(m);
-    StringBuilder prompt = new StringBuilder();
+    List<String> prompt = new ArrayList<>();
     int messages = requestBody == null ? 0 : requestBody.path("messages").size();
     if (requestBody != null) {
       collectText(requestBody, false, prompt);
     }
-    long input;
-    long output;
-    if (encoding != null) {
-      input = encoding.countTokensOrdinary(prompt.toString())
-          + (messages > 0 ? (long) messages * TOKENS_PER_MESSAGE + REPLY_PRIMING : 0);
-      output = encoding.countTokensOrdinary(outputText == null ? "" : outputText);
-    } else {
-      input = quarterChars(prompt);
-      output = quarterChars(outputText == null ? "" : outputText);
+    String output = outputText == null ? "" : outputText;
+    long input = 0;
+    for (String text : prompt) {
+      input += count(encoding, text);
     }
-    return Usage.builder().inputTokens(input).outputTokens(output).build();
+    if (encoding != null && messages > 0) {
+      input += (long) messages * TOKENS_PER_MESSAGE + REPLY_PRIMING;
+    }
+    return Usage.builder().inputTokens(input).outputTokens(count(encoding, output)).build();
   }
 
   /** Whether there is anything to estimate from. */
@@ -62,10 +62,14 @@ public final class TokenEstimator {
     return null;
   }
 
-  private static void collectText(JsonNode node, boolean inTextField, StringBuilder out) {
+  private static long count(Encoding encoding, String text) {
+    return encoding != null ? encoding.countTokensOrdinary(text) : quarterChars(text);
+  }
+
+  private static void collectText(JsonNode node, boolean inTextField, List<String> out) {
     if (node.isTextual()) {
       if (inTextField) {
-        out.append(node.textValue()).append('\n');
+        out.add(node.textValue());
       }
     } else if (node.isArray()) {
       node.forEach(n -> collectText(n, inTextField, out));
@@ -74,8 +78,8 @@ public final class TokenEstimator {
     }
   }
 
-  private static long quarterChars(CharSequence s) {
-    long cp = s.toString().codePointCount(0, s.length());
+  private static long quarterChars(String s) {
+    long cp = s.codePointCount(0, s.length());
     return (cp + 3) / 4;
   }
 }

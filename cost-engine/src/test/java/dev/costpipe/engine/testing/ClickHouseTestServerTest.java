@@ -85,6 +85,25 @@ class ClickHouseTestServerTest {
                 .hasMessageContaining("doesn't exist");
     }
 
+    @Test
+    void ownServerAnswersAndIsGoneAfterClose() {
+        String url;
+        try (ClickHouseTestServer own = ClickHouseTestServer.start()) {
+            url = own.httpUrl();
+            assertThat(url).isNotEqualTo(server.httpUrl());
+            assertThat(own.query("SELECT timezone() AS tz FORMAT JSONEachRow"))
+                    .extracting(r -> r.get("tz"))
+                    .singleElement()
+                    .asString()
+                    .endsWith("UTC");
+        }
+
+        assertThatThrownBy(() -> HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(url + "/ping")).build(),
+                HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(java.net.ConnectException.class);
+    }
+
     private static Map<String, Object> row(String requestId, String ts, BigDecimal cost, String version) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("request_id", requestId);

@@ -11,7 +11,7 @@ import java.util.List;
  * Google Gemini (Gemini API and Vertex AI). {@code promptTokenCount} includes cached tokens;
  * {@code candidatesTokenCount} excludes {@code thoughtsTokenCount}, which is billed as output, so it
  * is added; {@code toolUsePromptTokenCount} is billed as input, so it is added too. A stream repeats
- * cumulative {@code usageMetadata}: the last one counts.
+ * cumulative {@code usageMetadata}: the last one with counts counts.
  */
 public final class GeminiUsageProcessor implements UsageProcessor {
 
@@ -34,7 +34,8 @@ public final class GeminiUsageProcessor implements UsageProcessor {
         }
       }
       JsonNode u = UsageFields.object(p, "usageMetadata");
-      if (u != null) {
+      // Vertex's middle chunks carry a usageMetadata with no counts (only trafficType)
+      if (u != null && (u.has("promptTokenCount") || u.has("candidatesTokenCount") || u.has("totalTokenCount"))) {
         usage = u;
       }
       if (UsageFields.text(p, "modelVersion") != null) {
