@@ -94,9 +94,10 @@ public final class CostEngine {
     Instant timestamp = m.timestamp() != null ? m.timestamp() : fallbackTimestamp;
     List<JsonNode> payloads = payloads(m.chunks());
     JsonNode responseBody = m.responseBody();
-    UsageProcessor processor = processor(m.provider(), m.targetUrl(), m.requestBody(), responseBody, payloads);
+    ModelRef called = identifier.identify(m.provider(), m.model(), m.targetUrl(), m.requestBody());
+    UsageProcessor processor = processor(called.provider(), m.targetUrl(), m.requestBody(), responseBody, payloads);
     Extraction x = extract(processor, payloads, responseBody, errors);
-    ModelRef ref = identifier.identify(m.provider(), m.model(), m.targetUrl(), m.requestBody(), x.model());
+    ModelRef ref = called.model() != null ? called : new ModelRef(called.provider(), x.model(), called.deployment());
 
     Usage usage;
     UsageSource source;

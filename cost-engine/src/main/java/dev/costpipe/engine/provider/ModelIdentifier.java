@@ -26,19 +26,17 @@ public final class ModelIdentifier {
     this.providerIds = Set.copyOf(providerIds);
   }
 
-  /**
-   * @param responseModel the model the response names, used only when nothing names the model called
-   */
-  public ModelRef identify(String provider, String model, String targetUrl, JsonNode requestBody,
-      String responseModel) {
+  /** The call as the caller made it; the model is null when neither envelope, body nor URL names it. */
+  public ModelRef identify(String provider, String model, String targetUrl, JsonNode requestBody) {
     String deployment = null;
     String called = model;
     if (called == null && requestBody != null && requestBody.path("model").isTextual()) {
       called = requestBody.path("model").textValue();
     }
     if (called != null) {
-      String[] parts = called.split("/", 3);
-      if (parts.length >= 2 && providerIds.contains(parts[1])) {
+      // model/provider[/deployment]; longer paths are provider ids (accounts/fireworks/models/…)
+      String[] parts = called.split("/", -1);
+      if (parts.length >= 2 && parts.length <= 3 && providerIds.contains(parts[1])) {
         called = parts[0];
         provider = provider != null ? provider : parts[1];
         deployment = parts.length == 3 ? parts[2] : null;
@@ -61,7 +59,7 @@ public final class ModelIdentifier {
         deployment = group(VERTEX_LOCATION, targetUrl);
       }
     }
-    return new ModelRef(provider, called != null ? called : responseModel, deployment);
+    return new ModelRef(provider, called, deployment);
   }
 
   private static String group(Pattern p, String s) {
