@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +20,8 @@ import java.util.Optional;
  */
 public final class PricingRegistry {
   private final Map<String, PricingEntry> entries;
-  private final Map<String, PriceMatch> byProviderAndId;
+  /** provider (or provider + NUL + deployment) → listed id → match. */
+  private final Map<String, Map<String, PriceMatch>> byProviderAndId;
   private final Map<String, PriceMatch> byAuthorId;
 
   private PricingRegistry(Map<String, PricingEntry> entries) {
@@ -34,7 +36,8 @@ public final class PricingRegistry {
         boolean firstParty = endpoint.provider().equals(author) && endpoint.deployment() == null;
         for (String id : endpoint.ids()) {
           String lower = id.toLowerCase(Locale.ROOT);
-          byProviderAndId.putIfAbsent(key(endpoint.provider(), endpoint.deployment(), lower), match);
+          byProviderAndId.computeIfAbsent(scope(endpoint.provider(), endpoint.deployment()), k -> new HashMap<>())
+              .putIfAbsent(lower, match);
           if (firstParty) {
             byAuthorId.putIfAbsent(lower, match);
           }
@@ -79,23 +82,24 @@ public final class PricingRegistry {
     if (model == null || model.isBlank()) {
       return Optional.empty();
     }
-    var candidates = ModelIdCandidates.of(model);
-    if (provider != null) {
-      for (String id : candidates) {
-        if (deployment != null) {
-          PriceMatch m = byProviderAndId.get(key(provider, deployment.toLowerCase(Locale.ROOT), id));
-          if (m != null) {
-            return Optional.of(m);
-          }
-        }
-        PriceMatch m = byProviderAndId.get(key(provider, null, id));
-        if (m != null) {
-          return Optional.of(m);
-        }
+    Map<String, PriceMatch> ids = provider == null ? null : byProviderAndId.get(provider);
+    Map<String, PriceMatch> deploymentIds = provider == null || deployment == null ? null
+        : byProviderAndId.get(scope(provider, deployment.toLowerCase(Locale.ROOT)));
+    // the hot path: the name as called is listed, no alias work needed
+    String exact = normalized(model);
+    PriceMatch m = lookup(deploymentIds, ids, exact);
+    if (m != null) {
+      return Optional.of(m);
+    }
+    List<String> candidates = ModelIdCandidates.of(exact);
+    for (String id : candidates) {
+      m = lookup(deploymentIds, ids, id);
+      if (m != null) {
+        return Optional.of(m);
       }
     }
     for (String id : candidates) {
-      PriceMatch m = byAuthorId.get(id);
+      m = byAuthorId.get(id);
       if (m != null) {
         return Optional.of(m);
       }
@@ -103,8 +107,27 @@ public final class PricingRegistry {
     return Optional.empty();
   }
 
-  private static String key(String provider, String deployment, String id) {
-    return deployment == null ? provider + '\u0000' + id : provider + '\u0000' + deployment + '\u0000' + id;
+  private static PriceMatch lookup(Map<String, PriceMatch> deploymentIds, Map<String, PriceMatch> ids, String id) {
+    PriceMatch m = deploymentIds == null ? null : deploymentIds.get(id);
+    if (m == null && ids != null) {
+      m = ids.get(id);
+    }
+    return m;
+  }
+
+  /** Lower case without surrounding blanks; allocates only when the name is not already so. */
+  private static String normalized(String model) {
+    for (int i = 0; i < model.length(); i++) {
+      char c = model.charAt(i);
+      if (Character.isUpperCase(c) || (i == 0 || i == model.length() - 1) && Character.isWhitespace(c)) {
+        return model.trim().toLowerCase(Locale.ROOT);
+      }
+    }
+    return model;
+  }
+
+  private static String scope(String provider, String deployment) {
+    return deployment == null ? provider : provider + '\u0000' + deployment;
   }
 
   private static String author(String modelKey) {
