@@ -8,7 +8,14 @@ import dev.costpipe.engine.pricing.PricePeriod;
 import dev.costpipe.engine.pricing.PriceTier;
 import dev.costpipe.engine.pricing.PricingEntry;
 import dev.costpipe.engine.pricing.Rates;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.costpipe.engine.CostEngine;
+import dev.costpipe.engine.json.Json;
+import dev.costpipe.engine.pricing.PricingRegistry;
+import dev.costpipe.engine.record.CostRecord;
+import dev.costpipe.engine.usage.ProviderFixturesTestSupport;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -358,6 +365,38 @@ class LiteLlmImporterTest {
     assertThat(single(m.get("bedrock/us-west-2/mistral.mistral-large-2402-v1:0")).deployment())
         .isEqualTo("us-west-2");
     assertThat(period(m.get("dashscope/qwen3-coder-plus")).tiers()).hasSize(3);
+  }
+
+  /** The real catalogue prices the provider fixtures; prints how many, and where it disagrees with ours. */
+  @Test
+  void realCataloguePricesTheProviderFixtures() throws IOException {
+    ImportResult r = LiteLlmImporter.importFrom(realFile());
+    CostEngine litellm = CostEngine.withPrices(PricingRegistry.of(r.entries()));
+    List<String> unpriced = new ArrayList<>();
+    List<String> differing = new ArrayList<>();
+    int priced = 0;
+    List<Path> fixtures;
+    try (var files = Files.walk(Path.of("src/test/resources/fixtures"))) {
+      fixtures = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+    }
+    for (Path f : fixtures) {
+      JsonNode fixture = Json.MAPPER.readTree(f.toFile());
+      CostRecord theirs = ProviderFixturesTestSupport.price(fixture, f, litellm);
+      CostRecord ours = ProviderFixturesTestSupport.price(fixture, f);
+      if (theirs.costNanoUsd() == null) {
+        unpriced.add(f.getFileName() + " " + theirs.errors());
+        continue;
+      }
+      priced++;
+      if (!theirs.costNanoUsd().equals(ours.costNanoUsd())) {
+        differing.add(f.getParent().getFileName() + "/" + f.getFileName() + ": litellm " + theirs.costNanoUsd()
+            + " (" + theirs.modelKey() + ") vs built-in " + ours.costNanoUsd() + " (" + ours.modelKey() + ")");
+      }
+    }
+    System.out.println("LiteLLM catalogue priced " + priced + " of " + fixtures.size() + " fixtures; unpriced: "
+        + unpriced + "; differing from the built-in catalogue: " + differing.size());
+    differing.forEach(d -> System.out.println("  " + d));
+    assertThat(priced).as("fixtures priced with LiteLLM's catalogue").isGreaterThanOrEqualTo(fixtures.size() * 3 / 4);
   }
 
   private static Path realFile() {

@@ -27,6 +27,11 @@ public final class ProviderFixturesTestSupport {
 
   /** Builds the producer's events for one fixture and merges them (chunks shuffled, one repeated). */
   public static CostRecord price(JsonNode f, Path file) throws IOException {
+    return price(f, file, ENGINE);
+  }
+
+  /** The same, priced by {@code engine}. */
+  public static CostRecord price(JsonNode f, Path file, CostEngine engine) throws IOException {
     List<ObjectNode> events = new ArrayList<>();
     ObjectNode request = base(f, "request");
     request.set("request_body", f.get("request_body"));
@@ -53,10 +58,10 @@ public final class ProviderFixturesTestSupport {
     CostRecord record = null;
     for (ObjectNode e : events) {
       RawEvent parsed = RawEventParser.parse(e);
-      ENGINE.validate(parsed);
+      engine.validate(parsed);
       var done = merger.accept(parsed);
       if (done.isPresent()) {
-        record = ENGINE.price(done.get(), Instant.EPOCH);
+        record = engine.price(done.get(), Instant.EPOCH);
       }
     }
     assertThat(record).as("request completed").isNotNull();
