@@ -145,8 +145,8 @@ public final class RawEventParser {
   }
 
   /**
-   * A chunk, as the array of its stream payloads: a JSON object is one payload; text is a JSON
-   * string or raw SSE lines (one or more events).
+   * A chunk, as the array of its stream payloads: a JSON object is one payload, an array several;
+   * text is a JSON string or raw SSE lines (one or more events).
    */
   private static JsonNode chunk(JsonNode root) {
     JsonNode c = root.get("chunk");
@@ -156,6 +156,15 @@ public final class RawEventParser {
     ArrayNode payloads = JSON.createArrayNode();
     if (c.isObject()) {
       return payloads.add(c);
+    }
+    if (c.isArray()) {
+      // several stream events at once, as RawEventJson writes a chunk
+      for (JsonNode p : c) {
+        if (!p.isObject()) {
+          throw new BadEventException("invalid_body", "a chunk array must hold JSON objects");
+        }
+      }
+      return payloads.addAll((ArrayNode) c);
     }
     if (!c.isTextual()) {
       throw new BadEventException("invalid_body", "chunk must be a JSON object or SSE text");

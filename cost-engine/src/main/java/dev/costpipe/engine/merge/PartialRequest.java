@@ -3,6 +3,7 @@ package dev.costpipe.engine.merge;
 import dev.costpipe.engine.event.EventType;
 import dev.costpipe.engine.event.RawEvent;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.TreeMap;
 
 /**
@@ -62,15 +63,16 @@ public final class PartialRequest {
     return new MergedRequest(requestId, request, response, new ArrayList<>(chunks.values()), isComplete());
   }
 
-  public RawEvent request() {
-    return request;
-  }
-
-  public RawEvent response() {
-    return response;
-  }
-
-  public Iterable<RawEvent> chunks() {
-    return chunks.values();
+  /** Every event held, request and response first: what a state store keeps of this request. */
+  public List<RawEvent> events() {
+    List<RawEvent> all = new ArrayList<>(chunks.size() + 2);
+    if (request != null) {
+      all.add(request);
+    }
+    if (response != null) {
+      all.add(response);
+    }
+    all.addAll(chunks.values());
+    return all;
   }
 }

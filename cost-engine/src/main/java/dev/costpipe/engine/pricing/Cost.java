@@ -10,18 +10,12 @@ import java.util.Map;
  * rounds the total once, half-even.
  */
 public final class Cost {
-  private static final BigDecimal[] NONE = new BigDecimal[CostComponent.ALL.length];
-
   private final BigDecimal[] components;
   private final BigDecimal totalUsd;
 
   Cost(BigDecimal[] components, BigDecimal totalUsd) {
     this.components = components;
     this.totalUsd = totalUsd;
-  }
-
-  public static Cost zero() {
-    return new Cost(NONE, BigDecimal.ZERO);
   }
 
   public BigDecimal totalUsd() {

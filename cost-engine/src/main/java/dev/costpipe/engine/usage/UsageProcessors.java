@@ -42,11 +42,6 @@ public final class UsageProcessors {
 
   private UsageProcessors() {}
 
-  /** Whether costpipe has a processor of its own for this provider id. */
-  public static boolean knows(String provider) {
-    return provider != null && BY_PROVIDER.containsKey(provider);
-  }
-
   /**
    * @param payloads the stream's payloads, empty for a non-streamed call
    */

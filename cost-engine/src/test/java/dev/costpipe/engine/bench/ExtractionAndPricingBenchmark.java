@@ -1,8 +1,10 @@
 package dev.costpipe.engine.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.costpipe.engine.CostEngine;
 import dev.costpipe.engine.event.RawEvent;
 import dev.costpipe.engine.event.RawEventParser;
+import dev.costpipe.engine.json.Json;
 import dev.costpipe.engine.merge.PartialRequest;
 import dev.costpipe.engine.record.CostRecord;
 import java.io.IOException;
@@ -57,6 +59,12 @@ public class ExtractionAndPricingBenchmark {
   @Benchmark
   public CostRecord extractAndPrice() {
     return price(events[i++ % events.length]);
+  }
+
+  /** The floor, measured in the same run: only parsing the same bytes into a Jackson tree. */
+  @Benchmark
+  public JsonNode jsonParseBaseline() throws IOException {
+    return Json.MAPPER.readTree(events[i++ % events.length]);
   }
 
   private CostRecord price(byte[] bytes) {

@@ -1,0 +1,125 @@
+package dev.costpipe.engine.catalogue;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.costpipe.engine.json.Json;
+import dev.costpipe.engine.pricing.Endpoint;
+import dev.costpipe.engine.pricing.PricePeriod;
+import dev.costpipe.engine.pricing.PriceTier;
+import dev.costpipe.engine.pricing.PricingEntry;
+import dev.costpipe.engine.pricing.Rates;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A pricing entry with its full price history as JSON: the value format of the {@code llm.pricing}
+ * topic. Rates are USD per token (per call for the fees), written as plain decimal numbers and read
+ * back exactly.
+ */
+public final class PricingEntryJson {
+  private static final String[] RATE_FIELDS = {"input", "output", "cache_read", "cache_write", "cache_write_1h",
+      "reasoning", "audio_input", "audio_output", "per_web_search", "per_image", "per_request"};
+
+  private PricingEntryJson() {}
+
+  public static String write(PricingEntry e) {
+    try {
+      return Json.MAPPER.writeValueAsString(toTree(e));
+    } catch (JsonProcessingException x) {
+      throw new UncheckedIOException(x);
+    }
+  }
+
+  public static ObjectNode toTree(PricingEntry e) {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("model_key", e.modelKey());
+    o.put("name", e.name());
+    for (Endpoint ep : e.endpoints()) {
+      ObjectNode j = o.withArray("endpoints").addObject();
+      j.put("provider", ep.provider());
+      j.put("deployment", ep.deployment());
+      ep.ids().forEach(j.putArray("ids")::add);
+      j.put("source", ep.source());
+      j.put("checked", ep.checked());
+      for (PricePeriod p : ep.periods()) {
+        ObjectNode pj = j.withArray("prices").addObject();
+        pj.put("effective_from", p.effectiveFrom().toString());
+        pj.set("rates", rates(p.rates()));
+        for (PriceTier t : p.tiers()) {
+          ObjectNode tj = pj.withArray("tiers").addObject();
+          tj.put("above_input_tokens", t.aboveInputTokens());
+          tj.set("rates", rates(t.rates()));
+        }
+      }
+    }
+    return o;
+  }
+
+  public static PricingEntry read(byte[] json) {
+    try {
+      return fromTree(Json.MAPPER.readTree(json));
+    } catch (java.io.IOException | RuntimeException x) {
+      throw new IllegalArgumentException("not a pricing entry: " + x.getMessage(), x);
+    }
+  }
+
+  public static PricingEntry fromTree(JsonNode o) {
+    List<Endpoint> endpoints = new ArrayList<>();
+    for (JsonNode j : o.path("endpoints")) {
+      List<String> ids = new ArrayList<>();
+      j.path("ids").forEach(id -> ids.add(id.asText()));
+      List<PricePeriod> periods = new ArrayList<>();
+      for (JsonNode pj : j.path("prices")) {
+        List<PriceTier> tiers = new ArrayList<>();
+        for (JsonNode tj : pj.path("tiers")) {
+          tiers.add(new PriceTier(tj.path("above_input_tokens").asLong(), rates(tj.path("rates"))));
+        }
+        periods.add(new PricePeriod(Instant.parse(pj.path("effective_from").asText()), rates(pj.path("rates")), tiers));
+      }
+      if (periods.isEmpty()) {
+        throw new IllegalArgumentException("endpoint " + j.path("provider").asText() + " has no prices");
+      }
+      endpoints.add(new Endpoint(j.path("provider").asText(), text(j, "deployment"), ids, text(j, "source"),
+          text(j, "checked"), periods));
+    }
+    String key = text(o, "model_key");
+    if (key == null || endpoints.isEmpty()) {
+      throw new IllegalArgumentException("a pricing entry needs model_key and endpoints");
+    }
+    return new PricingEntry(key, text(o, "name"), endpoints);
+  }
+
+  private static ObjectNode rates(Rates r) {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    BigDecimal[] v = {r.input(), r.output(), r.cacheRead(), r.cacheWrite(), r.cacheWrite1h(), r.reasoning(),
+        r.audioInput(), r.audioOutput(), r.perWebSearch(), r.perImage(), r.perRequest()};
+    for (int i = 0; i < v.length; i++) {
+      if (v[i] != null) {
+        o.put(RATE_FIELDS[i], v[i]);
+      }
+    }
+    return o;
+  }
+
+  private static Rates rates(JsonNode o) {
+    BigDecimal[] v = new BigDecimal[RATE_FIELDS.length];
+    for (int i = 0; i < v.length; i++) {
+      JsonNode n = o.get(RATE_FIELDS[i]);
+      if (n != null && !n.isNull()) {
+        if (!n.isNumber() || n.decimalValue().signum() < 0) {
+          throw new IllegalArgumentException(RATE_FIELDS[i] + " must be a number >= 0");
+        }
+        v[i] = n.decimalValue();
+      }
+    }
+    return new Rates(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
+  }
+
+  private static String text(JsonNode o, String f) {
+    return o.hasNonNull(f) ? o.get(f).asText() : null;
+  }
+}
