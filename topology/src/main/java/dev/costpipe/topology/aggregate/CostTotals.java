@@ -1,0 +1,114 @@
+package dev.costpipe.topology.aggregate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.costpipe.engine.json.Json;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A window's totals for one dimension value. {@code version} counts the updates, so a sink keeps
+ * the highest. Sessions also carry their name and the split by session path.
+ */
+public final class CostTotals {
+  String dimension;
+  String value;
+  long costNanoUsd;
+  long requests;
+  long inputTokens;
+  long outputTokens;
+  long cacheReadTokens;
+  long cacheWriteTokens;
+  long cacheHits;
+  long cacheSavingsNanoUsd;
+  long unknownModelRequests;
+  long errorRequests;
+  long version;
+  String sessionName;
+  final Map<String, long[]> byPath = new TreeMap<>();
+
+  public CostTotals add(CostContribution c) {
+    dimension = c.dimension();
+    value = c.value();
+    costNanoUsd = Math.addExact(costNanoUsd, c.costNanoUsd());
+    requests++;
+    inputTokens += c.inputTokens();
+    outputTokens += c.outputTokens();
+    cacheReadTokens += c.cacheReadTokens();
+    cacheWriteTokens += c.cacheWriteTokens();
+    cacheHits += c.cacheHit() ? 1 : 0;
+    cacheSavingsNanoUsd += c.cacheSavingsNanoUsd();
+    unknownModelRequests += c.unknownModel() ? 1 : 0;
+    errorRequests += c.error() ? 1 : 0;
+    version++;
+    if (c.sessionName() != null) {
+      sessionName = c.sessionName();
+    }
+    if (c.dimension().equals(Dimension.SESSION.wire())) {
+      long[] path = byPath.computeIfAbsent(c.sessionPath() == null ? "" : c.sessionPath(), p -> new long[2]);
+      path[0] += c.costNanoUsd();
+      path[1]++;
+    }
+    return this;
+  }
+
+  public long costNanoUsd() {
+    return costNanoUsd;
+  }
+
+  public long requests() {
+    return requests;
+  }
+
+  public long version() {
+    return version;
+  }
+
+  /** The aggregate record of the README (without window fields, which the caller adds). */
+  public ObjectNode toTree() {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("dimension", dimension);
+    o.put("dimension_value", value);
+    o.put("cost_nano_usd", costNanoUsd);
+    o.put("requests", requests);
+    o.put("input_tokens", inputTokens);
+    o.put("output_tokens", outputTokens);
+    o.put("cache_read_tokens", cacheReadTokens);
+    o.put("cache_write_tokens", cacheWriteTokens);
+    o.put("cache_hits", cacheHits);
+    o.put("cache_savings_nano_usd", cacheSavingsNanoUsd);
+    o.put("unknown_model_requests", unknownModelRequests);
+    o.put("error_requests", errorRequests);
+    o.put("version", version);
+    if (dimension != null && dimension.equals(Dimension.SESSION.wire())) {
+      o.put("session_name", sessionName);
+      var paths = o.putArray("session_paths");
+      byPath.forEach((path, v) -> paths.addObject().put("session_path", path).put("cost_nano_usd", v[0])
+          .put("requests", v[1]));
+    }
+    return o;
+  }
+
+  public static CostTotals fromTree(JsonNode o) {
+    CostTotals t = new CostTotals();
+    t.dimension = o.path("dimension").asText(null);
+    t.value = o.path("dimension_value").asText(null);
+    t.costNanoUsd = o.path("cost_nano_usd").asLong();
+    t.requests = o.path("requests").asLong();
+    t.inputTokens = o.path("input_tokens").asLong();
+    t.outputTokens = o.path("output_tokens").asLong();
+    t.cacheReadTokens = o.path("cache_read_tokens").asLong();
+    t.cacheWriteTokens = o.path("cache_write_tokens").asLong();
+    t.cacheHits = o.path("cache_hits").asLong();
+    t.cacheSavingsNanoUsd = o.path("cache_savings_nano_usd").asLong();
+    t.unknownModelRequests = o.path("unknown_model_requests").asLong();
+    t.errorRequests = o.path("error_requests").asLong();
+    t.version = o.path("version").asLong();
+    t.sessionName = o.hasNonNull("session_name") ? o.get("session_name").asText() : null;
+    for (JsonNode p : o.path("session_paths")) {
+      t.byPath.put(p.path("session_path").asText(), new long[] {p.path("cost_nano_usd").asLong(),
+          p.path("requests").asLong()});
+    }
+    return t;
+  }
+}

@@ -1,0 +1,120 @@
+package dev.costpipe.topology.alert;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.costpipe.engine.json.Json;
+import dev.costpipe.engine.pricing.Cost;
+import dev.costpipe.engine.record.CostRecord;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A budget alert rule, the value format of {@code llm.alert-rules}:
+ * {@code {id, name, metric: cost|requests, budget_usd | budget_count, window: 1h|1d|7d|30d,
+ * levels: [50,80,95,100], filter: {properties: {…}, user_id, model, provider, session_name},
+ * channels: [...]}}. The budget is kept in the metric's unit: nano-USD for cost, requests for requests.
+ */
+public record AlertRule(String id, String name, Metric metric, long budget, AlertWindow window, List<Integer> levels,
+    Map<String, String> properties, String userId, String model, String provider, String sessionName,
+    JsonNode json) {
+
+  public enum Metric { COST, REQUESTS }
+
+  public static AlertRule parse(byte[] bytes) {
+    try {
+      return fromTree(Json.MAPPER.readTree(bytes));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("alert rule is not JSON: " + e.getMessage());
+    }
+  }
+
+  public static AlertRule fromTree(JsonNode o) {
+    if (o == null || !o.isObject()) {
+      throw new IllegalArgumentException("alert rule must be a JSON object");
+    }
+    String id = required(o, "id");
+    String metricText = o.path("metric").asText("cost");
+    Metric metric = switch (metricText) {
+      case "cost" -> Metric.COST;
+      case "requests" -> Metric.REQUESTS;
+      default -> throw new IllegalArgumentException("metric must be cost or requests, got '" + metricText + "'");
+    };
+    long budget;
+    if (metric == Metric.COST) {
+      JsonNode usd = o.get("budget_usd");
+      if (usd == null || !usd.isNumber() || usd.decimalValue().signum() <= 0) {
+        throw new IllegalArgumentException("a cost rule needs budget_usd > 0");
+      }
+      budget = Cost.toNano(usd.decimalValue());
+    } else {
+      JsonNode count = o.get("budget_count");
+      if (count == null || !count.canConvertToLong() || count.asLong() <= 0) {
+        throw new IllegalArgumentException("a requests rule needs budget_count > 0");
+      }
+      budget = count.asLong();
+    }
+    List<Integer> levels = new ArrayList<>();
+    JsonNode lv = o.get("levels");
+    if (lv == null || lv.isNull()) {
+      levels.addAll(List.of(50, 80, 95, 100));
+    } else {
+      for (JsonNode l : lv) {
+        if (!l.canConvertToInt() || l.asInt() <= 0) {
+          throw new IllegalArgumentException("levels must be positive percentages");
+        }
+        levels.add(l.asInt());
+      }
+    }
+    levels = levels.stream().distinct().sorted().toList();
+    JsonNode f = o.path("filter");
+    Map<String, String> props = new LinkedHashMap<>();
+    f.path("properties").fields().forEachRemaining(e -> props.put(e.getKey(), e.getValue().asText()));
+    return new AlertRule(id, o.path("name").asText(id), metric, budget,
+        AlertWindow.fromWire(o.path("window").asText("1d")), levels, props, text(f, "user_id"), text(f, "model"),
+        text(f, "provider"), text(f, "session_name"), o);
+  }
+
+  /** Whether a cost record falls under this rule's filter. */
+  public boolean matches(CostRecord r) {
+    for (var p : properties.entrySet()) {
+      if (!p.getValue().equals(r.properties().get(p.getKey()))) {
+        return false;
+      }
+    }
+    return (userId == null || userId.equals(r.userId()))
+        && (model == null || model.equals(r.model()) || model.equals(r.modelKey()))
+        && (provider == null || provider.equals(r.provider()))
+        && (sessionName == null || sessionName.equals(r.sessionName()));
+  }
+
+  /** What a matching record adds to the spend: its cost in nano-USD, or one request. */
+  public long amount(CostRecord r) {
+    return metric == Metric.REQUESTS ? 1 : r.costNanoUsd() == null ? 0 : r.costNanoUsd();
+  }
+
+  /** The budget or a spend in the rule's unit: USD (exact decimal) or a count. */
+  public JsonNode inUnit(long amount) {
+    return metric == Metric.COST ? Json.MAPPER.getNodeFactory().numberNode(BigDecimal.valueOf(amount, 9))
+        : Json.MAPPER.getNodeFactory().numberNode(amount);
+  }
+
+  public ObjectNode toTree() {
+    return (ObjectNode) json.deepCopy();
+  }
+
+  private static String required(JsonNode o, String f) {
+    String v = text(o, f);
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException("alert rule needs " + f);
+    }
+    return v;
+  }
+
+  private static String text(JsonNode o, String f) {
+    return o.hasNonNull(f) ? o.get(f).asText() : null;
+  }
+}

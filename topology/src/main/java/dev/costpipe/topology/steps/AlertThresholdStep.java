@@ -1,0 +1,117 @@
+package dev.costpipe.topology.steps;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.costpipe.engine.json.Json;
+import dev.costpipe.topology.PipelineCounters;
+import dev.costpipe.topology.alert.AlertContribution;
+import dev.costpipe.topology.alert.AlertRule;
+import dev.costpipe.topology.alert.AlertRulesHolder;
+import dev.costpipe.topology.alert.AlertWindowState;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import dev.costpipe.topology.serde.CostpipeSerdes;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Step 6b: sums each rule's spend per window and emits one alert event per window and level, the
+ * first time the spend reaches it. A deleted rule's contributions are ignored; windows that ended
+ * long ago are dropped from the store.
+ */
+public final class AlertThresholdStep implements Processor<String, AlertContribution, String, String> {
+  public static final String STORE = "alert-windows";
+  private static final Duration CLEANUP_EVERY = Duration.ofMinutes(1);
+
+  private final AlertRulesHolder rules;
+  private final PipelineCounters counters;
+  private ProcessorContext<String, String> context;
+  private KeyValueStore<String, AlertWindowState> windows;
+
+  public AlertThresholdStep(AlertRulesHolder rules, PipelineCounters counters) {
+    this.rules = rules;
+    this.counters = counters;
+  }
+
+  public static StoreBuilder<KeyValueStore<String, AlertWindowState>> store() {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+        CostpipeSerdes.alertWindowState());
+  }
+
+  @Override
+  public void init(ProcessorContext<String, String> context) {
+    this.context = context;
+    this.windows = context.getStateStore(STORE);
+    context.schedule(CLEANUP_EVERY, PunctuationType.STREAM_TIME, this::dropEndedWindows);
+  }
+
+  @Override
+  public void process(Record<String, AlertContribution> record) {
+    AlertRule rule = rules.get(record.key());
+    if (rule == null) {
+      return;
+    }
+    AlertContribution c = record.value();
+    Instant at = Instant.ofEpochMilli(c.timestampMs());
+    Instant start = rule.window().startOf(at);
+    Instant end = start.plus(rule.window().length());
+    String key = rule.id() + '\u001f' + rule.window().wire() + '\u001f' + start.toEpochMilli();
+    AlertWindowState state = windows.get(key);
+    long spent = (state == null ? 0 : state.spent()) + c.amount();
+    List<Integer> fired = new ArrayList<>(state == null ? List.of() : state.fired());
+    for (int level : rule.levels()) {
+      if (!fired.contains(level) && reached(spent, rule.budget(), level)) {
+        fired.add(level);
+        counters.increment("alerts.fired");
+        context.forward(new Record<>(rule.id(), event(rule, level, spent, start, end, c), record.timestamp()));
+      }
+    }
+    windows.put(key, new AlertWindowState(start.toEpochMilli(), end.toEpochMilli(), spent, fired));
+  }
+
+  /** spent / budget ≥ level %, in exact integers. */
+  private static boolean reached(long spent, long budget, int level) {
+    return BigInteger.valueOf(spent).multiply(BigInteger.valueOf(100))
+        .compareTo(BigInteger.valueOf(budget).multiply(BigInteger.valueOf(level))) >= 0;
+  }
+
+  private static String event(AlertRule rule, int level, long spent, Instant start, Instant end,
+      AlertContribution c) {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("rule_id", rule.id());
+    o.put("rule_name", rule.name());
+    o.put("metric", rule.metric().name().toLowerCase(java.util.Locale.ROOT));
+    o.put("level_pct", level);
+    o.set("budget", rule.inUnit(rule.budget()));
+    o.set("spent", rule.inUnit(spent));
+    o.put("window_start", start.toString());
+    o.put("window_end", end.toString());
+    o.put("crossed_at", Instant.ofEpochMilli(c.timestampMs()).toString());
+    o.put("last_request_id", c.requestId());
+    if (rule.json().has("channels")) {
+      o.set("channels", rule.json().get("channels"));
+    }
+    return o.toString();
+  }
+
+  private void dropEndedWindows(long streamTime) {
+    List<String> ended = new ArrayList<>();
+    try (var it = windows.all()) {
+      it.forEachRemaining(kv -> {
+        long length = kv.value.windowEndMs() - kv.value.windowStartMs();
+        if (kv.value.windowEndMs() + length < streamTime) {
+          ended.add(kv.key);
+        }
+      });
+    }
+    ended.forEach(windows::delete);
+  }
+}

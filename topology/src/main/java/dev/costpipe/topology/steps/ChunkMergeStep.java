@@ -1,0 +1,116 @@
+package dev.costpipe.topology.steps;
+
+import dev.costpipe.engine.event.RawEvent;
+import dev.costpipe.engine.merge.MergedRequest;
+import dev.costpipe.engine.merge.PartialRequest;
+import dev.costpipe.topology.PipelineCounters;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import dev.costpipe.topology.serde.CostpipeSerdes;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Step 2: merges each request's events in a persistent store and emits the merged request once,
+ * when complete. A request idle longer than the inactivity timeout (by stream time or by wall
+ * clock) is emitted as incomplete. State is removed on emission; a completed id is remembered for
+ * the dedup window, so a producer's retry is counted ({@code merge.duplicate_request}) and not
+ * priced again.
+ */
+public final class ChunkMergeStep implements Processor<String, RawEvent, String, MergedRequest> {
+  public static final String OPEN_STORE = "open-requests";
+  public static final String COMPLETED_STORE = "completed-request-ids";
+
+  private final Duration inactivityTimeout;
+  private final Duration dedupWindow;
+  private final Duration punctuateInterval;
+  private final PipelineCounters counters;
+  private ProcessorContext<String, MergedRequest> context;
+  private KeyValueStore<String, OpenRequest> open;
+  private WindowStore<String, Long> completed;
+
+  public ChunkMergeStep(Duration inactivityTimeout, Duration dedupWindow, Duration punctuateInterval,
+      PipelineCounters counters) {
+    this.inactivityTimeout = inactivityTimeout;
+    this.dedupWindow = dedupWindow;
+    this.punctuateInterval = punctuateInterval;
+    this.counters = counters;
+  }
+
+  /** The stores this step needs: open requests, and completed ids kept for the dedup window. */
+  public static List<StoreBuilder<?>> stores(Duration dedupWindow) {
+    return List.of(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPEN_STORE), Serdes.String(),
+            CostpipeSerdes.openRequest()),
+        Stores.windowStoreBuilder(Stores.persistentWindowStore(COMPLETED_STORE, dedupWindow, dedupWindow, false),
+            Serdes.String(), Serdes.Long()));
+  }
+
+  @Override
+  public void init(ProcessorContext<String, MergedRequest> context) {
+    this.context = context;
+    this.open = context.getStateStore(OPEN_STORE);
+    this.completed = context.getStateStore(COMPLETED_STORE);
+    context.schedule(punctuateInterval, PunctuationType.STREAM_TIME, now -> flushIdle(true, now));
+    context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, now -> flushIdle(false, now));
+  }
+
+  @Override
+  public void process(Record<String, RawEvent> record) {
+    String id = record.key();
+    long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
+    if (wasCompleted(id, streamTime)) {
+      counters.increment("merge.duplicate_request");
+      return;
+    }
+    OpenRequest state = open.get(id);
+    PartialRequest partial = state == null ? new PartialRequest(id) : state.partial();
+    if (partial.add(record.value()) == PartialRequest.Added.DUPLICATE) {
+      counters.increment("merge.duplicate_event");
+    }
+    if (partial.isComplete()) {
+      emit(partial.toMerged(), record.timestamp(), streamTime);
+    } else {
+      open.put(id, new OpenRequest(partial, streamTime, context.currentSystemTimeMs()));
+    }
+  }
+
+  private boolean wasCompleted(String id, long streamTime) {
+    try (var it = completed.fetch(id, Instant.ofEpochMilli(Math.max(0, streamTime - dedupWindow.toMillis())),
+        Instant.ofEpochMilli(streamTime + dedupWindow.toMillis()))) {
+      return it.hasNext();
+    }
+  }
+
+  private void emit(MergedRequest merged, long recordTimestamp, long streamTime) {
+    open.delete(merged.requestId());
+    completed.put(merged.requestId(), streamTime, streamTime);
+    Instant t = merged.timestamp();
+    context.forward(new Record<>(merged.requestId(), merged, t != null ? t.toEpochMilli() : recordTimestamp));
+  }
+
+  private void flushIdle(boolean byStreamTime, long now) {
+    List<OpenRequest> idle = new ArrayList<>();
+    try (var it = open.all()) {
+      it.forEachRemaining(kv -> {
+        long last = byStreamTime ? kv.value.lastSeenStreamMs() : kv.value.lastSeenWallMs();
+        if (now - last >= inactivityTimeout.toMillis()) {
+          idle.add(kv.value);
+        }
+      });
+    }
+    for (OpenRequest r : idle) {
+      counters.increment("merge.incomplete_flushed");
+      emit(r.partial().toMerged(), r.lastSeenStreamMs(), Math.max(context.currentStreamTimeMs(), r.lastSeenStreamMs()));
+    }
+  }
+}

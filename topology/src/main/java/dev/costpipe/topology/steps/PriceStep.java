@@ -1,0 +1,37 @@
+package dev.costpipe.topology.steps;
+
+import dev.costpipe.engine.merge.MergedRequest;
+import dev.costpipe.engine.record.CostRecord;
+import dev.costpipe.topology.PipelineCounters;
+import dev.costpipe.topology.pricing.PricingHolder;
+import java.time.Instant;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+
+/**
+ * Step 3: prices a merged request with the prices {@code llm.pricing} holds now, in force at the
+ * request's timestamp. The record's timestamp becomes the request's, so windows count it there.
+ */
+public final class PriceStep implements FixedKeyProcessor<String, MergedRequest, CostRecord> {
+  private final PricingHolder pricing;
+  private final PipelineCounters counters;
+  private FixedKeyProcessorContext<String, CostRecord> context;
+
+  public PriceStep(PricingHolder pricing, PipelineCounters counters) {
+    this.pricing = pricing;
+    this.counters = counters;
+  }
+
+  @Override
+  public void init(FixedKeyProcessorContext<String, CostRecord> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(FixedKeyRecord<String, MergedRequest> record) {
+    CostRecord cost = pricing.engine().price(record.value(), Instant.ofEpochMilli(record.timestamp()));
+    counters.increment("costs." + cost.pricingStatus().wire());
+    context.forward(record.withValue(cost).withTimestamp(cost.timestamp().toEpochMilli()));
+  }
+}

@@ -1,0 +1,133 @@
+package dev.costpipe.topology;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.costpipe.engine.catalogue.CatalogueLoader;
+import dev.costpipe.engine.catalogue.PricingEntryJson;
+import dev.costpipe.engine.json.Json;
+import dev.costpipe.engine.pricing.PricingEntry;
+import dev.costpipe.engine.record.CostRecord;
+import dev.costpipe.engine.record.CostRecordJson;
+import dev.costpipe.topology.alert.AlertRulesHolder;
+import dev.costpipe.topology.pricing.PricingHolder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/** The whole topology in a TopologyTestDriver, with its topics as test topics. */
+public final class TopologyFixture implements AutoCloseable {
+  public final TopologyConfig config;
+  public final PipelineCounters counters = new PipelineCounters();
+  public final TopologyTestDriver driver;
+  public final TestInputTopic<String, String> raw;
+  public final TestInputTopic<byte[], byte[]> rawBytes;
+  public final TestInputTopic<String, String> pricing;
+  public final TestInputTopic<String, String> rules;
+  public final TestOutputTopic<String, String> costs;
+  public final TestOutputTopic<String, String> aggregates;
+  public final TestOutputTopic<String, String> alerts;
+  public final TestOutputTopic<byte[], byte[]> deadLetters;
+  private final Path stateDir;
+
+  public TopologyFixture() {
+    this(new Properties());
+  }
+
+  public TopologyFixture(Properties costpipe) {
+    config = TopologyConfig.from(costpipe);
+    try {
+      stateDir = Files.createTempDirectory("costpipe-ttd");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "costpipe-test");
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    driver = new TopologyTestDriver(
+        new CostpipeTopology(config, new PricingHolder(), new AlertRulesHolder(), counters).build(), p,
+        Instant.parse("2026-06-01T00:00:00Z"));
+    StringSerializer s = new StringSerializer();
+    raw = driver.createInputTopic(config.rawEventsTopic(), s, s);
+    rawBytes = driver.createInputTopic(config.rawEventsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
+    pricing = driver.createInputTopic(config.pricingTopic(), s, s);
+    rules = driver.createInputTopic(config.alertRulesTopic(), s, s);
+    StringDeserializer d = new StringDeserializer();
+    costs = driver.createOutputTopic(config.costsTopic(), d, d);
+    aggregates = driver.createOutputTopic(config.aggregatesTopic(), d, d);
+    alerts = driver.createOutputTopic(config.alertsTopic(), d, d);
+    deadLetters = driver.createOutputTopic(config.deadLetterTopic(), new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
+  /** Publishes the built-in catalogue to the pricing topic, as the application does on an empty one. */
+  public TopologyFixture withBuiltInPrices() {
+    for (PricingEntry e : CatalogueLoader.builtIn().entries()) {
+      publishPrice(e);
+    }
+    return this;
+  }
+
+  public void publishPrice(PricingEntry e) {
+    pricing.pipeInput(e.modelKey(), PricingEntryJson.write(e));
+  }
+
+  /** Pipes a raw event keyed by its request_id, with the record timestamp of its own timestamp. */
+  public void send(String json) {
+    JsonNode n = read(json);
+    String ts = n.path("timestamp").asText(null);
+    Instant at = ts == null ? Instant.parse("2026-06-01T00:00:00Z") : Instant.parse(ts);
+    raw.pipeInput(new TestRecord<>(n.path("request_id").asText(), json, at));
+  }
+
+  public List<CostRecord> readCosts() {
+    List<CostRecord> out = new ArrayList<>();
+    costs.readValuesToList().forEach(v -> out.add(CostRecordJson.read(v)));
+    return out;
+  }
+
+  public List<JsonNode> readAggregates() {
+    return aggregates.readValuesToList().stream().map(TopologyFixture::read).toList();
+  }
+
+  public List<JsonNode> readAlerts() {
+    return alerts.readValuesToList().stream().map(TopologyFixture::read).toList();
+  }
+
+  public static JsonNode read(String json) {
+    try {
+      return Json.MAPPER.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+    try (var files = Files.walk(stateDir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException ignored) {
+      // a temp dir left behind is harmless
+    }
+  }
+}

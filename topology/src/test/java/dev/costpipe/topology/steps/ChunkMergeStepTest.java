@@ -1,0 +1,108 @@
+package dev.costpipe.topology.steps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.costpipe.engine.CostEngine;
+import dev.costpipe.topology.Events;
+import dev.costpipe.topology.TopologyFixture;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+
+class ChunkMergeStepTest {
+
+  private static Properties timeout(String inactivity) {
+    Properties p = new Properties();
+    p.setProperty("costpipe.merge.inactivity-timeout", inactivity);
+    p.setProperty("costpipe.merge.punctuate-interval", "PT1S");
+    return p;
+  }
+
+  private static long openRequests(TopologyFixture f) {
+    KeyValueStore<String, Object> store = f.driver.getKeyValueStore(ChunkMergeStep.OPEN_STORE);
+    long n = 0;
+    try (var it = store.all()) {
+      for (; it.hasNext(); it.next()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void outOfOrderAndDuplicateChunksMergeIntoOneRecord() {
+    try (TopologyFixture f = new TopologyFixture().withBuiltInPrices()) {
+      List<String> events = new ArrayList<>(Events.anthropicStream("a1", "2026-06-01T00:00:05Z", 1000, 50));
+      String response = events.remove(events.size() - 1);
+      events.add(events.get(2));
+      events.add(events.get(1));
+      Collections.shuffle(events, new Random(7));
+      events.forEach(f::send);
+      assertThat(f.readCosts()).isEmpty();
+      f.send(response);
+      f.send(events.get(0));
+      assertThat(f.readCosts()).singleElement().satisfies(r -> {
+        assertThat(r.usage().inputTokens()).isEqualTo(1000);
+        assertThat(r.usage().outputTokens()).isEqualTo(50);
+        assertThat(r.streamed()).isTrue();
+        assertThat(r.timestamp()).isEqualTo(Instant.parse("2026-06-01T00:00:05Z"));
+      });
+      assertThat(f.counters.get("merge.duplicate_event")).isEqualTo(2);
+      assertThat(f.counters.get("merge.duplicate_request")).isEqualTo(1);
+      assertThat(openRequests(f)).isZero();
+    }
+  }
+
+  @Test
+  void aRetriedCompletedRequestIsNotCountedAgainWithinTheDedupWindow() {
+    try (TopologyFixture f = new TopologyFixture().withBuiltInPrices()) {
+      String call = Events.openAi("o1", "2026-06-01T00:00:00Z", "gpt-4o", 100, 10, Map.of());
+      f.send(call);
+      f.send(call);
+      f.send(Events.openAi("o1", "2026-06-01T20:00:00Z", "gpt-4o", 100, 10, Map.of()));
+      assertThat(f.readCosts()).hasSize(1);
+      assertThat(f.counters.get("merge.duplicate_request")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void anIdleRequestIsFlushedAsIncompleteByStreamTime() {
+    try (TopologyFixture f = new TopologyFixture(timeout("PT10M")).withBuiltInPrices()) {
+      List<String> events = Events.anthropicStream("a2", "2026-06-01T00:00:00Z", 1000, 50);
+      f.send(events.get(0));
+      f.send(events.get(1));
+      f.send(Events.openAi("later", "2026-06-01T00:09:00Z", "gpt-4o", 1, 1, Map.of()));
+      assertThat(f.readCosts()).extracting(r -> r.requestId()).containsExactly("later");
+      f.send(Events.openAi("much-later", "2026-06-01T00:10:30Z", "gpt-4o", 1, 1, Map.of()));
+      var costs = f.readCosts();
+      assertThat(costs).extracting(r -> r.requestId()).containsExactlyInAnyOrder("much-later", "a2");
+      var a2 = costs.stream().filter(r -> r.requestId().equals("a2")).findFirst().orElseThrow();
+      assertThat(a2.errors()).contains(CostEngine.INCOMPLETE);
+      assertThat(a2.usage().inputTokens()).as("priced from the usage seen").isEqualTo(1000);
+      assertThat(openRequests(f)).isZero();
+      assertThat(f.counters.get("merge.incomplete_flushed")).isEqualTo(1);
+      // the rest of the stream arriving late is a duplicate, not a second record
+      events.subList(2, events.size()).forEach(f::send);
+      assertThat(f.readCosts()).isEmpty();
+    }
+  }
+
+  @Test
+  void anIdleRequestIsFlushedByWallClockWhenNoEventsArrive() {
+    try (TopologyFixture f = new TopologyFixture(timeout("PT2M")).withBuiltInPrices()) {
+      f.send(Events.anthropicStream("a3", "2026-06-01T00:00:00Z", 10, 5).get(0));
+      f.driver.advanceWallClockTime(Duration.ofMinutes(1));
+      assertThat(f.readCosts()).isEmpty();
+      f.driver.advanceWallClockTime(Duration.ofMinutes(2));
+      assertThat(f.readCosts()).singleElement()
+          .satisfies(r -> assertThat(r.errors()).contains(CostEngine.INCOMPLETE));
+    }
+  }
+}
