@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code costpipe} command: one entry point, one subcommand per job. */
 @Command(name = "costpipe", mixinStandardHelpOptions = true, version = "costpipe 0.1.0",
     description = "Exact per-request USD cost of LLM API traffic.",
-    subcommands = {CostCommand.class})
+    subcommands = {CostCommand.class, RunCommand.class, PricingCommand.class, AlertsCommand.class})
 public final class CostpipeCommand implements Runnable {
 
   @Override

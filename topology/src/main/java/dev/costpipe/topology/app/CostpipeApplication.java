@@ -1,0 +1,122 @@
+package dev.costpipe.topology.app;
+
+import dev.costpipe.engine.catalogue.CatalogueLoader;
+import dev.costpipe.topology.CostpipeTopology;
+import dev.costpipe.topology.PipelineCounters;
+import dev.costpipe.topology.TopologyConfig;
+import dev.costpipe.topology.alert.AlertRulesHolder;
+import dev.costpipe.topology.pricing.PricingHolder;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running application: creates missing topics, publishes the built-in catalogue to an empty
+ * pricing topic (unless {@code costpipe.pricing.bootstrap-catalogue=false}), then runs the topology
+ * with exactly-once processing until closed.
+ */
+public final class CostpipeApplication implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CostpipeApplication.class);
+
+  private final Properties settings;
+  private final TopologyConfig config;
+  private final PipelineCounters counters = new PipelineCounters();
+  private KafkaStreams streams;
+
+  /** @param settings Kafka Streams settings plus {@code costpipe.*} ones, all passed through */
+  public CostpipeApplication(Properties settings) {
+    this.settings = withDefaults(settings);
+    this.config = TopologyConfig.from(this.settings);
+  }
+
+  static Properties withDefaults(Properties given) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "costpipe");
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    p.putAll(given);
+    return p;
+  }
+
+  public PipelineCounters counters() {
+    return counters;
+  }
+
+  public TopologyConfig config() {
+    return config;
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  /** Prepares topics and prices, then starts processing; returns once started. */
+  public void start() throws InterruptedException, ExecutionException {
+    Properties kafka = clientSettings();
+    try (Admin admin = Admin.create(kafka)) {
+      TopicProvisioner.createMissing(admin, config, settings);
+    }
+    if (config.bootstrapCatalogue() && PricingPublisher.isEmpty(kafka, config.pricingTopic())) {
+      int n = PricingPublisher.publish(kafka, config.pricingTopic(), CatalogueLoader.builtIn().entries());
+      LOG.info("{} was empty: published the built-in catalogue ({} entries)", config.pricingTopic(), n);
+    }
+    var topology = new CostpipeTopology(config, new PricingHolder(), new AlertRulesHolder(), counters).build();
+    streams = new KafkaStreams(topology, settings);
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("stream thread failed; replacing it", e);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+          .REPLACE_THREAD;
+    });
+    streams.start();
+    LOG.info("costpipe started: application.id={}, {} -> {}", settings.get(StreamsConfig.APPLICATION_ID_CONFIG),
+        config.rawEventsTopic(), config.costsTopic());
+  }
+
+  /** The settings a plain client (admin, producer, consumer) needs: connection and security only. */
+  Properties clientSettings() {
+    Properties p = new Properties();
+    for (String name : settings.stringPropertyNames()) {
+      if (name.startsWith("security.") || name.startsWith("sasl.") || name.startsWith("ssl.")
+          || name.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
+          || name.equals(CommonClientConfigs.CLIENT_DNS_LOOKUP_CONFIG)) {
+        p.put(name, settings.getProperty(name));
+      }
+    }
+    p.putIfAbsent(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+    return p;
+  }
+
+  /**
+   * Runs the application from a properties file until the JVM is stopped: {@code java -cp …
+   * dev.costpipe.topology.app.CostpipeApplication costpipe.properties}.
+   */
+  public static void main(String[] args) throws Exception {
+    if (args.length != 1) {
+      System.err.println("usage: CostpipeApplication <settings.properties>");
+      System.exit(2);
+    }
+    Properties settings = new Properties();
+    try (var in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(args[0]))) {
+      settings.load(in);
+    }
+    CostpipeApplication app = new CostpipeApplication(settings);
+    Runtime.getRuntime().addShutdownHook(new Thread(app::close, "costpipe-shutdown"));
+    app.start();
+    Thread.currentThread().join();
+  }
+
+  @Override
+  public void close() {
+    if (streams != null) {
+      streams.close(Duration.ofSeconds(30));
+      LOG.info("costpipe stopped; counters {}", counters.snapshot());
+    }
+  }
+}

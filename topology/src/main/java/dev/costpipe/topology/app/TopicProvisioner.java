@@ -1,0 +1,59 @@
+package dev.costpipe.topology.app;
+
+import dev.costpipe.topology.TopologyConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the costpipe topics that are missing: compacted for {@code llm.pricing} and {@code
+ * llm.alert-rules}, with {@code costpipe.topics.partitions} and {@code
+ * costpipe.topics.replication-factor} (default: the cluster's defaults). Existing topics are left
+ * as they are.
+ */
+public final class TopicProvisioner {
+  private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+
+  private TopicProvisioner() {}
+
+  public static List<String> createMissing(Admin admin, TopologyConfig config, Properties settings)
+      throws InterruptedException, ExecutionException {
+    Optional<Integer> partitions = Optional.ofNullable(settings.getProperty("costpipe.topics.partitions"))
+        .map(Integer::parseInt);
+    Optional<Short> replication = Optional.ofNullable(settings.getProperty("costpipe.topics.replication-factor"))
+        .map(Short::parseShort);
+    Map<String, Boolean> wanted = Map.of(
+        config.rawEventsTopic(), false,
+        config.pricingTopic(), true,
+        config.alertRulesTopic(), true,
+        config.costsTopic(), false,
+        config.aggregatesTopic(), false,
+        config.alertsTopic(), false,
+        config.deadLetterTopic(), false);
+    Set<String> existing = admin.listTopics().names().get();
+    List<NewTopic> missing = new ArrayList<>();
+    wanted.forEach((name, compacted) -> {
+      if (!existing.contains(name)) {
+        NewTopic t = new NewTopic(name, compacted ? Optional.of(1) : partitions, replication);
+        if (compacted) {
+          t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        }
+        missing.add(t);
+      }
+    });
+    if (!missing.isEmpty()) {
+      admin.createTopics(missing).all().get();
+      LOG.info("created topics {}", missing.stream().map(NewTopic::name).sorted().toList());
+    }
+    return missing.stream().map(NewTopic::name).sorted().toList();
+  }
+}
