@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * Creates the costpipe topics that are missing: compacted for {@code llm.pricing} and {@code
  * llm.alert-rules}, with {@code costpipe.topics.partitions} and {@code
  * costpipe.topics.replication-factor} (default: the cluster's defaults). Existing topics are left
- * as they are.
+ * as they are. The others keep records by append time ({@code LogAppendTime}): their records carry
+ * the request's own time, and replayed history older than the retention would otherwise be deleted
+ * as soon as it is written.
  */
 public final class TopicProvisioner {
   private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
@@ -44,9 +46,8 @@ public final class TopicProvisioner {
     wanted.forEach((name, compacted) -> {
       if (!existing.contains(name)) {
         NewTopic t = new NewTopic(name, compacted ? Optional.of(1) : partitions, replication);
-        if (compacted) {
-          t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        }
+        t.configs(compacted ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+            : Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
         missing.add(t);
       }
     });

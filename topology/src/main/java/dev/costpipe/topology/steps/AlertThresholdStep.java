@@ -31,6 +31,8 @@ public final class AlertThresholdStep implements Processor<String, AlertContribu
   public static final String STORE = "alert-windows";
   private static final Duration CLEANUP_EVERY = Duration.ofMinutes(1);
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AlertThresholdStep.class);
+
   private final AlertRulesHolder rules;
   private final PipelineCounters counters;
   private ProcessorContext<String, String> context;
@@ -71,6 +73,8 @@ public final class AlertThresholdStep implements Processor<String, AlertContribu
       if (!fired.contains(level) && reached(spent, rule.budget(), level)) {
         fired.add(level);
         counters.increment("alerts.fired");
+        LOG.info("alert {} crossed {}% in window {}: spent {} of {} (request {})", rule.id(), level, start, spent,
+            rule.budget(), c.requestId());
         context.forward(new Record<>(rule.id(), event(rule, level, spent, start, end, c), record.timestamp()));
       }
     }
