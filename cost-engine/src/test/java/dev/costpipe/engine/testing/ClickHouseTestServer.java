@@ -47,8 +47,8 @@ public final class ClickHouseTestServer implements AutoCloseable {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
-    private static ClickHouseTestServer sharedInstance;
-    private static IllegalStateException sharedFailure;
+    private static final SharedOnce<ClickHouseTestServer> SHARED =
+            new SharedOnce<>("clickhouse-test-server", () -> start(true), ClickHouseTestServer::stop);
 
     private final Path dir;
     private final int httpPort;
@@ -78,21 +78,8 @@ public final class ClickHouseTestServer implements AutoCloseable {
      * {@link #close()} on it is a no-op, so a test's try-with-resources cannot stop it for the others.
      * If it failed to start once, every later call throws the same failure instead of retrying for 30 s.
      */
-    public static synchronized ClickHouseTestServer shared() {
-        if (sharedFailure != null) {
-            throw new IllegalStateException(sharedFailure.getMessage(), sharedFailure);
-        }
-        if (sharedInstance == null) {
-            try {
-                sharedInstance = start(true);
-            } catch (IllegalStateException e) {
-                sharedFailure = e;
-                throw e;
-            }
-            ClickHouseTestServer server = sharedInstance;
-            Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "clickhouse-test-server-stop"));
-        }
-        return sharedInstance;
+    public static ClickHouseTestServer shared() {
+        return SHARED.get();
     }
 
     private static ClickHouseTestServer start(boolean isShared) {

@@ -1,5 +1,7 @@
 package dev.costpipe.topology.testing;
 
+import dev.costpipe.engine.testing.SharedOnce;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -90,8 +92,8 @@ public final class KafkaTestBroker implements AutoCloseable {
       "-Dorg.slf4j.simpleLogger.showDateTime=true",
       "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
 
-  private static KafkaTestBroker sharedInstance;
-  private static IllegalStateException sharedFailure;
+  private static final SharedOnce<KafkaTestBroker> SHARED =
+      new SharedOnce<>("kafka-test-broker", () -> start(true), KafkaTestBroker::shutdown);
 
   private final Path dir;
   private final int port;
@@ -120,21 +122,8 @@ public final class KafkaTestBroker implements AutoCloseable {
    * {@link #kill()} / {@link #stop()} it either). If it failed to start once, every later call throws the
    * same failure instead of trying again for a minute.
    */
-  public static synchronized KafkaTestBroker shared() {
-    if (sharedFailure != null) {
-      throw new IllegalStateException(sharedFailure.getMessage(), sharedFailure);
-    }
-    if (sharedInstance == null) {
-      try {
-        sharedInstance = start(true);
-      } catch (IllegalStateException e) {
-        sharedFailure = e;
-        throw e;
-      }
-      KafkaTestBroker broker = sharedInstance;
-      Runtime.getRuntime().addShutdownHook(new Thread(broker::shutdown, "kafka-test-broker-stop"));
-    }
-    return sharedInstance;
+  public static KafkaTestBroker shared() {
+    return SHARED.get();
   }
 
   private static KafkaTestBroker start(boolean isShared) {
