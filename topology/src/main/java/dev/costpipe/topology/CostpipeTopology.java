@@ -93,7 +93,7 @@ public final class CostpipeTopology {
     ChunkMergeStep.stores(config.dedupWindow()).forEach(b::addStateStore);
     KStream<String, CostRecord> costs = events
         .process(() -> new ChunkMergeStep(config.inactivityTimeout(), config.dedupWindow(),
-            config.punctuateInterval(), counters), Named.as("merge"), ChunkMergeStep.OPEN_STORE,
+            config.punctuateInterval(), config.maxEventsPerRequest(), counters), Named.as("merge"), ChunkMergeStep.OPEN_STORE,
             ChunkMergeStep.COMPLETED_STORE)
         .processValues(() -> new PriceStep(pricing, counters), Named.as("price"));
 

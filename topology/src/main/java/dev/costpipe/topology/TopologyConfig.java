@@ -20,6 +20,7 @@ public record TopologyConfig(
     Duration inactivityTimeout,
     Duration dedupWindow,
     Duration punctuateInterval,
+    int maxEventsPerRequest,
     List<Duration> aggregateWindows,
     Duration aggregateGrace,
     boolean bootstrapCatalogue) {
@@ -40,6 +41,7 @@ public record TopologyConfig(
         duration(p, "costpipe.merge.inactivity-timeout", "PT10M"),
         duration(p, "costpipe.merge.dedup-window", "PT24H"),
         duration(p, "costpipe.merge.punctuate-interval", "PT10S"),
+        Integer.parseInt(p.getProperty("costpipe.merge.max-events-per-request", "20000")),
         java.util.Arrays.stream(p.getProperty("costpipe.aggregate.windows", "PT1H,P1D").split(","))
             .map(String::trim).map(TopologyConfig::parse).toList(),
         duration(p, "costpipe.aggregate.grace", "PT10M"),

@@ -22,7 +22,8 @@ import org.apache.kafka.streams.state.WindowStore;
 /**
  * Step 2: merges each request's events in a persistent store and emits the merged request once,
  * when complete. A request idle longer than the inactivity timeout (by stream time or by wall
- * clock) is emitted as incomplete. State is removed on emission; a completed id is remembered for
+ * clock), or holding more events than the bound, is emitted as incomplete. State is removed on
+ * emission; a completed id is remembered for
  * the dedup window, so a producer's retry is counted ({@code merge.duplicate_request}) and not
  * priced again.
  */
@@ -33,16 +34,18 @@ public final class ChunkMergeStep implements Processor<String, RawEvent, String,
   private final Duration inactivityTimeout;
   private final Duration dedupWindow;
   private final Duration punctuateInterval;
+  private final int maxEvents;
   private final PipelineCounters counters;
   private ProcessorContext<String, MergedRequest> context;
   private KeyValueStore<String, OpenRequest> open;
   private WindowStore<String, Long> completed;
 
   public ChunkMergeStep(Duration inactivityTimeout, Duration dedupWindow, Duration punctuateInterval,
-      PipelineCounters counters) {
+      int maxEvents, PipelineCounters counters) {
     this.inactivityTimeout = inactivityTimeout;
     this.dedupWindow = dedupWindow;
     this.punctuateInterval = punctuateInterval;
+    this.maxEvents = maxEvents;
     this.counters = counters;
   }
 
@@ -78,6 +81,10 @@ public final class ChunkMergeStep implements Processor<String, RawEvent, String,
       counters.increment("merge.duplicate_event");
     }
     if (partial.isComplete()) {
+      emit(partial.toMerged(), record.timestamp(), streamTime);
+    } else if (partial.chunkCount() + 2 > maxEvents) {
+      // bounds one request's state whatever a producer sends: priced as incomplete from what was seen
+      counters.increment("merge.too_many_events");
       emit(partial.toMerged(), record.timestamp(), streamTime);
     } else {
       open.put(id, new OpenRequest(partial, streamTime, context.currentSystemTimeMs()));

@@ -105,4 +105,21 @@ class ChunkMergeStepTest {
           .satisfies(r -> assertThat(r.errors()).contains(CostEngine.INCOMPLETE));
     }
   }
+
+  @Test
+  void aRequestWithMoreEventsThanTheBoundIsEmittedAsIncomplete() {
+    Properties p = new Properties();
+    p.setProperty("costpipe.merge.max-events-per-request", "5");
+    try (TopologyFixture f = new TopologyFixture(p).withBuiltInPrices()) {
+      f.send(Events.anthropicStream("big", "2026-06-01T00:00:00Z", 10, 5).get(0));
+      for (int seq = 1; seq < 10; seq++) {
+        f.send("{\"request_id\":\"big\",\"event_type\":\"chunk\",\"seq\":" + seq
+            + ",\"chunk\":{\"type\":\"ping\"}}");
+      }
+      assertThat(f.readCosts()).singleElement()
+          .satisfies(r -> assertThat(r.errors()).contains(CostEngine.INCOMPLETE));
+      assertThat(f.counters.get("merge.too_many_events")).isEqualTo(1);
+      assertThat(openRequests(f)).isZero();
+    }
+  }
 }
