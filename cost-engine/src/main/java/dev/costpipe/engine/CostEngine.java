@@ -154,6 +154,15 @@ public final class CostEngine {
         costNano, breakdown, savings, errors);
   }
 
+  /** The record of a request that could not be priced at all: unpriced, with the reason in errors. */
+  public static CostRecord unpriceable(MergedRequest m, Instant fallbackTimestamp, String error) {
+    CallerTags tags = CallerTags.from(m.headers());
+    return new CostRecord(m.requestId(), m.timestamp() != null ? m.timestamp() : fallbackTimestamp, m.provider(),
+        m.model(), null, tags.userId(), tags.sessionId(), tags.sessionName(), tags.sessionPath(), tags.properties(),
+        m.status(), m.streamed(), m.cacheHit(), Usage.ZERO, UsageSource.NONE, PricingStatus.NO_USAGE, null, Map.of(),
+        0, List.of(error));
+  }
+
   private static Extraction extract(UsageProcessor processor, List<JsonNode> payloads, JsonNode responseBody,
       List<String> errors) {
     try {

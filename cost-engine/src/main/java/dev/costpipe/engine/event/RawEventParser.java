@@ -26,7 +26,8 @@ public final class RawEventParser {
     JsonNode root;
     try {
       root = JSON.readTree(bytes);
-    } catch (IOException e) {
+    } catch (IOException | NumberFormatException e) {
+      // Jackson refuses numbers like 1e99999999 with a NumberFormatException, not a parse error
       throw new BadEventException("invalid_json", "not JSON: " + firstLine(e.getMessage()));
     }
     return parse(root);
@@ -38,6 +39,8 @@ public final class RawEventParser {
       root = JSON.readTree(line);
     } catch (JsonProcessingException e) {
       throw new BadEventException("invalid_json", "not JSON: " + firstLine(e.getOriginalMessage()));
+    } catch (NumberFormatException e) {
+      throw new BadEventException("invalid_json", "not JSON: " + firstLine(e.getMessage()));
     }
     return parse(root);
   }
@@ -134,7 +137,7 @@ public final class RawEventParser {
       }
       try {
         b = JSON.readTree(b.textValue());
-      } catch (JsonProcessingException e) {
+      } catch (JsonProcessingException | NumberFormatException e) {
         throw new BadEventException("invalid_body", field + " is a string but not JSON");
       }
     }
@@ -173,7 +176,7 @@ public final class RawEventParser {
     if (text.startsWith("{")) {
       try {
         return payloads.add(JSON.readTree(text));
-      } catch (JsonProcessingException e) {
+      } catch (JsonProcessingException | NumberFormatException e) {
         throw new BadEventException("invalid_body", "chunk starts like JSON but is not JSON");
       }
     }

@@ -58,7 +58,7 @@ public final class SseParser {
         throw new BadEventException("invalid_body", "SSE data is not a JSON object");
       }
       out.add(node);
-    } catch (JsonProcessingException e) {
+    } catch (JsonProcessingException | NumberFormatException e) {
       throw new BadEventException("invalid_body", "SSE data is not JSON");
     }
   }

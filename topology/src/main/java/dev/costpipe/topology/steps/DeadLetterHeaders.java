@@ -12,6 +12,8 @@ public final class DeadLetterHeaders {
   public static final String SOURCE_TOPIC = "source.topic";
   public static final String SOURCE_PARTITION = "source.partition";
   public static final String SOURCE_OFFSET = "source.offset";
+  /** Set when the original was larger than a dead letter may be: its size; the value is its first bytes. */
+  public static final String ORIGINAL_BYTES = "error.original_bytes";
 
   private DeadLetterHeaders() {}
 

@@ -1,5 +1,6 @@
 package dev.costpipe.topology.steps;
 
+import dev.costpipe.engine.CostEngine;
 import dev.costpipe.engine.merge.MergedRequest;
 import dev.costpipe.engine.record.CostRecord;
 import dev.costpipe.topology.PipelineCounters;
@@ -14,6 +15,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * request's timestamp. The record's timestamp becomes the request's, so windows count it there.
  */
 public final class PriceStep implements FixedKeyProcessor<String, MergedRequest, CostRecord> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PriceStep.class);
+
   private final PricingHolder pricing;
   private final PipelineCounters counters;
   private FixedKeyProcessorContext<String, CostRecord> context;
@@ -30,7 +33,15 @@ public final class PriceStep implements FixedKeyProcessor<String, MergedRequest,
 
   @Override
   public void process(FixedKeyRecord<String, MergedRequest> record) {
-    CostRecord cost = pricing.engine().price(record.value(), Instant.ofEpochMilli(record.timestamp()));
+    CostRecord cost;
+    try {
+      cost = pricing.engine().price(record.value(), Instant.ofEpochMilli(record.timestamp()));
+    } catch (RuntimeException e) {
+      // a request the engine cannot handle must not stop the pipeline, nor vanish
+      LOG.error("request {} could not be priced", record.key(), e);
+      cost = CostEngine.unpriceable(record.value(), Instant.ofEpochMilli(record.timestamp()),
+          "internal error: " + e.getClass().getSimpleName());
+    }
     counters.increment("costs." + cost.pricingStatus().wire());
     context.forward(record.withValue(cost).withTimestamp(cost.timestamp().toEpochMilli()));
   }
