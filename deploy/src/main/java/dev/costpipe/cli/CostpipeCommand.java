@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code costpipe} command: one entry point, one subcommand per job. */
 @Command(name = "costpipe", mixinStandardHelpOptions = true, version = "costpipe 0.1.0",
     description = "Exact per-request USD cost of LLM API traffic.",
-    subcommands = {CostCommand.class, RunCommand.class, PricingCommand.class, AlertsCommand.class})
+    subcommands = {CostCommand.class, RunCommand.class, PricingCommand.class, AlertsCommand.class,
+        NotifyCommand.class})
 public final class CostpipeCommand implements Runnable {
 
   @Override
