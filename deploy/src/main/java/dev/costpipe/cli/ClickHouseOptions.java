@@ -2,8 +2,6 @@ package dev.costpipe.cli;
 
 import dev.costpipe.sinks.clickhouse.ClickHouseSinkConfig;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import picocli.CommandLine.Option;
@@ -26,12 +24,7 @@ final class ClickHouseOptions {
   Path passwordFile;
 
   Properties load() throws IOException {
-    Properties p = new Properties();
-    if (config != null) {
-      try (Reader r = Files.newBufferedReader(config)) {
-        p.load(r);
-      }
-    }
+    Properties p = PropertiesFile.read(config);
     set(p, "url", url);
     set(p, "database", database);
     set(p, "user", user);

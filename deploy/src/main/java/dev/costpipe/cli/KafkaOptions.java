@@ -1,8 +1,6 @@
 package dev.costpipe.cli;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import picocli.CommandLine.Option;
@@ -19,12 +17,7 @@ final class KafkaOptions {
   String bootstrapServer;
 
   Properties load() throws IOException {
-    Properties p = new Properties();
-    if (config != null) {
-      try (Reader r = Files.newBufferedReader(config)) {
-        p.load(r);
-      }
-    }
+    Properties p = PropertiesFile.read(config);
     if (bootstrapServer != null) {
       p.setProperty("bootstrap.servers", bootstrapServer);
     }

@@ -30,22 +30,27 @@ public final class EmailChannel implements Channel {
   public EmailChannel(EmailConfig config) {
     this.config = config;
     this.protocol = config.ssl() ? "smtps" : "smtp";
+    this.session = Session.getInstance(smtpProperties(config, protocol));
+  }
+
+  /** Session settings for SMTP or SMTPS: STARTTLS required when on (never a plain-text fallback), server identity checked. */
+  static Properties smtpProperties(EmailConfig c, String protocol) {
     Properties p = new Properties();
     String pre = "mail." + protocol + ".";
     p.setProperty("mail.transport.protocol", protocol);
-    p.setProperty(pre + "host", config.host());
-    p.setProperty(pre + "port", Integer.toString(config.port()));
-    p.setProperty(pre + "auth", Boolean.toString(config.username() != null));
-    String ms = Long.toString(config.timeout().toMillis());
+    p.setProperty(pre + "host", c.host());
+    p.setProperty(pre + "port", Integer.toString(c.port()));
+    p.setProperty(pre + "auth", Boolean.toString(c.username() != null));
+    String ms = Long.toString(c.timeout().toMillis());
     p.setProperty(pre + "connectiontimeout", ms);
     p.setProperty(pre + "timeout", ms);
     p.setProperty(pre + "writetimeout", ms);
-    if (config.starttls()) {
+    if (c.starttls()) {
       p.setProperty(pre + "starttls.enable", "true");
       p.setProperty(pre + "starttls.required", "true");
     }
     p.setProperty(pre + "ssl.checkserveridentity", "true");
-    this.session = Session.getInstance(p);
+    return p;
   }
 
   @Override

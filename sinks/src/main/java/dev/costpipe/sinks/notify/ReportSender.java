@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.LongSupplier;
 
 /**
@@ -165,7 +164,7 @@ public final class ReportSender {
     String protocol = c.ssl() ? "smtps" : "smtp";
     String where = c.host() + ":" + c.port();
     return () -> {
-      Session session = Session.getInstance(smtpProperties(c, protocol));
+      Session session = Session.getInstance(EmailChannel.smtpProperties(c, protocol));
       MimeMessage msg = new MimeMessage(session);
       try {
         msg.setFrom(new InternetAddress(c.from(), true));
@@ -195,26 +194,6 @@ public final class ReportSender {
         throw new DeliveryException(tls ? "smtp_tls" : "smtp_error", "SMTP " + where + ": " + m, !tls, null, e);
       }
     };
-  }
-
-  /** The same session settings as {@link EmailChannel}: STARTTLS required when on, server identity checked. */
-  private static Properties smtpProperties(EmailConfig c, String protocol) {
-    Properties p = new Properties();
-    String pre = "mail." + protocol + ".";
-    p.setProperty("mail.transport.protocol", protocol);
-    p.setProperty(pre + "host", c.host());
-    p.setProperty(pre + "port", Integer.toString(c.port()));
-    p.setProperty(pre + "auth", Boolean.toString(c.username() != null));
-    String ms = Long.toString(c.timeout().toMillis());
-    p.setProperty(pre + "connectiontimeout", ms);
-    p.setProperty(pre + "timeout", ms);
-    p.setProperty(pre + "writetimeout", ms);
-    if (c.starttls()) {
-      p.setProperty(pre + "starttls.enable", "true");
-      p.setProperty(pre + "starttls.required", "true");
-    }
-    p.setProperty(pre + "ssl.checkserveridentity", "true");
-    return p;
   }
 
   private static String require(Map<ReportFormat, String> renderings, ReportFormat format, String forWhat) {
