@@ -154,6 +154,26 @@ class CostpipeIntegrationTest {
   }
 
   @Test
+  void hostileInputIsDeadLetteredAndEveryGoodRequestStillPricedExactly() throws Exception {
+    Properties settings = settings("it-hostile");
+    MixedTraffic traffic = new MixedTraffic(300, 4);
+    List<Map.Entry<String, String>> hostile = HostileEvents.of(3000, 4);
+    List<Map.Entry<String, String>> mixed = new ArrayList<>(traffic.records);
+    java.util.Random random = new java.util.Random(4);
+    for (var h : hostile) {
+      mixed.add(random.nextInt(mixed.size() + 1), h);
+    }
+    traffic.badLines += hostile.size();
+    try (CostpipeApplication app = new CostpipeApplication(settings)) {
+      app.start();
+      putRule(settings, RULE.formatted(budgetFor(traffic)));
+      produce(settings, mixed);
+      assertExactTotals(settings, traffic);
+      assertThat(app.streams().state().isRunningOrRebalancing()).isTrue();
+    }
+  }
+
+  @Test
   void twoInstancesShareTheWorkAndGiveTheSameTotals() throws Exception {
     Properties settings = settings("it-two");
     Properties second = new Properties();
