@@ -7,6 +7,7 @@ import dev.costpipe.engine.json.Json;
 import dev.costpipe.engine.pricing.PricingEntry;
 import dev.costpipe.engine.record.CostRecord;
 import dev.costpipe.engine.record.CostRecordJson;
+import dev.costpipe.engine.testing.ServerProcesses;
 import dev.costpipe.topology.alert.AlertRulesHolder;
 import dev.costpipe.topology.pricing.PricingHolder;
 import java.io.IOException;
@@ -124,10 +125,6 @@ public final class TopologyFixture implements AutoCloseable {
   @Override
   public void close() {
     driver.close();
-    try (var files = Files.walk(stateDir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    } catch (IOException ignored) {
-      // a temp dir left behind is harmless
-    }
+    ServerProcesses.deleteRecursively(stateDir);
   }
 }

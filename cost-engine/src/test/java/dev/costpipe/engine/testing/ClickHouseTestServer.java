@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,12 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real, throwaway ClickHouse server for tests: own temp directory, own free ports, bound to 127.0.0.1,
@@ -92,7 +89,7 @@ public final class ClickHouseTestServer implements AutoCloseable {
                 // Free ports are picked by binding port 0 and releasing it, so another process can grab
                 // one before ClickHouse binds it. Retry with fresh ports.
                 if (attempt < START_ATTEMPTS) {
-                    deleteRecursively(e.dir);
+                    ServerProcesses.deleteRecursively(e.dir);
                 }
                 last = e;
             }
@@ -186,7 +183,7 @@ public final class ClickHouseTestServer implements AutoCloseable {
                 waitForExit(handle, Duration.ofSeconds(5));
             }
         }
-        deleteRecursively(dir);
+        ServerProcesses.deleteRecursively(dir);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -202,7 +199,7 @@ public final class ClickHouseTestServer implements AutoCloseable {
             for (String sub : List.of("data", "tmp", "user_files", "format_schemas", "log")) {
                 Files.createDirectories(dir.resolve(sub));
             }
-            int[] ports = freePorts(2);
+            int[] ports = ServerProcesses.freePorts(2);
             httpPort = ports[0];
             tcpPort = ports[1];
             Files.writeString(dir.resolve("config.xml"), configXml(dir, httpPort, tcpPort));
@@ -255,7 +252,7 @@ public final class ClickHouseTestServer implements AutoCloseable {
                 startWatchdog(pid, dir);
                 return server;
             }
-            sleep(50);
+            ServerProcesses.sleep(50, "ClickHouse");
         }
         if (pid != null) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
@@ -265,9 +262,9 @@ public final class ClickHouseTestServer implements AutoCloseable {
     }
 
     private static IllegalStateException failure(String what, Path dir) {
-        String logs = tail(dir.resolve("log/launcher.out"), 20)
-                + tail(dir.resolve("log/clickhouse-server.err.log"), 40)
-                + tail(dir.resolve("log/clickhouse-server.log"), 40);
+        String logs = ServerProcesses.tail(dir.resolve("log/launcher.out"), 20)
+                + ServerProcesses.tail(dir.resolve("log/clickhouse-server.err.log"), 40)
+                + ServerProcesses.tail(dir.resolve("log/clickhouse-server.log"), 40);
         String message = "ClickHouse test server failed to start: " + what
                 + ". Its directory is kept for inspection: " + dir + "\n" + logs;
         return logs.contains("Address already in use")
@@ -377,24 +374,6 @@ public final class ClickHouseTestServer implements AutoCloseable {
         }
     }
 
-    private static int[] freePorts(int count) throws IOException {
-        ServerSocket[] sockets = new ServerSocket[count];
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                sockets[i] = new ServerSocket(0);
-                ports[i] = sockets[i].getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : sockets) {
-                if (socket != null) {
-                    socket.close();
-                }
-            }
-        }
-    }
-
     private static boolean waitForExit(ProcessHandle handle, Duration timeout) {
         try {
             handle.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -406,39 +385,6 @@ public final class ClickHouseTestServer implements AutoCloseable {
             return !handle.isAlive();
         } catch (java.util.concurrent.ExecutionException e) {
             return !handle.isAlive();
-        }
-    }
-
-    private static String tail(Path file, int lines) {
-        try {
-            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-            if (all.isEmpty()) {
-                return "";
-            }
-            return "--- last lines of " + file + " ---\n"
-                    + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())) + "\n";
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: it is a temp directory
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for ClickHouse", e);
         }
     }
 

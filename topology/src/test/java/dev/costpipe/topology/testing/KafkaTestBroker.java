@@ -1,12 +1,12 @@
 package dev.costpipe.topology.testing;
 
+import dev.costpipe.engine.testing.ServerProcesses;
 import dev.costpipe.engine.testing.SharedOnce;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -141,7 +139,7 @@ public final class KafkaTestBroker implements AutoCloseable {
         // Free ports are picked by binding port 0 and releasing it, so another process can grab one
         // before the broker binds it. Retry with fresh ports (and a fresh directory).
         if (attempt < START_ATTEMPTS) {
-          deleteRecursively(broker.dir);
+          ServerProcesses.deleteRecursively(broker.dir);
         }
         last = e;
       }
@@ -211,9 +209,9 @@ public final class KafkaTestBroker implements AutoCloseable {
         }
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("topic " + name + " was created but its partitions have no leader"
-              + " after 30 s\n" + tail(logFile(), 40));
+              + " after 30 s\n" + ServerProcesses.tail(logFile(), 40));
         }
-        sleep(50);
+        ServerProcesses.sleep(50, "the Kafka test broker");
       }
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot create topic " + name + " on " + bootstrapServers() + ": "
@@ -346,7 +344,7 @@ public final class KafkaTestBroker implements AutoCloseable {
     }
     stopProcess();
     closed = true;
-    deleteRecursively(dir);
+    ServerProcesses.deleteRecursively(dir);
   }
 
   private void stopProcess() {
@@ -388,7 +386,7 @@ public final class KafkaTestBroker implements AutoCloseable {
     try {
       Path dir = Files.createTempDirectory("costpipe-kafka-");
       Files.createDirectories(dir.resolve("data"));
-      int[] ports = freePorts(2);
+      int[] ports = ServerProcesses.freePorts(2);
       KafkaTestBroker broker = new KafkaTestBroker(dir, ports[0], ports[1], isShared);
       Files.writeString(dir.resolve("server.properties"), broker.serverProperties());
       Files.writeString(dir.resolve("classpath.args"), "-cp " + argFileQuote(childClasspath()) + "\n");
@@ -529,7 +527,7 @@ public final class KafkaTestBroker implements AutoCloseable {
         }
         if (admin == null) {
           if (!accepts(port)) {
-            sleep(100);
+            ServerProcesses.sleep(100, "the Kafka test broker");
             continue;
           }
           admin = admin();
@@ -559,7 +557,7 @@ public final class KafkaTestBroker implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
           lastProblem = String.valueOf(e instanceof ExecutionException ? e.getCause() : e);
         }
-        sleep(100);
+        ServerProcesses.sleep(100, "the Kafka test broker");
       }
       throw failure("the broker did not become ready on " + bootstrapServers() + " within "
           + STARTUP_TIMEOUT.toSeconds() + " s (last problem: " + lastProblem + ")");
@@ -585,7 +583,7 @@ public final class KafkaTestBroker implements AutoCloseable {
 
   private IllegalStateException formatFailure(String what) {
     return new IllegalStateException("Kafka test broker: formatting its storage failed: " + what
-        + ". Its directory is kept for inspection: " + dir + "\n" + tail(dir.resolve("format.log"), 40));
+        + ". Its directory is kept for inspection: " + dir + "\n" + ServerProcesses.tail(dir.resolve("format.log"), 40));
   }
 
   /**
@@ -688,57 +686,6 @@ public final class KafkaTestBroker implements AutoCloseable {
     return "unknown";
   }
 
-  private static int[] freePorts(int count) throws IOException {
-    ServerSocket[] sockets = new ServerSocket[count];
-    try {
-      int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
-        sockets[i] = new ServerSocket(0);
-        ports[i] = sockets[i].getLocalPort();
-      }
-      return ports;
-    } finally {
-      for (ServerSocket socket : sockets) {
-        if (socket != null) {
-          socket.close();
-        }
-      }
-    }
-  }
-
-  private static String tail(Path file, int lines) {
-    try {
-      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-      if (all.isEmpty()) {
-        return "";
-      }
-      return "--- last lines of " + file + " ---\n"
-          + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())) + "\n";
-    } catch (IOException | UncheckedIOException e) {
-      return "";
-    }
-  }
-
-  static void deleteRecursively(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
-      // best effort: it is a temp directory
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the Kafka test broker", e);
-    }
-  }
-
   /**
    * Main class of the broker's child JVM: {@code kafka.Kafka} plus a watchdog. If the test JVM that
    * started it goes away (it is no longer this process's parent), the broker's directory is deleted and
@@ -759,7 +706,7 @@ public final class KafkaTestBroker implements AutoCloseable {
           if (current != parent) {
             System.err.println("[KafkaTestBroker] test JVM " + parent + " is gone: halting the broker");
             if (dir != null) {
-              deleteRecursively(Path.of(dir));
+              ServerProcesses.deleteRecursively(Path.of(dir));
             }
             Runtime.getRuntime().halt(3);
           }
