@@ -149,12 +149,7 @@ final class SinkRows {
         g.writeNumber(costUsd.toPlainString()); // unquoted, exactly 9 places
       }
       stringArray(g, "cost_breakdown_keys", breakdownKeys);
-      g.writeFieldName(name("cost_breakdown_values"));
-      g.writeStartArray();
-      for (long v : breakdownValues) {
-        g.writeNumber(v);
-      }
-      g.writeEndArray();
+      longArray(g, "cost_breakdown_values", breakdownValues);
       num(g, "cache_savings_nano_usd", savings);
       stringArray(g, "errors", errors);
       num(g, "ingested_at", ingestedAt);
@@ -235,18 +230,8 @@ final class SinkRows {
       num(g, "version", version);
       nullableString(g, "session_name", sessionName);
       stringArray(g, "session_paths_path", paths);
-      g.writeFieldName(name("session_paths_cost_nano_usd"));
-      g.writeStartArray();
-      for (long v : pathCosts) {
-        g.writeNumber(v);
-      }
-      g.writeEndArray();
-      g.writeFieldName(name("session_paths_requests"));
-      g.writeStartArray();
-      for (long v : pathRequests) {
-        g.writeNumber(v);
-      }
-      g.writeEndArray();
+      longArray(g, "session_paths_cost_nano_usd", pathCosts);
+      longArray(g, "session_paths_requests", pathRequests);
       num(g, "ingested_at", ingestedAt);
     });
   }
@@ -376,6 +361,15 @@ final class SinkRows {
     g.writeStartArray();
     for (String v : values) {
       g.writeString(v);
+    }
+    g.writeEndArray();
+  }
+
+  private static void longArray(JsonGenerator g, String field, List<Long> values) throws IOException {
+    g.writeFieldName(name(field));
+    g.writeStartArray();
+    for (long v : values) {
+      g.writeNumber(v);
     }
     g.writeEndArray();
   }
