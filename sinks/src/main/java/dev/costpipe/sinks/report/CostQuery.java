@@ -1,14 +1,14 @@
 package dev.costpipe.sinks.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.costpipe.engine.record.CostRecord;
+import dev.costpipe.engine.record.CostRecordJson;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -110,38 +110,8 @@ public final class CostQuery {
         }
     }
 
-    /** One cost record as stored (usage flattened, properties back in insertion order). */
-    public record Row(
-            String requestId,
-            Instant timestamp,
-            String provider,
-            String model,
-            String modelKey,
-            String userId,
-            String sessionId,
-            String sessionName,
-            String sessionPath,
-            Map<String, String> properties,
-            Long status,
-            boolean streamed,
-            boolean cacheHit,
-            Map<String, Long> usage,
-            String usageSource,
-            String pricingStatus,
-            Long costNanoUsd,
-            Map<String, Long> costBreakdown,
-            long cacheSavingsNanoUsd,
-            List<String> errors) {
-        public Row {
-            properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
-            usage = Collections.unmodifiableMap(new LinkedHashMap<>(usage));
-            costBreakdown = Collections.unmodifiableMap(new LinkedHashMap<>(costBreakdown));
-            errors = List.copyOf(errors);
-        }
-    }
-
     /** Rows and whether more matched than the limit. */
-    public record RowsResult(List<Row> rows, boolean truncated) {
+    public record RowsResult(List<CostRecord> rows, boolean truncated) {
         public RowsResult {
             rows = List.copyOf(rows);
         }
@@ -212,39 +182,45 @@ public final class CostQuery {
                 + " ORDER BY timestamp, request_id"
                 + " LIMIT " + (limit + 1L)
                 + " FORMAT JSONEachRow");
-        List<Row> rows = new ArrayList<>();
+        List<CostRecord> rows = new ArrayList<>();
         for (ObjectNode row : result.subList(0, Math.min(limit, result.size()))) {
             rows.add(row(row));
         }
         return new RowsResult(rows, result.size() > limit);
     }
 
-    private static Row row(ObjectNode row) {
-        Map<String, String> properties = new LinkedHashMap<>();
+    /** A stored row back as the cost record it was written from, through the record's own JSON form. */
+    private static CostRecord row(ObjectNode row) {
+        ObjectNode r = F.objectNode();
+        r.put("request_id", Rows.string(row, "request_id"));
+        r.put("timestamp", Rows.epochSeconds(row, "ts").toString());
+        for (String field : List.of("provider", "model", "model_key", "user_id", "session_id", "session_name",
+                "session_path", "usage_source", "pricing_status")) {
+            r.put(field, Rows.nullableString(row, field));
+        }
+        ObjectNode properties = r.putObject("properties");
         List<String> keys = Rows.strings(row, "property_keys");
         List<String> values = Rows.strings(row, "property_values");
         for (int i = 0; i < keys.size(); i++) {
             properties.put(keys.get(i), i < values.size() ? values.get(i) : null);
         }
-        Map<String, Long> usage = new LinkedHashMap<>();
+        r.put("status", Rows.nullableLong(row, "status"));
+        r.put("streamed", Rows.bool(row, "streamed"));
+        r.put("cache_hit", Rows.bool(row, "cache_hit"));
+        ObjectNode usage = r.putObject("usage");
         for (String column : USAGE_COLUMNS) {
             usage.put(column, Rows.longValue(row, column));
         }
-        Map<String, Long> breakdown = new LinkedHashMap<>();
+        r.put("cost_nano_usd", Rows.nullableLong(row, "cost_nano_usd"));
+        ObjectNode breakdown = r.putObject("cost_breakdown");
         List<String> parts = Rows.strings(row, "cost_breakdown_keys");
         List<Long> amounts = Rows.longs(row, "cost_breakdown_values");
         for (int i = 0; i < parts.size() && i < amounts.size(); i++) {
             breakdown.put(parts.get(i), amounts.get(i));
         }
-        return new Row(Rows.string(row, "request_id"), Rows.epochSeconds(row, "ts"),
-                Rows.nullableString(row, "provider"), Rows.nullableString(row, "model"),
-                Rows.nullableString(row, "model_key"), Rows.nullableString(row, "user_id"),
-                Rows.nullableString(row, "session_id"), Rows.nullableString(row, "session_name"),
-                Rows.nullableString(row, "session_path"), properties, Rows.nullableLong(row, "status"),
-                Rows.bool(row, "streamed"), Rows.bool(row, "cache_hit"), usage,
-                Rows.nullableString(row, "usage_source"), Rows.nullableString(row, "pricing_status"),
-                Rows.nullableLong(row, "cost_nano_usd"), breakdown, Rows.longValue(row, "cache_savings_nano_usd"),
-                Rows.strings(row, "errors"));
+        r.put("cache_savings_nano_usd", Rows.longValue(row, "cache_savings_nano_usd"));
+        Rows.strings(row, "errors").forEach(r.putArray("errors")::add);
+        return CostRecordJson.fromTree(r);
     }
 
     // --- rendering ---------------------------------------------------------------------------------------
@@ -311,14 +287,14 @@ public final class CostQuery {
             case TABLE -> {
                 TextTable table = new TextTable("time (UTC)", "request", "user", "session", "model", ">input",
                         ">output", ">cost", "status");
-                for (Row r : result.rows()) {
+                for (CostRecord r : result.rows()) {
                     table.row(TIME.format(r.timestamp()), Display.value(r.requestId(), 36, "(none)"),
                             Display.value(r.userId(), 24, "-"), Display.value(r.sessionId(), 24, "-"),
                             Display.value(r.modelKey() == null || r.modelKey().isEmpty() ? r.model() : r.modelKey(),
                                     36, "?"),
-                            Usd.count(r.usage().get("input_tokens")), Usd.count(r.usage().get("output_tokens")),
+                            Usd.count(r.usage().inputTokens()), Usd.count(r.usage().outputTokens()),
                             r.costNanoUsd() == null ? "-" : Usd.format(r.costNanoUsd()),
-                            Display.value(r.pricingStatus(), 20, ""));
+                            Display.value(r.pricingStatus().wire(), 20, ""));
                 }
                 out.append(result.rows().isEmpty() ? "No matching requests.\n" : table.render(""));
                 if (result.truncated()) {
@@ -326,59 +302,19 @@ public final class CostQuery {
                 }
             }
             case JSON -> {
-                for (Row r : result.rows()) {
-                    out.append(json(rowJson(r))).append('\n');
+                for (CostRecord r : result.rows()) {
+                    out.append(json(CostRecordJson.toTree(r))).append('\n');
                 }
             }
             case CSV -> {
                 out.append(Csv.line(csvHeader()));
-                for (Row r : result.rows()) {
+                for (CostRecord r : result.rows()) {
                     out.append(Csv.line(csvRow(r)));
                 }
             }
             default -> throw new IllegalStateException();
         }
         return out.toString();
-    }
-
-    /** One row in the cost record's JSON shape (README "Output: the cost record"). */
-    static ObjectNode rowJson(Row r) {
-        ObjectNode node = F.objectNode();
-        node.put("request_id", r.requestId());
-        node.put("timestamp", r.timestamp().toString());
-        node.put("provider", r.provider());
-        node.put("model", r.model());
-        node.put("model_key", r.modelKey());
-        node.put("user_id", r.userId());
-        node.put("session_id", r.sessionId());
-        node.put("session_name", r.sessionName());
-        node.put("session_path", r.sessionPath());
-        ObjectNode properties = node.putObject("properties");
-        r.properties().forEach(properties::put);
-        if (r.status() == null) {
-            node.putNull("status");
-        } else {
-            node.put("status", r.status());
-        }
-        node.put("streamed", r.streamed());
-        node.put("cache_hit", r.cacheHit());
-        ObjectNode usage = node.putObject("usage");
-        r.usage().forEach(usage::put);
-        node.put("usage_source", r.usageSource());
-        node.put("pricing_status", r.pricingStatus());
-        if (r.costNanoUsd() == null) {
-            node.putNull("cost_nano_usd");
-            node.putNull("cost_usd");
-        } else {
-            node.put("cost_nano_usd", r.costNanoUsd());
-            node.put("cost_usd", Usd.exactText(r.costNanoUsd()));
-        }
-        ObjectNode breakdown = node.putObject("cost_breakdown");
-        r.costBreakdown().forEach(breakdown::put);
-        node.put("cache_savings_nano_usd", r.cacheSavingsNanoUsd());
-        ArrayNode errors = node.putArray("errors");
-        r.errors().forEach(errors::add);
-        return node;
     }
 
     static List<String> csvHeader() {
@@ -391,36 +327,15 @@ public final class CostQuery {
         return header;
     }
 
-    /** Nulls as empty cells; properties, breakdown and errors as JSON text. */
-    static List<String> csvRow(Row r) {
-        List<String> cells = new ArrayList<>(List.of(r.requestId(), r.timestamp().toString(), n(r.provider()),
-                n(r.model()), n(r.modelKey()), n(r.userId()), n(r.sessionId()), n(r.sessionName()),
-                n(r.sessionPath())));
-        ObjectNode properties = F.objectNode();
-        r.properties().forEach(properties::put);
-        cells.add(json(properties));
-        cells.add(r.status() == null ? "" : r.status().toString());
-        cells.add(Boolean.toString(r.streamed()));
-        cells.add(Boolean.toString(r.cacheHit()));
-        for (String column : USAGE_COLUMNS) {
-            cells.add(r.usage().get(column).toString());
+    /** The cost record's JSON fields as cells: nulls empty; properties, breakdown and errors as JSON text. */
+    static List<String> csvRow(CostRecord record) {
+        ObjectNode r = CostRecordJson.toTree(record);
+        List<String> cells = new ArrayList<>();
+        for (String column : csvHeader()) {
+            var v = USAGE_COLUMNS.contains(column) ? r.path("usage").path(column) : r.path(column);
+            cells.add(v.isNull() || v.isMissingNode() ? "" : v.isContainerNode() ? json(v) : v.asText());
         }
-        cells.add(n(r.usageSource()));
-        cells.add(n(r.pricingStatus()));
-        cells.add(r.costNanoUsd() == null ? "" : r.costNanoUsd().toString());
-        cells.add(r.costNanoUsd() == null ? "" : Usd.exactText(r.costNanoUsd()));
-        ObjectNode breakdown = F.objectNode();
-        r.costBreakdown().forEach(breakdown::put);
-        cells.add(json(breakdown));
-        cells.add(Long.toString(r.cacheSavingsNanoUsd()));
-        ArrayNode errors = F.arrayNode();
-        r.errors().forEach(errors::add);
-        cells.add(json(errors));
         return cells;
-    }
-
-    private static String n(String value) {
-        return value == null ? "" : value;
     }
 
     private static String json(com.fasterxml.jackson.databind.JsonNode node) {

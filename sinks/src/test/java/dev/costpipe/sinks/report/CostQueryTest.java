@@ -1,5 +1,6 @@
 package dev.costpipe.sinks.report;
 
+import dev.costpipe.engine.record.CostRecord;
 import static dev.costpipe.sinks.report.CostRows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -115,7 +116,7 @@ class CostQueryTest {
     }
 
     private static Set<String> ids(CostFilter filter) {
-        return query.rows(filter, 1000).rows().stream().map(CostQuery.Row::requestId)
+        return query.rows(filter, 1000).rows().stream().map(CostRecord::requestId)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
@@ -169,7 +170,7 @@ class CostQueryTest {
         assertThat(ids(CostFilter.all().withProperty(HOSTILE_NAME, HOSTILE_NAME_VALUE))).containsExactly("hn");
         assertThat(ids(CostFilter.all().withProperty(HOSTILE_NAME, "v'al"))).isEmpty();
         assertThat(ids(CostFilter.all().withProperty("k'e", HOSTILE_NAME_VALUE))).isEmpty();
-        CostQuery.Row hn = query.rows(CostFilter.all().withUser("dave"), 10).rows().get(0);
+        CostRecord hn = query.rows(CostFilter.all().withUser("dave"), 10).rows().get(0);
         assertThat(hn.properties()).containsExactly(Map.entry(HOSTILE_NAME, HOSTILE_NAME_VALUE));
     }
 
@@ -318,7 +319,7 @@ class CostQueryTest {
     @Test
     void rowLimitSaysWhenMoreMatched() {
         CostQuery.RowsResult two = query.rows(CostFilter.all(), 2);
-        assertThat(two.rows()).extracting(CostQuery.Row::requestId).containsExactly("q01", "q02");
+        assertThat(two.rows()).extracting(CostRecord::requestId).containsExactly("q01", "q02");
         assertThat(two.truncated()).isTrue();
         assertThat(query.rows(CostFilter.all().withUser("bob"), 2).truncated()).isFalse();
         String table = query.run(new CostQuery.Options(CostFilter.all(), Output.ROWS, Format.TABLE, 3));
