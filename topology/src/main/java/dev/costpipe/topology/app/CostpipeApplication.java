@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -24,6 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class CostpipeApplication implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CostpipeApplication.class);
+
+  /** Largest changelog/repartition record: a few events of the 16 MiB limit. */
+  static final int STATE_RECORD_MAX_BYTES = 64 << 20;
 
   private final Properties settings;
   private final TopologyConfig config;
@@ -41,6 +46,10 @@ public final class CostpipeApplication implements AutoCloseable {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "costpipe");
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    // one open request (its events, e.g. a 10 MB prompt) is one changelog record and a re-keyed event one
+    // repartition record: both must fit, or the producer's refusal would stop the stream thread
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), STATE_RECORD_MAX_BYTES);
+    p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), STATE_RECORD_MAX_BYTES);
     p.putAll(given);
     return p;
   }

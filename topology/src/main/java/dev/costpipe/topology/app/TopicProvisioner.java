@@ -1,6 +1,7 @@
 package dev.costpipe.topology.app;
 
 import dev.costpipe.topology.TopologyConfig;
+import dev.costpipe.topology.steps.ParseStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,9 @@ import org.slf4j.LoggerFactory;
 public final class TopicProvisioner {
   private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
 
+  /** The raw-events topic's {@code max.message.bytes}: twice {@link ParseStep#MAX_EVENT_BYTES}. */
+  public static final int MAX_RAW_EVENT_RECORD_BYTES = 2 * ParseStep.MAX_EVENT_BYTES;
+
   private TopicProvisioner() {}
 
   public static List<String> createMissing(Admin admin, TopologyConfig config, Properties settings)
@@ -46,8 +50,16 @@ public final class TopicProvisioner {
     wanted.forEach((name, compacted) -> {
       if (!existing.contains(name)) {
         NewTopic t = new NewTopic(name, compacted ? Optional.of(1) : partitions, replication);
-        t.configs(compacted ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
-            : Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
+        if (compacted) {
+          t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        } else if (name.equals(config.rawEventsTopic())) {
+          // events up to twice the parse limit are accepted, so that the parse step refuses them with a
+          // reason in the dead-letter topic instead of the broker refusing them to the producer
+          t.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime",
+              TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_RAW_EVENT_RECORD_BYTES)));
+        } else {
+          t.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
+        }
         missing.add(t);
       }
     });

@@ -20,12 +20,15 @@ import java.util.Random;
  * path (same merge and engine code, built-in prices). As the contract asks of producers, a stream's
  * chunks and its response share the request_id key, so the response follows the last chunk.
  */
-final class MixedTraffic {
-  final List<Map.Entry<String, String>> records = new ArrayList<>();
-  final Map<String, CostRecord> expected = new LinkedHashMap<>();
-  int badLines;
+public final class MixedTraffic {
+  public final List<Map.Entry<String, String>> records = new ArrayList<>();
+  public final Map<String, CostRecord> expected = new LinkedHashMap<>();
+  public int badLines;
 
-  MixedTraffic(int requests, long seed) {
+  private final CostEngine engine = CostEngine.builtIn();
+  private final RequestMerger merger = new RequestMerger();
+
+  public MixedTraffic(int requests, long seed) {
     Random random = new Random(seed);
     for (int i = 0; i < requests; i++) {
       String id = "req-" + seed + "-" + i;
@@ -59,19 +62,9 @@ final class MixedTraffic {
         add(id, call);
       }
       if (random.nextInt(12) == 0) {
-        add("bad-" + i, random.nextBoolean() ? "{not json" : "{\"request_id\":\"" + id + "x\",\"event_type\":\"nope\"}");
+        records.add(Map.entry("bad-" + i,
+            random.nextBoolean() ? "{not json" : "{\"request_id\":\"" + id + "x\",\"event_type\":\"nope\"}"));
         badLines++;
-      }
-    }
-    CostEngine engine = CostEngine.builtIn();
-    RequestMerger merger = new RequestMerger();
-    for (var r : records) {
-      try {
-        RawEvent e = RawEventParser.parse(r.getValue());
-        engine.validate(e);
-        merger.accept(e).ifPresent(m -> expected.put(m.requestId(), engine.price(m, Instant.EPOCH)));
-      } catch (BadEventException ignored) {
-        // counted in badLines when generated
       }
     }
     if (merger.openRequests() != 0) {
@@ -79,11 +72,22 @@ final class MixedTraffic {
     }
   }
 
-  long expectedTotalNano() {
-    return expected.values().stream().mapToLong(r -> r.costNanoUsd() == null ? 0 : r.costNanoUsd()).sum();
+  /**
+   * Adds a good event and what it must cost once its request completes (computed with the offline path:
+   * same merge and engine code, built-in prices).
+   */
+  public void add(String key, String value) {
+    records.add(Map.entry(key, value));
+    try {
+      RawEvent e = RawEventParser.parse(value);
+      engine.validate(e);
+      merger.accept(e).ifPresent(m -> expected.put(m.requestId(), engine.price(m, Instant.EPOCH)));
+    } catch (BadEventException e) {
+      throw new IllegalArgumentException("not a good event: " + e.getMessage(), e);
+    }
   }
 
-  private void add(String key, String value) {
-    records.add(Map.entry(key, value));
+  public long expectedTotalNano() {
+    return expected.values().stream().mapToLong(r -> r.costNanoUsd() == null ? 0 : r.costNanoUsd()).sum();
   }
 }

@@ -12,10 +12,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads a topic from the beginning (committed records only) until a condition holds or time runs out. */
-final class TopicReader {
+public final class TopicReader {
   private TopicReader() {}
 
-  static List<ConsumerRecord<String, String>> readUntil(String bootstrap, String topic,
+  public static List<ConsumerRecord<String, String>> readUntil(String bootstrap, String topic,
       Predicate<List<ConsumerRecord<String, String>>> done, Duration timeout) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
