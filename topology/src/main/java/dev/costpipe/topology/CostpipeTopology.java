@@ -97,7 +97,7 @@ public final class CostpipeTopology {
             ChunkMergeStep.storeNames())
         .processValues(() -> new PriceStep(pricing, counters), Named.as("price"));
 
-    costs.to(config.costsTopic(), Produced.with(Serdes.String(), CostpipeSerdes.costRecord()).withName("costs"));
+    costs.to(config.costsTopic(), Produced.with(Serdes.String(), config.outputFormat().costRecords()).withName("costs"));
 
     aggregate(costs);
     alert(costs, b);
@@ -120,7 +120,8 @@ public final class CostpipeTopology {
                   .withKeySerde(Serdes.String()).withValueSerde(CostpipeSerdes.costTotals()))
           .toStream(Named.as(name + "-updates"))
           .map((w, totals) -> aggregateRecord(w, totals, size), Named.as(name + "-records"))
-          .to(config.aggregatesTopic(), Produced.with(Serdes.String(), Serdes.String()).withName(name + "-out"));
+          .to(config.aggregatesTopic(), Produced.with(Serdes.String(), config.outputFormat().aggregates())
+              .withName(name + "-out"));
     }
   }
 
@@ -131,7 +132,7 @@ public final class CostpipeTopology {
         .repartition(Repartitioned.<String, AlertContribution>as("spend-by-rule")
             .withKeySerde(Serdes.String()).withValueSerde(CostpipeSerdes.alertContribution()))
         .process(() -> new AlertThresholdStep(rules, counters), Named.as("alert-thresholds"), AlertThresholdStep.STORE)
-        .to(config.alertsTopic(), Produced.with(Serdes.String(), Serdes.String()).withName("alerts"));
+        .to(config.alertsTopic(), Produced.with(Serdes.String(), config.outputFormat().alerts()).withName("alerts"));
   }
 
   private void mirrorGlobalTables(StreamsBuilder b) {

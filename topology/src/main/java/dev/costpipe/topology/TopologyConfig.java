@@ -1,5 +1,6 @@
 package dev.costpipe.topology;
 
+import dev.costpipe.topology.serde.OutputFormat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -23,7 +24,8 @@ public record TopologyConfig(
     int maxEventsPerRequest,
     List<Duration> aggregateWindows,
     Duration aggregateGrace,
-    boolean bootstrapCatalogue) {
+    boolean bootstrapCatalogue,
+    OutputFormat outputFormat) {
 
   public static TopologyConfig defaults() {
     return from(new Properties());
@@ -45,7 +47,8 @@ public record TopologyConfig(
         java.util.Arrays.stream(p.getProperty("costpipe.aggregate.windows", "PT1H,P1D").split(","))
             .map(String::trim).map(TopologyConfig::parse).toList(),
         duration(p, "costpipe.aggregate.grace", "PT10M"),
-        Boolean.parseBoolean(p.getProperty("costpipe.pricing.bootstrap-catalogue", "true")));
+        Boolean.parseBoolean(p.getProperty("costpipe.pricing.bootstrap-catalogue", "true")),
+        OutputFormat.from(p));
   }
 
   private static Duration duration(Properties p, String key, String dflt) {

@@ -3,6 +3,7 @@ package dev.costpipe.sinks.clickhouse;
 import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.insert.InsertResponse;
 import com.clickhouse.data.ClickHouseFormat;
+import dev.costpipe.schemas.serde.JsonOrAvroValues;
 import dev.costpipe.topology.steps.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -88,6 +89,7 @@ public final class ClickHouseSink implements AutoCloseable {
   private static final int DIAGNOSE_EVERY = 10;
 
   private final ClickHouseSinkConfig config;
+  private final JsonOrAvroValues values;
   private final ClickHouseSinkMetrics metrics = new ClickHouseSinkMetrics();
   private final Map<String, SinkTable> tableByTopic = new HashMap<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
@@ -131,6 +133,7 @@ public final class ClickHouseSink implements AutoCloseable {
 
   public ClickHouseSink(ClickHouseSinkConfig config) {
     this.config = config;
+    this.values = new JsonOrAvroValues(config.kafka());
     tableByTopic.put(config.costsTopic(), SinkTable.REQUEST_COSTS);
     tableByTopic.put(config.aggregatesTopic(), SinkTable.COST_AGGREGATES);
     tableByTopic.put(config.alertsTopic(), SinkTable.COST_ALERTS);
@@ -244,7 +247,7 @@ public final class ClickHouseSink implements AutoCloseable {
         continue; // not subscribed: cannot happen
       }
       try {
-        buffers.get(table).add(new Row(table.row(r.value(), ingestedAt), r));
+        buffers.get(table).add(new Row(table.row(SinkValueFormat.json(values, r), ingestedAt), r));
       } catch (InvalidRecordException e) {
         deadLetters.add(new DeadLetter(r, e.reason(), e.getMessage()));
       }
@@ -723,6 +726,7 @@ public final class ClickHouseSink implements AutoCloseable {
   }
 
   private void closeClients() {
+    values.close();
     KafkaConsumer<byte[], byte[]> c = consumer;
     if (c != null) {
       try {

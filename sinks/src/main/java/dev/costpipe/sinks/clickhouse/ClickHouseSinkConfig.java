@@ -1,6 +1,7 @@
 package dev.costpipe.sinks.clickhouse;
 
 import com.clickhouse.client.api.Client;
+import dev.costpipe.schemas.serde.JsonOrAvroValues;
 import dev.costpipe.topology.TopologyConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -111,7 +112,8 @@ public record ClickHouseSinkConfig(
     }
     Map<String, String> kafka = new TreeMap<>();
     for (String name : p.stringPropertyNames()) {
-      if (!name.startsWith("costpipe.")) {
+      // the Avro deserializer's class travels with the serde settings it is configured with
+      if (!name.startsWith("costpipe.") || name.equals(JsonOrAvroValues.VALUE_DESERIALIZER)) {
         kafka.put(name, p.getProperty(name));
       }
     }

@@ -3,6 +3,7 @@ package dev.costpipe.sinks.notify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.engine.json.Json;
+import dev.costpipe.schemas.serde.JsonOrAvroValues;
 import dev.costpipe.sinks.notify.NotifierConfig.ChannelConfig;
 import dev.costpipe.sinks.notify.NotifierConfig.EmailConfig;
 import dev.costpipe.sinks.notify.NotifierConfig.SlackConfig;
@@ -102,6 +103,7 @@ public final class Notifier {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
   private final ExecutorService workers;
+  private final JsonOrAvroValues values;
 
   private volatile KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, String> producer;
@@ -119,6 +121,10 @@ public final class Notifier {
     }
     this.config = config;
     this.channels = Map.copyOf(channels);
+    // alert events in JSON or, with costpipe.serde.format=avro, in Avro through the registry named in kafka:/consumer:
+    Map<String, String> serde = new HashMap<>(config.kafka());
+    serde.putAll(config.consumer());
+    this.values = new JsonOrAvroValues(serde);
     AtomicInteger n = new AtomicInteger();
     ThreadFactory tf = r -> {
       Thread t = new Thread(r, "costpipe-notify-" + n.incrementAndGet());
@@ -240,7 +246,7 @@ public final class Notifier {
     counters.increment(NotifierCounters.ALERTS_SEEN);
     AlertEvent alert;
     try {
-      alert = AlertEvent.parse(r.value());
+      alert = AlertEvent.parse(values.json(r.topic(), r.value()));
     } catch (IllegalArgumentException e) {
       counters.increment(NotifierCounters.ALERTS_INVALID);
       LOG.error("record {}-{}@{} (key {}) is not an alert event and is not delivered: {}; reported to {}",
@@ -504,6 +510,7 @@ public final class Notifier {
   private void shutdown() {
     stopSignal.countDown();
     workers.shutdownNow();
+    values.close();
     KafkaConsumer<String, byte[]> c = consumer;
     if (c != null) {
       try {
