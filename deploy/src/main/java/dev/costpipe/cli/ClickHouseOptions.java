@@ -1,12 +1,20 @@
 package dev.costpipe.cli;
 
+import dev.costpipe.ops.config.Component;
+import dev.costpipe.ops.config.ConfigLoader;
+import dev.costpipe.ops.config.LoadedConfig;
 import dev.costpipe.sinks.clickhouse.ClickHouseSinkConfig;
-import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
-/** The ClickHouse connection options shared by sink, reprice, report and query; flags override --config. */
+/**
+ * The ClickHouse connection options shared by sink, reprice, report and query; environment variables
+ * override --config and flags override both ({@link ConfigLoader}).
+ */
 final class ClickHouseOptions {
   @Option(names = "--config", paramLabel = "FILE", description = "Properties file: costpipe.sink.clickhouse.* and Kafka settings.")
   Path config;
@@ -23,21 +31,24 @@ final class ClickHouseOptions {
   @Option(names = "--password-file", paramLabel = "F", description = "File holding the ClickHouse password.")
   Path passwordFile;
 
-  Properties load() throws IOException {
-    Properties p = PropertiesFile.read(config);
-    set(p, "url", url);
-    set(p, "database", database);
-    set(p, "user", user);
-    if (passwordFile != null) {
-      p.remove(ClickHouseSinkConfig.PREFIX + "password");
-      set(p, "password-file", passwordFile.toString());
-    }
-    return p;
+  /** The sink component's configuration with these flags and {@code more} (setting → flag value, null: not given). */
+  LoadedConfig loaded(Map<String, String> more, boolean needsKafka) {
+    Map<String, String> flags = new HashMap<>(more);
+    flags.put(ClickHouseSinkConfig.PREFIX + "url", url);
+    flags.put(ClickHouseSinkConfig.PREFIX + "database", database);
+    flags.put(ClickHouseSinkConfig.PREFIX + "user", user);
+    flags.put(ClickHouseSinkConfig.PREFIX + "password-file", passwordFile == null ? null : passwordFile.toString());
+    LoadedConfig loaded = ConfigLoader.load(Component.SINK, config, System.getenv(), flags, needsKafka);
+    loaded.logWarnings(LoggerFactory.getLogger(ClickHouseOptions.class));
+    return loaded;
   }
 
-  private static void set(Properties p, String name, String value) {
-    if (value != null) {
-      p.setProperty(ClickHouseSinkConfig.PREFIX + name, value);
+  /** The settings of the ClickHouse-only commands, or IllegalArgumentException naming every error. */
+  Properties load() {
+    LoadedConfig loaded = loaded(Map.of(), false);
+    if (!loaded.valid()) {
+      throw new IllegalArgumentException(loaded.errorMessage());
     }
+    return loaded.config().properties();
   }
 }

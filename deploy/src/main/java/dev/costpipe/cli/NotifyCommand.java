@@ -1,10 +1,13 @@
 package dev.costpipe.cli;
 
+import dev.costpipe.ops.config.NotifyConfigLoader;
+import dev.costpipe.ops.metrics.MetricsServer;
+import dev.costpipe.ops.metrics.NotifyProbe;
 import dev.costpipe.sinks.notify.Notifier;
-import dev.costpipe.sinks.notify.NotifierConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,26 +23,25 @@ public final class NotifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    NotifierConfig cfg;
-    try {
-      cfg = NotifierConfig.load(config);
-      if (bootstrapServer != null) {
-        cfg = cfg.withBootstrapServers(bootstrapServer);
-      }
-    } catch (IllegalArgumentException e) {
-      System.err.println("costpipe notify: " + e.getMessage());
+    NotifyConfigLoader.Result cfg = NotifyConfigLoader.load(config, System.getenv(), bootstrapServer);
+    if (!cfg.loaded().valid()) {
+      System.err.println("costpipe notify: " + cfg.loaded().errorMessage());
       return 2;
     }
-    Notifier notifier = new Notifier(cfg);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      notifier.stop();
-      try {
-        notifier.awaitStopped(Duration.ofSeconds(30));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "costpipe-notify-shutdown"));
-    notifier.run();
+    cfg.loaded().logWarnings(LoggerFactory.getLogger(NotifyCommand.class));
+    Notifier notifier = new Notifier(cfg.notifier());
+    try (NotifyProbe probe = new NotifyProbe(notifier);
+        MetricsServer metrics = MetricsServer.start(cfg.loaded().metricsPort(), "notify", probe)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        notifier.stop();
+        try {
+          notifier.awaitStopped(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "costpipe-notify-shutdown"));
+      notifier.run();
+    }
     return 0;
   }
 }

@@ -79,7 +79,7 @@ public final class QueryCommand implements Callable<Integer> {
       }
       options = new CostQuery.Options(filter, rows ? CostQuery.Output.ROWS : CostQuery.Output.TOTALS,
           CostQuery.Format.parse(format), limit);
-    } catch (IllegalArgumentException | java.io.IOException e) {
+    } catch (IllegalArgumentException e) {
       System.err.println("costpipe query: " + e.getMessage());
       return 2;
     }

@@ -64,7 +64,7 @@ public final class ReportCommand implements Runnable {
           channels = NotifierConfig.load(notifyConfig);
           ReportSender.pick(channels, send, channel);
         }
-      } catch (IllegalArgumentException | java.io.IOException e) {
+      } catch (IllegalArgumentException e) {
         System.err.println("costpipe report weekly: " + e.getMessage());
         return 2;
       }

@@ -1,8 +1,13 @@
 package dev.costpipe.cli;
 
+import dev.costpipe.ops.config.LoadedConfig;
+import dev.costpipe.ops.metrics.MetricsServer;
+import dev.costpipe.ops.metrics.RunProbe;
 import dev.costpipe.topology.app.CostpipeApplication;
-import java.util.Properties;
+import java.util.Collections;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -11,6 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run the costpipe Kafka Streams application until stopped (SIGTERM/Ctrl-C).")
 public final class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
   @Mixin
   KafkaOptions kafka;
 
@@ -19,18 +26,22 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Properties settings;
-    try {
-      settings = kafka.load();
-    } catch (IllegalArgumentException e) {
-      System.err.println("costpipe run: " + e.getMessage());
+    LoadedConfig loaded = kafka.loaded(Collections.singletonMap("application.id", applicationId));
+    if (!loaded.valid()) {
+      System.err.println("costpipe run: " + loaded.errorMessage());
       return 2;
     }
-    if (applicationId != null) {
-      settings.setProperty("application.id", applicationId);
-    }
-    CostpipeApplication app = new CostpipeApplication(settings);
-    Runtime.getRuntime().addShutdownHook(new Thread(app::close, "costpipe-shutdown"));
+    LOG.info("costpipe run starting with {}", loaded.config().summary());
+    CostpipeApplication app = new CostpipeApplication(loaded.config().properties());
+    RunProbe probe = new RunProbe(app);
+    MetricsServer metrics = MetricsServer.start(loaded.metricsPort(), "run", probe);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      probe.close();
+      app.close();
+      if (metrics != null) {
+        metrics.close();
+      }
+    }, "costpipe-shutdown"));
     app.start();
     Thread.currentThread().join();
     return 0;

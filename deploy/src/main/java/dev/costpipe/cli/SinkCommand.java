@@ -1,7 +1,11 @@
 package dev.costpipe.cli;
 
+import dev.costpipe.ops.config.LoadedConfig;
+import dev.costpipe.ops.metrics.MetricsServer;
+import dev.costpipe.ops.metrics.SinkProbe;
 import dev.costpipe.sinks.clickhouse.ClickHouseSink;
-import java.util.Properties;
+import dev.costpipe.sinks.clickhouse.ClickHouseSinkConfig;
+import java.util.Collections;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,20 +32,16 @@ public final class SinkCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Properties settings;
-      try {
-        settings = clickhouse.load();
-        if (bootstrapServer != null) {
-          settings.setProperty("bootstrap.servers", bootstrapServer);
-        }
-        if (settings.getProperty("bootstrap.servers") == null) {
-          throw new IllegalArgumentException("give --bootstrap-server HOST:PORT or bootstrap.servers in --config");
-        }
-      } catch (IllegalArgumentException | java.io.IOException e) {
-        System.err.println("costpipe sink clickhouse: " + e.getMessage());
+      LoadedConfig loaded = clickhouse.loaded(Collections.singletonMap("bootstrap.servers", bootstrapServer), true);
+      if (!loaded.valid()) {
+        System.err.println("costpipe sink clickhouse: " + loaded.errorMessage());
         return 2;
       }
-      ClickHouseSink.runUntilShutdown(settings);
+      ClickHouseSink sink = new ClickHouseSink(ClickHouseSinkConfig.from(loaded.config().properties()));
+      try (SinkProbe probe = new SinkProbe(sink);
+          MetricsServer metrics = MetricsServer.start(loaded.metricsPort(), "sink", probe)) {
+        sink.runUntilShutdown();
+      }
       return 0;
     }
   }

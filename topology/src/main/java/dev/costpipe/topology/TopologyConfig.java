@@ -55,7 +55,8 @@ public record TopologyConfig(
     return parse(p.getProperty(key, dflt));
   }
 
-  private static Duration parse(String s) {
+  /** A duration setting: ISO-8601 ({@code PT10M}, {@code P1D}) or short ({@code 10m}, {@code 1h}). */
+  public static Duration parse(String s) {
     try {
       return Duration.parse(s.startsWith("P") ? s : "PT" + s.toUpperCase());
     } catch (RuntimeException e) {

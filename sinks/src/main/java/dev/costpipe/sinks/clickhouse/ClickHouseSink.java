@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -48,7 +50,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Use.</b> {@code new ClickHouseSink(ClickHouseSinkConfig.from(properties))}, then {@link #run()} on a
  * thread of its own (it returns after {@link #stop()} / {@link #close()}, or throws on a fatal error such as
- * a migration ClickHouse refuses); or {@link #runUntilShutdown(Properties)} for a command line.
+ * a migration ClickHouse refuses); or {@link #runUntilShutdown()} for a command line.
  *
  * <p><b>Delivery.</b> One consumer group ({@code read_committed}, no auto-commit) reads the three topics.
  * Each record becomes one JSONEachRow row in its table's buffer; a buffer is written when it holds
@@ -95,6 +97,10 @@ public final class ClickHouseSink implements AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicBoolean started = new AtomicBoolean(false);
   private final CountDownLatch finished = new CountDownLatch(1);
+  /** The consumer's partitions, kept by the rebalance listener so that other threads may read them. */
+  private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
+  private volatile boolean inGroup;
+  private volatile boolean clickHouseDown;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
 
   // Everything below belongs to the thread in run().
@@ -143,15 +149,14 @@ public final class ClickHouseSink implements AutoCloseable {
   }
 
   /**
-   * For the command line: reads the settings, runs the sink until SIGTERM / Ctrl-C, then stops it cleanly
-   * (a last flush and commit when ClickHouse is reachable).
+   * For the command line: {@link #run()} on this thread until SIGTERM / Ctrl-C, then stops cleanly (a last flush
+   * and commit when ClickHouse is reachable).
    */
-  public static void runUntilShutdown(Properties settings) {
-    ClickHouseSink sink = new ClickHouseSink(ClickHouseSinkConfig.from(settings));
-    Thread hook = new Thread(sink::close, "clickhouse-sink-shutdown");
+  public void runUntilShutdown() {
+    Thread hook = new Thread(this::close, "clickhouse-sink-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      sink.run();
+      run();
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -167,6 +172,39 @@ public final class ClickHouseSink implements AutoCloseable {
 
   public ClickHouseSinkConfig config() {
     return config;
+  }
+
+  /** Whether {@link #run()} is running (started and not finished). */
+  public boolean isRunning() {
+    return started.get() && finished.getCount() > 0;
+  }
+
+  /** Whether {@link #run()} has ended (stopped, or failed); false before it started. */
+  public boolean hasEnded() {
+    return finished.getCount() == 0;
+  }
+
+  /** Whether the consumer has joined its group (received an assignment, possibly empty) and not lost it since. */
+  public boolean inGroup() {
+    return inGroup;
+  }
+
+  /** The partitions the consumer holds now; safe from any thread. */
+  public Set<TopicPartition> assignment() {
+    return Set.copyOf(assigned);
+  }
+
+  /**
+   * The consumer once {@link #run()} created it, for a metrics exporter: only its {@code metrics()} may be called
+   * from another thread.
+   */
+  public Optional<org.apache.kafka.clients.consumer.Consumer<?, ?>> consumerForMetrics() {
+    return Optional.ofNullable(consumer);
+  }
+
+  /** Whether the last attempt to reach ClickHouse failed as an outage (it is being retried). */
+  public boolean clickHouseDown() {
+    return clickHouseDown;
   }
 
   /** Asks {@link #run()} to return; safe from any thread, returns at once. */
@@ -400,6 +438,7 @@ public final class ClickHouseSink implements AutoCloseable {
           ClickHouseFormat.JSONEachRow).get()) {
         metrics.batchWritten(table, rows.size(), System.nanoTime() - begin);
         lastAccepted.put(table, rows.get(rows.size() - 1));
+        clickHouseDown = false;
         if (attempt > 0) {
           LOG.info("ClickHouse accepted the batch for {} after {} attempts", table.tableName(), attempt + 1);
         }
@@ -419,6 +458,7 @@ public final class ClickHouseSink implements AutoCloseable {
       attempt++;
       Duration wait = backoff(attempt);
       metrics.retried();
+      clickHouseDown = true;
       LOG.warn("ClickHouse unavailable: inserting {} rows into {} failed (attempt {}): {}; retrying in {} ms",
           rows.size(), config.table(table.tableName()), attempt, ClickHouseErrors.describe(failure), wait.toMillis());
       if (!mayWait) {
@@ -644,15 +684,23 @@ public final class ClickHouseSink implements AutoCloseable {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       forget(partitions);
+      if (!partitions.isEmpty()) {
+        LOG.info("ClickHouse sink revoked {}", partitions);
+      }
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       forget(partitions);
+      inGroup = false;
+      LOG.warn("ClickHouse sink lost {} (dropped out of the group)", partitions);
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      assigned.addAll(partitions);
+      inGroup = true;
+      LOG.info("ClickHouse sink assigned {}; holds {} partitions", partitions, assigned.size());
       if (paused) {
         consumer.pause(partitions);
       }
@@ -663,6 +711,7 @@ public final class ClickHouseSink implements AutoCloseable {
      * the last commit. Their buffered rows are still written (a harmless duplicate).
      */
     private void forget(Collection<TopicPartition> partitions) {
+      assigned.removeAll(partitions);
       partitions.forEach(pendingOffsets::remove);
       if (inFlightOffsets != null) {
         partitions.forEach(inFlightOffsets::remove);
@@ -678,6 +727,7 @@ public final class ClickHouseSink implements AutoCloseable {
     while (true) {
       try {
         ClickHouseMigrations.Result result = new ClickHouseMigrations(client, config.database()).migrate();
+        clickHouseDown = false;
         LOG.info("ClickHouse schema of {} up to date (migrations applied now: {}, views created now: {})",
             config.database(), result.appliedMigrations(), result.createdViews());
         return;
@@ -688,6 +738,7 @@ public final class ClickHouseSink implements AutoCloseable {
         attempt++;
         Duration wait = backoff(attempt);
         metrics.retried();
+        clickHouseDown = true;
         LOG.warn("ClickHouse unavailable for the schema migrations (attempt {}): {}; retrying in {} ms", attempt,
             e.getMessage(), wait.toMillis());
         waitFor(wait);

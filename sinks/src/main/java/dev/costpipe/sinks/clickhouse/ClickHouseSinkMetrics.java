@@ -19,11 +19,13 @@ public final class ClickHouseSinkMetrics {
   private final LongAdder deadLetters = new LongAdder();
   private final LongAdder commits = new LongAdder();
   private final AtomicLong lastBatchLatencyMillis = new AtomicLong(-1);
+  private final LongAdder batchLatencyNanos = new LongAdder();
   private final AtomicLong lastBatchRows = new AtomicLong(0);
 
   void batchWritten(SinkTable table, int rowCount, long latencyNanos) {
     rows.computeIfAbsent(table.tableName(), t -> new LongAdder()).add(rowCount);
     batches.increment();
+    batchLatencyNanos.add(latencyNanos);
     lastBatchLatencyMillis.set(latencyNanos / 1_000_000);
     lastBatchRows.set(rowCount);
   }
@@ -75,6 +77,11 @@ public final class ClickHouseSinkMetrics {
   /** Duration of the last acknowledged insert request, -1 before the first. */
   public long lastBatchLatencyMillis() {
     return lastBatchLatencyMillis.get();
+  }
+
+  /** Sum of the durations of all acknowledged insert requests. */
+  public long batchLatencyTotalNanos() {
+    return batchLatencyNanos.sum();
   }
 
   public Map<String, Long> snapshot() {

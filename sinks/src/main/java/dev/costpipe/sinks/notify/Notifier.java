@@ -159,6 +159,14 @@ public final class Notifier {
     return config;
   }
 
+  /**
+   * The alerts consumer once {@link #run()} created it, for a metrics exporter: only its {@code metrics()} may be
+   * called from another thread.
+   */
+  public Optional<org.apache.kafka.clients.consumer.Consumer<?, ?>> consumerForMetrics() {
+    return Optional.ofNullable(consumer);
+  }
+
   /** Asks {@link #run()} to return; does not wait (see {@link #awaitStopped}). Safe from any thread, repeatable. */
   public void stop() {
     stopSignal.countDown();

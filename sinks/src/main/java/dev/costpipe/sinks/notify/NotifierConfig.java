@@ -63,6 +63,7 @@ import java.util.regex.Pattern;
  *     password_env: SMTP_PASSWORD          # or password_file
  *     from: costpipe@example.com
  *     to: [finance@example.com]
+ * metrics: {port: 9466}                    # read by costpipe notify for its metrics endpoint, not here
  * }</pre>
  *
  * Durations are {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 90d}, ISO-8601 ({@code PT2S}) or a
@@ -371,7 +372,7 @@ public final class NotifierConfig {
     NotifierConfig root(JsonNode root) {
       object(root, "");
       allowOnly(root, "", "bootstrap_servers", "group_id", "topics", "kafka", "consumer", "producer", "retry",
-          "http_timeout", "default_channels", "channels");
+          "http_timeout", "default_channels", "channels", "metrics");
       JsonNode topics = root.path("topics");
       if (!topics.isMissingNode()) {
         object(topics, "topics");

@@ -33,7 +33,7 @@ public final class CostpipeApplication implements AutoCloseable {
   private final Properties settings;
   private final TopologyConfig config;
   private final PipelineCounters counters = new PipelineCounters();
-  private KafkaStreams streams;
+  private volatile KafkaStreams streams;
 
   /** @param settings Kafka Streams settings plus {@code costpipe.*} ones, all passed through */
   public CostpipeApplication(Properties settings) {
@@ -83,6 +83,7 @@ public final class CostpipeApplication implements AutoCloseable {
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
           .REPLACE_THREAD;
     });
+    streams.setStateListener((now, before) -> LOG.info("Kafka Streams state {} -> {}", before, now));
     streams.start();
     LOG.info("costpipe started: application.id={}, {} -> {}", settings.get(StreamsConfig.APPLICATION_ID_CONFIG),
         config.rawEventsTopic(), config.costsTopic());

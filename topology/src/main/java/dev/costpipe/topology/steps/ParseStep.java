@@ -18,6 +18,8 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 public final class ParseStep implements Processor<byte[], byte[], String, ParsedEvent> {
   public static final String NAME = "parse";
+  /** Counter of the raw events read, good and bad. */
+  public static final String RECEIVED = "events.received";
   /** Events larger than this are refused before parsing, so one record cannot exhaust the heap. */
   public static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
   /** Dead letters keep at most this many bytes of the original, to fit Kafka's default 1 MB message limit. */
@@ -39,6 +41,7 @@ public final class ParseStep implements Processor<byte[], byte[], String, Parsed
 
   @Override
   public void process(Record<byte[], byte[]> record) {
+    counters.increment(RECEIVED);
     byte[] value = record.value();
     String step = "parse";
     try {

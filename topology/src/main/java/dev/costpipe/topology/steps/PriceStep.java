@@ -43,6 +43,7 @@ public final class PriceStep implements FixedKeyProcessor<String, MergedRequest,
           "internal error: " + e.getClass().getSimpleName());
     }
     counters.increment("costs." + cost.pricingStatus().wire());
+    counters.recordLag(System.currentTimeMillis() - cost.timestamp().toEpochMilli());
     context.forward(record.withValue(cost).withTimestamp(cost.timestamp().toEpochMilli()));
   }
 }
