@@ -51,6 +51,9 @@ public final class CostpipeSettings {
     add("costpipe.aggregate.windows", DURATION_LIST, "PT1H,P1D", run);
     add("costpipe.aggregate.grace", DURATION, "PT10M", run);
     add("costpipe.pricing.bootstrap-catalogue", BOOLEAN, "true", run);
+    add("costpipe.serde.format", STRING, "json", run);
+    add("costpipe.serde.value-serializer", STRING, "dev.costpipe.schemas.serde.AvroSerializer", run);
+    add("costpipe.serde.value-deserializer", STRING, "dev.costpipe.schemas.serde.AvroDeserializer", sink);
     add("costpipe.sink.clickhouse.url", HTTP_URL, "http://localhost:8123", sink);
     add("costpipe.sink.clickhouse.database", STRING, "costpipe", sink);
     add("costpipe.sink.clickhouse.user", STRING, "default", sink);

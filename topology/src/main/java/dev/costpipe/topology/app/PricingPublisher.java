@@ -29,6 +29,9 @@ public final class PricingPublisher {
     p.putAll(kafka);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    // one batch in flight: to a topic just created, a first batch refused with NOT_LEADER_OR_FOLLOWER left the
+    // batches behind it refused as out of sequence until the delivery timeout (seen with Kafka 4.3)
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (PricingEntry e : entries) {

@@ -128,9 +128,14 @@ public final class PipelineHarness {
     traffic.expected.values().stream().filter(c -> c.userId() != null)
         .forEach(c -> perUser.merge(c.userId(), c.costNanoUsd() == null ? 0 : c.costNanoUsd(), Long::sum));
     assertThat(perUser).hasSizeGreaterThan(3);
+    // each dimension's windows are updated on their own partitions: wait until every one has caught up
+    Map<String, Long> want = new HashMap<>();
+    want.put("total/all/1d/2026-06-01T00:00:00Z", total);
+    perUser.forEach((user, cost) -> want.put("user/" + user + "/1d/2026-06-01T00:00:00Z", cost));
     var aggregates = TopicReader.readUntil(bootstrap, config.aggregatesTopic(), got -> {
-      JsonNode day = latest(got).get("total/all/1d/2026-06-01T00:00:00Z");
-      return day != null && day.path("requests").asLong() >= requests;
+      Map<String, JsonNode> now = latest(got);
+      return want.entrySet().stream().allMatch(e -> now.containsKey(e.getKey())
+          && now.get(e.getKey()).path("cost_nano_usd").asLong() == e.getValue());
     }, WAIT);
     Map<String, JsonNode> latest = latest(aggregates);
     JsonNode day = latest.get("total/all/1d/2026-06-01T00:00:00Z");
