@@ -63,8 +63,14 @@ public final class GlobalTableMirror<V> implements Processor<String, byte[], Voi
     }
     try {
       target.put(record.key(), parse.apply(record.value()));
+      boolean changed = store.get(record.key()) != null;
       store.put(record.key(), record.value());
-      LOG.info("{}: {} updated", storeName, record.key());
+      // a change of what is in force is worth a line; a new key is not (a catalogue load adds hundreds)
+      if (changed) {
+        LOG.info("{}: {} updated", storeName, record.key());
+      } else {
+        LOG.debug("{}: {} added", storeName, record.key());
+      }
     } catch (IllegalArgumentException e) {
       LOG.warn("{}: {} is unreadable and ignored: {}", storeName, record.key(), e.getMessage());
     }

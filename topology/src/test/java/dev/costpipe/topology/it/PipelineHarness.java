@@ -134,8 +134,10 @@ public final class PipelineHarness {
     perUser.forEach((user, cost) -> want.put("user/" + user + "/1d/2026-06-01T00:00:00Z", cost));
     var aggregates = TopicReader.readUntil(bootstrap, config.aggregatesTopic(), got -> {
       Map<String, JsonNode> now = latest(got);
-      return want.entrySet().stream().allMatch(e -> now.containsKey(e.getKey())
-          && now.get(e.getKey()).path("cost_nano_usd").asLong() == e.getValue());
+      JsonNode totalDay = now.get("total/all/1d/2026-06-01T00:00:00Z");
+      return totalDay != null && totalDay.path("requests").asLong() >= requests
+          && want.entrySet().stream().allMatch(e -> now.containsKey(e.getKey())
+              && now.get(e.getKey()).path("cost_nano_usd").asLong() == e.getValue());
     }, WAIT);
     Map<String, JsonNode> latest = latest(aggregates);
     JsonNode day = latest.get("total/all/1d/2026-06-01T00:00:00Z");
