@@ -9,21 +9,14 @@ import dev.costpipe.topology.TopologyConfig;
 import dev.costpipe.topology.alert.AlertRule;
 import dev.costpipe.topology.app.TopicProvisioner;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -91,26 +84,7 @@ public final class AlertsCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       Properties p = kafka.load();
-      String topic = TopologyConfig.from(p).alertRulesTopic();
-      p.put(ConsumerConfig.GROUP_ID_CONFIG, "costpipe-alerts-list-" + UUID.randomUUID());
-      p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      Map<String, String> rules = new TreeMap<>();
-      try (var consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-        List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-            .map(i -> new TopicPartition(topic, i.partition())).toList();
-        consumer.assign(parts);
-        consumer.seekToBeginning(parts);
-        var end = consumer.endOffsets(parts);
-        while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-          for (var r : consumer.poll(Duration.ofMillis(500))) {
-            if (r.value() == null) {
-              rules.remove(r.key());
-            } else {
-              rules.put(r.key(), r.value());
-            }
-          }
-        }
-      }
+      Map<String, String> rules = new TreeMap<>(CompactedTopic.latest(p, TopologyConfig.from(p).alertRulesTopic()));
       rules.values().forEach(System.out::println);
       return 0;
     }

@@ -1,8 +1,6 @@
 package dev.costpipe.cli;
 
 import dev.costpipe.engine.catalogue.CatalogueLoader;
-import dev.costpipe.engine.catalogue.ImportResult;
-import dev.costpipe.engine.catalogue.LiteLlmImporter;
 import dev.costpipe.engine.pricing.PricingEntry;
 import dev.costpipe.topology.TopologyConfig;
 import dev.costpipe.topology.app.PricingPublisher;
@@ -16,9 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code costpipe pricing load}: publishes a price catalogue to the pricing topic. */
+/** {@code costpipe pricing load|export|lookup|cheapest}: manages and inspects the prices on the pricing topic. */
 @Command(name = "pricing", mixinStandardHelpOptions = true, description = "Manage the prices on llm.pricing.",
-    subcommands = PricingCommand.Load.class)
+    subcommands = {PricingCommand.Load.class, PricingExportCommand.class, PricingLookupCommand.class,
+        PricingCheapestCommand.class})
 public final class PricingCommand implements Runnable {
 
   @Override
@@ -60,15 +59,8 @@ public final class PricingCommand implements Runnable {
     }
 
     private List<PricingEntry> entries() throws java.io.IOException {
-      if (prices == null) {
-        return CatalogueLoader.builtIn().entries();
-      }
-      if (format == CostCommand.PricesFormat.litellm) {
-        ImportResult r = LiteLlmImporter.importFrom(prices);
-        System.err.println("costpipe pricing load: " + r.summary());
-        return r.entries();
-      }
-      return CatalogueLoader.load(prices).entries();
+      return prices == null ? CatalogueLoader.builtIn().entries()
+          : PricingSource.load(prices, format, "costpipe pricing load");
     }
   }
 }

@@ -3,15 +3,11 @@ package dev.costpipe.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.costpipe.topology.testing.KafkaTestBroker;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code costpipe pricing load} and {@code costpipe alerts} against a real broker. */
 class KafkaCommandsTest {
@@ -20,26 +16,17 @@ class KafkaCommandsTest {
   @TempDir
   Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      int exit = new CommandLine(new CostpipeCommand()).execute(args);
-      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static CommandRun run(String... args) {
+    return CommandRun.of(args);
   }
 
   private Path config(String prefix) throws Exception {
-    return Files.writeString(dir.resolve("costpipe.properties"), String.join("\n",
+    return config(dir, prefix);
+  }
+
+  /** A config file naming every topic {@code prefix.*}, so that tests sharing the broker never share topics. */
+  static Path config(Path dir, String prefix) throws Exception {
+    return Files.writeString(dir.resolve(prefix + ".properties"), String.join("\n",
         "costpipe.topic.pricing=" + prefix + ".pricing",
         "costpipe.topic.alert-rules=" + prefix + ".alert-rules",
         "costpipe.topic.raw-events=" + prefix + ".raw-events",
@@ -52,7 +39,7 @@ class KafkaCommandsTest {
   @Test
   void pricingLoadWritesTheCatalogueToTheTopic() throws Exception {
     Path cfg = config("cli-pricing");
-    Run run = run("pricing", "load", "--config", cfg.toString(), "--bootstrap-server", broker.bootstrapServers());
+    CommandRun run = run("pricing", "load", "--config", cfg.toString(), "--bootstrap-server", broker.bootstrapServers());
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.err()).containsPattern("wrote \\d{3} pricing entries to cli-pricing.pricing");
     long written = Long.parseLong(run.err().replaceAll("(?s).*wrote (\\d+) pricing.*", "$1"));
@@ -68,21 +55,21 @@ class KafkaCommandsTest {
     String bs = broker.bootstrapServers();
     assertThat(run("alerts", "put", rule.toString(), "--config", cfg.toString(), "--bootstrap-server", bs).exit())
         .isZero();
-    Run list = run("alerts", "list", "--config", cfg.toString(), "--bootstrap-server", bs);
+    CommandRun list = run("alerts", "list", "--config", cfg.toString(), "--bootstrap-server", bs);
     assertThat(list.out()).contains("\"id\":\"prod-daily\"").contains("\"budget_usd\":12.5");
     assertThat(run("alerts", "delete", "prod-daily", "--config", cfg.toString(), "--bootstrap-server", bs).exit())
         .isZero();
     assertThat(run("alerts", "list", "--config", cfg.toString(), "--bootstrap-server", bs).out()).isBlank();
 
     Path bad = Files.writeString(dir.resolve("bad.yml"), "id: x\nmetric: cost\n");
-    Run refused = run("alerts", "put", bad.toString(), "--config", cfg.toString(), "--bootstrap-server", bs);
+    CommandRun refused = run("alerts", "put", bad.toString(), "--config", cfg.toString(), "--bootstrap-server", bs);
     assertThat(refused.exit()).isEqualTo(2);
     assertThat(refused.err()).contains("budget_usd");
   }
 
   @Test
   void runWithoutKafkaSaysWhatIsMissing() {
-    Run run = run("run");
+    CommandRun run = run("run");
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("--bootstrap-server");
   }

@@ -107,6 +107,28 @@ public final class PricingRegistry {
     return Optional.empty();
   }
 
+  /**
+   * The id {@code model} was found under in {@code match} (as the endpoint lists it, or the model key),
+   * following the same alias candidates as {@link #resolve}; null when {@code match} is not one for it.
+   */
+  public static String matchedId(PriceMatch match, String model) {
+    if (model == null || model.isBlank()) {
+      return null;
+    }
+    String key = match.modelKey().toLowerCase(Locale.ROOT);
+    for (String candidate : ModelIdCandidates.of(model)) {
+      for (String id : match.endpoint().ids()) {
+        if (id.toLowerCase(Locale.ROOT).equals(candidate)) {
+          return id;
+        }
+      }
+      if (candidate.equals(key) || candidate.equals(modelPart(match.modelKey()))) {
+        return match.modelKey();
+      }
+    }
+    return null;
+  }
+
   private static PriceMatch lookup(Map<String, PriceMatch> deploymentIds, Map<String, PriceMatch> ids, String id) {
     PriceMatch m = deploymentIds == null ? null : deploymentIds.get(id);
     if (m == null && ids != null) {

@@ -71,6 +71,23 @@ class PricingRegistryTest {
   }
 
   @Test
+  void matchedIdSaysWhichListedIdAnAliasResolvedTo() {
+    assertThat(matched("bedrock", "anthropic.claude-3-5-haiku-20241022-v1:0"))
+        .isEqualTo("anthropic.claude-3-5-haiku-20241022-v1:0");
+    // this registry's Bedrock lists no us. profile: the stripped id is priced at Anthropic's list
+    assertThat(matched("bedrock", "us.anthropic.claude-3-5-haiku-20241022-v1:0")).isEqualTo("claude-3-5-haiku-20241022");
+    assertThat(matched("vertex", "claude-3-5-haiku@20241022")).isEqualTo("claude-3-5-haiku@20241022");
+    assertThat(matched("openai", "GPT-4o")).isEqualTo("gpt-4o");
+    assertThat(matched(null, "openai/gpt-4o")).isEqualTo("openai/gpt-4o");
+    PriceMatch groq = registry.resolve("groq", "llama-3.3-70b-versatile", null).orElseThrow();
+    assertThat(PricingRegistry.matchedId(groq, "gpt-4o")).isNull();
+  }
+
+  private String matched(String provider, String model) {
+    return PricingRegistry.matchedId(registry.resolve(provider, model, null).orElseThrow(), model);
+  }
+
+  @Test
   void unknownModelsDoNotResolve() {
     assertThat(key("openai", "gpt-99", null)).isNull();
     assertThat(key("openai", "x' OR 1=1 --", null)).isNull();

@@ -71,6 +71,15 @@ public final class ClickHouseTestServer implements AutoCloseable {
     }
 
     /**
+     * Starts a server that the caller owns, on the given ports, with {@code extraConfig} (XML elements such
+     * as {@code zookeeper}, {@code macros}, {@code remote_servers}, {@code interserver_http_port}) added to its
+     * config.xml: for replicated-cluster tests, whose members must know each other's ports before they start.
+     */
+    public static ClickHouseTestServer start(int httpPort, int tcpPort, String extraConfig) {
+        return launch(findBinary(), false, new int[] {httpPort, tcpPort}, extraConfig);
+    }
+
+    /**
      * The server shared by all tests of this JVM, started on first use and stopped at JVM exit.
      * {@link #close()} on it is a no-op, so a test's try-with-resources cannot stop it for the others.
      * If it failed to start once, every later call throws the same failure instead of retrying for 30 s.
@@ -84,7 +93,7 @@ public final class ClickHouseTestServer implements AutoCloseable {
         IllegalStateException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             try {
-                return launch(binary, isShared);
+                return launch(binary, isShared, null, "");
             } catch (PortTakenException e) {
                 // Free ports are picked by binding port 0 and releasing it, so another process can grab
                 // one before ClickHouse binds it. Retry with fresh ports.
@@ -188,7 +197,7 @@ public final class ClickHouseTestServer implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------
 
-    private static ClickHouseTestServer launch(Path binary, boolean isShared) {
+    private static ClickHouseTestServer launch(Path binary, boolean isShared, int[] givenPorts, String extraConfig) {
         Path dir;
         int httpPort;
         int tcpPort;
@@ -199,10 +208,10 @@ public final class ClickHouseTestServer implements AutoCloseable {
             for (String sub : List.of("data", "tmp", "user_files", "format_schemas", "log")) {
                 Files.createDirectories(dir.resolve(sub));
             }
-            int[] ports = ServerProcesses.freePorts(2);
+            int[] ports = givenPorts != null ? givenPorts : ServerProcesses.freePorts(2);
             httpPort = ports[0];
             tcpPort = ports[1];
-            Files.writeString(dir.resolve("config.xml"), configXml(dir, httpPort, tcpPort));
+            Files.writeString(dir.resolve("config.xml"), configXml(dir, httpPort, tcpPort, extraConfig));
             Files.writeString(dir.resolve("users.xml"), USERS_XML);
         } catch (IOException e) {
             throw new IllegalStateException("cannot prepare a directory for the ClickHouse test server: " + e, e);
@@ -391,7 +400,7 @@ public final class ClickHouseTestServer implements AutoCloseable {
     // No interserver_http_port: without it no replication listener is opened (and no third port needed).
     // keep_alive_timeout 1 s: on SIGTERM, 18.16 waits for every idle keep-alive connection (any client's
     // pool) to time out, and the built-in default is 10 s, which made each stop take ~11 s instead of ~2 s.
-    private static String configXml(Path dir, int httpPort, int tcpPort) {
+    private static String configXml(Path dir, int httpPort, int tcpPort, String extraConfig) {
         return """
                 <?xml version="1.0"?>
                 <yandex>
@@ -416,8 +425,9 @@ public final class ClickHouseTestServer implements AutoCloseable {
                     <mark_cache_size>268435456</mark_cache_size>
                     <max_concurrent_queries>100</max_concurrent_queries>
                     <keep_alive_timeout>1</keep_alive_timeout>
+                %4$s
                 </yandex>
-                """.formatted(dir.toAbsolutePath(), httpPort, tcpPort);
+                """.formatted(dir.toAbsolutePath(), httpPort, tcpPort, extraConfig);
     }
 
     // allow_experimental_low_cardinality_type is needed for LowCardinality on 18.16 (obsolete, harmless later).

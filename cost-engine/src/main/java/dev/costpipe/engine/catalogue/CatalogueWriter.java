@@ -1,0 +1,161 @@
+package dev.costpipe.engine.catalogue;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.costpipe.engine.pricing.Endpoint;
+import dev.costpipe.engine.pricing.PricePeriod;
+import dev.costpipe.engine.pricing.PriceTier;
+import dev.costpipe.engine.pricing.PricingEntry;
+import dev.costpipe.engine.pricing.Rates;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Writes pricing entries in costpipe's catalogue format, one provider per file: the inverse of
+ * {@link CatalogueLoader}. What it writes loads back to the same entries, rate for rate (per-token
+ * rates become exact per-million decimals). Models are sorted by key, so writing what was loaded
+ * from a written catalogue gives the same bytes.
+ */
+public final class CatalogueWriter {
+  /** The header of a provider not in the built-in catalogue: no URL pattern, so it is never detected from a URL. */
+  static final String NEVER_MATCHES = "(?!)";
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+      .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR))
+      .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+
+  private CatalogueWriter() {}
+
+  /**
+   * The provider files ({@code <provider>.yml} → YAML text) for these entries, in provider order.
+   * {@code headers} gives each provider's name, pricing page and URL pattern; a provider it does not
+   * know gets its id as name and a pattern that matches no URL.
+   */
+  public static Map<String, String> files(List<PricingEntry> entries, Function<String, ProviderInfo> headers) {
+    Map<String, List<ProviderModel>> byProvider = new TreeMap<>();
+    for (PricingEntry e : entries) {
+      for (Endpoint ep : e.endpoints()) {
+        byProvider.computeIfAbsent(ep.provider(), p -> new ArrayList<>()).add(new ProviderModel(e, ep));
+      }
+    }
+    Map<String, String> files = new TreeMap<>();
+    byProvider.forEach((provider, models) -> {
+      ProviderInfo header = headers.apply(provider);
+      if (header == null) {
+        header = new ProviderInfo(provider, provider, models.get(0).endpoint().source() == null
+            ? "unknown" : models.get(0).endpoint().source(), Pattern.compile(NEVER_MATCHES));
+      }
+      files.put(provider + ".yml", providerFile(header, models));
+    });
+    return files;
+  }
+
+  /** Writes {@link #files}' result into {@code dir} (created if missing); returns the paths written. */
+  public static List<Path> writeDirectory(Map<String, String> files, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    List<Path> written = new ArrayList<>();
+    for (var f : files.entrySet()) {
+      written.add(Files.writeString(dir.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8));
+    }
+    return written;
+  }
+
+  private record ProviderModel(PricingEntry entry, Endpoint endpoint) {}
+
+  private static String providerFile(ProviderInfo header, List<ProviderModel> models) {
+    ObjectNode root = YAML.createObjectNode();
+    root.put("provider", header.id());
+    root.put("name", header.name());
+    root.put("pricing_url", header.pricingUrl());
+    root.put("api_pattern", header.apiPattern().pattern());
+    ArrayNode out = root.putArray("models");
+    // stable sort: several endpoints of one model (deployments) keep their order
+    models.stream().sorted(Comparator.comparing(m -> m.entry().modelKey())).forEach(m -> out.add(model(m)));
+    try {
+      return "# yaml-language-server: $schema=./catalogue.schema.json\n" + YAML.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ObjectNode model(ProviderModel m) {
+    Endpoint ep = m.endpoint();
+    ObjectNode o = YAML.createObjectNode();
+    o.put("model", m.entry().modelKey());
+    if (m.entry().name() != null) {
+      o.put("name", m.entry().name());
+    }
+    ep.ids().forEach(o.putArray("ids")::add);
+    if (ep.deployment() != null) {
+      o.put("deployment", ep.deployment());
+    }
+    if (ep.source() != null) {
+      o.put("source", ep.source());
+    }
+    if (ep.checked() != null) {
+      o.put("checked", ep.checked());
+    }
+    ArrayNode prices = o.putArray("prices");
+    for (PricePeriod p : ep.periods()) {
+      ObjectNode po = prices.addObject();
+      var utc = p.effectiveFrom().atOffset(ZoneOffset.UTC);
+      po.put("effective_from", utc.toLocalTime().equals(LocalTime.MIDNIGHT)
+          ? utc.toLocalDate().toString() : p.effectiveFrom().toString());
+      rates(po, p.rates());
+      if (!p.tiers().isEmpty()) {
+        ArrayNode tiers = po.putArray("tiers");
+        for (PriceTier t : p.tiers()) {
+          ObjectNode to = tiers.addObject();
+          to.put("above_input_tokens", t.aboveInputTokens());
+          rates(to, t.rates());
+        }
+      }
+    }
+    return o;
+  }
+
+  private static void rates(ObjectNode o, Rates r) {
+    perMtok(o, "input_mtok", r.input());
+    perMtok(o, "output_mtok", r.output());
+    perMtok(o, "cache_read_mtok", r.cacheRead());
+    perMtok(o, "cache_write_mtok", r.cacheWrite());
+    perMtok(o, "cache_write_1h_mtok", r.cacheWrite1h());
+    perMtok(o, "reasoning_mtok", r.reasoning());
+    perMtok(o, "audio_input_mtok", r.audioInput());
+    perMtok(o, "audio_output_mtok", r.audioOutput());
+    usd(o, "per_web_search", r.perWebSearch());
+    usd(o, "per_image", r.perImage());
+    usd(o, "per_request", r.perRequest());
+  }
+
+  private static void perMtok(ObjectNode o, String field, BigDecimal perToken) {
+    usd(o, field, perToken == null ? null : perToken.movePointRight(6));
+  }
+
+  private static void usd(ObjectNode o, String field, BigDecimal v) {
+    if (v != null) {
+      BigDecimal plain = v.stripTrailingZeros();
+      o.put(field, plain.scale() < 0 ? plain.setScale(0) : plain);
+    }
+  }
+}

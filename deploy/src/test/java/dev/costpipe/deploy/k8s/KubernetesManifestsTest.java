@@ -1,0 +1,288 @@
+package dev.costpipe.deploy.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.costpipe.cli.CostpipeCommand;
+import dev.costpipe.sinks.clickhouse.ClickHouseSinkConfig;
+import dev.costpipe.sinks.notify.NotifierConfig;
+import dev.costpipe.topology.TopologyConfig;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Everything about {@code deploy/k8s} that can be checked without a cluster: every manifest parses, every
+ * ConfigMap and Secret a pod uses exists or is documented as operator-provided, the container arguments
+ * are real {@code costpipe} commands (picocli parses them), each component's config file loads with the
+ * component's own config reader, probes and scrape annotations point at the component's metrics port.
+ */
+class KubernetesManifestsTest {
+  private static final Path DIR = Path.of("k8s");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** component (the app.kubernetes.io/component label) → health and metrics port. */
+  private static final Map<String, Integer> PORTS = Map.of("run", 9464, "sink-clickhouse", 9465, "notify", 9466);
+  private static final Map<String, List<String>> COMMANDS = Map.of(
+      "run", List.of("run"), "sink-clickhouse", List.of("sink", "clickhouse"), "notify", List.of("notify"));
+
+  private static final List<JsonNode> DOCS = new ArrayList<>();
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void parseEveryManifest() throws Exception {
+    JsonNode kustomization = YAML.readTree(DIR.resolve("kustomization.yaml").toFile());
+    List<String> resources = new ArrayList<>();
+    kustomization.path("resources").forEach(r -> resources.add(r.asText()));
+    try (var files = Files.list(DIR)) {
+      assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
+          .filter(n -> !n.equals("kustomization.yaml"))).as("manifests listed in kustomization.yaml")
+          .containsExactlyInAnyOrderElementsOf(resources);
+    }
+    for (String file : resources) {
+      try (var parser = YAML.getFactory().createParser(DIR.resolve(file).toFile())) {
+        YAML.readValues(parser, JsonNode.class).forEachRemaining(doc -> {
+          assertThat(doc.path("apiVersion").asText()).as(file).isNotEmpty();
+          assertThat(doc.path("kind").asText()).as(file).isNotEmpty();
+          assertThat(doc.path("metadata").path("name").asText()).as(file).startsWith("costpipe-");
+          DOCS.add(doc);
+        });
+      }
+    }
+  }
+
+  private static List<JsonNode> kind(String... kinds) {
+    Set<String> wanted = Set.of(kinds);
+    return DOCS.stream().filter(d -> wanted.contains(d.path("kind").asText())).toList();
+  }
+
+  private static JsonNode byName(String kind, String name) {
+    return kind(kind).stream().filter(d -> d.path("metadata").path("name").asText().equals(name)).findFirst()
+        .orElse(null);
+  }
+
+  private static String component(JsonNode workload) {
+    return workload.path("spec").path("template").path("metadata").path("labels")
+        .path("app.kubernetes.io/component").asText();
+  }
+
+  private static JsonNode container(JsonNode workload) {
+    JsonNode containers = workload.path("spec").path("template").path("spec").path("containers");
+    assertThat(containers.size()).as(name(workload)).isEqualTo(1);
+    return containers.get(0);
+  }
+
+  private static String name(JsonNode doc) {
+    return doc.path("kind").asText() + "/" + doc.path("metadata").path("name").asText();
+  }
+
+  @Test
+  void oneWorkloadPerComponentRunningARealCostpipeCommand() {
+    List<JsonNode> workloads = kind("Deployment", "StatefulSet");
+    assertThat(workloads.stream().map(KubernetesManifestsTest::component)).containsExactlyInAnyOrderElementsOf(
+        PORTS.keySet());
+    for (JsonNode w : workloads) {
+      List<String> args = new ArrayList<>();
+      container(w).path("args").forEach(a -> args.add(a.asText()));
+      ParseResult parsed = new CommandLine(new CostpipeCommand()).parseArgs(args.toArray(String[]::new));
+      List<String> path = new ArrayList<>();
+      for (ParseResult r = parsed.subcommand(); r != null; r = r.subcommand()) {
+        path.add(r.commandSpec().name());
+      }
+      assertThat(path).as(name(w) + " " + args).isEqualTo(COMMANDS.get(component(w)));
+      assertThat(container(w).path("image").asText()).isEqualTo("costpipe");
+    }
+  }
+
+  @Test
+  void eachComponentsConfigFileIsMountedAndLoadsWithItsOwnReader() throws Exception {
+    for (JsonNode w : kind("Deployment", "StatefulSet")) {
+      JsonNode c = container(w);
+      List<String> args = new ArrayList<>();
+      c.path("args").forEach(a -> args.add(a.asText()));
+      String configPath = args.get(args.indexOf("--config") + 1);
+      String text = mountedConfigMapFile(w, configPath);
+      assertThat(text).as(name(w) + ": " + configPath + " comes from a ConfigMap").isNotNull();
+      switch (component(w)) {
+        case "run" -> {
+          Properties p = properties(text);
+          TopologyConfig.from(p);
+          assertThat(p.getProperty("bootstrap.servers")).isNotBlank();
+          String stateDir = p.getProperty("state.dir");
+          assertThat(mountOf(c, stateDir)).as("state.dir " + stateDir + " is the mount of the volume claim")
+              .isEqualTo(w.path("spec").path("volumeClaimTemplates").get(0).path("metadata").path("name").asText());
+          assertThat(w.path("kind").asText()).isEqualTo("StatefulSet");
+        }
+        case "sink-clickhouse" -> {
+          Properties p = properties(text);
+          String passwordFile = p.getProperty("costpipe.sink.clickhouse.password-file");
+          Path dir = Path.of(passwordFile).getParent();
+          JsonNode volume = volume(w, mountOf(c, dir.toString()));
+          assertThat(volume.path("secret").path("items").findValuesAsText("path"))
+              .as("the password file is a key of a mounted Secret").contains(Path.of(passwordFile).getFileName().toString());
+          p.setProperty("costpipe.sink.clickhouse.password-file",
+              Files.writeString(tmp.resolve("password"), "not-the-real-one").toString());
+          assertThat(ClickHouseSinkConfig.from(p).table("request_costs")).isEqualTo("costpipe.request_costs");
+        }
+        case "notify" -> {
+          // every *_env the config names must be set in the container; load() fails on a missing one
+          Set<String> declared = new HashSet<>(c.path("env").findValuesAsText("name"));
+          Path file = Files.writeString(tmp.resolve("notifier.yml"), text);
+          NotifierConfig config = NotifierConfig.load(file,
+              env -> declared.contains(env) ? "https://" + env.toLowerCase(Locale.ROOT).replace('_', '-') + ".example/x" : null);
+          assertThat(config.toString()).contains("ops-slack=slack", "audit-hook=webhook", "finance-email=email");
+        }
+        default -> throw new AssertionError("unexpected component " + component(w));
+      }
+    }
+  }
+
+  @Test
+  void probesAndScrapeAnnotationsUseTheComponentsMetricsPort() {
+    for (JsonNode w : kind("Deployment", "StatefulSet")) {
+      int port = PORTS.get(component(w));
+      JsonNode c = container(w);
+      assertThat(c.path("ports").findValuesAsText("name")).as(name(w)).containsExactly("metrics");
+      assertThat(c.path("ports").get(0).path("containerPort").asInt()).as(name(w)).isEqualTo(port);
+      assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/live");
+      assertThat(c.path("livenessProbe").path("httpGet").path("port").asText()).isEqualTo("metrics");
+      assertThat(c.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/ready");
+      assertThat(c.path("readinessProbe").path("httpGet").path("port").asText()).isEqualTo("metrics");
+      JsonNode annotations = w.path("spec").path("template").path("metadata").path("annotations");
+      assertThat(annotations.path("prometheus.io/scrape").asText()).isEqualTo("true");
+      assertThat(annotations.path("prometheus.io/port").asText()).isEqualTo(Integer.toString(port));
+      assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo("/metrics");
+      for (String kind : List.of("requests", "limits")) {
+        assertThat(c.path("resources").path(kind).path("cpu").asText()).as(name(w) + " " + kind).isNotEmpty();
+        assertThat(c.path("resources").path(kind).path("memory").asText()).as(name(w) + " " + kind).isNotEmpty();
+      }
+    }
+  }
+
+  @Test
+  void everyConfigMapAndSecretAPodUsesExistsOrIsDocumentedAsOperatorProvided() throws Exception {
+    Map<String, Set<String>> documented = operatorProvidedSecrets();
+    for (JsonNode w : kind("Deployment", "StatefulSet")) {
+      JsonNode pod = w.path("spec").path("template").path("spec");
+      for (JsonNode v : pod.path("volumes")) {
+        if (v.has("configMap")) {
+          JsonNode cm = byName("ConfigMap", v.path("configMap").path("name").asText());
+          assertThat(cm).as(name(w) + " volume " + v.path("name")).isNotNull();
+        }
+        if (v.has("secret")) {
+          String secret = v.path("secret").path("secretName").asText();
+          assertThat(documented).as(name(w) + " Secret " + secret).containsKey(secret);
+          assertThat(documented.get(secret)).containsAll(v.path("secret").path("items").findValuesAsText("key"));
+        }
+      }
+      for (JsonNode ref : container(w).path("env").findValues("secretKeyRef")) {
+        String secret = ref.path("name").asText();
+        assertThat(documented).as(name(w) + " Secret " + secret).containsKey(secret);
+        assertThat(documented.get(secret)).as(secret).contains(ref.path("key").asText());
+      }
+      for (JsonNode mount : container(w).path("volumeMounts")) {
+        String volume = mount.path("name").asText();
+        boolean declared = pod.path("volumes").findValuesAsText("name").contains(volume)
+            || w.path("spec").path("volumeClaimTemplates").findValuesAsText("name").contains(volume);
+        assertThat(declared).as(name(w) + " mounts " + volume).isTrue();
+      }
+    }
+    assertThat(kind("Secret")).as("no credentials in the manifests").isEmpty();
+  }
+
+  @Test
+  void selectorsPodDisruptionBudgetsAndSecurityContextsFitTheWorkloads() throws Exception {
+    String dockerfile = Files.readString(Path.of("docker/Dockerfile"));
+    Matcher user = Pattern.compile("(?m)^USER (\\d+):(\\d+)$").matcher(dockerfile);
+    assertThat(user.find()).as("the Dockerfile's USER").isTrue();
+    for (JsonNode w : kind("Deployment", "StatefulSet")) {
+      JsonNode selector = w.path("spec").path("selector").path("matchLabels");
+      JsonNode labels = w.path("spec").path("template").path("metadata").path("labels");
+      selector.fields().forEachRemaining(e -> assertThat(labels.path(e.getKey())).isEqualTo(e.getValue()));
+      List<JsonNode> budgets = kind("PodDisruptionBudget").stream()
+          .filter(pdb -> pdb.path("spec").path("selector").path("matchLabels").equals(selector)).toList();
+      assertThat(budgets).as(name(w) + " has one PodDisruptionBudget").hasSize(1);
+      assertThat(w.path("spec").path("replicas").asInt()).isPositive();
+      JsonNode security = w.path("spec").path("template").path("spec").path("securityContext");
+      assertThat(security.path("runAsNonRoot").asBoolean()).as(name(w)).isTrue();
+      assertThat(security.path("runAsUser").asText()).isEqualTo(user.group(1));
+      assertThat(container(w).path("securityContext").path("readOnlyRootFilesystem").asBoolean()).isTrue();
+      assertThat(mountOf(container(w), "/tmp")).as(name(w) + ": a writable /tmp").isNotNull();
+      if (w.path("kind").asText().equals("StatefulSet")) {
+        JsonNode service = byName("Service", w.path("spec").path("serviceName").asText());
+        assertThat(service).as(name(w) + " serviceName").isNotNull();
+        assertThat(service.path("spec").path("selector")).isEqualTo(selector);
+      }
+    }
+  }
+
+  /** The file at {@code path}, when a ConfigMap volume is mounted at its directory and has it as a key. */
+  private static String mountedConfigMapFile(JsonNode workload, String path) {
+    Path p = Path.of(path);
+    String volume = mountOf(container(workload), p.getParent().toString());
+    JsonNode cm = byName("ConfigMap", volume(workload, volume).path("configMap").path("name").asText());
+    return cm == null ? null : cm.path("data").path(p.getFileName().toString()).textValue();
+  }
+
+  private static String mountOf(JsonNode container, String path) {
+    for (JsonNode m : container.path("volumeMounts")) {
+      if (m.path("mountPath").asText().equals(path)) {
+        return m.path("name").asText();
+      }
+    }
+    return null;
+  }
+
+  private static JsonNode volume(JsonNode workload, String name) {
+    for (JsonNode v : workload.path("spec").path("template").path("spec").path("volumes")) {
+      if (v.path("name").asText().equals(name)) {
+        return v;
+      }
+    }
+    throw new AssertionError(name(workload) + " has no volume " + name);
+  }
+
+  private static Properties properties(String text) throws Exception {
+    Properties p = new Properties();
+    p.load(new StringReader(text));
+    return p;
+  }
+
+  /** The README's table of operator-provided Secrets: name → keys. */
+  private static Map<String, Set<String>> operatorProvidedSecrets() throws Exception {
+    String readme = Files.readString(DIR.resolve("README.md"));
+    String section = readme.substring(readme.indexOf("## Operator-provided Secrets"));
+    Map<String, Set<String>> out = new HashMap<>();
+    Matcher row = Pattern.compile("(?m)^\\| `([a-z0-9-]+)` \\| ([^|]+) \\|").matcher(section);
+    while (row.find()) {
+      Matcher key = Pattern.compile("`([a-z0-9-]+)`").matcher(row.group(2));
+      Set<String> keys = new TreeSet<>();
+      while (key.find()) {
+        keys.add(key.group(1));
+      }
+      out.put(row.group(1), keys);
+    }
+    assertThat(out).as("operator-provided Secrets documented in k8s/README.md").isNotEmpty();
+    return out.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+  }
+}
