@@ -5,6 +5,7 @@ import dev.costpipe.engine.pricing.PriceMatch;
 import dev.costpipe.engine.pricing.PricePlan;
 import dev.costpipe.engine.pricing.PricingEntry;
 import dev.costpipe.engine.pricing.PricingRegistry;
+import dev.costpipe.ops.config.Suggestions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -103,29 +104,9 @@ final class ModelResolver {
     int limit = Math.max(3, wanted.length() / 3);
     record Scored(String name, int distance) {}
     return names.stream()
-        .map(n -> new Scored(n, n.contains(wanted) || wanted.contains(n) && n.length() > 3 ? 0 : distance(wanted, n)))
+        .map(n -> new Scored(n, n.contains(wanted) || wanted.contains(n) && n.length() > 3 ? 0 : Suggestions.distance(wanted, n)))
         .filter(s -> s.distance() <= limit)
         .sorted(Comparator.comparingInt(Scored::distance).thenComparing(Scored::name))
         .limit(max).map(Scored::name).toList();
-  }
-
-  /** Levenshtein distance, two rows. */
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }

@@ -2,41 +2,23 @@ package dev.costpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code costpipe config check} and the refusal of the long-running commands to start on an invalid config. */
 class ConfigCommandTest {
   @TempDir
   Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      int exit = new CommandLine(new CostpipeCommand()).execute(args);
-      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static CommandRun run(String... args) {
+    return CommandRun.of(args);
   }
 
   @Test
   void theExampleConfigsOfRunAndSinkAreValid() {
-    Run r = run("config", "check", "--component", "run", "--config", "config/run.properties");
+    CommandRun r = run("config", "check", "--component", "run", "--config", "config/run.properties");
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).startsWith("run configuration is valid; effective settings:")
         .containsPattern("costpipe.merge.punctuate-interval +\\= PT10S  \\(default\\)")
@@ -48,7 +30,7 @@ class ConfigCommandTest {
     Path f = Files.writeString(dir.resolve("sink.properties"), String.join("\n",
         "bootstrap.servers=k:9092", "costpipe.sink.clickhouse.pasword=hunter2", "sasl.jaas.config=secret-jaas",
         "costpipe.sink.clickhouse.batch-rows=lots"));
-    Run r = run("config", "check", "--component", "sink", "--config", f.toString());
+    CommandRun r = run("config", "check", "--component", "sink", "--config", f.toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.out()).contains(
         "error: costpipe.sink.clickhouse.pasword: unknown setting; did you mean costpipe.sink.clickhouse.password?",
@@ -59,7 +41,7 @@ class ConfigCommandTest {
   @Test
   void theNotifierConfigIsCheckedToo() throws Exception {
     Path f = Files.writeString(dir.resolve("notifier.yml"), "bootstrap_servers: k:9092\nchanels: {}\n");
-    Run r = run("config", "check", "--component", "notify", "--config", f.toString());
+    CommandRun r = run("config", "check", "--component", "notify", "--config", f.toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.out()).contains("unknown key 'chanels'");
     assertThat(run("config", "check", "--component", "nope").exit()).isEqualTo(2);
@@ -68,10 +50,10 @@ class ConfigCommandTest {
   @Test
   void theLongRunningCommandsRefuseAnInvalidConfig() throws Exception {
     Path f = Files.writeString(dir.resolve("bad.properties"), "costpipe.merge.inactivity-timeout=never\n");
-    Run run = run("run", "--config", f.toString(), "--bootstrap-server", "k:9092");
+    CommandRun run = run("run", "--config", f.toString(), "--bootstrap-server", "k:9092");
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("costpipe run: costpipe.merge.inactivity-timeout: not a duration: 'never'");
-    Run sink = run("sink", "clickhouse", "--config", f.toString());
+    CommandRun sink = run("sink", "clickhouse", "--config", f.toString());
     assertThat(sink.exit()).isEqualTo(2);
     assertThat(sink.err()).contains("costpipe sink clickhouse: bootstrap.servers: required");
   }

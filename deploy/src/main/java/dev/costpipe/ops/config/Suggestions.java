@@ -4,7 +4,7 @@ import java.util.Collection;
 import java.util.Optional;
 
 /** "Did you mean": the known name closest to a misspelt one, by edit distance. */
-final class Suggestions {
+public final class Suggestions {
   private Suggestions() {}
 
   /** The closest candidate, if within a third of the name's length (at least 2 edits). */
@@ -22,7 +22,8 @@ final class Suggestions {
     return bestDistance <= limit ? Optional.of(best) : Optional.empty();
   }
 
-  static int distance(String a, String b) {
+  /** Levenshtein distance. */
+  public static int distance(String a, String b) {
     int[] prev = new int[b.length() + 1];
     int[] cur = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {
