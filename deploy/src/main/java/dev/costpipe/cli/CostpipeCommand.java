@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "costpipe", mixinStandardHelpOptions = true, version = "costpipe 0.1.0",
     description = "Exact per-request USD cost of LLM API traffic.",
     subcommands = {CostCommand.class, RunCommand.class, PricingCommand.class, AlertsCommand.class,
-        NotifyCommand.class, SinkCommand.class, RepriceCommand.class, ReportCommand.class, QueryCommand.class})
+        NotifyCommand.class, SinkCommand.class, RepriceCommand.class, ReportCommand.class, QueryCommand.class,
+        GenerateCommand.class, LocalCommand.class})
 public final class CostpipeCommand implements Runnable {
 
   @Override
