@@ -31,7 +31,7 @@ class GenerateCommandTest {
   void producesEveryEventOfEveryRequestKeyedByRequestIdInOrder() throws Exception {
     KafkaTestBroker broker = KafkaTestBroker.shared();
     broker.createTopic("generate-test.raw-events", 3, Map.of());
-    CliRun run = CliRun.of("generate", "--bootstrap-server", broker.bootstrapServers(), "--topic",
+    CommandRun run = CommandRun.of("generate", "--bootstrap-server", broker.bootstrapServers(), "--topic",
         "generate-test.raw-events", "--count", "400", "--rate", "0", "--seed", "11", "--start", START.toString());
     assertThat(run.exit()).as(run.err()).isZero();
 
@@ -58,7 +58,7 @@ class GenerateCommandTest {
     Path a = dir.resolve("a.jsonl");
     Path b = dir.resolve("b.jsonl");
     for (Path p : List.of(a, b)) {
-      CliRun run = CliRun.of("generate", "--output", p.toString(), "--count", "250", "--rate", "0", "--seed", "5",
+      CommandRun run = CommandRun.of("generate", "--output", p.toString(), "--count", "250", "--rate", "0", "--seed", "5",
           "--start", START.toString());
       assertThat(run.exit()).as(run.err()).isZero();
     }
@@ -73,7 +73,7 @@ class GenerateCommandTest {
 
   @Test
   void pacesToTheRateOfRequestsForTheDuration() {
-    CliRun run = CliRun.of("generate", "--output", dir.resolve("paced.jsonl").toString(), "--rate", "40",
+    CommandRun run = CommandRun.of("generate", "--output", dir.resolve("paced.jsonl").toString(), "--rate", "40",
         "--duration", "2s");
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.err()).containsPattern("done in \\d+\\.\\d s: 80 requests");
@@ -81,16 +81,16 @@ class GenerateCommandTest {
 
   @Test
   void refusesAMissingTopicAndMissingLimitsClearly() {
-    CliRun missing = CliRun.of("generate", "--bootstrap-server", KafkaTestBroker.shared().bootstrapServers(),
+    CommandRun missing = CommandRun.of("generate", "--bootstrap-server", KafkaTestBroker.shared().bootstrapServers(),
         "--topic", "no-such-topic", "--count", "1");
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err()).contains("topic no-such-topic does not exist").contains("costpipe run");
 
-    CliRun unlimited = CliRun.of("generate", "--output", "-");
+    CommandRun unlimited = CommandRun.of("generate", "--output", "-");
     assertThat(unlimited.exit()).isEqualTo(2);
     assertThat(unlimited.err()).contains("--duration D and/or --count N");
 
-    CliRun nowhere = CliRun.of("generate", "--count", "1");
+    CommandRun nowhere = CommandRun.of("generate", "--count", "1");
     assertThat(nowhere.exit()).isEqualTo(2);
     assertThat(nowhere.err()).contains("--bootstrap-server");
   }

@@ -52,8 +52,8 @@ public final class CostpipeSettings {
     add("costpipe.aggregate.grace", DURATION, "PT10M", run);
     add("costpipe.pricing.bootstrap-catalogue", BOOLEAN, "true", run);
     add("costpipe.serde.format", STRING, "json", run);
-    add("costpipe.serde.value-serializer", STRING, "dev.costpipe.schemas.serde.AvroSerializer", run);
-    add("costpipe.serde.value-deserializer", STRING, "dev.costpipe.schemas.serde.AvroDeserializer", sink);
+    add("costpipe.serde.value-serializer", STRING, null, run);
+    add("costpipe.serde.value-deserializer", STRING, null, sink);
     add("costpipe.sink.clickhouse.url", HTTP_URL, "http://localhost:8123", sink);
     add("costpipe.sink.clickhouse.database", STRING, "costpipe", sink);
     add("costpipe.sink.clickhouse.user", STRING, "default", sink);
