@@ -1,5 +1,6 @@
 package dev.costpipe.ops.metrics;
 
+import dev.costpipe.engine.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.costpipe.sinks.notify.AlertEvent;
@@ -65,12 +66,12 @@ class NotifyProbeTest {
           .hasValue(0);
 
       running.start();
-      Scrape.await("the notifier ready", WAIT, () -> scrape.get("/health/ready").status() == 200);
+      Await.until("the notifier ready", WAIT, () -> scrape.get("/health/ready").status() == 200);
       broker.produce(alerts, List.of(Map.entry("r", """
           {"rule_id":"r","rule_name":"R","metric":"cost","level_pct":50,"budget":10,"spent":5.5,
            "window_start":"2026-06-01T00:00:00Z","window_end":"2026-06-02T00:00:00Z",
            "crossed_at":"2026-06-01T10:00:00Z","last_request_id":"x","channels":["good","bad"]}""")));
-      Scrape.await("the alert handled", WAIT, () -> scrape.valueOrZero("costpipe_notify_deliveries_total",
+      Await.until("the alert handled", WAIT, () -> scrape.valueOrZero("costpipe_notify_deliveries_total",
           "channel=\"bad\"", "outcome=\"failed\"") >= 1);
       assertThat(scrape.value("costpipe_notify_deliveries_total", "channel=\"good\"", "outcome=\"delivered\""))
           .hasValue(1);

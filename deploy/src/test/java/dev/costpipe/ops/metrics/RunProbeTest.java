@@ -1,5 +1,6 @@
 package dev.costpipe.ops.metrics;
 
+import dev.costpipe.engine.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.costpipe.topology.app.CostpipeApplication;
@@ -56,7 +57,7 @@ class RunProbeTest {
       assertThat(scrape.value("costpipe_cost_records_total", "pricing_status=\"unknown_model\"")).hasValue(0);
 
       app.start();
-      Scrape.await("Kafka Streams RUNNING", WAIT, () -> scrape.get("/health/ready").status() == 200);
+      Await.until("Kafka Streams RUNNING", WAIT, () -> scrape.get("/health/ready").status() == 200);
       assertThat(scrape.get("/health/ready").body()).isEqualTo("{\"status\":\"UP\",\"state\":\"RUNNING\"}\n");
       assertThat(scrape.value("costpipe_ready")).hasValue(1);
 
@@ -64,7 +65,7 @@ class RunProbeTest {
           Map.entry("r1", response("r1", "gpt-4o-mini")),
           Map.entry("r2", response("r2", "no-such-model-anywhere")),
           Map.entry("r3", "this is not json")));
-      Scrape.await("three events counted", WAIT, () -> scrape.valueOrZero("costpipe_raw_events_total") >= 3
+      Await.until("three events counted", WAIT, () -> scrape.valueOrZero("costpipe_raw_events_total") >= 3
           && scrape.valueOrZero("costpipe_cost_records_total", "pricing_status=\"priced\"") >= 1
           && scrape.valueOrZero("costpipe_cost_records_total", "pricing_status=\"unknown_model\"") >= 1);
       assertThat(scrape.value("costpipe_dead_letters_total", "reason=\"invalid_json\"")).hasValue(1);

@@ -1,5 +1,6 @@
 package dev.costpipe.ops.metrics;
 
+import dev.costpipe.engine.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.costpipe.engine.testing.ClickHouseTestServer;
@@ -56,14 +57,14 @@ class SinkProbeTest {
       assertThat(scrape.value("costpipe_sink_rows_total", "table=\"request_costs\"")).hasValue(0);
 
       running.start();
-      Scrape.await("the sink ready", WAIT, () -> scrape.get("/health/ready").status() == 200);
+      Await.until("the sink ready", WAIT, () -> scrape.get("/health/ready").status() == 200);
       assertThat(scrape.get("/health/ready").body()).contains("\"status\":\"UP\"", "\"partitions\":2");
       assertThat(scrape.get("/health/live").status()).isEqualTo(200);
       assertThat(scrape.value("costpipe_sink_assigned_partitions")).hasValue(2);
 
       broker.produce(costs, List.of(Map.entry("a", COST.formatted("a")), Map.entry("b", COST.formatted("b")),
           Map.entry("c", "{\"request_id\":\"c\"}")));
-      Scrape.await("rows written", WAIT,
+      Await.until("rows written", WAIT,
           () -> scrape.valueOrZero("costpipe_sink_rows_total", "table=\"request_costs\"") >= 2
               && scrape.valueOrZero("costpipe_sink_dead_letters_total", "reason=\"invalid_record\"") >= 1);
       assertThat(scrape.value("costpipe_sink_rows_total", "table=\"request_costs\"")).hasValue(2);

@@ -1,5 +1,6 @@
 package dev.costpipe.sinks.clickhouse;
 
+import dev.costpipe.engine.testing.Await;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.costpipe.topology.testing.KafkaTestBroker;
@@ -103,18 +104,7 @@ final class SinkTestSupport {
   }
 
   static void await(Duration timeout, Supplier<String> what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out after " + timeout.toSeconds() + " s waiting for " + what.get());
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        fail("interrupted");
-      }
-    }
+    Await.until(what, timeout, condition);
   }
 
   static Admin admin(KafkaTestBroker broker) {

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.engine.json.Json;
 import dev.costpipe.topology.alert.AlertRule;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.function.BooleanSupplier;
 
 /** Alert events written exactly as {@code AlertThresholdStep.event} writes them, from real {@link AlertRule}s. */
 final class Alerts {
@@ -45,18 +43,4 @@ final class Alerts {
     return AlertEvent.parse(event.getBytes(StandardCharsets.UTF_8));
   }
 
-  static void await(String what, Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-      }
-      try {
-        Thread.sleep(25);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what);
-      }
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.costpipe.sinks.notify;
 
+import dev.costpipe.engine.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,7 +73,7 @@ class NotifierAvroTest {
       t.setDaemon(true);
       t.start();
       try {
-        Alerts.await("both alerts delivered", Duration.ofSeconds(30),
+        Await.until("both alerts delivered", Duration.ofSeconds(30),
             () -> notifier.counters().delivered("audit-hook") == 2);
       } finally {
         notifier.stop();

@@ -1,5 +1,6 @@
 package dev.costpipe.sinks.notify;
 
+import dev.costpipe.engine.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -101,7 +102,7 @@ class NotifierKafkaTest {
     NotifierConfig config = config("grp-" + UUID.randomUUID());
     Notifier first = new Notifier(config);
     Thread t1 = start(first);
-    Alerts.await("first run deliveries", WAIT, () ->
+    Await.until("first run deliveries", WAIT, () ->
         http.accepted("/slack").size() == 4 && http.accepted("/hook").size() == 3
             && http.accepted("/flaky").size() == 1 && http.calls("/broken").size() == 3
             && SMTP.getReceivedMessages().length == 2 * 2
@@ -173,7 +174,7 @@ class NotifierKafkaTest {
     Thread t2 = start(second);
     assertThat(second.awaitReady(WAIT)).isTrue();
     broker.produce(alerts, List.of(Map.entry("prod-daily", p95)));
-    Alerts.await("the new alert", WAIT, () -> second.counters().delivered("ops-slack") == 1
+    Await.until("the new alert", WAIT, () -> second.counters().delivered("ops-slack") == 1
         && second.counters().delivered("audit-hook") == 1 && second.counters().delivered("finance-email") == 1);
     stop(second, t2);
     assertThat(second.counters().get(NotifierCounters.ALERTS_SEEN)).as("committed offsets: only the new one")
@@ -185,7 +186,7 @@ class NotifierKafkaTest {
     // ---- a new group re-reads the whole topic: the marks keep every delivery from happening again
     Notifier third = new Notifier(config.withGroupId("grp-reread-" + UUID.randomUUID()));
     Thread t3 = start(third);
-    Alerts.await("the re-read", WAIT, () -> third.counters().get(NotifierCounters.ALERTS_SEEN) == 8
+    Await.until("the re-read", WAIT, () -> third.counters().get(NotifierCounters.ALERTS_SEEN) == 8
         && third.counters().failed("broken-hook") == 1);
     stop(third, t3);
     NotifierCounters c3 = third.counters();
@@ -223,7 +224,7 @@ class NotifierKafkaTest {
 
     Notifier first = new Notifier(config);
     Thread t1 = start(first);
-    Alerts.await("the first failed attempt", WAIT, () -> http.calls("/later").size() == 1
+    Await.until("the first failed attempt", WAIT, () -> http.calls("/later").size() == 1
         && first.counters().delivered("ops-slack") == 1 && first.counters().retries("later-hook") == 1);
     long stopAt = System.nanoTime();
     stop(first, t1);
@@ -234,7 +235,7 @@ class NotifierKafkaTest {
     http.recover("/later");
     Notifier second = new Notifier(config);
     Thread t2 = start(second);
-    Alerts.await("the delivery on the next run", WAIT, () -> second.counters().delivered("later-hook") == 1);
+    Await.until("the delivery on the next run", WAIT, () -> second.counters().delivered("later-hook") == 1);
     stop(second, t2);
     assertThat(second.counters().get(NotifierCounters.ALERTS_SEEN)).as("its offset was not committed").isEqualTo(1);
     assertThat(second.counters().skipped("ops-slack")).as("already delivered before the stop").isEqualTo(1);
