@@ -43,13 +43,13 @@ mkdir -p "$logs" "$pids"
 pid_of() { [[ -f "$pids/$1.pid" ]] && cat "$pids/$1.pid"; }
 alive() {
   local pid; pid="$(pid_of "$1")" || return 1
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -- "$2" >/dev/null
 }
 
 stop_component() {
   local name="$1" pid; pid="$(pid_of "$name")" || return 0
   if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null \
-      && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qE 'costpipe|clickhouse'; then
+      && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -E 'costpipe|clickhouse' >/dev/null; then
     say "stopping $name (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
@@ -94,7 +94,7 @@ declare -A log_offset
 await_log() {
   local name="$1" pattern="$2" timeout="${3:-120}" pid; pid="$(pid_of "$name")"
   for _ in $(seq 1 $((timeout * 5))); do
-    if tail -c +"$((${log_offset[$name]:-0} + 1))" "$logs/$name.log" | grep -q -- "$pattern"; then return 0; fi
+    if tail -c +"$((${log_offset[$name]:-0} + 1))" "$logs/$name.log" | grep -- "$pattern" >/dev/null; then return 0; fi
     kill -0 "$pid" 2>/dev/null || { tail -n 30 "$logs/$name.log" >&2; die "$name exited during startup (log: $logs/$name.log)"; }
     sleep 0.2
   done
@@ -274,7 +274,8 @@ costpipe alerts put --bootstrap-server "$bootstrap" "$root/deploy/examples/quick
 
 # ---- 5. traffic -------------------------------------------------------------------------------
 base_rows="$(rows)"; base_rows="${base_rows:-0}"
-alerts_count() { cat "$data/alerts.jsonl" 2>/dev/null | wc -l; }
+# (no pipeline: under pipefail a missing file would end the script, silently)
+alerts_count() { if [[ -f "$data/alerts.jsonl" ]]; then wc -l <"$data/alerts.jsonl"; else echo 0; fi; }
 alerts_before="$(alerts_count)"
 seed="$(date +%s)" # a new seed per run: the same one would repeat request ids, which costpipe counts once
 say "generating traffic for $duration at $rate requests/s (seed $seed; log: $logs/generate.log)"
@@ -309,22 +310,20 @@ for i in $(seq 1 120); do
   sleep 1
 done
 now_rows="$(rows)"
+status=0
 if [[ "${now_rows:-0}" -ge "$expected" ]]; then
   say "caught up: $now_rows rows in costpipe.request_costs"
 else
-  say "WARNING: only $now_rows of $expected rows after 2 minutes: see $logs/run.log and $logs/sink.log"
+  say "ERROR: only $now_rows of $expected rows after 2 minutes: see $logs/run.log and $logs/sink.log"
+  status=1
 fi
 sleep 3 # the aggregates and alerts of the last window follow the cost rows
 alerts_now="$(alerts_count)"
 say "alerts delivered to the local webhook: $((alerts_now - alerts_before)) in this run, $alerts_now in all ($data/alerts.jsonl)"
-say "ready in $(( $(date +%s) - begin )) s; the weekly report of this week:"
 finished=1
 trap - INT TERM HUP
-echo
 
-# ---- 7. the report, then where to look ----------------------------------------------------------
-costpipe report weekly --week "$(date -u +%G-W%V)" "${ch_args[@]}" 2>>"$logs/report.log" \
-  || say "costpipe report weekly failed (log: $logs/report.log)"
+# ---- 7. where to look, then the report (last, with its total spend line) ------------------------
 cat <<EOF
 
 Where to look next (everything keeps running; stop it with: deploy/quickstart.sh --stop)
@@ -336,3 +335,9 @@ Where to look next (everything keeps running; stop it with: deploy/quickstart.sh
   Kafka:   $bootstrap (topics llm.raw-events, llm.costs, llm.cost-aggregates, llm.cost-alerts, llm.raw-events.dlq)
   Alerts:  $data/alerts.jsonl      Logs: $logs/
 EOF
+echo
+say "ready in $(( $(date +%s) - begin )) s; the weekly report of this week:"
+echo
+costpipe report weekly --week "$(date -u +%G-W%V)" "${ch_args[@]}" 2>>"$logs/report.log" \
+  || { say "ERROR: costpipe report weekly failed (log: $logs/report.log)"; status=1; }
+exit "$status"
