@@ -13,8 +13,11 @@ import java.util.regex.Pattern;
  * the target URL (provider by pattern; Gemini/Vertex/Bedrock carry the model and region in the path).
  */
 public final class ModelIdentifier {
+  // the id ends at a method (Gemini's ":generateContent", Vertex's ":rawPredict": a colon and a letter) or
+  // at Bedrock's "/converse", "/invoke…"; Bedrock ids keep their version colon ("amazon.nova-lite-v1:0"),
+  // written as is or percent-encoded as the AWS SDKs send it
   private static final Pattern URL_MODEL =
-      Pattern.compile("/models?/([^/:?]+)(?::|/(?:converse|invoke)|\\?|$)");
+      Pattern.compile("/models?/([^/?]+?)(?::[A-Za-z]|/(?:converse|invoke)|\\?|$)");
   private static final Pattern BEDROCK_REGION = Pattern.compile("bedrock-runtime\\.([a-z0-9-]+)\\.amazonaws\\.com");
   private static final Pattern VERTEX_LOCATION = Pattern.compile("aiplatform\\.googleapis\\.com/.*/locations/([a-z0-9-]+)/");
 

@@ -30,6 +30,12 @@ class ModelIdentifierTest {
         "https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/converse", null))
         .isEqualTo(new ModelRef("bedrock", "anthropic.claude-3-5-haiku-20241022-v1:0", "us-east-1"));
     assertThat(identifier.identify(null, null,
+        "https://bedrock-runtime.us-west-2.amazonaws.com/model/amazon.nova-lite-v1:0/converse-stream", null))
+        .isEqualTo(new ModelRef("bedrock", "amazon.nova-lite-v1:0", "us-west-2"));
+    assertThat(identifier.identify(null, null,
+        "https://us-east5-aiplatform.googleapis.com/v1/projects/p/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5@20250929:streamRawPredict",
+        null).model()).isEqualTo("claude-sonnet-4-5@20250929");
+    assertThat(identifier.identify(null, null,
         "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse", null))
         .isEqualTo(new ModelRef("google", "gemini-2.5-pro", null));
     assertThat(identifier.identify(null, null, "https://api.openai.com/v1/chat/completions",
