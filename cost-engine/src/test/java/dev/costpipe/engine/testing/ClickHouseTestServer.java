@@ -49,6 +49,7 @@ public final class ClickHouseTestServer implements AutoCloseable {
 
     private final Path dir;
     private final int httpPort;
+    private final int tcpPort;
     private final long pid;
     private final boolean isShared;
     private final HttpClient http = HttpClient.newBuilder()
@@ -58,9 +59,10 @@ public final class ClickHouseTestServer implements AutoCloseable {
     private Client client;
     private boolean closed;
 
-    private ClickHouseTestServer(Path dir, int httpPort, long pid, boolean isShared) {
+    private ClickHouseTestServer(Path dir, int httpPort, int tcpPort, long pid, boolean isShared) {
         this.dir = dir;
         this.httpPort = httpPort;
+        this.tcpPort = tcpPort;
         this.pid = pid;
         this.isShared = isShared;
     }
@@ -109,6 +111,11 @@ public final class ClickHouseTestServer implements AutoCloseable {
     /** Base URL of the HTTP interface, e.g. {@code http://127.0.0.1:34567}. */
     public String httpUrl() {
         return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** Port of the native TCP interface on 127.0.0.1, for {@code clickhouse-client --port}. */
+    public int tcpPort() {
+        return tcpPort;
     }
 
     /**
@@ -257,7 +264,7 @@ public final class ClickHouseTestServer implements AutoCloseable {
                 throw failure("clickhouse-server exited during startup", dir);
             }
             if (pid != null && pinged(http, ping)) {
-                ClickHouseTestServer server = new ClickHouseTestServer(dir, httpPort, pid, isShared);
+                ClickHouseTestServer server = new ClickHouseTestServer(dir, httpPort, tcpPort, pid, isShared);
                 startWatchdog(pid, dir);
                 return server;
             }

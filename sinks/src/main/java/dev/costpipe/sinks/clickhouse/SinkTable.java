@@ -4,19 +4,19 @@ package dev.costpipe.sinks.clickhouse;
 public enum SinkTable {
   REQUEST_COSTS("request_costs") {
     @Override
-    byte[] row(byte[] value, long ingestedAt) throws InvalidRecordException {
+    public byte[] row(byte[] value, long ingestedAt) throws InvalidRecordException {
       return SinkRows.costRecord(value, ingestedAt);
     }
   },
   COST_AGGREGATES("cost_aggregates") {
     @Override
-    byte[] row(byte[] value, long ingestedAt) throws InvalidRecordException {
+    public byte[] row(byte[] value, long ingestedAt) throws InvalidRecordException {
       return SinkRows.aggregate(value, ingestedAt);
     }
   },
   COST_ALERTS("cost_alerts") {
     @Override
-    byte[] row(byte[] value, long ingestedAt) throws InvalidRecordException {
+    public byte[] row(byte[] value, long ingestedAt) throws InvalidRecordException {
       return SinkRows.alert(value, ingestedAt);
     }
   };
@@ -32,6 +32,9 @@ public enum SinkTable {
     return tableName;
   }
 
-  /** One JSONEachRow line for this table, {@code ingestedAt} in epoch seconds. */
-  abstract byte[] row(byte[] value, long ingestedAt) throws InvalidRecordException;
+  /**
+   * One JSONEachRow line for this table, {@code ingestedAt} in epoch seconds: exactly what the sink sends (the
+   * benchmark feeds the same lines to {@code clickhouse-client}).
+   */
+  public abstract byte[] row(byte[] value, long ingestedAt) throws InvalidRecordException;
 }

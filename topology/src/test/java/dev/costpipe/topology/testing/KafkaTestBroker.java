@@ -74,11 +74,31 @@ public final class KafkaTestBroker implements AutoCloseable {
   private static final int START_ATTEMPTS = 3;
   private static final String LOG_FILE = "broker.log";
 
-  private static final List<String> JVM_OPTIONS = List.of(
-      "-Xms64m",
-      "-Xmx512m",
-      "-XX:+UseSerialGC",          // no parallel GC threads: light on a 2-CPU CI machine
-      "-XX:TieredStopAtLevel=1",   // C1 only: quicker start, less CPU; plenty fast for test traffic
+  /**
+   * How the broker's JVM runs. {@link #TEST} is light on a 2-CPU CI machine; {@link #BENCHMARK} runs it as
+   * Kafka's own start script does (C2, G1, 1 GB heap), so that the broker is not what a benchmark measures.
+   */
+  public enum JvmProfile {
+    TEST(List.of(
+        "-Xms64m",
+        "-Xmx512m",
+        "-XX:+UseSerialGC",          // no parallel GC threads: light on a 2-CPU CI machine
+        "-XX:TieredStopAtLevel=1")), // C1 only: quicker start, less CPU; plenty fast for test traffic
+    BENCHMARK(List.of(
+        "-Xms1g",
+        "-Xmx1g",
+        "-XX:+UseG1GC",              // kafka-run-class.sh's defaults
+        "-XX:MaxGCPauseMillis=20",
+        "-XX:InitiatingHeapOccupancyPercent=35"));
+
+    private final List<String> options;
+
+    JvmProfile(List<String> options) {
+      this.options = options;
+    }
+  }
+
+  private static final List<String> COMMON_JVM_OPTIONS = List.of(
       "-XX:+ExitOnOutOfMemoryError",
       "-XX:-UsePerfData",
       "-Djava.awt.headless=true",
@@ -91,7 +111,7 @@ public final class KafkaTestBroker implements AutoCloseable {
       "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
 
   private static final SharedOnce<KafkaTestBroker> SHARED =
-      new SharedOnce<>("kafka-test-broker", () -> start(true), KafkaTestBroker::shutdown);
+      new SharedOnce<>("kafka-test-broker", () -> start(true, JvmProfile.TEST), KafkaTestBroker::shutdown);
 
   private final Path dir;
   private final int port;
@@ -111,7 +131,12 @@ public final class KafkaTestBroker implements AutoCloseable {
 
   /** Starts a new broker that the caller owns and must {@link #close()}. */
   public static KafkaTestBroker start() {
-    return start(false);
+    return start(false, JvmProfile.TEST);
+  }
+
+  /** Starts a new broker whose JVM runs with {@code profile}; the caller owns it and must {@link #close()}. */
+  public static KafkaTestBroker start(JvmProfile profile) {
+    return start(false, profile);
   }
 
   /**
@@ -124,10 +149,10 @@ public final class KafkaTestBroker implements AutoCloseable {
     return SHARED.get();
   }
 
-  private static KafkaTestBroker start(boolean isShared) {
+  private static KafkaTestBroker start(boolean isShared, JvmProfile profile) {
     IllegalStateException last = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      KafkaTestBroker broker = prepare(isShared);
+      KafkaTestBroker broker = prepare(isShared, profile);
       try {
         long begin = System.nanoTime();
         broker.format();
@@ -382,7 +407,7 @@ public final class KafkaTestBroker implements AutoCloseable {
     }
   }
 
-  private static KafkaTestBroker prepare(boolean isShared) {
+  private static KafkaTestBroker prepare(boolean isShared, JvmProfile profile) {
     try {
       Path dir = Files.createTempDirectory("costpipe-kafka-");
       Files.createDirectories(dir.resolve("data"));
@@ -390,7 +415,8 @@ public final class KafkaTestBroker implements AutoCloseable {
       KafkaTestBroker broker = new KafkaTestBroker(dir, ports[0], ports[1], isShared);
       Files.writeString(dir.resolve("server.properties"), broker.serverProperties());
       Files.writeString(dir.resolve("classpath.args"), "-cp " + argFileQuote(childClasspath()) + "\n");
-      List<String> brokerArgs = new ArrayList<>(JVM_OPTIONS);
+      List<String> brokerArgs = new ArrayList<>(profile.options);
+      brokerArgs.addAll(COMMON_JVM_OPTIONS);
       brokerArgs.add("-D" + ChildMain.PARENT_PID + "=" + ProcessHandle.current().pid());
       brokerArgs.add("-D" + ChildMain.DELETE_ON_ORPHAN + "=" + dir.toAbsolutePath());
       brokerArgs.add(ChildMain.class.getName());

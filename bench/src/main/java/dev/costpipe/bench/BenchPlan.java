@@ -1,0 +1,28 @@
+package dev.costpipe.bench;
+
+import dev.costpipe.generate.GeneratorSettings;
+
+/**
+ * What one benchmark does.
+ *
+ * @param warmupRequests requests per run processed before the measured ones (JIT warm-up), not timed
+ * @param requests measured requests per run (their raw events are produced up front, after the warm-up's)
+ * @param runs runs; every figure is the median over them
+ * @param partitions partitions of every topic (raw events, outputs, the apps' internal topics)
+ * @param pacedSeconds how long the paced (latency) traffic lasts
+ * @param sinkRows rows written by the sink and by clickhouse-client
+ * @param heapCheckRequests requests of the "state must not grow with history" run (0: none)
+ * @param childHeap -Xmx of the applications under test
+ * @param flightRecording whether costpipe runs with a JFR recording (profile settings)
+ * @param chunksPerStream mean chunk events per streamed request (the generator's default unless asked)
+ */
+record BenchPlan(boolean quick, int warmupRequests, int requests, int runs, int partitions, int pacedSeconds, int sinkRows,
+    int heapCheckRequests, String childHeap, boolean flightRecording, long seed, int chunksPerStream) {
+
+  /** The generator's default mix, with this plan's chunks per stream. */
+  GeneratorSettings traffic(long seed) {
+    GeneratorSettings d = GeneratorSettings.defaults(seed);
+    return new GeneratorSettings(seed, d.streamedRatio(), chunksPerStream, d.unknownModelRatio(), d.malformedRatio(),
+        d.cacheHitRatio());
+  }
+}

@@ -1,0 +1,200 @@
+package dev.costpipe.bench;
+
+import dev.costpipe.engine.testing.ServerProcesses;
+import dev.costpipe.topology.app.CostpipeApplication;
+import dev.costpipe.topology.testing.KafkaTestBroker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * One run of the benchmark, on its own topics: W warm-up requests' and N measured requests' raw events produced
+ * up front, then (1) the baseline copies them, (2) costpipe prices them, both timed from the append of their first
+ * output record for a measured request to their last (so that JIT warm-up is behind both);
+ * (3) costpipe, still running and warm, gets events paced at half the rate it just reached, and each request's
+ * latency is its cost record's append time minus its last event's; (4) the ClickHouse sink against
+ * clickhouse-client on the cost records.
+ */
+final class BenchRun {
+  /** Figures of one run. Rates per second, latencies in ms, memory in MB. */
+  record Result(long events, long requests, long rawBytes, double baselineEventsPerSecond,
+      double baselineSecondHalfEventsPerSecond, double topologyEventsPerSecond, double topologyRequestsPerSecond,
+      double topologySecondHalfEventsPerSecond, double pacedEventsPerSecond,
+      long pacedRequests, double p50LatencyMs, double p99LatencyMs, double maxLatencyMs, double peakHeapMb,
+      double liveHeapMb, double peakRssMb, SinkBench.Result sink) {}
+
+  private final BenchPlan plan;
+  private final KafkaTestBroker broker;
+  private final String bootstrap;
+  private final SinkBench sinkBench;
+  private final Path workDir;
+
+  BenchRun(BenchPlan plan, KafkaTestBroker broker, SinkBench sinkBench, Path workDir) {
+    this.plan = plan;
+    this.broker = broker;
+    this.bootstrap = broker.bootstrapServers();
+    this.sinkBench = sinkBench;
+    this.workDir = workDir;
+  }
+
+  Result run(int index) throws Exception {
+    String label = "run " + index + "/" + plan.runs();
+    String topics = "bench.r" + index + ".";
+    String apps = "bench-r" + index + "-";
+    String raw = topics + "raw";
+    try (KafkaAdmin admin = new KafkaAdmin(broker)) {
+      admin.createAppendTimeTopics(plan.partitions(), raw, topics + "copy");
+      Progress.say("%s: producing %,d warm-up requests, then %,d measured requests into %s", label,
+          plan.warmupRequests(), plan.requests(), raw);
+      Instant start = Instant.now().minusMillis(plan.warmupRequests() + plan.requests());
+      RawTraffic.Sent warmup = RawTraffic.backlog(bootstrap, raw, plan.warmupRequests(),
+          plan.traffic(plan.seed() + 500), start, label + " warm-up", null);
+      Set<String> measured = new HashSet<>();
+      RawTraffic.Sent sent = RawTraffic.backlog(bootstrap, raw, plan.requests(), plan.traffic(plan.seed()),
+          start.plusMillis(plan.warmupRequests()), label, measured);
+      Progress.say("%s: %,d measured events (%,d requests, %.0f B/event) after %,d warm-up events in %s", label,
+          sent.events(), sent.requests(), (double) sent.bytes() / sent.events(), warmup.events(), raw);
+
+      long allEvents = warmup.events() + sent.events();
+      TopicScan.Summary baseline = baseline(label, admin, raw, topics + "copy", apps + "copy", allEvents, measured,
+          sent.events());
+      Result result = topology(index, label, admin, raw, topics, apps + "costpipe", allEvents, measured, sent,
+          baseline);
+      admin.deleteTopicsStartingWith(List.of(topics, apps));
+      ServerProcesses.deleteRecursively(workDir.resolve("state"));
+      return result;
+    }
+  }
+
+  /** The baseline's copies of the measured events (their first, median and last append time). */
+  private TopicScan.Summary baseline(String label, KafkaAdmin admin, String raw, String copy, String appId,
+      long allEvents, Set<String> measured, long events) throws InterruptedException {
+    Properties s = StreamsSettings.of(bootstrap, appId, workDir.resolve("state"));
+    s.setProperty(CopyApplication.FROM, raw);
+    s.setProperty(CopyApplication.TO, copy);
+    Progress.say("%s: baseline (stream(raw).to(copy), exactly_once_v2) starting", label);
+    try (ChildJvm app = ChildJvm.start(appId, workDir, plan.childHeap(), false, CopyApplication.class,
+        StreamsSettings.write(s, workDir.resolve(appId + ".properties")).toString())) {
+      awaitConsumed(label + " baseline", admin, app, appId, raw, allEvents);
+    }
+    TopicScan.Summary out = TopicScan.scan(bootstrap, copy, measured::contains, r -> {});
+    if (out.records() != events) {
+      throw new IllegalStateException("the baseline copied " + out.records() + " events, expected " + events);
+    }
+    Progress.say("%s: baseline copied %,d events in %.2f s: %,.0f events/s (second half %,.0f)", label,
+        out.records(), out.seconds(), out.records() / out.seconds(), out.secondHalfPerSecond());
+    return out;
+  }
+
+  private Result topology(int index, String label, KafkaAdmin admin, String raw, String topics, String appId,
+      long allEvents, Set<String> measured, RawTraffic.Sent sent, TopicScan.Summary baselineCopy) throws Exception {
+    double baseline = baselineCopy.records() / baselineCopy.seconds();
+    Properties s = StreamsSettings.of(bootstrap, appId, workDir.resolve("state"));
+    s.setProperty("costpipe.topic.raw-events", raw);
+    s.setProperty("costpipe.topic.pricing", topics + "pricing");
+    s.setProperty("costpipe.topic.alert-rules", topics + "alert-rules");
+    s.setProperty("costpipe.topic.costs", topics + "costs");
+    s.setProperty("costpipe.topic.cost-aggregates", topics + "cost-aggregates");
+    s.setProperty("costpipe.topic.cost-alerts", topics + "cost-alerts");
+    s.setProperty("costpipe.topic.dead-letter", topics + "dlq");
+    s.setProperty("costpipe.topics.partitions", String.valueOf(plan.partitions()));
+    Progress.say("%s: costpipe starting (child JVM, -Xmx%s)", label, plan.childHeap());
+    try (ChildJvm app = ChildJvm.start(appId, workDir, plan.childHeap(), plan.flightRecording(),
+        CostpipeApplication.class, StreamsSettings.write(s, workDir.resolve(appId + ".properties")).toString())) {
+      awaitConsumed(label + " costpipe", admin, app, appId, raw, allEvents);
+      List<byte[]> costRecords = new ArrayList<>();
+      TopicScan.Summary out = TopicScan.scan(bootstrap, topics + "costs", measured::contains,
+          r -> costRecords.add(r.value()));
+      if (out.records() != sent.requests()) {
+        throw new IllegalStateException("costpipe wrote " + out.records() + " cost records for " + sent.requests()
+            + " requests");
+      }
+      double eventsPerSecond = sent.events() / out.seconds();
+      double requestsPerSecond = sent.requests() / out.seconds();
+      double secondHalf = out.secondHalfPerSecond() * sent.events() / sent.requests();
+      Progress.say("%s: costpipe priced %,d requests (%,d events) in %.2f s: %,.0f events/s, %,.0f requests/s"
+          + " (%.2f × baseline); second half %,.0f events/s", label, sent.requests(), sent.events(), out.seconds(),
+          eventsPerSecond, requestsPerSecond, eventsPerSecond / baseline, secondHalf);
+
+      double pacedRate = eventsPerSecond / 2;
+      Progress.say("%s: paced traffic at %,.0f events/s for %d s", label, pacedRate, plan.pacedSeconds());
+      RawTraffic.Paced paced = RawTraffic.paced(bootstrap, raw, plan.traffic(plan.seed() + 1_000 + index), pacedRate,
+          Duration.ofSeconds(plan.pacedSeconds()));
+      awaitConsumed(label + " costpipe (paced)", admin, app, appId, raw, allEvents + paced.sent().events());
+      List<Long> latencies = new ArrayList<>();
+      TopicScan.scan(bootstrap, topics + "costs", paced.lastEventAppendMs()::containsKey, r -> latencies.add(
+          r.timestamp() - paced.lastEventAppendMs().get(new String(r.key(), StandardCharsets.UTF_8))));
+      if (latencies.size() != paced.sent().requests()) {
+        throw new IllegalStateException("paced: " + paced.sent().requests() + " requests sent, " + latencies.size()
+            + " cost records found");
+      }
+      latencies.sort(null);
+      double p50 = Stats.percentile(latencies, 50);
+      double p99 = Stats.percentile(latencies, 99);
+      Progress.say("%s: paced %,d requests at %,.0f events/s: latency p50 %.0f ms, p99 %.0f ms, max %d ms", label,
+          paced.sent().requests(), paced.eventsPerSecond(), p50, p99, latencies.get(latencies.size() - 1));
+
+      app.fullGc();
+      double rss = app.peakRssMb();
+      var pauses = GcLog.read(app.gcLog());
+      double peakHeap = GcLog.peakUsedMb(pauses);
+      double liveHeap = GcLog.lastLiveMb(pauses);
+      Progress.say("%s: costpipe heap peak %.0f MB, live after full GC %.0f MB, peak RSS %.0f MB", label, peakHeap,
+          liveHeap, rss);
+      app.close();
+
+      Progress.say("%s: ClickHouse sink vs clickhouse-client, %,d rows", label, plan.sinkRows());
+      SinkBench.Result sink = sinkBench.run(topics.replace('.', '_') + "sink", admin, plan.partitions(), costRecords,
+          plan.sinkRows());
+      Progress.say("%s: sink %,.0f rows/s, clickhouse-client %,.0f rows/s (%.2f)", label, sink.sinkRowsPerSecond(),
+          sink.clientRowsPerSecond(), sink.sinkRowsPerSecond() / sink.clientRowsPerSecond());
+      return new Result(sent.events(), sent.requests(), sent.bytes(), baseline, baselineCopy.secondHalfPerSecond(),
+          eventsPerSecond, requestsPerSecond, secondHalf, paced.eventsPerSecond(), paced.sent().requests(), p50, p99, latencies.get(latencies.size() - 1), peakHeap,
+          liveHeap, rss, sink);
+    }
+  }
+
+  /** Waits until the group has committed every record of the topic (and at least {@code expected}). */
+  static void awaitConsumed(String label, KafkaAdmin admin, ChildJvm app, String group, String topic, long expected)
+      throws InterruptedException {
+    long begin = System.nanoTime();
+    long lastReport = begin;
+    long lastProgress = begin;
+    long lastDone = -1;
+    long startDone = -1;
+    long startNanos = 0;
+    while (true) {
+      app.checkAlive();
+      long[] doneAndEnd = admin.committedAndEnd(group, topic);
+      long done = doneAndEnd[0];
+      long now = System.nanoTime();
+      if (done >= expected && done >= doneAndEnd[1]) {
+        return;
+      }
+      if (done != lastDone) {
+        lastProgress = now;
+        lastDone = done;
+      }
+      if (startDone < 0 && done > 0) {
+        startDone = done;
+        startNanos = now;
+      }
+      if (now - lastProgress > Duration.ofMinutes(3).toNanos()) {
+        throw new IllegalStateException(label + ": no progress for 3 minutes (" + done + " of " + expected
+            + " committed); see " + app.log());
+      }
+      if (now - lastReport > 5_000_000_000L) {
+        lastReport = now;
+        double rate = startDone < 0 || now == startNanos ? 0 : (done - startDone) / ((now - startNanos) / 1e9);
+        Progress.say("%s: %,d of %,d events committed, %,.0f events/s so far", label, done, expected, rate);
+      }
+      Thread.sleep(200);
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package dev.costpipe.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.costpipe.engine.json.Json;
+import dev.costpipe.engine.testing.ClickHouseTestServer;
+import dev.costpipe.sinks.clickhouse.ClickHouseMigrations;
+import dev.costpipe.sinks.clickhouse.ClickHouseSink;
+import dev.costpipe.sinks.clickhouse.ClickHouseSinkConfig;
+import dev.costpipe.sinks.clickhouse.InvalidRecordException;
+import dev.costpipe.sinks.clickhouse.SinkTable;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The ClickHouse sink against the server's own limit: the same cost records go once through
+ * {@link ClickHouseSink} (Kafka → rows → {@code request_costs}, batches of its default 10,000 rows) and once, as
+ * the very JSONEachRow lines the sink sends, through {@code clickhouse-client --query "INSERT … FORMAT
+ * JSONEachRow" < file} into an identical table. The sink's aggregates and alerts topics are left empty, so both
+ * write only {@code request_costs}.
+ */
+final class SinkBench {
+  /** Rows per second of each, and the rows and bytes written. */
+  record Result(long rows, long bytes, double sinkRowsPerSecond, double clientRowsPerSecond) {}
+
+  private final String bootstrap;
+  private final ClickHouseTestServer clickhouse;
+  private final Path workDir;
+
+  SinkBench(String bootstrap, ClickHouseTestServer clickhouse, Path workDir) {
+    this.bootstrap = bootstrap;
+    this.clickhouse = clickhouse;
+    this.workDir = workDir;
+  }
+
+  /**
+   * @param costRecords cost records as the topology wrote them; repeated (request ids suffixed {@code -k}) up to
+   *     {@code rows} records
+   */
+  Result run(String prefix, KafkaAdmin admin, int partitions, List<byte[]> costRecords, int rows) throws Exception {
+    List<byte[]> values = repeat(costRecords, rows);
+    String costs = prefix + ".sink-costs";
+    admin.createAppendTimeTopics(partitions, costs, prefix + ".sink-aggregates", prefix + ".sink-alerts");
+    produce(costs, values);
+    String db = prefix.replaceAll("[^A-Za-z0-9_]", "_");
+    new ClickHouseMigrations(clickhouse.client(), db).migrate();
+    new ClickHouseMigrations(clickhouse.client(), db + "_client").migrate();
+
+    Properties p = new Properties();
+    p.setProperty("bootstrap.servers", bootstrap);
+    p.setProperty("group.id", prefix + "-sink");
+    p.setProperty("costpipe.sink.clickhouse.url", clickhouse.httpUrl());
+    p.setProperty("costpipe.sink.clickhouse.database", db);
+    p.setProperty("costpipe.topic.costs", costs);
+    p.setProperty("costpipe.topic.cost-aggregates", prefix + ".sink-aggregates");
+    p.setProperty("costpipe.topic.cost-alerts", prefix + ".sink-alerts");
+    p.setProperty("costpipe.topic.sink-dead-letter", prefix + ".sink-dlq");
+    double sinkRate = runSink(ClickHouseSinkConfig.from(p), values.size());
+    long stored = count(db);
+    if (stored != values.size()) {
+      throw new IllegalStateException("the sink wrote " + stored + " rows into " + db + ".request_costs, expected "
+          + values.size());
+    }
+
+    Path file = workDir.resolve(prefix + ".request_costs.jsonl");
+    long bytes = writeRows(values, file);
+    double clientRate = runClient(db + "_client", file, values.size());
+    Files.delete(file);
+    clickhouse.execute("DROP DATABASE " + db);
+    clickhouse.execute("DROP DATABASE " + db + "_client");
+    return new Result(values.size(), bytes, sinkRate, clientRate);
+  }
+
+  /** Rows per second once the first batch is in (start-up and group join left out), until every row is in. */
+  private static double runSink(ClickHouseSinkConfig config, int rows) throws InterruptedException {
+    ClickHouseSink sink = new ClickHouseSink(config);
+    Thread thread = new Thread(sink::run, "bench-clickhouse-sink");
+    thread.start();
+    long firstNanos = 0;
+    long firstRows = 0;
+    long begin = System.nanoTime();
+    long lastReport = begin;
+    try {
+      while (true) {
+        long written = sink.metrics().rowsWritten(SinkTable.REQUEST_COSTS);
+        long now = System.nanoTime();
+        if (firstNanos == 0 && written > 0) {
+          firstNanos = now;
+          firstRows = written;
+        }
+        if (written >= rows) {
+          return (written - firstRows) / ((now - firstNanos) / 1e9);
+        }
+        if (now - begin > TimeUnit.MINUTES.toNanos(10)) {
+          throw new IllegalStateException("the sink wrote only " + written + " of " + rows + " rows in 10 min: "
+              + sink.metrics());
+        }
+        if (!thread.isAlive()) {
+          throw new IllegalStateException("the sink stopped after " + written + " rows: " + sink.metrics());
+        }
+        if (now - lastReport > 5_000_000_000L && firstNanos > 0) {
+          lastReport = now;
+          Progress.say("  sink: %,d of %,d rows, %,.0f rows/s so far", written, rows,
+              (written - firstRows) / ((now - firstNanos) / 1e9));
+        }
+        Thread.sleep(5);
+      }
+    } finally {
+      sink.close();
+      thread.join(60_000);
+    }
+  }
+
+  private double runClient(String db, Path file, int rows) throws IOException, InterruptedException {
+    long begin = System.nanoTime();
+    Process p = new ProcessBuilder("clickhouse-client", "--host", "127.0.0.1", "--port",
+        String.valueOf(clickhouse.tcpPort()), "--query", "INSERT INTO " + db + ".request_costs FORMAT JSONEachRow")
+        .redirectInput(file.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(workDir.resolve("clickhouse-client.log").toFile())
+        .start();
+    if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IllegalStateException("clickhouse-client failed (exit " + (p.isAlive() ? "none" : p.exitValue())
+          + "): " + Files.readString(workDir.resolve("clickhouse-client.log")));
+    }
+    double seconds = (System.nanoTime() - begin) / 1e9;
+    long stored = count(db);
+    if (stored != rows) {
+      throw new IllegalStateException("clickhouse-client wrote " + stored + " rows, expected " + rows);
+    }
+    return rows / seconds;
+  }
+
+  private long count(String db) {
+    return Long.parseLong(String.valueOf(clickhouse.query("SELECT count() AS n FROM " + db
+        + ".request_costs FORMAT JSONEachRow").get(0).get("n")));
+  }
+
+  /** The lines the sink sends for these records, one per line; returns the file's size. */
+  private static long writeRows(List<byte[]> values, Path file) throws IOException, InvalidRecordException {
+    long ingestedAt = Instant.now().getEpochSecond();
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+      for (byte[] v : values) {
+        out.write(SinkTable.REQUEST_COSTS.row(v, ingestedAt));
+        out.write('\n');
+      }
+    }
+    return Files.size(file);
+  }
+
+  private static List<byte[]> repeat(List<byte[]> records, int rows) throws IOException {
+    if (records.isEmpty()) {
+      throw new IllegalStateException("no cost records to write");
+    }
+    List<byte[]> out = new ArrayList<>(rows);
+    for (int i = 0; out.size() < rows; i++) {
+      byte[] original = records.get(i % records.size());
+      int copy = i / records.size();
+      if (copy == 0) {
+        out.add(original);
+      } else {
+        ObjectNode o = (ObjectNode) Json.MAPPER.readTree(original);
+        o.put("request_id", o.path("request_id").asText() + "-" + copy);
+        out.add(Json.MAPPER.writeValueAsBytes(o));
+      }
+    }
+    return out;
+  }
+
+  private void produce(String topic, List<byte[]> values) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1"); // see RawTraffic
+    try (KafkaProducer<byte[], byte[]> producer =
+             new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      AtomicReference<Exception> failure = new AtomicReference<>();
+      for (byte[] v : values) {
+        producer.send(new ProducerRecord<>(topic, null, v), (md, e) -> {
+          if (e != null) {
+            failure.compareAndSet(null, e);
+          }
+        });
+      }
+      producer.flush();
+      if (failure.get() != null) {
+        throw new IllegalStateException("cannot produce the sink's input to " + topic + ": " + failure.get());
+      }
+    }
+  }
+}
