@@ -93,8 +93,8 @@ public final class CostpipeTopology {
     ChunkMergeStep.stores(config.dedupWindow()).forEach(b::addStateStore);
     KStream<String, CostRecord> costs = events
         .process(() -> new ChunkMergeStep(config.inactivityTimeout(), config.dedupWindow(),
-            config.punctuateInterval(), config.maxEventsPerRequest(), counters), Named.as("merge"),
-            ChunkMergeStep.storeNames())
+            config.punctuateInterval(), config.maxEventsPerRequest(), counters), Named.as("merge"), ChunkMergeStep.OPEN_STORE,
+            ChunkMergeStep.COMPLETED_STORE)
         .processValues(() -> new PriceStep(pricing, counters), Named.as("price"));
 
     costs.to(config.costsTopic(), Produced.with(Serdes.String(), config.outputFormat().costRecords()).withName("costs"));

@@ -15,7 +15,6 @@ public final class PartialRequest {
   private RawEvent request;
   private RawEvent response;
   private final TreeMap<Integer, RawEvent> chunks = new TreeMap<>();
-  private MergeProgress progress = MergeProgress.NONE;
 
   public PartialRequest(String requestId) {
     this.requestId = requestId;
@@ -28,15 +27,20 @@ public final class PartialRequest {
     if (!e.requestId().equals(requestId)) {
       throw new IllegalArgumentException("event of " + e.requestId() + " added to " + requestId);
     }
-    if (progress.repeats(e) || (e.type() == EventType.CHUNK && chunks.containsKey(e.seq()))) {
+    if (e.type() == EventType.CHUNK) {
+      return chunks.putIfAbsent(e.seq(), e) == null ? Added.NEW : Added.DUPLICATE;
+    }
+    if (e.type() == EventType.REQUEST) {
+      if (request != null) {
+        return Added.DUPLICATE;
+      }
+      request = e;
+      return Added.NEW;
+    }
+    if (response != null) {
       return Added.DUPLICATE;
     }
-    switch (e.type()) {
-      case REQUEST -> request = e;
-      case RESPONSE -> response = e;
-      case CHUNK -> chunks.put(e.seq(), e);
-    }
-    progress = progress.with(e);
+    response = e;
     return Added.NEW;
   }
 
@@ -50,7 +54,9 @@ public final class PartialRequest {
 
   /** Request side and response arrived and, when streamed, every chunk from 0 to the highest seq seen. */
   public boolean isComplete() {
-    return progress.isComplete();
+    boolean requestSide = request != null || (response != null && response.requestBody() != null);
+    boolean allChunks = chunks.isEmpty() || chunks.lastKey() == chunks.size() - 1;
+    return requestSide && response != null && allChunks;
   }
 
   public MergedRequest toMerged() {

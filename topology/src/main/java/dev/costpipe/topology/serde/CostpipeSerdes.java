@@ -6,7 +6,7 @@ import dev.costpipe.engine.event.RawEvent;
 import dev.costpipe.engine.event.RawEventJson;
 import dev.costpipe.engine.event.RawEventParser;
 import dev.costpipe.engine.json.Json;
-import dev.costpipe.engine.merge.MergeProgress;
+import dev.costpipe.engine.merge.PartialRequest;
 import dev.costpipe.engine.record.CostRecord;
 import dev.costpipe.engine.record.CostRecordJson;
 import dev.costpipe.topology.aggregate.CostContribution;
@@ -25,24 +25,23 @@ public final class CostpipeSerdes {
     return JsonSerde.of(CostRecordJson::toTree, CostRecordJson::fromTree);
   }
 
-  /** An open request's progress and when it last saw an event (its events are stored apart). */
+  /** An open request's events, in the envelope's own form, with its arrival times. */
   public static Serde<OpenRequest> openRequest() {
     return JsonSerde.of(o -> {
       ObjectNode n = Json.MAPPER.createObjectNode();
-      MergeProgress p = o.progress();
-      n.put("request", p.request()).put("response", p.response())
-          .put("response_carries_request", p.responseCarriesRequest()).put("chunks", p.chunks())
-          .put("max_seq", p.maxSeq()).put("last_seen_stream_ms", o.lastSeenStreamMs())
-          .put("last_seen_wall_ms", o.lastSeenWallMs());
+      n.put("request_id", o.partial().requestId());
+      n.put("last_seen_stream_ms", o.lastSeenStreamMs());
+      n.put("last_seen_wall_ms", o.lastSeenWallMs());
+      o.partial().events().forEach(e -> n.withArray("events").add(RawEventJson.toTree(e)));
       return n;
-    }, n -> new OpenRequest(new MergeProgress(n.path("request").asBoolean(), n.path("response").asBoolean(),
-        n.path("response_carries_request").asBoolean(), n.path("chunks").asInt(), n.path("max_seq").asInt()),
-        n.path("last_seen_stream_ms").asLong(), n.path("last_seen_wall_ms").asLong()));
-  }
-
-  /** One event of an open request, in the envelope's own form. */
-  public static Serde<RawEvent> rawEvent() {
-    return JsonSerde.of(RawEventJson::toTree, RawEventParser::parse);
+    }, n -> {
+      PartialRequest p = new PartialRequest(n.path("request_id").asText());
+      for (JsonNode e : n.path("events")) {
+        RawEvent event = RawEventParser.parse(e);
+        p.add(event);
+      }
+      return new OpenRequest(p, n.path("last_seen_stream_ms").asLong(), n.path("last_seen_wall_ms").asLong());
+    });
   }
 
   /** A parsed event crossing the re-keying repartition topic. */

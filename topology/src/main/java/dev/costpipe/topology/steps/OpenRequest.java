@@ -1,9 +1,6 @@
 package dev.costpipe.topology.steps;
 
-import dev.costpipe.engine.merge.MergeProgress;
+import dev.costpipe.engine.merge.PartialRequest;
 
-/**
- * A request still being merged: its progress (its events are stored apart, one record each), and when
- * it last saw an event by stream time and by wall clock.
- */
-public record OpenRequest(MergeProgress progress, long lastSeenStreamMs, long lastSeenWallMs) {}
+/** A request still being merged, with when it last saw an event by stream time and by wall clock. */
+public record OpenRequest(PartialRequest partial, long lastSeenStreamMs, long lastSeenWallMs) {}
