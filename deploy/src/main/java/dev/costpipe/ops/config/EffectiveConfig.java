@@ -1,5 +1,7 @@
 package dev.costpipe.ops.config;
 
+import dev.costpipe.topology.SecretKeys;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;

@@ -2,6 +2,7 @@ package dev.costpipe.sinks.clickhouse;
 
 import com.clickhouse.client.api.Client;
 import dev.costpipe.schemas.serde.JsonOrAvroValues;
+import dev.costpipe.topology.SecretKeys;
 import dev.costpipe.topology.TopologyConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -227,17 +228,11 @@ public record ClickHouseSinkConfig(
   @Override
   public String toString() {
     Map<String, String> shownKafka = new TreeMap<>();
-    kafka.forEach((k, v) -> shownKafka.put(k, looksSecret(k) ? "****" : v));
+    kafka.forEach((k, v) -> shownKafka.put(k, SecretKeys.shown(k, v)));
     return "ClickHouseSinkConfig[url=" + url + ", database=" + database + ", user=" + user
-        + ", password=" + (password.isEmpty() ? "(none)" : "****") + ", batchRows=" + batchRows
+        + ", password=" + (password.isEmpty() ? "(none)" : SecretKeys.MASK) + ", batchRows=" + batchRows
         + ", batchTime=" + batchTime + ", retryBackoff=" + retryBackoff + ", retryBackoffMax=" + retryBackoffMax
         + ", socketTimeout=" + socketTimeout + ", topics=" + sourceTopics() + ", deadLetterTopic=" + deadLetterTopic
         + ", kafka=" + shownKafka + "]";
-  }
-
-  private static boolean looksSecret(String key) {
-    String k = key.toLowerCase(java.util.Locale.ROOT);
-    return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("token")
-        || k.contains("key");
   }
 }

@@ -3,6 +3,7 @@ package dev.costpipe.sinks.notify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.costpipe.topology.SecretKeys;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -334,11 +335,9 @@ public final class NotifierConfig {
     return b.append("}}").toString();
   }
 
-  private static final Pattern SENSITIVE_KEY = Pattern.compile("(?i).*(password|secret|jaas|token|credential).*");
-
   static Map<String, String> maskProperties(Map<String, String> props) {
     Map<String, String> out = new LinkedHashMap<>();
-    props.forEach((k, v) -> out.put(k, SENSITIVE_KEY.matcher(k).matches() ? "****" : v));
+    props.forEach((k, v) -> out.put(k, SecretKeys.shown(k, v)));
     return out;
   }
 

@@ -1,8 +1,11 @@
-package dev.costpipe.ops.config;
+package dev.costpipe.topology;
 
 import java.util.regex.Pattern;
 
-/** Which settings hold secrets: their values are never printed nor logged, only {@value #MASK}. */
+/**
+ * Which settings hold secrets, for every component that prints its settings (config check, the sink's
+ * and the notifier's text forms): their values are never printed nor logged, only {@value #MASK}.
+ */
 public final class SecretKeys {
   public static final String MASK = "****";
   // sasl.jaas.config, ssl.key.password, ssl.keystore.key (a PEM private key), basic.auth.user.info, *.token…
