@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.costpipe.engine.json.IsoInstant;
 import dev.costpipe.engine.json.Json;
 import dev.costpipe.engine.usage.SseParser;
 import java.io.IOException;
@@ -93,7 +94,7 @@ public final class RawEventParser {
     }
     if (t.isTextual()) {
       try {
-        return Instant.parse(t.textValue());
+        return IsoInstant.parse(t.textValue());
       } catch (DateTimeParseException e) {
         try {
           return java.time.OffsetDateTime.parse(t.textValue()).toInstant();
