@@ -87,8 +87,7 @@ public final class CostpipeTopology {
         .to(config.deadLetterTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letters"));
     var events = branches.get("parsed-keyed")
         .merge(branches.get("parsed-rekey").repartition(Repartitioned.<String, ParsedEvent>as("events-by-request-id")
-            .withKeySerde(Serdes.String()).withValueSerde(CostpipeSerdes.parsedEvent())), Named.as("events-by-request-id-merge"))
-        .mapValues(ParsedEvent::event, Named.as("event"));
+            .withKeySerde(Serdes.String()).withValueSerde(CostpipeSerdes.parsedEvent())), Named.as("events-by-request-id-merge"));
 
     ChunkMergeStep.stores(config.dedupWindow()).forEach(b::addStateStore);
     KStream<String, CostRecord> costs = events

@@ -1,12 +1,6 @@
 package dev.costpipe.topology.serde;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.costpipe.engine.event.RawEvent;
-import dev.costpipe.engine.event.RawEventJson;
 import dev.costpipe.engine.event.RawEventParser;
-import dev.costpipe.engine.json.Json;
-import dev.costpipe.engine.merge.PartialRequest;
 import dev.costpipe.engine.record.CostRecord;
 import dev.costpipe.engine.record.CostRecordJson;
 import dev.costpipe.topology.aggregate.CostContribution;
@@ -16,8 +10,9 @@ import dev.costpipe.topology.alert.AlertWindowState;
 import dev.costpipe.topology.steps.OpenRequest;
 import dev.costpipe.topology.steps.ParsedEvent;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
-/** The serdes of costpipe's topics and state stores, all JSON. */
+/** The serdes of costpipe's topics and state stores: JSON, but for the open requests' store and the re-keyed events. */
 public final class CostpipeSerdes {
   private CostpipeSerdes() {}
 
@@ -25,28 +20,14 @@ public final class CostpipeSerdes {
     return JsonSerde.of(CostRecordJson::toTree, CostRecordJson::fromTree);
   }
 
-  /** An open request's events, in the envelope's own form, with its arrival times. */
   public static Serde<OpenRequest> openRequest() {
-    return JsonSerde.of(o -> {
-      ObjectNode n = Json.MAPPER.createObjectNode();
-      n.put("request_id", o.partial().requestId());
-      n.put("last_seen_stream_ms", o.lastSeenStreamMs());
-      n.put("last_seen_wall_ms", o.lastSeenWallMs());
-      o.partial().events().forEach(e -> n.withArray("events").add(RawEventJson.toTree(e)));
-      return n;
-    }, n -> {
-      PartialRequest p = new PartialRequest(n.path("request_id").asText());
-      for (JsonNode e : n.path("events")) {
-        RawEvent event = RawEventParser.parse(e);
-        p.add(event);
-      }
-      return new OpenRequest(p, n.path("last_seen_stream_ms").asLong(), n.path("last_seen_wall_ms").asLong());
-    });
+    return Serdes.serdeFrom((topic, o) -> OpenRequestFormat.write(o), (topic, bytes) -> OpenRequestFormat.read(bytes));
   }
 
-  /** A parsed event crossing the re-keying repartition topic. */
+  /** A parsed event crossing the re-keying repartition topic: its original bytes, parsed again on the other side. */
   public static Serde<ParsedEvent> parsedEvent() {
-    return JsonSerde.of(p -> RawEventJson.toTree(p.event()), n -> new ParsedEvent(RawEventParser.parse(n), null, true));
+    return Serdes.serdeFrom((topic, p) -> p == null ? null : p.original(),
+        (topic, bytes) -> bytes == null ? null : new ParsedEvent(RawEventParser.parse(bytes), bytes, true));
   }
 
   public static Serde<CostContribution> costContribution() {

@@ -1,6 +1,5 @@
 package dev.costpipe.topology.steps;
 
-import dev.costpipe.engine.event.RawEvent;
 import dev.costpipe.engine.merge.MergedRequest;
 import dev.costpipe.engine.merge.PartialRequest;
 import dev.costpipe.topology.PipelineCounters;
@@ -21,21 +20,26 @@ import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Step 2: merges each request's events in a persistent store and emits the merged request once,
- * when complete. A request idle longer than the inactivity timeout (by stream time or by wall
+ * when complete. The store keeps events as their original bytes and, with Kafka Streams' record cache,
+ * is written to its changelog once per commit, not once per event; their parsed form is kept beside it
+ * ({@link ParsedRequests}). A request idle longer than the inactivity timeout (by stream time or by wall
  * clock), or holding more events than the bound, is emitted as incomplete. State is removed on
  * emission; a completed id is remembered for
  * the dedup window, so a producer's retry is counted ({@code merge.duplicate_request}) and not
  * priced again.
  */
-public final class ChunkMergeStep implements Processor<String, RawEvent, String, MergedRequest> {
+public final class ChunkMergeStep implements Processor<String, ParsedEvent, String, MergedRequest> {
   public static final String OPEN_STORE = "open-requests";
   public static final String COMPLETED_STORE = "completed-request-ids";
+  /** Original bytes of open requests whose parsed events are kept in memory. */
+  static final long PARSED_CACHE_BYTES = 16L << 20;
 
   private final Duration inactivityTimeout;
   private final Duration dedupWindow;
   private final Duration punctuateInterval;
   private final int maxEvents;
   private final PipelineCounters counters;
+  private final ParsedRequests parsed = new ParsedRequests(PARSED_CACHE_BYTES);
   private ProcessorContext<String, MergedRequest> context;
   private KeyValueStore<String, OpenRequest> open;
   private WindowStore<String, Long> completed;
@@ -53,14 +57,16 @@ public final class ChunkMergeStep implements Processor<String, RawEvent, String,
   public static List<StoreBuilder<?>> stores(Duration dedupWindow) {
     return List.of(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPEN_STORE), Serdes.String(),
-            CostpipeSerdes.openRequest()),
+            CostpipeSerdes.openRequest()).withCachingEnabled(),
         Stores.windowStoreBuilder(Stores.persistentWindowStore(COMPLETED_STORE, dedupWindow, dedupWindow, false),
-            Serdes.String(), Serdes.Long()));
+            Serdes.String(), Serdes.Long()).withCachingEnabled());
   }
 
   @Override
   public void init(ProcessorContext<String, MergedRequest> context) {
     this.context = context;
+    // a task re-initialised after a failure restarts from its stores: nothing parsed before may be trusted
+    parsed.clear();
     this.open = context.getStateStore(OPEN_STORE);
     this.completed = context.getStateStore(COMPLETED_STORE);
     context.schedule(punctuateInterval, PunctuationType.STREAM_TIME, now -> flushIdle(true, now));
@@ -68,7 +74,7 @@ public final class ChunkMergeStep implements Processor<String, RawEvent, String,
   }
 
   @Override
-  public void process(Record<String, RawEvent> record) {
+  public void process(Record<String, ParsedEvent> record) {
     String id = record.key();
     long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
     OpenRequest state = open.get(id);
@@ -78,8 +84,12 @@ public final class ChunkMergeStep implements Processor<String, RawEvent, String,
       counters.increment("merge.duplicate_request");
       return;
     }
-    PartialRequest partial = state == null ? new PartialRequest(id) : state.partial();
-    if (partial.add(record.value()) == PartialRequest.Added.DUPLICATE) {
+    if (state == null) {
+      state = OpenRequest.empty(id);
+    }
+    PartialRequest partial = parsed.of(state);
+    boolean added = partial.add(record.value().event()) == PartialRequest.Added.NEW;
+    if (!added) {
       counters.increment("merge.duplicate_event");
     }
     if (partial.isComplete()) {
@@ -89,7 +99,10 @@ public final class ChunkMergeStep implements Processor<String, RawEvent, String,
       counters.increment("merge.too_many_events");
       emit(partial.toMerged(), record.timestamp(), streamTime);
     } else {
-      open.put(id, new OpenRequest(partial, streamTime, context.currentSystemTimeMs()));
+      OpenRequest next = state.seen(added ? record.value().original() : null, streamTime,
+          context.currentSystemTimeMs());
+      open.put(id, next);
+      parsed.put(next, partial);
     }
   }
 
@@ -102,6 +115,7 @@ public final class ChunkMergeStep implements Processor<String, RawEvent, String,
 
   private void emit(MergedRequest merged, long recordTimestamp, long streamTime) {
     open.delete(merged.requestId());
+    parsed.remove(merged.requestId());
     completed.put(merged.requestId(), streamTime, streamTime);
     Instant t = merged.timestamp();
     context.forward(new Record<>(merged.requestId(), merged, t != null ? t.toEpochMilli() : recordTimestamp));
@@ -119,7 +133,7 @@ public final class ChunkMergeStep implements Processor<String, RawEvent, String,
     }
     for (OpenRequest r : idle) {
       counters.increment("merge.incomplete_flushed");
-      emit(r.partial().toMerged(), r.lastSeenStreamMs(), Math.max(context.currentStreamTimeMs(), r.lastSeenStreamMs()));
+      emit(parsed.of(r).toMerged(), r.lastSeenStreamMs(), Math.max(context.currentStreamTimeMs(), r.lastSeenStreamMs()));
     }
   }
 }

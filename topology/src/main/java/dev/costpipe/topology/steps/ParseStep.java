@@ -56,7 +56,7 @@ public final class ParseStep implements Processor<byte[], byte[], String, Parsed
       pricing.engine().validate(event);
       byte[] requestIdBytes = event.requestId().getBytes(StandardCharsets.UTF_8);
       boolean keyed = record.key() != null && Arrays.equals(record.key(), requestIdBytes);
-      context.forward(record.withKey(event.requestId()).withValue(new ParsedEvent(event, null, keyed)));
+      context.forward(record.withKey(event.requestId()).withValue(new ParsedEvent(event, value, keyed)));
     } catch (BadEventException e) {
       reject(record, e.reason(), e.getMessage(), step);
     } catch (RuntimeException e) {

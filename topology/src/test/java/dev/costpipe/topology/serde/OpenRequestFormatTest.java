@@ -1,0 +1,60 @@
+package dev.costpipe.topology.serde;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.costpipe.engine.event.RawEventJson;
+import dev.costpipe.engine.event.RawEventParser;
+import dev.costpipe.engine.json.Json;
+import dev.costpipe.topology.Events;
+import dev.costpipe.topology.steps.OpenRequest;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class OpenRequestFormatTest {
+  private static final List<byte[]> EVENTS = Events.anthropicStream("a-é", "2026-06-01T00:00:05Z", 1000, 50)
+      .stream().limit(3).map(s -> s.getBytes(UTF_8)).toList();
+
+  @Test
+  void keepsEveryEventsBytesAndBothTimes() {
+    OpenRequest o = new OpenRequest("a-é", 1_780_000_000_000L, 1_780_000_000_123L, EVENTS);
+    OpenRequest back = OpenRequestFormat.read(OpenRequestFormat.write(o));
+    assertThat(back.requestId()).isEqualTo("a-é");
+    assertThat(back.lastSeenStreamMs()).isEqualTo(1_780_000_000_000L);
+    assertThat(back.lastSeenWallMs()).isEqualTo(1_780_000_000_123L);
+    assertThat(back.events()).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(back.events().get(i)).isEqualTo(EVENTS.get(i));
+    }
+    assertThat(back.toPartial().toMerged().chunks()).hasSize(2);
+  }
+
+  @Test
+  void readsStateWrittenAsJsonBeforeThisFormat() {
+    ObjectNode legacy = Json.MAPPER.createObjectNode();
+    legacy.put("request_id", "a-é").put("last_seen_stream_ms", 5L).put("last_seen_wall_ms", 7L);
+    EVENTS.forEach(e -> legacy.withArray("events").add(RawEventJson.toTree(RawEventParser.parse(e))));
+    OpenRequest back = OpenRequestFormat.read(legacy.toString().getBytes(UTF_8));
+    assertThat(back.lastSeenStreamMs()).isEqualTo(5L);
+    assertThat(back.lastSeenWallMs()).isEqualTo(7L);
+    assertThat(back.events()).hasSize(3);
+    assertThat(back.toPartial().toMerged()).isEqualTo(
+        new OpenRequest("a-é", 0, 0, EVENTS).toPartial().toMerged());
+  }
+
+  @Test
+  void refusesTruncatedOrForeignBytesWithAReason() {
+    byte[] whole = OpenRequestFormat.write(new OpenRequest("a", 1, 2, EVENTS));
+    assertThatThrownBy(() -> OpenRequestFormat.read(Arrays.copyOf(whole, whole.length - 5)))
+        .isInstanceOf(SerializationException.class).hasMessageContaining("truncated");
+    byte[] negative = whole.clone();
+    negative[1] = (byte) 0xff;
+    assertThatThrownBy(() -> OpenRequestFormat.read(negative)).isInstanceOf(SerializationException.class);
+    assertThatThrownBy(() -> OpenRequestFormat.read(new byte[] {9, 0, 0}))
+        .isInstanceOf(SerializationException.class).hasMessageContaining("unknown version 9");
+  }
+}
