@@ -122,6 +122,10 @@ final class BenchRun {
           + " (%.2f × baseline); second half %,.0f events/s", label, sent.requests(), sent.events(), out.seconds(),
           eventsPerSecond, requestsPerSecond, eventsPerSecond / baseline, secondHalf);
 
+      admin.endOffsets(List.of(topics, appId)).forEach((topic, written) -> Progress.say(
+          "%s:   written to %s: %,d records (%.2f per raw event), markers included", label, topic, written,
+          (double) written / allEvents));
+
       double pacedRate = eventsPerSecond / 2;
       Progress.say("%s: paced traffic at %,.0f events/s for %d s", label, pacedRate, plan.pacedSeconds());
       RawTraffic.Paced paced = RawTraffic.paced(bootstrap, raw, plan.traffic(plan.seed() + 1_000 + index), pacedRate,

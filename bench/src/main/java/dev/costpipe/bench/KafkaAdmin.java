@@ -2,9 +2,11 @@ package dev.costpipe.bench;
 
 import dev.costpipe.topology.testing.KafkaTestBroker;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,6 +46,21 @@ final class KafkaAdmin implements AutoCloseable {
     if (!doomed.isEmpty()) {
       get(() -> admin.deleteTopics(doomed).all().get());
     }
+  }
+
+  /**
+   * End offsets summed over partitions, per topic whose name starts with one of the prefixes: what was written,
+   * transaction markers included (each takes an offset).
+   */
+  Map<String, Long> endOffsets(Collection<String> prefixes) {
+    List<String> topics = get(() -> admin.listTopics().names().get()).stream()
+        .filter(t -> prefixes.stream().anyMatch(t::startsWith)).sorted().toList();
+    Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+    get(() -> admin.describeTopics(topics).allTopicNames().get()).forEach((topic, d) -> d.partitions()
+        .forEach(p -> specs.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+    Map<String, Long> out = new TreeMap<>();
+    get(() -> admin.listOffsets(specs).all().get()).forEach((tp, info) -> out.merge(tp.topic(), info.offset(), Long::sum));
+    return out;
   }
 
   /** Records of a topic the group has committed (summed over partitions), and the topic's end offset sum. */
