@@ -1,11 +1,13 @@
 package dev.costpipe.topology.aggregate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.costpipe.engine.json.Json;
 import dev.costpipe.engine.record.CostRecord;
 import dev.costpipe.engine.record.PricingStatus;
 import dev.costpipe.engine.usage.Usage;
+import dev.costpipe.topology.serde.BinarySerde;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /** What one cost record adds to an aggregate: the counted fields only, so repartitioning stays small. */
 public record CostContribution(
@@ -32,14 +34,33 @@ public record CostContribution(
         !r.errors().isEmpty(), session ? r.sessionName() : null, session ? r.sessionPath() : null);
   }
 
-  public JsonNode toTree() {
-    ObjectNode o = Json.MAPPER.createObjectNode();
-    o.put("d", dimension).put("v", value).put("c", costNanoUsd).put("i", inputTokens).put("o", outputTokens)
-        .put("cr", cacheReadTokens).put("cw", cacheWriteTokens).put("h", cacheHit).put("s", cacheSavingsNanoUsd)
-        .put("u", unknownModel).put("e", error).put("sn", sessionName).put("sp", sessionPath);
-    return o;
+  public void write(DataOutput out) throws IOException {
+    BinarySerde.writeString(out, dimension);
+    BinarySerde.writeString(out, value);
+    for (long n : new long[] {costNanoUsd, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens,
+        cacheSavingsNanoUsd}) {
+      out.writeLong(n);
+    }
+    out.writeByte((cacheHit ? 1 : 0) | (unknownModel ? 2 : 0) | (error ? 4 : 0));
+    BinarySerde.writeString(out, sessionName);
+    BinarySerde.writeString(out, sessionPath);
   }
 
+  public static CostContribution read(DataInput in) throws IOException {
+    String dimension = BinarySerde.readString(in);
+    String value = BinarySerde.readString(in);
+    long cost = in.readLong();
+    long input = in.readLong();
+    long output = in.readLong();
+    long cacheRead = in.readLong();
+    long cacheWrite = in.readLong();
+    long savings = in.readLong();
+    int flags = in.readByte();
+    return new CostContribution(dimension, value, cost, input, output, cacheRead, cacheWrite, (flags & 1) != 0,
+        savings, (flags & 2) != 0, (flags & 4) != 0, BinarySerde.readString(in), BinarySerde.readString(in));
+  }
+
+  /** A contribution written as JSON by an earlier version. */
   public static CostContribution fromTree(JsonNode o) {
     return new CostContribution(o.path("d").asText(), o.path("v").asText(), o.path("c").asLong(),
         o.path("i").asLong(), o.path("o").asLong(), o.path("cr").asLong(), o.path("cw").asLong(),

@@ -3,6 +3,10 @@ package dev.costpipe.topology.aggregate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.engine.json.Json;
+import dev.costpipe.topology.serde.BinarySerde;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -89,6 +93,46 @@ public final class CostTotals {
     return o;
   }
 
+  public void write(DataOutput out) throws IOException {
+    BinarySerde.writeString(out, dimension);
+    BinarySerde.writeString(out, value);
+    for (long n : new long[] {costNanoUsd, requests, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens,
+        cacheHits, cacheSavingsNanoUsd, unknownModelRequests, errorRequests, version}) {
+      out.writeLong(n);
+    }
+    BinarySerde.writeString(out, sessionName);
+    out.writeInt(byPath.size());
+    for (Map.Entry<String, long[]> p : byPath.entrySet()) {
+      BinarySerde.writeString(out, p.getKey());
+      out.writeLong(p.getValue()[0]);
+      out.writeLong(p.getValue()[1]);
+    }
+  }
+
+  public static CostTotals read(DataInput in) throws IOException {
+    CostTotals t = new CostTotals();
+    t.dimension = BinarySerde.readString(in);
+    t.value = BinarySerde.readString(in);
+    t.costNanoUsd = in.readLong();
+    t.requests = in.readLong();
+    t.inputTokens = in.readLong();
+    t.outputTokens = in.readLong();
+    t.cacheReadTokens = in.readLong();
+    t.cacheWriteTokens = in.readLong();
+    t.cacheHits = in.readLong();
+    t.cacheSavingsNanoUsd = in.readLong();
+    t.unknownModelRequests = in.readLong();
+    t.errorRequests = in.readLong();
+    t.version = in.readLong();
+    t.sessionName = BinarySerde.readString(in);
+    int paths = in.readInt();
+    for (int i = 0; i < paths; i++) {
+      t.byPath.put(BinarySerde.readString(in), new long[] {in.readLong(), in.readLong()});
+    }
+    return t;
+  }
+
+  /** Totals written as JSON by an earlier version: the aggregate record's own form. */
   public static CostTotals fromTree(JsonNode o) {
     CostTotals t = new CostTotals();
     t.dimension = o.path("dimension").asText(null);

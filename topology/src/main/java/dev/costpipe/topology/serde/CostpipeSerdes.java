@@ -12,7 +12,10 @@ import dev.costpipe.topology.steps.ParsedEvent;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
-/** The serdes of costpipe's topics and state stores: JSON, but for the open requests' store and the re-keyed events. */
+/**
+ * The serdes of costpipe's topics and state stores: JSON for what users read, compact binary ({@link BinarySerde})
+ * for the state and repartition records written for every event or contribution.
+ */
 public final class CostpipeSerdes {
   private CostpipeSerdes() {}
 
@@ -21,7 +24,8 @@ public final class CostpipeSerdes {
   }
 
   public static Serde<OpenRequest> openRequest() {
-    return Serdes.serdeFrom((topic, o) -> OpenRequestFormat.write(o), (topic, bytes) -> OpenRequestFormat.read(bytes));
+    return BinarySerde.of("open request state", OpenRequestFormat::write, OpenRequestFormat::read,
+        OpenRequestFormat::fromJson);
   }
 
   /** A parsed event crossing the re-keying repartition topic: its original bytes, parsed again on the other side. */
@@ -31,11 +35,12 @@ public final class CostpipeSerdes {
   }
 
   public static Serde<CostContribution> costContribution() {
-    return JsonSerde.of(CostContribution::toTree, CostContribution::fromTree);
+    return BinarySerde.of("cost contribution", CostContribution::write, CostContribution::read,
+        CostContribution::fromTree);
   }
 
   public static Serde<CostTotals> costTotals() {
-    return JsonSerde.of(CostTotals::toTree, CostTotals::fromTree);
+    return BinarySerde.of("cost totals", CostTotals::write, CostTotals::read, CostTotals::fromTree);
   }
 
   public static Serde<AlertContribution> alertContribution() {

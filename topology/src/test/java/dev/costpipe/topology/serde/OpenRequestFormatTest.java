@@ -19,10 +19,18 @@ class OpenRequestFormatTest {
   private static final List<byte[]> EVENTS = Events.anthropicStream("a-é", "2026-06-01T00:00:05Z", 1000, 50)
       .stream().limit(3).map(s -> s.getBytes(UTF_8)).toList();
 
+  private static byte[] write(OpenRequest o) {
+    return CostpipeSerdes.openRequest().serializer().serialize("t", o);
+  }
+
+  private static OpenRequest read(byte[] bytes) {
+    return CostpipeSerdes.openRequest().deserializer().deserialize("t", bytes);
+  }
+
   @Test
   void keepsEveryEventsBytesAndBothTimes() {
     OpenRequest o = new OpenRequest("a-é", 1_780_000_000_000L, 1_780_000_000_123L, EVENTS);
-    OpenRequest back = OpenRequestFormat.read(OpenRequestFormat.write(o));
+    OpenRequest back = read(write(o));
     assertThat(back.requestId()).isEqualTo("a-é");
     assertThat(back.lastSeenStreamMs()).isEqualTo(1_780_000_000_000L);
     assertThat(back.lastSeenWallMs()).isEqualTo(1_780_000_000_123L);
@@ -38,7 +46,7 @@ class OpenRequestFormatTest {
     ObjectNode legacy = Json.MAPPER.createObjectNode();
     legacy.put("request_id", "a-é").put("last_seen_stream_ms", 5L).put("last_seen_wall_ms", 7L);
     EVENTS.forEach(e -> legacy.withArray("events").add(RawEventJson.toTree(RawEventParser.parse(e))));
-    OpenRequest back = OpenRequestFormat.read(legacy.toString().getBytes(UTF_8));
+    OpenRequest back = read(legacy.toString().getBytes(UTF_8));
     assertThat(back.lastSeenStreamMs()).isEqualTo(5L);
     assertThat(back.lastSeenWallMs()).isEqualTo(7L);
     assertThat(back.events()).hasSize(3);
@@ -48,13 +56,13 @@ class OpenRequestFormatTest {
 
   @Test
   void refusesTruncatedOrForeignBytesWithAReason() {
-    byte[] whole = OpenRequestFormat.write(new OpenRequest("a", 1, 2, EVENTS));
-    assertThatThrownBy(() -> OpenRequestFormat.read(Arrays.copyOf(whole, whole.length - 5)))
+    byte[] whole = write(new OpenRequest("a", 1, 2, EVENTS));
+    assertThatThrownBy(() -> read(Arrays.copyOf(whole, whole.length - 5)))
         .isInstanceOf(SerializationException.class).hasMessageContaining("truncated");
     byte[] negative = whole.clone();
-    negative[1] = (byte) 0xff;
-    assertThatThrownBy(() -> OpenRequestFormat.read(negative)).isInstanceOf(SerializationException.class);
-    assertThatThrownBy(() -> OpenRequestFormat.read(new byte[] {9, 0, 0}))
+    negative[1] = (byte) 0x80;
+    assertThatThrownBy(() -> read(negative)).isInstanceOf(SerializationException.class);
+    assertThatThrownBy(() -> read(new byte[] {9, 0, 0}))
         .isInstanceOf(SerializationException.class).hasMessageContaining("unknown version 9");
   }
 }

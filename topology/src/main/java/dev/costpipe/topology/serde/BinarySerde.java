@@ -1,0 +1,107 @@
+package dev.costpipe.topology.serde;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.costpipe.engine.json.Json;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Serdes for costpipe's internal records (state stores, repartition topics) in a compact binary form: a version
+ * byte, then the fields. Cheaper to write and read than JSON on paths taken for every event or contribution.
+ * Values written as JSON by earlier versions (they start with <code>{</code>) are still read, so an upgrade
+ * keeps its state.
+ */
+public final class BinarySerde {
+  private static final byte VERSION = 1;
+
+  private BinarySerde() {}
+
+  public interface Writer<T> {
+    void write(T value, DataOutput out) throws IOException;
+  }
+
+  public interface Reader<T> {
+    T read(DataInput in) throws IOException;
+  }
+
+  public static <T> Serde<T> of(String what, Writer<T> writer, Reader<T> reader, Function<JsonNode, T> fromJson) {
+    return Serdes.serdeFrom((topic, value) -> value == null ? null : write(value, writer),
+        (topic, bytes) -> bytes == null ? null : read(what, bytes, reader, fromJson));
+  }
+
+  static <T> byte[] write(T value, Writer<T> writer) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(VERSION);
+      writer.write(value, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static <T> T read(String what, byte[] bytes, Reader<T> reader, Function<JsonNode, T> fromJson) {
+    if (bytes.length > 0 && bytes[0] == '{') {
+      try {
+        return fromJson.apply(Json.MAPPER.readTree(bytes));
+      } catch (JsonProcessingException e) {
+        throw new SerializationException("unreadable " + what + ": " + e.getOriginalMessage(), e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    if (bytes.length == 0 || bytes[0] != VERSION) {
+      throw new SerializationException(what + " of an unknown version " + (bytes.length == 0 ? "(empty)" : bytes[0]));
+    }
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 1, bytes.length - 1))) {
+      return reader.read(in);
+    } catch (EOFException | NegativeArraySizeException e) {
+      throw new SerializationException("truncated " + what + " (" + bytes.length + " bytes)", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A string that may be null: its UTF-8 length (-1 for null), then its bytes. */
+  public static void writeString(DataOutput out, String s) throws IOException {
+    if (s == null) {
+      out.writeInt(-1);
+      return;
+    }
+    writeBytes(out, s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public static String readString(DataInput in) throws IOException {
+    int n = in.readInt();
+    if (n == -1) {
+      return null;
+    }
+    byte[] b = new byte[n];
+    in.readFully(b);
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  public static void writeBytes(DataOutput out, byte[] b) throws IOException {
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  public static byte[] readBytes(DataInput in) throws IOException {
+    byte[] b = new byte[in.readInt()];
+    in.readFully(b);
+    return b;
+  }
+}
