@@ -21,7 +21,10 @@ public final class SseParser {
   public static List<JsonNode> payloads(String text) {
     List<JsonNode> out = new ArrayList<>();
     StringBuilder data = null;
-    for (String line : text.split("\r\n|\r|\n", -1)) {
+    // lines end at \r\n, \r or \n (the SSE spec), scanned by hand: a regex split was a visible share of parsing
+    for (int start = 0, end; start >= 0; start = next(text, end)) {
+      end = lineEnd(text, start);
+      String line = text.substring(start, end);
       if (line.isEmpty()) {
         flush(data, out);
         data = null;
@@ -42,6 +45,22 @@ public final class SseParser {
     }
     flush(data, out);
     return out;
+  }
+
+  private static int lineEnd(String text, int from) {
+    int i = from;
+    while (i < text.length() && text.charAt(i) != '\n' && text.charAt(i) != '\r') {
+      i++;
+    }
+    return i;
+  }
+
+  /** Where the line after the one ending at {@code end} starts, or -1 after the last line. */
+  private static int next(String text, int end) {
+    if (end == text.length()) {
+      return -1;
+    }
+    return end + (text.startsWith("\r\n", end) ? 2 : 1);
   }
 
   private static void flush(StringBuilder data, List<JsonNode> out) {
