@@ -79,9 +79,12 @@ final class BenchRun {
     s.setProperty(CopyApplication.FROM, raw);
     s.setProperty(CopyApplication.TO, copy);
     Progress.say("%s: baseline (stream(raw).to(copy), exactly_once_v2) starting", label);
+    double brokerCpu = CpuTime.seconds(broker.pid());
     try (ChildJvm app = ChildJvm.start(appId, workDir, plan.childHeap(), false, CopyApplication.class,
         StreamsSettings.write(s, workDir.resolve(appId + ".properties")).toString())) {
       awaitConsumed(label + " baseline", admin, app, appId, raw, allEvents);
+      Progress.say("%s: baseline %s", label, CpuTime.perEvent(CpuTime.seconds(app.pid()), brokerCpu, broker.pid(),
+          allEvents));
     }
     TopicScan.Summary out = TopicScan.scan(bootstrap, copy, measured::contains, r -> {});
     if (out.records() != events) {
@@ -105,9 +108,12 @@ final class BenchRun {
     s.setProperty("costpipe.topic.dead-letter", topics + "dlq");
     s.setProperty("costpipe.topics.partitions", String.valueOf(plan.partitions()));
     Progress.say("%s: costpipe starting (child JVM, -Xmx%s)", label, plan.childHeap());
+    double brokerCpu = CpuTime.seconds(broker.pid());
     try (ChildJvm app = ChildJvm.start(appId, workDir, plan.childHeap(), plan.flightRecording(),
         CostpipeApplication.class, StreamsSettings.write(s, workDir.resolve(appId + ".properties")).toString())) {
       awaitConsumed(label + " costpipe", admin, app, appId, raw, allEvents);
+      Progress.say("%s: costpipe %s", label, CpuTime.perEvent(CpuTime.seconds(app.pid()), brokerCpu, broker.pid(),
+          allEvents));
       List<byte[]> costRecords = new ArrayList<>();
       TopicScan.Summary out = TopicScan.scan(bootstrap, topics + "costs", measured::contains,
           r -> costRecords.add(r.value()));
