@@ -79,12 +79,10 @@ final class BenchRun {
     s.setProperty(CopyApplication.FROM, raw);
     s.setProperty(CopyApplication.TO, copy);
     Progress.say("%s: baseline (stream(raw).to(copy), exactly_once_v2) starting", label);
-    double brokerCpu = CpuTime.seconds(broker.pid());
     try (ChildJvm app = ChildJvm.start(appId, workDir, plan.childHeap(), false, CopyApplication.class,
         StreamsSettings.write(s, workDir.resolve(appId + ".properties")).toString())) {
-      awaitConsumed(label + " baseline", admin, app, appId, raw, allEvents);
-      Progress.say("%s: baseline %s", label, CpuTime.perEvent(CpuTime.seconds(app.pid()), brokerCpu, broker.pid(),
-          allEvents));
+      CpuMark mark = awaitConsumed(label + " baseline", admin, app, appId, raw, allEvents);
+      Progress.say("%s: baseline %s", label, mark.perEventSince(app, broker.pid(), allEvents));
     }
     TopicScan.Summary out = TopicScan.scan(bootstrap, copy, measured::contains, r -> {});
     if (out.records() != events) {
@@ -108,12 +106,10 @@ final class BenchRun {
     s.setProperty("costpipe.topic.dead-letter", topics + "dlq");
     s.setProperty("costpipe.topics.partitions", String.valueOf(plan.partitions()));
     Progress.say("%s: costpipe starting (child JVM, -Xmx%s)", label, plan.childHeap());
-    double brokerCpu = CpuTime.seconds(broker.pid());
     try (ChildJvm app = ChildJvm.start(appId, workDir, plan.childHeap(), plan.flightRecording(),
         CostpipeApplication.class, StreamsSettings.write(s, workDir.resolve(appId + ".properties")).toString())) {
-      awaitConsumed(label + " costpipe", admin, app, appId, raw, allEvents);
-      Progress.say("%s: costpipe %s", label, CpuTime.perEvent(CpuTime.seconds(app.pid()), brokerCpu, broker.pid(),
-          allEvents));
+      CpuMark mark = awaitConsumed(label + " costpipe", admin, app, appId, raw, allEvents);
+      Progress.say("%s: costpipe %s", label, mark.perEventSince(app, broker.pid(), allEvents));
       List<byte[]> costRecords = new ArrayList<>();
       TopicScan.Summary out = TopicScan.scan(bootstrap, topics + "costs", measured::contains,
           r -> costRecords.add(r.value()));
@@ -170,9 +166,20 @@ final class BenchRun {
     }
   }
 
+  /** The CPU seconds of the application and of the broker when the first events were committed. */
+  record CpuMark(long events, double appSeconds, double brokerSeconds) {
+    String perEventSince(ChildJvm app, long brokerPid, long allEvents) {
+      long n = allEvents - events;
+      return String.format("CPU per raw event after the first commit: application %.1f µs, broker %.1f µs (%,d events)",
+          (CpuTime.seconds(app.pid()) - appSeconds) * 1e6 / n, (CpuTime.seconds(brokerPid) - brokerSeconds) * 1e6 / n,
+          n);
+    }
+  }
+
   /** Waits until the group has committed every record of the topic (and at least {@code expected}). */
-  static void awaitConsumed(String label, KafkaAdmin admin, ChildJvm app, String group, String topic, long expected)
+  CpuMark awaitConsumed(String label, KafkaAdmin admin, ChildJvm app, String group, String topic, long expected)
       throws InterruptedException {
+    CpuMark mark = null;
     long begin = System.nanoTime();
     long lastReport = begin;
     long lastProgress = begin;
@@ -185,7 +192,7 @@ final class BenchRun {
       long done = doneAndEnd[0];
       long now = System.nanoTime();
       if (done >= expected && done >= doneAndEnd[1]) {
-        return;
+        return mark;
       }
       if (done != lastDone) {
         lastProgress = now;
@@ -194,6 +201,7 @@ final class BenchRun {
       if (startDone < 0 && done > 0) {
         startDone = done;
         startNanos = now;
+        mark = new CpuMark(done, CpuTime.seconds(app.pid()), CpuTime.seconds(broker.pid()));
       }
       if (now - lastProgress > Duration.ofMinutes(3).toNanos()) {
         throw new IllegalStateException(label + ": no progress for 3 minutes (" + done + " of " + expected

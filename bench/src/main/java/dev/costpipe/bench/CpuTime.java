@@ -12,11 +12,4 @@ final class CpuTime {
         .orElseThrow(() -> new IllegalStateException("no CPU time for pid " + pid + " (process gone?)"))
         .toNanos() / 1e9;
   }
-
-  /** CPU microseconds per event of the application and of the broker since the two marks. */
-  static String perEvent(double appSeconds, double brokerSecondsBefore, long brokerPid, long events) {
-    double broker = seconds(brokerPid) - brokerSecondsBefore;
-    return String.format("CPU per raw event: application %.1f µs, broker %.1f µs (%,d events)",
-        appSeconds * 1e6 / events, broker * 1e6 / events, events);
-  }
 }
