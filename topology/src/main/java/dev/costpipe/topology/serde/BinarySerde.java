@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -38,19 +39,41 @@ public final class BinarySerde {
   }
 
   public static <T> Serde<T> of(String what, Writer<T> writer, Reader<T> reader, Function<JsonNode, T> fromJson) {
-    return Serdes.serdeFrom((topic, value) -> value == null ? null : write(value, writer),
+    return of(what, writer, reader, fromJson, value -> 128);
+  }
+
+  /** As above, for values whose size is known up front: each is written into one array of exactly that size. */
+  public static <T> Serde<T> of(String what, Writer<T> writer, Reader<T> reader, Function<JsonNode, T> fromJson,
+      ToIntFunction<T> size) {
+    return Serdes.serdeFrom((topic, value) -> value == null ? null : write(value, writer, size.applyAsInt(value)),
         (topic, bytes) -> bytes == null ? null : read(what, bytes, reader, fromJson));
   }
 
-  static <T> byte[] write(T value, Writer<T> writer) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+  static <T> byte[] write(T value, Writer<T> writer, int size) {
+    Output bytes = new Output(1 + size);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(VERSION);
       writer.write(value, out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return bytes.toByteArray();
+    return bytes.bytes();
+  }
+
+  /** Hands over its array without a copy when it is exactly full. */
+  private static final class Output extends ByteArrayOutputStream {
+    Output(int size) {
+      super(size);
+    }
+
+    byte[] bytes() {
+      return count == buf.length ? buf : toByteArray();
+    }
+  }
+
+  /** Bytes {@link #writeString} takes for this string. */
+  public static int sizeOf(String s) {
+    return 4 + (s == null ? 0 : s.getBytes(StandardCharsets.UTF_8).length);
   }
 
   static <T> T read(String what, byte[] bytes, Reader<T> reader, Function<JsonNode, T> fromJson) {

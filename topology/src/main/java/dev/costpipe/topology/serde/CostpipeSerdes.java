@@ -25,7 +25,7 @@ public final class CostpipeSerdes {
 
   public static Serde<OpenRequest> openRequest() {
     return BinarySerde.of("open request state", OpenRequestFormat::write, OpenRequestFormat::read,
-        OpenRequestFormat::fromJson);
+        OpenRequestFormat::fromJson, OpenRequestFormat::size);
   }
 
   /** A parsed event crossing the re-keying repartition topic: its original bytes, parsed again on the other side. */

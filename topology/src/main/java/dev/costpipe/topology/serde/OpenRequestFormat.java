@@ -29,6 +29,14 @@ final class OpenRequestFormat {
     }
   }
 
+  static int size(OpenRequest o) {
+    int size = BinarySerde.sizeOf(o.requestId()) + 8 + 8 + 4;
+    for (byte[] e : o.events()) {
+      size += 4 + e.length;
+    }
+    return size;
+  }
+
   static OpenRequest read(DataInput in) throws IOException {
     String id = BinarySerde.readString(in);
     long streamMs = in.readLong();

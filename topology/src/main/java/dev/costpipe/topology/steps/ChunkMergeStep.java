@@ -21,8 +21,9 @@ import org.apache.kafka.streams.state.WindowStore;
 /**
  * Step 2: merges each request's events in a persistent store and emits the merged request once,
  * when complete. The store keeps events as their original bytes and, with Kafka Streams' record cache,
- * is written to its changelog once per commit, not once per event; their parsed form is kept beside it
- * ({@link ParsedRequests}). A request idle longer than the inactivity timeout (by stream time or by wall
+ * is written to its changelog once per commit, not once per event; what was last stored is also kept in
+ * memory with the events parsed ({@link ParsedRequests}), so an event is parsed once and the store is only
+ * written, not read, while a request is open. A request idle longer than the inactivity timeout (by stream time or by wall
  * clock), or holding more events than the bound, is emitted as incomplete. State is removed on
  * emission; a completed id is remembered for
  * the dedup window, so a producer's retry is counted ({@code merge.duplicate_request}) and not
@@ -65,7 +66,7 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
   @Override
   public void init(ProcessorContext<String, MergedRequest> context) {
     this.context = context;
-    // a task re-initialised after a failure restarts from its stores: nothing parsed before may be trusted
+    // a task (re)initialised, e.g. after a failure, restarts from its stores as of the last commit
     parsed.clear();
     this.open = context.getStateStore(OPEN_STORE);
     this.completed = context.getStateStore(COMPLETED_STORE);
@@ -77,17 +78,25 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
   public void process(Record<String, ParsedEvent> record) {
     String id = record.key();
     long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
-    OpenRequest state = open.get(id);
-    // an open request cannot have completed (its id would have no state): only a request's first event
-    // pays for the lookup in the dedup window
-    if (state == null && wasCompleted(id, streamTime)) {
-      counters.increment("merge.duplicate_request");
-      return;
+    ParsedRequests.Held held = parsed.get(id);
+    OpenRequest state;
+    PartialRequest partial;
+    if (held != null) {
+      state = held.stored();
+      partial = held.partial();
+    } else {
+      state = open.get(id);
+      // an open request cannot have completed (its id would have no state): only a request's first event
+      // pays for the lookup in the dedup window
+      if (state == null && wasCompleted(id, streamTime)) {
+        counters.increment("merge.duplicate_request");
+        return;
+      }
+      if (state == null) {
+        state = OpenRequest.empty(id);
+      }
+      partial = state.toPartial();
     }
-    if (state == null) {
-      state = OpenRequest.empty(id);
-    }
-    PartialRequest partial = parsed.of(state);
     boolean added = partial.add(record.value().event()) == PartialRequest.Added.NEW;
     if (!added) {
       counters.increment("merge.duplicate_event");
@@ -104,6 +113,11 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
       open.put(id, next);
       parsed.put(next, partial);
     }
+  }
+
+  @Override
+  public void close() {
+    parsed.clear();
   }
 
   private boolean wasCompleted(String id, long streamTime) {
@@ -133,7 +147,9 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
     }
     for (OpenRequest r : idle) {
       counters.increment("merge.incomplete_flushed");
-      emit(parsed.of(r).toMerged(), r.lastSeenStreamMs(), Math.max(context.currentStreamTimeMs(), r.lastSeenStreamMs()));
+      ParsedRequests.Held held = parsed.get(r.requestId());
+      emit((held != null ? held.partial() : r.toPartial()).toMerged(), r.lastSeenStreamMs(),
+          Math.max(context.currentStreamTimeMs(), r.lastSeenStreamMs()));
     }
   }
 }

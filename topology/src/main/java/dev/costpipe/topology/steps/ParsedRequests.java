@@ -6,13 +6,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The open requests' parsed events, kept beside the state store so an event costs one parse, not one per event
- * seen before it. Only a cache: the store is the truth, and an entry counts only while it holds as many events as
- * the store's value (after a rollback the store has fewer, and the request is parsed again from the store).
- * Bounded by the original bytes it stands for, least recently used first out.
+ * Open requests as last written to the state store, with their events parsed, kept in memory so that an event
+ * costs neither a store read (a copy of every byte seen so far) nor a parse of the events before it. Only a cache:
+ * the merge step clears it whenever its task is initialised or closed, the only times the store can change behind
+ * it (a restore after a failure rolls the store back to its last commit). Bounded by the original bytes it holds,
+ * least recently used out first.
  */
 final class ParsedRequests {
-  private record Entry(PartialRequest partial, int events, long bytes) {}
+  /** A request as stored, and its events parsed. */
+  record Held(OpenRequest stored, PartialRequest partial) {}
+
+  private record Entry(Held held, long bytes) {}
 
   private final long maxBytes;
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(256, 0.75f, true);
@@ -22,13 +26,10 @@ final class ParsedRequests {
     this.maxBytes = maxBytes;
   }
 
-  /** The request's parsed events if they are those of {@code stored}; otherwise parsed from it. */
-  PartialRequest of(OpenRequest stored) {
-    Entry e = entries.get(stored.requestId());
-    if (e != null && e.events == stored.events().size()) {
-      return e.partial;
-    }
-    return stored.toPartial();
+  /** The request as last put, or null when not held. */
+  Held get(String requestId) {
+    Entry e = entries.get(requestId);
+    return e == null ? null : e.held;
   }
 
   void put(OpenRequest stored, PartialRequest partial) {
@@ -37,7 +38,7 @@ final class ParsedRequests {
     if (size > maxBytes / 4) {
       return;
     }
-    entries.put(stored.requestId(), new Entry(partial, stored.events().size(), size));
+    entries.put(stored.requestId(), new Entry(new Held(stored, partial), size));
     bytes += size;
     for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator(); bytes > maxBytes && it.hasNext(); ) {
       bytes -= it.next().getValue().bytes;

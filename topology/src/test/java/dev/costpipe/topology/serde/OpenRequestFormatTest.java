@@ -30,7 +30,9 @@ class OpenRequestFormatTest {
   @Test
   void keepsEveryEventsBytesAndBothTimes() {
     OpenRequest o = new OpenRequest("a-é", 1_780_000_000_000L, 1_780_000_000_123L, EVENTS);
-    OpenRequest back = read(write(o));
+    byte[] bytes = write(o);
+    assertThat(bytes).hasSize(1 + OpenRequestFormat.size(o));
+    OpenRequest back = read(bytes);
     assertThat(back.requestId()).isEqualTo("a-é");
     assertThat(back.lastSeenStreamMs()).isEqualTo(1_780_000_000_000L);
     assertThat(back.lastSeenWallMs()).isEqualTo(1_780_000_000_123L);
