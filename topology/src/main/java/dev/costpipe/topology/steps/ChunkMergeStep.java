@@ -3,11 +3,11 @@ package dev.costpipe.topology.steps;
 import dev.costpipe.engine.merge.MergedRequest;
 import dev.costpipe.engine.merge.PartialRequest;
 import dev.costpipe.topology.PipelineCounters;
+import dev.costpipe.topology.serde.CostpipeSerdes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import dev.costpipe.topology.serde.CostpipeSerdes;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -19,15 +19,16 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Step 2: merges each request's events in a persistent store and emits the merged request once,
- * when complete. The store keeps events as their original bytes and, with Kafka Streams' record cache,
- * is written to its changelog once per commit, not once per event; what was last stored is also kept in
- * memory with the events parsed ({@link ParsedRequests}), so an event is parsed once and the store is only
- * written, not read, while a request is open. A request idle longer than the inactivity timeout (by stream time or by wall
- * clock), or holding more events than the bound, is emitted as incomplete. State is removed on
- * emission; a completed id is remembered for
- * the dedup window, so a producer's retry is counted ({@code merge.duplicate_request}) and not
- * priced again.
+ * Step 2: merges each request's events in a persistent store and emits the merged request once, when
+ * complete. A request idle longer than the inactivity timeout (by stream time or by wall clock), or holding
+ * more events than the bound, is emitted as incomplete. State is removed on emission; a completed id is
+ * remembered for the dedup window, so a producer's retry is counted ({@code merge.duplicate_request}) and
+ * not priced again.
+ *
+ * <p>The store keeps events as their original bytes and, behind Kafka Streams' record cache, reaches its
+ * changelog once per commit, not once per event. What was last stored is also held in memory with the
+ * events parsed ({@link ParsedRequests}): an event is parsed once, and an open request's store is written,
+ * not read.
  */
 public final class ChunkMergeStep implements Processor<String, ParsedEvent, String, MergedRequest> {
   public static final String OPEN_STORE = "open-requests";
