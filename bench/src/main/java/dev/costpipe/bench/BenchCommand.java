@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,6 +68,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "mean chunk events per streamed request (default: the generator's, 20)")
   Integer chunksPerStream;
 
+  @Option(names = "--streams-setting", paramLabel = "KEY=VALUE",
+      description = "a Kafka Streams or client setting for both applications under test, over costpipe's defaults;"
+          + " repeatable (e.g. commit.interval.ms=100)")
+  Map<String, String> streamsSettings = new LinkedHashMap<>();
+
   @Option(names = "--work-dir", description = "logs, GC logs, recordings (default: a new temp directory)")
   Path workDir;
 
@@ -82,7 +89,7 @@ public final class BenchCommand implements Callable<Integer> {
         or(requests, quick ? 5_000 : 50_000), runs, partitions,
         or(pacedSeconds, quick ? 10 : 30), or(sinkRows, quick ? 100_000 : 500_000),
         or(heapCheckRequests, quick ? 0 : 1_000_000), appHeap, profile, seed,
-        or(chunksPerStream, GeneratorSettings.defaults(seed).chunksPerStream()));
+        or(chunksPerStream, GeneratorSettings.defaults(seed).chunksPerStream()), streamsSettings);
     if (plan.sinkRows() < 30_000) {
       // the sink's rate is taken after its first batch of 10,000 rows: it needs a few more
       throw new CommandLine.ParameterException(new CommandLine(this), "--sink-rows must be at least 30,000");

@@ -1,6 +1,7 @@
 package dev.costpipe.bench;
 
 import dev.costpipe.generate.GeneratorSettings;
+import java.util.Map;
 
 /**
  * What one benchmark does.
@@ -15,9 +16,11 @@ import dev.costpipe.generate.GeneratorSettings;
  * @param childHeap -Xmx of the applications under test
  * @param flightRecording whether costpipe runs with a JFR recording (profile settings)
  * @param chunksPerStream mean chunk events per streamed request (the generator's default unless asked)
+ * @param streamsSettings Kafka Streams and client settings for both applications under test, over their defaults
  */
 record BenchPlan(boolean quick, int warmupRequests, int requests, int runs, int partitions, int pacedSeconds, int sinkRows,
-    int heapCheckRequests, String childHeap, boolean flightRecording, long seed, int chunksPerStream) {
+    int heapCheckRequests, String childHeap, boolean flightRecording, long seed, int chunksPerStream,
+    Map<String, String> streamsSettings) {
 
   /** The generator's default mix, with this plan's chunks per stream. */
   GeneratorSettings traffic(long seed) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.engine.json.Json;
+import dev.costpipe.topology.app.CostpipeApplication;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +75,10 @@ final class BenchReport {
     ObjectNode setup = json.putObject("setup");
     setup.put("partitions", plan.partitions());
     setup.put("processing_guarantee", "exactly_once_v2");
-    setup.put("commit_interval_ms", 100);
+    setup.put("commit_interval_ms", Long.parseLong(plan.streamsSettings().getOrDefault("commit.interval.ms",
+        String.valueOf(CostpipeApplication.COMMIT_INTERVAL_MS))));
+    ObjectNode overrides = setup.putObject("streams_settings");
+    plan.streamsSettings().forEach(overrides::put);
     setup.put("stream_threads", 1);
     setup.put("app_max_heap", plan.childHeap());
     setup.put("paced_seconds", plan.pacedSeconds());

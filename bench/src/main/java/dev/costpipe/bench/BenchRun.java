@@ -75,7 +75,7 @@ final class BenchRun {
   /** The baseline's copies of the measured events (their first, median and last append time). */
   private TopicScan.Summary baseline(String label, KafkaAdmin admin, String raw, String copy, String appId,
       long allEvents, Set<String> measured, long events) throws InterruptedException {
-    Properties s = StreamsSettings.of(bootstrap, appId, workDir.resolve("state"));
+    Properties s = StreamsSettings.of(bootstrap, appId, workDir.resolve("state"), plan.streamsSettings());
     s.setProperty(CopyApplication.FROM, raw);
     s.setProperty(CopyApplication.TO, copy);
     Progress.say("%s: baseline (stream(raw).to(copy), exactly_once_v2) starting", label);
@@ -96,7 +96,7 @@ final class BenchRun {
   private Result topology(int index, String label, KafkaAdmin admin, String raw, String topics, String appId,
       long allEvents, Set<String> measured, RawTraffic.Sent sent, TopicScan.Summary baselineCopy) throws Exception {
     double baseline = baselineCopy.records() / baselineCopy.seconds();
-    Properties s = StreamsSettings.of(bootstrap, appId, workDir.resolve("state"));
+    Properties s = StreamsSettings.of(bootstrap, appId, workDir.resolve("state"), plan.streamsSettings());
     s.setProperty("costpipe.topic.raw-events", raw);
     s.setProperty("costpipe.topic.pricing", topics + "pricing");
     s.setProperty("costpipe.topic.alert-rules", topics + "alert-rules");

@@ -32,7 +32,7 @@ final class HeapCheck {
     String appId = "bench-heap-costpipe";
     try (KafkaAdmin admin = new KafkaAdmin(broker)) {
       admin.createAppendTimeTopics(plan.partitions(), raw);
-      Properties s = StreamsSettings.of(bootstrap, appId, workDir.resolve("state"));
+      Properties s = StreamsSettings.of(bootstrap, appId, workDir.resolve("state"), plan.streamsSettings());
       s.setProperty("costpipe.topic.raw-events", raw);
       for (String t : List.of("pricing", "alert-rules", "costs", "cost-aggregates", "cost-alerts", "dead-letter")) {
         s.setProperty("costpipe.topic." + t, "bench.heap." + t);
