@@ -34,7 +34,7 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
   public static final String OPEN_STORE = "open-requests";
   public static final String COMPLETED_STORE = "completed-request-ids";
   /** Original bytes of open requests whose parsed events are kept in memory. */
-  static final long PARSED_CACHE_BYTES = 16L << 20;
+  private static final long PARSED_CACHE_BYTES = 16L << 20;
 
   private final Duration inactivityTimeout;
   private final Duration dedupWindow;
