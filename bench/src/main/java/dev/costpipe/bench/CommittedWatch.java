@@ -2,16 +2,10 @@ package dev.costpipe.bench;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * When each record of a topic first becomes readable by a {@code read_committed} consumer (as the sink and the
@@ -25,17 +19,9 @@ final class CommittedWatch implements AutoCloseable {
   private volatile boolean running = true;
 
   CommittedWatch(String bootstrap, String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions = new ArrayList<>();
-    consumer.partitionsFor(topic, Duration.ofSeconds(30))
-        .forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
-    consumer.assign(partitions);
-    consumer.seekToEnd(partitions);
-    partitions.forEach(consumer::position); // resolve the end now, before any traffic
+    consumer = TopicScan.committedReader(bootstrap, topic);
+    consumer.seekToEnd(consumer.assignment());
+    consumer.assignment().forEach(consumer::position); // resolve the end now, before any traffic
     thread = new Thread(this::poll, "bench-committed-watch");
     thread.start();
   }

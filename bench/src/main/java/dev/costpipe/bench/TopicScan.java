@@ -35,22 +35,29 @@ final class TopicScan {
 
   private TopicScan() {}
 
-  /** The records whose key {@code keys} accepts (in the summary and to {@code each}); the others are skipped. */
-  static Summary scan(String bootstrap, String topic, Predicate<String> keys,
-      Consumer<ConsumerRecord<byte[], byte[]>> each) {
+  /** A consumer of committed records only, assigned every partition of the topic, committing nothing. */
+  static KafkaConsumer<byte[], byte[]> committedReader(String bootstrap, String topic) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+    KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> partitions = new ArrayList<>();
+    consumer.partitionsFor(topic, Duration.ofSeconds(30))
+        .forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+    consumer.assign(partitions);
+    return consumer;
+  }
+
+  /** The records whose key {@code keys} accepts (in the summary and to {@code each}); the others are skipped. */
+  static Summary scan(String bootstrap, String topic, Predicate<String> keys,
+      Consumer<ConsumerRecord<byte[], byte[]>> each) {
     long[] times = new long[1024];
     int count = 0;
-    try (KafkaConsumer<byte[], byte[]> consumer =
-             new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      consumer.partitionsFor(topic, Duration.ofSeconds(30))
-          .forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
-      consumer.assign(partitions);
+    try (KafkaConsumer<byte[], byte[]> consumer = committedReader(bootstrap, topic)) {
+      List<TopicPartition> partitions = new ArrayList<>(consumer.assignment());
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions); // the last stable offsets (read_committed)
       while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
