@@ -30,11 +30,7 @@ final class OpenRequestFormat {
   }
 
   static int size(OpenRequest o) {
-    int size = BinarySerde.sizeOf(o.requestId()) + 8 + 8 + 4;
-    for (byte[] e : o.events()) {
-      size += 4 + e.length;
-    }
-    return size;
+    return BinarySerde.sizeOf(o.requestId()) + 8 + 8 + 4 + 4 * o.events().size() + Math.toIntExact(o.bytes());
   }
 
   static OpenRequest read(DataInput in) throws IOException {
