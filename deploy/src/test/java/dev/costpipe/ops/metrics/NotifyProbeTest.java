@@ -71,8 +71,10 @@ class NotifyProbeTest {
           {"rule_id":"r","rule_name":"R","metric":"cost","level_pct":50,"budget":10,"spent":5.5,
            "window_start":"2026-06-01T00:00:00Z","window_end":"2026-06-02T00:00:00Z",
            "crossed_at":"2026-06-01T10:00:00Z","last_request_id":"x","channels":["good","bad"]}""")));
+      // both channels' outcomes, whichever is counted first
       Await.until("the alert handled", WAIT, () -> scrape.valueOrZero("costpipe_notify_deliveries_total",
-          "channel=\"bad\"", "outcome=\"failed\"") >= 1);
+          "channel=\"bad\"", "outcome=\"failed\"") >= 1 && scrape.valueOrZero("costpipe_notify_deliveries_total",
+          "channel=\"good\"", "outcome=\"delivered\"") >= 1);
       assertThat(scrape.value("costpipe_notify_deliveries_total", "channel=\"good\"", "outcome=\"delivered\""))
           .hasValue(1);
       assertThat(scrape.value("costpipe_notify_alerts_total")).hasValue(1);
