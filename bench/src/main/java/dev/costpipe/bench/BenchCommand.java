@@ -1,10 +1,10 @@
 package dev.costpipe.bench;
 
 import dev.costpipe.engine.json.Json;
-import dev.costpipe.engine.testing.ClickHouseTestServer;
-import dev.costpipe.engine.testing.ServerProcesses;
-import dev.costpipe.generate.GeneratorSettings;
-import dev.costpipe.topology.testing.KafkaTestBroker;
+import dev.costpipe.testsupport.ClickHouseTestServer;
+import dev.costpipe.testsupport.ServerProcesses;
+import dev.costpipe.devtools.generate.GeneratorSettings;
+import dev.costpipe.testsupport.KafkaTestBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.costpipe.bench;
 
-import dev.costpipe.generate.GeneratorSettings;
+import dev.costpipe.devtools.generate.GeneratorSettings;
 import java.util.Map;
 
 /**

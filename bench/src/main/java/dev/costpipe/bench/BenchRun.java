@@ -1,8 +1,8 @@
 package dev.costpipe.bench;
 
-import dev.costpipe.engine.testing.ServerProcesses;
+import dev.costpipe.testsupport.ServerProcesses;
 import dev.costpipe.topology.app.CostpipeApplication;
-import dev.costpipe.topology.testing.KafkaTestBroker;
+import dev.costpipe.testsupport.KafkaTestBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.costpipe.bench;
 
-import dev.costpipe.engine.testing.ServerProcesses;
+import dev.costpipe.testsupport.ServerProcesses;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.costpipe.bench;
 
 import dev.costpipe.topology.app.CostpipeApplication;
-import dev.costpipe.topology.testing.KafkaTestBroker;
+import dev.costpipe.testsupport.KafkaTestBroker;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.costpipe.bench;
 
-import dev.costpipe.topology.testing.KafkaTestBroker;
+import dev.costpipe.testsupport.KafkaTestBroker;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;

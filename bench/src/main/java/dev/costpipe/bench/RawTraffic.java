@@ -1,8 +1,8 @@
 package dev.costpipe.bench;
 
-import dev.costpipe.generate.GeneratedEvent;
-import dev.costpipe.generate.GeneratorSettings;
-import dev.costpipe.generate.TrafficGenerator;
+import dev.costpipe.devtools.generate.GeneratedEvent;
+import dev.costpipe.devtools.generate.GeneratorSettings;
+import dev.costpipe.devtools.generate.TrafficGenerator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

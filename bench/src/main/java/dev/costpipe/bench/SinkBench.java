@@ -2,12 +2,12 @@ package dev.costpipe.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.engine.json.Json;
-import dev.costpipe.engine.testing.ClickHouseTestServer;
-import dev.costpipe.sinks.clickhouse.ClickHouseMigrations;
-import dev.costpipe.sinks.clickhouse.ClickHouseSink;
-import dev.costpipe.sinks.clickhouse.ClickHouseSinkConfig;
-import dev.costpipe.sinks.clickhouse.InvalidRecordException;
-import dev.costpipe.sinks.clickhouse.SinkTable;
+import dev.costpipe.testsupport.ClickHouseTestServer;
+import dev.costpipe.clickhouse.sink.ClickHouseMigrations;
+import dev.costpipe.clickhouse.sink.ClickHouseSink;
+import dev.costpipe.clickhouse.sink.ClickHouseSinkConfig;
+import dev.costpipe.clickhouse.sink.InvalidRecordException;
+import dev.costpipe.clickhouse.sink.SinkTable;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,8 +1,8 @@
 package dev.costpipe.containers;
 
 import dev.costpipe.engine.json.Json;
-import dev.costpipe.engine.testing.ClickHouseTestServer;
-import dev.costpipe.topology.testing.KafkaTestBroker;
+import dev.costpipe.testsupport.ClickHouseTestServer;
+import dev.costpipe.testsupport.KafkaTestBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

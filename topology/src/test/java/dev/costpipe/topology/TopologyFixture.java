@@ -7,7 +7,7 @@ import dev.costpipe.engine.json.Json;
 import dev.costpipe.engine.pricing.PricingEntry;
 import dev.costpipe.engine.record.CostRecord;
 import dev.costpipe.engine.record.CostRecordJson;
-import dev.costpipe.engine.testing.ServerProcesses;
+import dev.costpipe.testsupport.ServerProcesses;
 import dev.costpipe.topology.alert.AlertRulesHolder;
 import dev.costpipe.topology.pricing.PricingHolder;
 import java.io.IOException;

@@ -1,16 +1,17 @@
 package dev.costpipe.deploy.clickhouse;
 
+import dev.costpipe.testsupport.ZooKeeperTestServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.costpipe.cli.CostpipeCommand;
+import dev.costpipe.app.cli.CostpipeCommand;
 import dev.costpipe.engine.json.Json;
-import dev.costpipe.engine.testing.ClickHouseTestServer;
-import dev.costpipe.engine.testing.ServerProcesses;
-import dev.costpipe.sinks.clickhouse.ClickHouseSink;
-import dev.costpipe.sinks.clickhouse.ClickHouseSinkConfig;
-import dev.costpipe.topology.testing.KafkaTestBroker;
+import dev.costpipe.testsupport.ClickHouseTestServer;
+import dev.costpipe.testsupport.ServerProcesses;
+import dev.costpipe.clickhouse.sink.ClickHouseSink;
+import dev.costpipe.clickhouse.sink.ClickHouseSinkConfig;
+import dev.costpipe.testsupport.KafkaTestBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

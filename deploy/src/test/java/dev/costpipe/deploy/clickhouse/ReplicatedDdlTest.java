@@ -2,7 +2,7 @@ package dev.costpipe.deploy.clickhouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.costpipe.sinks.clickhouse.ClickHouseMigrations;
+import dev.costpipe.clickhouse.sink.ClickHouseMigrations;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;

@@ -1,5 +1,6 @@
 package dev.costpipe.topology.steps;
 
+import dev.costpipe.contracts.DeadLetterHeaders;
 import dev.costpipe.engine.event.BadEventException;
 import dev.costpipe.engine.event.RawEvent;
 import dev.costpipe.engine.event.RawEventParser;
@@ -66,8 +67,8 @@ public final class ParseStep implements Processor<byte[], byte[], String, Parsed
 
   private void reject(Record<byte[], byte[]> record, String reason, String message, String step) {
     counters.increment("dlq." + reason);
-    var headers = DeadLetterHeaders.add(record.headers(), reason, String.valueOf(message), step,
-        context.recordMetadata().orElse(null));
+    var headers = DeadLetterHeaders.add(record.headers(), reason, String.valueOf(message), step);
+    context.recordMetadata().ifPresent(m -> DeadLetterHeaders.addSource(headers, m.topic(), m.partition(), m.offset()));
     byte[] original = record.value();
     if (original != null && original.length > MAX_DEAD_LETTER_BYTES) {
       headers.add(DeadLetterHeaders.ORIGINAL_BYTES, Integer.toString(original.length).getBytes(StandardCharsets.UTF_8));

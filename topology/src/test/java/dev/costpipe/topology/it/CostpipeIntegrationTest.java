@@ -9,7 +9,7 @@ import static dev.costpipe.topology.it.PipelineHarness.waitForCosts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.costpipe.topology.app.CostpipeApplication;
-import dev.costpipe.topology.testing.KafkaTestBroker;
+import dev.costpipe.testsupport.KafkaTestBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;

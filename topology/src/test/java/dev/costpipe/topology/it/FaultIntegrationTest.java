@@ -8,7 +8,7 @@ import static dev.costpipe.topology.it.PipelineHarness.startChild;
 import static dev.costpipe.topology.it.PipelineHarness.waitForCosts;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.costpipe.topology.testing.KafkaTestBroker;
+import dev.costpipe.testsupport.KafkaTestBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

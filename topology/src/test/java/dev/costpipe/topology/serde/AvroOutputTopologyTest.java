@@ -1,5 +1,7 @@
 package dev.costpipe.topology.serde;
 
+import dev.costpipe.contracts.avro.registry.SchemaRegistrySettings;
+import dev.costpipe.contracts.avro.registry.SchemaRegistryClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,9 +12,9 @@ import dev.costpipe.engine.pricing.PricePeriod;
 import dev.costpipe.engine.pricing.PricingEntry;
 import dev.costpipe.engine.pricing.Rates;
 import dev.costpipe.schemas.avro.CostRecord;
-import dev.costpipe.schemas.serde.JsonOrAvroValues;
-import dev.costpipe.schemas.serde.WireFormat;
-import dev.costpipe.schemas.testing.SchemaRegistryTestServer;
+import dev.costpipe.contracts.avro.serde.JsonOrAvroValues;
+import dev.costpipe.contracts.avro.serde.WireFormat;
+import dev.costpipe.testsupport.SchemaRegistryTestServer;
 import dev.costpipe.topology.Events;
 import dev.costpipe.topology.TopologyConfig;
 import dev.costpipe.topology.TopologyFixture;
@@ -54,7 +56,7 @@ class AvroOutputTopologyTest {
       assertSame(bytes(f, f.config.aggregatesTopic()), jsonAggregates, f.config.aggregatesTopic(), reader);
       assertSame(bytes(f, f.config.alertsTopic()), jsonAlerts, f.config.alertsTopic(), reader);
       assertThat(jsonAlerts).isNotEmpty();
-      assertThat(registry.client().lookup(f.config.costsTopic() + "-value", CostRecord.getClassSchema())).isPositive();
+      assertThat(new SchemaRegistryClient(SchemaRegistrySettings.from(registry.configs())).lookup(f.config.costsTopic() + "-value", CostRecord.getClassSchema())).isPositive();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.costpipe.topology.steps;
 
+import dev.costpipe.contracts.DeadLetterHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.costpipe.topology.Events;

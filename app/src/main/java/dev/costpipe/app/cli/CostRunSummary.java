@@ -1,0 +1,41 @@
+package dev.costpipe.app.cli;
+
+import dev.costpipe.engine.CostEngine;
+import dev.costpipe.engine.record.CostRecord;
+
+/** The counts {@code costpipe cost} reports in its closing line. */
+final class CostRunSummary {
+  long lines;
+  long badLines;
+  long duplicates;
+  long requests;
+  long priced;
+  long providerReported;
+  long unknownModels;
+  long noUsage;
+  long incomplete;
+  long estimated;
+
+  void count(CostRecord r) {
+    requests++;
+    switch (r.pricingStatus()) {
+      case PRICED -> priced++;
+      case PROVIDER_REPORTED -> providerReported++;
+      case UNKNOWN_MODEL -> unknownModels++;
+      case NO_USAGE -> noUsage++;
+    }
+    if (r.errors().contains(CostEngine.INCOMPLETE)) {
+      incomplete++;
+    }
+    if (r.usageSource() == dev.costpipe.engine.usage.UsageSource.ESTIMATED) {
+      estimated++;
+    }
+  }
+
+  String line() {
+    return "costpipe cost: " + lines + " lines, " + requests + " requests: " + priced + " priced, "
+        + providerReported + " provider-reported, " + unknownModels + " unknown models, " + noUsage
+        + " without usage; " + estimated + " estimated, " + incomplete + " incomplete; " + badLines
+        + " bad lines, " + duplicates + " duplicate events";
+  }
+}

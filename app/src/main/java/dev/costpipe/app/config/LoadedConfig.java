@@ -1,0 +1,37 @@
+package dev.costpipe.app.config;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+
+/** A component's effective configuration and what is wrong with it. */
+public record LoadedConfig(Component component, EffectiveConfig config, List<Problem> problems) {
+  public boolean valid() {
+    return problems.stream().noneMatch(Problem::error);
+  }
+
+  public List<Problem> errors() {
+    return problems.stream().filter(Problem::error).toList();
+  }
+
+  public List<Problem> warnings() {
+    return problems.stream().filter(p -> !p.error()).toList();
+  }
+
+  /** Warnings are logged, not fatal: a command starts with them. */
+  public void logWarnings(Logger log) {
+    warnings().forEach(w -> log.warn("{} configuration: {}", component.label(), w.message()));
+  }
+
+  /** The errors as one message, for a command that refuses to start. */
+  public String errorMessage() {
+    return errors().stream().map(Problem::message).collect(Collectors.joining("; "));
+  }
+
+  /** The metrics port in force: -1 off, 0 any free port. */
+  public int metricsPort() {
+    String key = component == Component.NOTIFY ? NotifyConfigLoader.METRICS_PORT : CostpipeSettings.METRICS_PORT;
+    String v = config.get(key);
+    return v == null ? component.defaultMetricsPort() : Integer.parseInt(v.strip());
+  }
+}

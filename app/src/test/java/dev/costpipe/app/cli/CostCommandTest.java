@@ -1,0 +1,104 @@
+package dev.costpipe.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code costpipe cost} on the README's example file. */
+class CostCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path EXAMPLES = Path.of("../deploy/examples/raw-events.jsonl");
+
+  @TempDir
+  Path dir;
+
+  private record Run(int exit, List<JsonNode> records, List<String> stderr) {}
+
+  private Run run(String... args) throws Exception {
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    int exit;
+    try {
+      exit = new CommandLine(new CostpipeCommand()).execute(args);
+    } finally {
+      System.setErr(oldErr);
+    }
+    Path out = dir.resolve("out.jsonl");
+    List<JsonNode> records = Files.exists(out)
+        ? Files.readAllLines(out).stream().map(l -> {
+          try {
+            return JSON.readTree(l);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }).toList()
+        : List.of();
+    return new Run(exit, records, err.toString(StandardCharsets.UTF_8).lines().toList());
+  }
+
+  @Test
+  void pricesTheExampleFileAndReportsBadLines() throws Exception {
+    Run run = run("cost", "--input", EXAMPLES.toString(), "--output", dir.resolve("out.jsonl").toString());
+    assertThat(run.exit()).isZero();
+    Map<String, JsonNode> byId = run.records().stream()
+        .collect(Collectors.toMap(r -> r.get("request_id").asText(), Function.identity()));
+    assertThat(byId).containsOnlyKeys("ex-1", "ex-2", "ex-3", "ex-4", "ex-5", "ex-6", "ex-7");
+
+    assertThat(byId.get("ex-1").get("pricing_status").asText()).isEqualTo("priced");
+    assertThat(byId.get("ex-1").get("cost_usd").asText()).matches("\\d+\\.\\d{9}");
+    assertThat(byId.get("ex-2").get("streamed").asBoolean()).isTrue();
+    assertThat(byId.get("ex-2").get("usage").get("input_tokens").asLong()).isEqualTo(25 + 2000 + 8000);
+    assertThat(byId.get("ex-2").get("usage").get("output_tokens").asLong()).isEqualTo(12);
+    assertThat(byId.get("ex-2").get("session_path").asText()).isEqualTo("/triage/refund");
+    assertThat(byId.get("ex-3").get("usage_source").asText()).isEqualTo("estimated");
+    assertThat(byId.get("ex-4").get("pricing_status").asText()).isEqualTo("unknown_model");
+    assertThat(byId.get("ex-4").get("cost_nano_usd").isNull()).isTrue();
+    assertThat(byId.get("ex-5").get("pricing_status").asText()).isEqualTo("provider_reported");
+    assertThat(byId.get("ex-5").get("cost_nano_usd").asLong()).isEqualTo(16_650_000L);
+    assertThat(byId.get("ex-6").get("cost_nano_usd").asLong()).isZero();
+    assertThat(byId.get("ex-6").get("cache_savings_nano_usd").asLong()).isPositive();
+    assertThat(byId.get("ex-7").get("errors").toString()).contains("incomplete");
+
+    List<String> bad = run.stderr().stream().filter(l -> l.startsWith("{")).toList();
+    assertThat(bad).hasSize(2);
+    assertThat(JSON.readTree(bad.get(0)).get("line").asInt()).isEqualTo(4);
+    assertThat(JSON.readTree(bad.get(0)).get("reason").asText()).isEqualTo("invalid_event_type");
+    assertThat(JSON.readTree(bad.get(1)).get("reason").asText()).isEqualTo("invalid_json");
+    assertThat(run.stderr().get(run.stderr().size() - 1))
+        .contains("7 requests").contains("1 unknown models").contains("2 bad lines").contains("1 incomplete")
+        .contains("1 duplicate events");
+  }
+
+  @Test
+  void unreadablePricesFileIsAClearError() throws Exception {
+    Path prices = Files.writeString(dir.resolve("bad.yml"), "provider: [");
+    Run run = run("cost", "--prices", prices.toString(), "--input", EXAMPLES.toString(), "--output",
+        dir.resolve("out.jsonl").toString());
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.stderr()).anyMatch(l -> l.contains("cannot load prices from"));
+  }
+
+  @Test
+  void pricesWithLiteLlmCatalogue() throws Exception {
+    Path litellm = Path.of("../cost-engine/src/test/resources/litellm/sample_prices.json");
+    Run run = run("cost", "--prices-format", "litellm", "--prices", litellm.toString(), "--input",
+        EXAMPLES.toString(), "--output", dir.resolve("out.jsonl").toString());
+    assertThat(run.exit()).isZero();
+    assertThat(run.stderr()).anyMatch(l -> l.contains("LiteLLM catalogue") && l.contains("imported"));
+    assertThat(run.records()).hasSize(7);
+  }
+}

@@ -1,0 +1,170 @@
+package dev.costpipe.clickhouse.sink;
+
+import com.clickhouse.client.api.Client;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.costpipe.clickhouse.costsql.SqlLiterals;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the sink's database, tables and views: SQL files under {@code clickhouse/} on the classpath, one
+ * statement each (18.16 refuses multi-statement requests), {@code {db}} standing for the database.
+ *
+ * <ul>
+ *   <li>{@code migrations/V<nnn>__<name>.sql} run once each, in order, and are recorded in
+ *       {@code schema_migrations} (version, name, SHA-256 of the file, time). They are written to be
+ *       idempotent anyway ({@code CREATE TABLE IF NOT EXISTS}), so a run interrupted between a statement
+ *       and its record is harmless. A recorded migration whose file has changed is reported, not re-run:
+ *       schema changes are new files.</li>
+ *   <li>{@code views/<name>.sql} ({@code CREATE VIEW IF NOT EXISTS}) run on every start (so a dropped view
+ *       comes back); a view whose SQL changed since it was recorded is dropped and created again (a view
+ *       holds no data). 18.16 has no {@code CREATE OR REPLACE}.</li>
+ * </ul>
+ *
+ * Several sinks starting at once are fine: every statement is idempotent.
+ */
+public final class ClickHouseMigrations {
+  private static final Logger LOG = LoggerFactory.getLogger(ClickHouseMigrations.class);
+
+  /** The versioned migrations, in order. Adding one: a new file here and in this list. */
+  public static final List<String> MIGRATIONS = List.of(
+      "V001__request_costs.sql",
+      "V002__cost_aggregates.sql",
+      "V003__cost_alerts.sql");
+
+  /** The views, in creation order (v_cost_per_session_name reads v_session_costs). */
+  public static final List<String> VIEWS = List.of(
+      "v_cost_per_day.sql",
+      "v_cost_per_user.sql",
+      "v_session_costs.sql",
+      "v_cost_per_session_name.sql",
+      "v_cost_per_property.sql",
+      "v_cost_per_model.sql",
+      "v_top_requests.sql",
+      "v_cache_per_day.sql",
+      "v_unknown_model_requests.sql");
+
+  private static final String RESOURCES = "/clickhouse/";
+  private static final Pattern MIGRATION_NAME = Pattern.compile("V(\\d{3,})__([A-Za-z0-9_]+)\\.sql");
+
+  private final Client client;
+  private final String database;
+
+  /** What a run did: versioned migrations run now, and views created or re-created now. */
+  public record Result(List<String> appliedMigrations, List<String> createdViews) {}
+
+  public ClickHouseMigrations(Client client, String database) {
+    this.client = client;
+    this.database = database;
+  }
+
+  /**
+   * Brings the database up to date. Throws {@link IllegalStateException} (cause: the client's exception)
+   * if ClickHouse refuses or cannot be reached; running it again is always safe.
+   */
+  public Result migrate() {
+    ClickHouseStatements.execute(client, "CREATE DATABASE IF NOT EXISTS " + database);
+    ClickHouseStatements.execute(client, sql("schema_migrations.sql"));
+    Map<String, String> recorded = recorded();
+    List<String> applied = new ArrayList<>();
+    for (String file : MIGRATIONS) {
+      Matcher m = MIGRATION_NAME.matcher(file);
+      if (!m.matches()) {
+        throw new IllegalStateException("migration file name must look like V001__name.sql: " + file);
+      }
+      String version = m.group(1);
+      String text = resource("migrations/" + file);
+      String checksum = sha256(text);
+      String before = recorded.get(version);
+      if (before != null) {
+        if (!before.equals(checksum)) {
+          LOG.warn("migration {} was applied with a different checksum ({} now {}): not re-run; schema changes"
+              + " belong in a new migration file", file, before, checksum);
+        }
+        continue;
+      }
+      LOG.info("applying ClickHouse migration {} to database {}", file, database);
+      ClickHouseStatements.execute(client, statement(text));
+      record(version, m.group(2), checksum);
+      applied.add(file);
+    }
+    List<String> created = new ArrayList<>();
+    for (String file : VIEWS) {
+      String name = file.substring(0, file.length() - ".sql".length());
+      String version = "view:" + name;
+      String text = resource("views/" + file);
+      String checksum = sha256(text);
+      String before = recorded.get(version);
+      if (before != null && !before.equals(checksum)) {
+        LOG.info("view {}.{} changed: re-creating it", database, name);
+        ClickHouseStatements.execute(client, "DROP TABLE IF EXISTS " + database + "." + name);
+      }
+      ClickHouseStatements.execute(client, statement(text)); // IF NOT EXISTS: brings back a dropped view
+      if (!checksum.equals(before)) {
+        record(version, name, checksum);
+        created.add(name);
+      }
+    }
+    return new Result(applied, created);
+  }
+
+  /** The SQL text of a resource under {@code clickhouse/} with {@code {db}} replaced, e.g. {@code views/x.sql}. */
+  public String sql(String resource) {
+    return statement(resource(resource));
+  }
+
+  private String statement(String text) {
+    String s = text.replace("{db}", database).strip();
+    while (s.endsWith(";")) {
+      s = s.substring(0, s.length() - 1).strip();
+    }
+    return s;
+  }
+
+  private Map<String, String> recorded() {
+    Map<String, String> out = new TreeMap<>();
+    for (JsonNode row : ClickHouseStatements.query(client, "SELECT version, argMax(checksum, applied_at) AS latest"
+        + " FROM " + database + ".schema_migrations GROUP BY version FORMAT JSONEachRow")) {
+      out.put(row.path("version").asText(), row.path("latest").asText());
+    }
+    return out;
+  }
+
+  private void record(String version, String name, String checksum) {
+    ClickHouseStatements.execute(client, "INSERT INTO " + database + ".schema_migrations"
+        + " (version, name, checksum, applied_at) VALUES (" + SqlLiterals.string(version) + ", "
+        + SqlLiterals.string(name) + ", " + SqlLiterals.string(checksum) + ", now())");
+  }
+
+  static String resource(String path) {
+    try (InputStream in = ClickHouseMigrations.class.getResourceAsStream(RESOURCES + path)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + RESOURCES + path);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

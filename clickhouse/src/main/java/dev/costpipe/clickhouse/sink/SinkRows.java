@@ -1,0 +1,376 @@
+package dev.costpipe.clickhouse.sink;
+
+import static dev.costpipe.clickhouse.sink.InvalidRecordException.INVALID_JSON;
+import static dev.costpipe.clickhouse.sink.InvalidRecordException.INVALID_RECORD;
+import static dev.costpipe.clickhouse.sink.InvalidRecordException.OUT_OF_RANGE;
+import static dev.costpipe.clickhouse.sink.RecordFields.bool;
+import static dev.costpipe.clickhouse.sink.RecordFields.count;
+import static dev.costpipe.clickhouse.sink.RecordFields.dateTime;
+import static dev.costpipe.clickhouse.sink.RecordFields.decimal;
+import static dev.costpipe.clickhouse.sink.RecordFields.int64;
+import static dev.costpipe.clickhouse.sink.RecordFields.nonEmptyText;
+import static dev.costpipe.clickhouse.sink.RecordFields.object;
+import static dev.costpipe.clickhouse.sink.RecordFields.optionalArray;
+import static dev.costpipe.clickhouse.sink.RecordFields.optionalInt32;
+import static dev.costpipe.clickhouse.sink.RecordFields.optionalInt64;
+import static dev.costpipe.clickhouse.sink.RecordFields.optionalObject;
+import static dev.costpipe.clickhouse.sink.RecordFields.optionalText;
+import static dev.costpipe.clickhouse.sink.RecordFields.text;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.costpipe.engine.json.Json;
+import dev.costpipe.engine.record.PricingStatus;
+import dev.costpipe.engine.usage.UsageSource;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * Kafka record value → one JSONEachRow line (UTF-8, ending in {@code \n}) for its table, every column
+ * written: DateTime as epoch seconds, Decimal as an unquoted number with the column's exact scale,
+ * booleans as 0/1, absent nullable fields as {@code null}. Checks the record against its contract (README:
+ * the cost record, the aggregate, the alert event) and against the columns' ranges first; a record that
+ * fails is an {@link InvalidRecordException}, never a partly written row.
+ */
+final class SinkRows {
+  static final List<String> USAGE_FIELDS = List.of("input_tokens", "output_tokens", "cache_read_tokens",
+      "cache_write_tokens", "cache_write_1h_tokens", "reasoning_tokens", "audio_input_tokens",
+      "audio_output_tokens", "web_search_calls", "images");
+  private static final Set<String> USAGE_SOURCES =
+      Arrays.stream(UsageSource.values()).map(UsageSource::wire).collect(Collectors.toUnmodifiableSet());
+  private static final Set<String> PRICING_STATUSES =
+      Arrays.stream(PricingStatus.values()).map(PricingStatus::wire).collect(Collectors.toUnmodifiableSet());
+  private static final Set<String> ALERT_METRICS = Set.of("cost", "requests");
+  private static final JsonFactory FACTORY = Json.MAPPER.getFactory();
+  private static final Map<String, SerializedString> NAMES = new ConcurrentHashMap<>();
+
+  private SinkRows() {}
+
+  // ---------------------------------------------------------------------------------------------
+  // request_costs
+
+  static byte[] costRecord(byte[] value, long ingestedAt) throws InvalidRecordException {
+    JsonNode o = parse(value);
+    String requestId = nonEmptyText(o, "request_id");
+    long timestamp = dateTime(o, "timestamp");
+    String provider = optionalText(o, "provider");
+    String model = optionalText(o, "model");
+    String modelKey = optionalText(o, "model_key");
+    String userId = optionalText(o, "user_id");
+    String sessionId = optionalText(o, "session_id");
+    String sessionName = optionalText(o, "session_name");
+    String sessionPath = optionalText(o, "session_path");
+    List<String> propertyKeys = new ArrayList<>();
+    List<String> propertyValues = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = optionalObject(o, "properties").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> p = it.next();
+      if (!p.getValue().isTextual()) {
+        throw new InvalidRecordException(INVALID_RECORD, "properties." + p.getKey() + " must be a string");
+      }
+      propertyKeys.add(p.getKey());
+      propertyValues.add(p.getValue().textValue());
+    }
+    Integer status = optionalInt32(o, "status");
+    boolean streamed = bool(o, "streamed");
+    boolean cacheHit = bool(o, "cache_hit");
+    JsonNode usage = object(o, "usage");
+    long[] counts = new long[USAGE_FIELDS.size()];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = count(usage, "usage", USAGE_FIELDS.get(i));
+    }
+    String usageSource = oneOf(o, "usage_source", USAGE_SOURCES);
+    String pricingStatus = oneOf(o, "pricing_status", PRICING_STATUSES);
+    Long cost = optionalInt64(o, "cost_nano_usd");
+    if (cost != null
+        && (cost <= -RecordFields.DECIMAL_18_9_LIMIT_NANO || cost >= RecordFields.DECIMAL_18_9_LIMIT_NANO)) {
+      throw new InvalidRecordException(OUT_OF_RANGE, "cost_nano_usd " + cost
+          + " does not fit cost_usd Decimal(18, 9) (|cost| < 10^9 USD)");
+    }
+    BigDecimal costUsd = cost == null ? null : BigDecimal.valueOf(cost, 9);
+    checkCostUsd(o, costUsd);
+    List<String> breakdownKeys = new ArrayList<>();
+    List<Long> breakdownValues = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = optionalObject(o, "cost_breakdown").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> part = it.next();
+      breakdownKeys.add(part.getKey());
+      breakdownValues.add(int64(part.getValue(), "cost_breakdown." + part.getKey()));
+    }
+    long savings = int64(o, null, "cache_savings_nano_usd");
+    List<String> errors = new ArrayList<>();
+    for (JsonNode e : optionalArray(o, "errors")) {
+      if (!e.isTextual()) {
+        throw new InvalidRecordException(INVALID_RECORD, "errors must hold strings");
+      }
+      errors.add(e.textValue());
+    }
+
+    return write(g -> {
+      str(g, "request_id", requestId);
+      num(g, "timestamp", timestamp);
+      nullableString(g, "provider", provider);
+      nullableString(g, "model", model);
+      nullableString(g, "model_key", modelKey);
+      nullableString(g, "user_id", userId);
+      nullableString(g, "session_id", sessionId);
+      nullableString(g, "session_name", sessionName);
+      nullableString(g, "session_path", sessionPath);
+      stringArray(g, "property_keys", propertyKeys);
+      stringArray(g, "property_values", propertyValues);
+      if (status == null) {
+        nul(g, "status");
+      } else {
+        num(g, "status", status);
+      }
+      num(g, "streamed", streamed ? 1 : 0);
+      num(g, "cache_hit", cacheHit ? 1 : 0);
+      for (int i = 0; i < counts.length; i++) {
+        num(g, USAGE_FIELDS.get(i), counts[i]);
+      }
+      str(g, "usage_source", usageSource);
+      str(g, "pricing_status", pricingStatus);
+      if (cost == null) {
+        nul(g, "cost_nano_usd");
+        nul(g, "cost_usd");
+      } else {
+        num(g, "cost_nano_usd", cost);
+        g.writeFieldName(name("cost_usd"));
+        g.writeNumber(costUsd.toPlainString()); // unquoted, exactly 9 places
+      }
+      stringArray(g, "cost_breakdown_keys", breakdownKeys);
+      longArray(g, "cost_breakdown_values", breakdownValues);
+      num(g, "cache_savings_nano_usd", savings);
+      stringArray(g, "errors", errors);
+      num(g, "ingested_at", ingestedAt);
+    });
+  }
+
+  /** {@code cost_usd}, when given, must say the same as {@code cost_nano_usd}. */
+  private static void checkCostUsd(JsonNode o, BigDecimal expected) throws InvalidRecordException {
+    JsonNode v = o.get("cost_usd");
+    if (v == null || v.isNull()) {
+      if (expected != null && v != null) {
+        throw new InvalidRecordException(INVALID_RECORD, "cost_usd is null but cost_nano_usd is not");
+      }
+      return;
+    }
+    BigDecimal given;
+    try {
+      given = v.isTextual() ? new BigDecimal(v.textValue()) : v.isNumber() ? v.decimalValue() : null;
+    } catch (NumberFormatException e) {
+      given = null;
+    }
+    if (given == null) {
+      throw new InvalidRecordException(INVALID_RECORD, "cost_usd must be a decimal string or null");
+    }
+    if (expected == null || given.compareTo(expected) != 0) {
+      throw new InvalidRecordException(INVALID_RECORD, "cost_usd " + v.asText() + " disagrees with cost_nano_usd "
+          + (expected == null ? "null" : expected.unscaledValue()));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // cost_aggregates
+
+  static byte[] aggregate(byte[] value, long ingestedAt) throws InvalidRecordException {
+    JsonNode o = parse(value);
+    String dimension = nonEmptyText(o, "dimension");
+    String dimensionValue = text(o, "dimension_value");
+    String window = nonEmptyText(o, "window");
+    long windowStart = dateTime(o, "window_start");
+    long windowEnd = dateTime(o, "window_end");
+    long cost = int64(o, null, "cost_nano_usd");
+    String[] countFields = {"requests", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
+        "cache_hits"};
+    long[] counts = new long[countFields.length];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = count(o, null, countFields[i]);
+    }
+    long savings = int64(o, null, "cache_savings_nano_usd");
+    long unknownModelRequests = count(o, null, "unknown_model_requests");
+    long errorRequests = count(o, null, "error_requests");
+    long version = count(o, null, "version");
+    String sessionName = optionalText(o, "session_name");
+    List<String> paths = new ArrayList<>();
+    List<Long> pathCosts = new ArrayList<>();
+    List<Long> pathRequests = new ArrayList<>();
+    for (JsonNode p : optionalArray(o, "session_paths")) {
+      if (!p.isObject()) {
+        throw new InvalidRecordException(INVALID_RECORD, "session_paths must hold objects");
+      }
+      paths.add(text(p, "session_path"));
+      pathCosts.add(int64(p, "session_paths", "cost_nano_usd"));
+      pathRequests.add(count(p, "session_paths", "requests"));
+    }
+
+    return write(g -> {
+      str(g, "dimension", dimension);
+      str(g, "dimension_value", dimensionValue);
+      str(g, "window", window);
+      num(g, "window_start", windowStart);
+      num(g, "window_end", windowEnd);
+      num(g, "cost_nano_usd", cost);
+      for (int i = 0; i < counts.length; i++) {
+        num(g, countFields[i], counts[i]);
+      }
+      num(g, "cache_savings_nano_usd", savings);
+      num(g, "unknown_model_requests", unknownModelRequests);
+      num(g, "error_requests", errorRequests);
+      num(g, "version", version);
+      nullableString(g, "session_name", sessionName);
+      stringArray(g, "session_paths_path", paths);
+      longArray(g, "session_paths_cost_nano_usd", pathCosts);
+      longArray(g, "session_paths_requests", pathRequests);
+      num(g, "ingested_at", ingestedAt);
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // cost_alerts
+
+  static byte[] alert(byte[] value, long ingestedAt) throws InvalidRecordException {
+    JsonNode o = parse(value);
+    String ruleId = nonEmptyText(o, "rule_id");
+    String ruleName = text(o, "rule_name");
+    String metric = oneOf(o, "metric", ALERT_METRICS);
+    long level = count(o, null, "level_pct");
+    if (level > 0xFFFF_FFFFL) {
+      throw new InvalidRecordException(OUT_OF_RANGE, "level_pct does not fit UInt32: " + level);
+    }
+    BigDecimal budget = decimal(o, "budget", 38, 9);
+    BigDecimal spent = decimal(o, "spent", 38, 9);
+    long windowStart = dateTime(o, "window_start");
+    long windowEnd = dateTime(o, "window_end");
+    long crossedAt = dateTime(o, "crossed_at");
+    String lastRequestId = optionalText(o, "last_request_id");
+    JsonNode channels = o.get("channels");
+    String channelsJson;
+    try {
+      channelsJson = channels == null || channels.isNull() ? "[]" : Json.MAPPER.writeValueAsString(channels);
+    } catch (JsonProcessingException e) {
+      throw new InvalidRecordException(INVALID_RECORD, "channels cannot be written back as JSON: "
+          + e.getOriginalMessage());
+    }
+
+    return write(g -> {
+      str(g, "rule_id", ruleId);
+      str(g, "rule_name", ruleName);
+      str(g, "metric", metric);
+      num(g, "level_pct", level);
+      g.writeFieldName(name("budget"));
+      g.writeNumber(budget.toPlainString());
+      g.writeFieldName(name("spent"));
+      g.writeNumber(spent.toPlainString());
+      num(g, "window_start", windowStart);
+      num(g, "window_end", windowEnd);
+      num(g, "crossed_at", crossedAt);
+      nullableString(g, "last_request_id", lastRequestId);
+      str(g, "channels", channelsJson);
+      num(g, "ingested_at", ingestedAt);
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private static JsonNode parse(byte[] value) throws InvalidRecordException {
+    if (value == null) {
+      throw new InvalidRecordException(INVALID_JSON, "the record has no value (a tombstone)");
+    }
+    JsonNode o;
+    try {
+      o = Json.MAPPER.readTree(value);
+    } catch (IOException e) {
+      String message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      throw new InvalidRecordException(INVALID_JSON, "not JSON: " + message);
+    }
+    if (o == null || !o.isObject()) {
+      throw new InvalidRecordException(INVALID_JSON, "not a JSON object");
+    }
+    return o;
+  }
+
+  private static String oneOf(JsonNode o, String field, Set<String> allowed) throws InvalidRecordException {
+    String v = text(o, field);
+    if (!allowed.contains(v)) {
+      throw new InvalidRecordException(INVALID_RECORD, field + " must be one of " + allowed.stream().sorted().toList()
+          + ", got '" + v + "'");
+    }
+    return v;
+  }
+
+  private interface RowWriter {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private static byte[] write(RowWriter fields) throws InvalidRecordException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(640);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      fields.write(g);
+      g.writeEndObject();
+    } catch (IOException | IllegalArgumentException e) {
+      // e.g. a string with an unpaired surrogate, which has no UTF-8 form
+      throw new InvalidRecordException(INVALID_RECORD, "cannot be written as a JSON row: " + e.getMessage());
+    }
+    out.write('\n');
+    return out.toByteArray();
+  }
+
+  /** Column names, UTF-8 encoded once (writing them char by char was the generator's main cost). */
+  private static SerializedString name(String column) {
+    SerializedString n = NAMES.get(column);
+    return n != null ? n : NAMES.computeIfAbsent(column, SerializedString::new);
+  }
+
+  private static void str(JsonGenerator g, String field, String value) throws IOException {
+    g.writeFieldName(name(field));
+    g.writeString(value);
+  }
+
+  private static void num(JsonGenerator g, String field, long value) throws IOException {
+    g.writeFieldName(name(field));
+    g.writeNumber(value);
+  }
+
+  private static void nul(JsonGenerator g, String field) throws IOException {
+    g.writeFieldName(name(field));
+    g.writeNull();
+  }
+
+  private static void nullableString(JsonGenerator g, String field, String value) throws IOException {
+    if (value == null) {
+      nul(g, field);
+    } else {
+      str(g, field, value);
+    }
+  }
+
+  private static void stringArray(JsonGenerator g, String field, List<String> values) throws IOException {
+    g.writeFieldName(name(field));
+    g.writeStartArray();
+    for (String v : values) {
+      g.writeString(v);
+    }
+    g.writeEndArray();
+  }
+
+  private static void longArray(JsonGenerator g, String field, List<Long> values) throws IOException {
+    g.writeFieldName(name(field));
+    g.writeStartArray();
+    for (long v : values) {
+      g.writeNumber(v);
+    }
+    g.writeEndArray();
+  }
+}

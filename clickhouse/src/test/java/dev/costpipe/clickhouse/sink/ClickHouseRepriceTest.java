@@ -1,0 +1,119 @@
+package dev.costpipe.clickhouse.sink;
+
+import static dev.costpipe.clickhouse.sink.TestRecords.cost;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.clickhouse.client.api.Client;
+import com.clickhouse.data.ClickHouseFormat;
+import dev.costpipe.engine.catalogue.PricingEntryJson;
+import dev.costpipe.engine.pricing.CostCalculator;
+import dev.costpipe.engine.pricing.PricingRegistry;
+import dev.costpipe.testsupport.ClickHouseTestServer;
+import dev.costpipe.engine.usage.Usage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Re-pricing stored history server-side with a new registry; compared with the Java calculator. */
+class ClickHouseRepriceTest {
+  private static final String ALPHA = """
+      {"model_key":"testco/alpha","name":"Alpha","endpoints":[{"provider":"testco","deployment":null,"ids":["alpha"],
+       "source":"https://example.com","checked":"2026-06-01","prices":[
+        {"effective_from":"2020-01-01T00:00:00Z","rates":{"input":0.000001,"output":0.000002}},
+        {"effective_from":"2026-06-02T00:00:00Z","rates":{"input":0.0000005,"output":0.000001}}]}]}""";
+  private static final String BETA = """
+      {"model_key":"testco/beta","name":"Beta","endpoints":[{"provider":"testco","deployment":null,"ids":["beta"],
+       "source":"https://example.com","checked":"2026-06-01","prices":[
+        {"effective_from":"2020-01-01T00:00:00Z","rates":{"input":0.000003,"output":0.000004,"cache_read":0.0000003}}]}]}""";
+
+  private static long javaCost(PricingRegistry registry, String model, Instant at, Usage usage) {
+    return CostCalculator.compute(registry.resolve("testco", model, null).orElseThrow().planAt(at), usage).nanoUsd();
+  }
+
+  @Test
+  void repricesChangedRowsOnlyAndReturnsOldAndNewTotals() throws Exception {
+    ClickHouseTestServer server = ClickHouseTestServer.shared();
+    Client client = server.client();
+    String db = TestRecords.unique("cp_reprice");
+    new ClickHouseMigrations(client, db).migrate();
+    PricingRegistry registry = PricingRegistry.of(List.of(
+        PricingEntryJson.read(ALPHA.getBytes(StandardCharsets.UTF_8)),
+        PricingEntryJson.read(BETA.getBytes(StandardCharsets.UTF_8))));
+
+    Instant d1 = Instant.parse("2026-06-01T12:00:00Z");
+    Instant d2 = Instant.parse("2026-06-02T12:00:00Z");
+    Usage alphaUsage = new Usage(1000, 100, 0, 0, 0, 0, 0, 0, 0, 0);
+    Usage betaUsage = new Usage(2000, 10, 1000, 0, 0, 0, 0, 0, 0, 0);
+    long a1New = javaCost(registry, "alpha", d1, alphaUsage);
+    long a2 = javaCost(registry, "alpha", d2, alphaUsage);
+    long b1New = javaCost(registry, "beta", d1, betaUsage);
+    assertThat(a1New).isEqualTo(1_200_000);
+    assertThat(a2).isEqualTo(600_000);
+    assertThat(b1New).isEqualTo(3_340_000);
+
+    List<String> records = List.of(
+        cost("a1").at(d1).model("testco", "alpha", "testco/alpha").usage(alphaUsage).cost(999).json(),
+        cost("a2").at(d2).model("testco", "alpha", "testco/alpha").usage(alphaUsage).cost(a2).json(),
+        cost("b1").at(d1).model("testco", "beta", null).usage(betaUsage).unknownModel().error("incomplete").json(),
+        cost("c1").at(d1).model("testco", "alpha", "testco/alpha").usage(alphaUsage).cacheHit(777).json(),
+        cost("p1").at(d1).model("openrouter", "x/y", null).providerReported(5_000).json(),
+        cost("n1").at(d1).model("testco", "alpha", "testco/alpha").noUsage().json(),
+        cost("x1").at(d1).model("other", "zzz", null).unknownModel().json(),
+        cost("q1").at(d1).model("testco", "alpha' OR 1=1 --", null).unknownModel().json(),
+        cost("o1").at("2026-06-03T00:00:00Z").model("testco", "alpha", "testco/alpha").usage(alphaUsage).cost(1).json());
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    long ingested = Instant.now().getEpochSecond();
+    for (String r : records) {
+      body.write(SinkRows.costRecord(r.getBytes(StandardCharsets.UTF_8), ingested));
+    }
+    client.insert(db + ".request_costs", new ByteArrayInputStream(body.toByteArray()), ClickHouseFormat.JSONEachRow)
+        .get().close();
+
+    Reprice reprice = new Reprice(client, db);
+    LocalDate from = LocalDate.parse("2026-06-01");
+    LocalDate to = LocalDate.parse("2026-06-02");
+    Reprice.Result dry = reprice.reprice(registry, from, to, true);
+    assertThat(dry).isEqualTo(new Reprice.Result(8, 2, 999 + a2 + 5_000, a1New + a2 + b1New + 5_000));
+    assertThat(server.query("SELECT count() AS n FROM " + db + ".request_costs FORMAT JSONEachRow").get(0).get("n"))
+        .isEqualTo("9"); // a dry run writes nothing
+
+    Reprice.Result done = reprice.reprice(registry, from, to, false);
+    assertThat(done).isEqualTo(dry);
+
+    Map<String, Map<String, Object>> rows = new java.util.TreeMap<>();
+    for (Map<String, Object> r : server.query("SELECT request_id, model_key, pricing_status, cost_nano_usd, cost_usd,"
+        + " cost_breakdown_keys, cost_breakdown_values, errors, toUInt32(ingested_at) AS v FROM " + db
+        + ".request_costs FINAL FORMAT JSONEachRow")) {
+      rows.put((String) r.get("request_id"), r);
+    }
+    assertThat(rows).hasSize(9);
+    assertThat(rows.get("a1")).containsEntry("cost_nano_usd", "1200000").containsEntry("pricing_status", "priced")
+        .containsEntry("cost_breakdown_keys", List.of("repriced")).containsEntry("cost_breakdown_values",
+            List.of("1200000"));
+    assertThat(new BigDecimal(rows.get("a1").get("cost_usd").toString())).isEqualByComparingTo("0.0012");
+    assertThat(((Number) rows.get("a1").get("v")).longValue()).isGreaterThan(ingested);
+    assertThat(rows.get("b1")).containsEntry("cost_nano_usd", "3340000").containsEntry("model_key", "testco/beta")
+        .containsEntry("pricing_status", "priced").containsEntry("errors", List.of("incomplete"));
+    assertThat(rows.get("a2")).containsEntry("cost_nano_usd", "600000").containsEntry("cost_breakdown_keys",
+        List.of("input", "output"));
+    assertThat(rows.get("c1")).containsEntry("cost_nano_usd", "0");
+    assertThat(rows.get("p1")).containsEntry("cost_nano_usd", "5000").containsEntry("pricing_status",
+        "provider_reported");
+    assertThat(rows.get("n1").get("cost_nano_usd")).isNull();
+    assertThat(rows.get("x1").get("cost_nano_usd")).isNull();
+    assertThat(rows.get("q1")).containsEntry("pricing_status", "unknown_model");
+    assertThat(rows.get("o1")).containsEntry("cost_nano_usd", "1");
+
+    // the views see the new prices, once
+    assertThat(server.query("SELECT sum(total_cost_nano_usd) AS s FROM " + db + ".v_cost_per_day FORMAT JSONEachRow")
+        .get(0).get("s")).isEqualTo(String.valueOf(a1New + a2 + b1New + 5_000 + 1));
+    // nothing left to re-price
+    assertThat(reprice.reprice(registry, from, to, false).rowsRepriced()).isZero();
+  }
+}

@@ -1,0 +1,179 @@
+package dev.costpipe.notify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.costpipe.engine.json.Json;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One alert event of {@code llm.cost-alerts}, as {@code AlertThresholdStep} writes it:
+ * {@code {"rule_id","rule_name","metric","level_pct","budget","spent","window_start","window_end","crossed_at",
+ * "last_request_id","channels"}} ({@code budget}/{@code spent} in USD for cost rules, counts for request rules;
+ * {@code channels} only when the rule has them). {@link #raw()} keeps the record's exact bytes: the webhook
+ * sends them unchanged.
+ *
+ * @param channels the channel names the rule gives, in order, without duplicates; empty when it gives none
+ * @param invalidChannels channel entries that are not a name (not a string, or an object without
+ *     {@code name}): reported as failures, never silently dropped
+ */
+public record AlertEvent(byte[] raw, String ruleId, String ruleName, String metric, int levelPct, BigDecimal budget,
+    BigDecimal spent, Instant windowStart, Instant windowEnd, String crossedAt, String lastRequestId,
+    List<String> channels, List<String> invalidChannels) {
+
+  /** Parses a record value; {@link IllegalArgumentException} with the reason when it is not an alert event. */
+  public static AlertEvent parse(byte[] raw) {
+    if (raw == null) {
+      throw new IllegalArgumentException("null value (a tombstone is not an alert)");
+    }
+    JsonNode o;
+    try {
+      o = Json.MAPPER.readTree(raw);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not JSON: "
+          + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+    }
+    if (o == null || !o.isObject()) {
+      throw new IllegalArgumentException("an alert event must be a JSON object");
+    }
+    String ruleId = text(o, "rule_id");
+    if (ruleId == null || ruleId.isBlank()) {
+      throw new IllegalArgumentException("rule_id is missing");
+    }
+    JsonNode level = o.get("level_pct");
+    if (level == null || !level.canConvertToInt() || !level.isIntegralNumber()) {
+      throw new IllegalArgumentException("level_pct is missing or not an integer");
+    }
+    Instant start = instant(o, "window_start", true);
+    Instant end = instant(o, "window_end", false);
+    List<String> channels = new ArrayList<>();
+    List<String> invalid = new ArrayList<>();
+    JsonNode ch = o.get("channels");
+    if (ch != null && !ch.isNull()) {
+      if (!ch.isArray()) {
+        invalid.add(ch.toString());
+      } else {
+        for (JsonNode c : ch) {
+          String name = c.isTextual() ? c.asText()
+              : c.isObject() && c.path("name").isTextual() ? c.path("name").asText()
+              : c.isObject() && c.path("channel").isTextual() ? c.path("channel").asText()
+              : null;
+          if (name == null || name.isBlank()) {
+            invalid.add(c.toString());
+          } else if (!channels.contains(name)) {
+            channels.add(name);
+          }
+        }
+      }
+    }
+    String name = text(o, "rule_name");
+    return new AlertEvent(raw, ruleId, name == null || name.isBlank() ? ruleId : name,
+        o.path("metric").asText("cost"), level.intValue(), decimal(o, "budget"), decimal(o, "spent"), start, end,
+        text(o, "crossed_at"), text(o, "last_request_id"), List.copyOf(channels), List.copyOf(invalid));
+  }
+
+  public boolean isCost() {
+    return !"requests".equals(metric);
+  }
+
+  /** The window's size as the rules write it: {@code 1h}, {@code 1d}, {@code 7d}, {@code 30d}, else e.g. {@code 6h}. */
+  public String windowLabel() {
+    if (windowEnd == null) {
+      return "window";
+    }
+    Duration d = Duration.between(windowStart, windowEnd);
+    if (d.toDays() > 0 && d.equals(Duration.ofDays(d.toDays()))) {
+      return d.toDays() + "d";
+    }
+    if (d.toHours() > 0 && d.equals(Duration.ofHours(d.toHours()))) {
+      return d.toHours() + "h";
+    }
+    return d.toMinutes() + "m";
+  }
+
+  /** {@code $80.12} for cost rules (to the cent; amounts under a cent in full), {@code 812 requests} otherwise. */
+  public String amount(BigDecimal v) {
+    if (v == null) {
+      return "?";
+    }
+    if (!isCost()) {
+      return v.stripTrailingZeros().toPlainString() + " requests";
+    }
+    BigDecimal cents = v.setScale(2, RoundingMode.HALF_EVEN);
+    if (cents.signum() == 0 && v.signum() != 0) {
+      return "$" + v.stripTrailingZeros().toPlainString();
+    }
+    return "$" + cents.toPlainString();
+  }
+
+  /** The exact amount: {@code 80.123456789 USD} or {@code 812 requests}. */
+  public String exactAmount(BigDecimal v) {
+    if (v == null) {
+      return "?";
+    }
+    String n = v.signum() == 0 ? "0" : v.stripTrailingZeros().toPlainString();
+    return isCost() ? n + " USD" : n + " requests";
+  }
+
+  /** spent / budget in percent, one decimal, or null when either is unknown. */
+  public String usedPct() {
+    if (spent == null || budget == null || budget.signum() == 0) {
+      return null;
+    }
+    return spent.multiply(BigDecimal.valueOf(100)).divide(budget, 1, RoundingMode.HALF_EVEN).toPlainString() + "%";
+  }
+
+  /** {@code Production daily (prod-daily)}, or the id alone when the rule has no other name. */
+  public String ruleLabel() {
+    return ruleName.equals(ruleId) ? ruleId : ruleName + " (" + ruleId + ")";
+  }
+
+  /** One line: what crossed, how much of what, in which window. */
+  public String summary() {
+    return ruleName + " reached " + levelPct + "% of its budget: " + amount(spent) + " of " + amount(budget)
+        + " (" + windowLabel() + " window from " + windowStart + ")";
+  }
+
+  private static String text(JsonNode o, String f) {
+    JsonNode n = o.get(f);
+    return n == null || n.isNull() ? null : n.asText();
+  }
+
+  private static BigDecimal decimal(JsonNode o, String f) {
+    JsonNode n = o.get(f);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (n.isNumber()) {
+      return n.decimalValue();
+    }
+    if (n.isTextual()) {
+      try {
+        return new BigDecimal(n.asText().trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(f + " is not a number");
+      }
+    }
+    throw new IllegalArgumentException(f + " is not a number");
+  }
+
+  private static Instant instant(JsonNode o, String f, boolean required) {
+    String t = text(o, f);
+    if (t == null) {
+      if (required) {
+        throw new IllegalArgumentException(f + " is missing");
+      }
+      return null;
+    }
+    try {
+      return Instant.parse(t);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(f + " is not an ISO-8601 instant: " + t);
+    }
+  }
+}

@@ -1,0 +1,551 @@
+package dev.costpipe.notify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.costpipe.engine.json.Json;
+import dev.costpipe.contracts.avro.serde.JsonOrAvroValues;
+import dev.costpipe.notify.NotifierConfig.ChannelConfig;
+import dev.costpipe.notify.NotifierConfig.EmailConfig;
+import dev.costpipe.notify.NotifierConfig.SlackConfig;
+import dev.costpipe.notify.NotifierConfig.WebhookConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Alert delivery: consumes {@code llm.cost-alerts} and delivers each alert to the channels its rule names
+ * ({@code channels}), or to the config's {@code default_channels} when it names none.
+ *
+ * <p>Use: {@code Notifier n = new Notifier(NotifierConfig.load(file)); } a shutdown hook calls {@link #stop()}
+ * (then {@link #awaitStopped}); {@link #run()} blocks the calling thread until then and returns normally, or
+ * throws {@link NotifierException} when it cannot go on (e.g. Kafka refuses the delivery marks).
+ *
+ * <p><b>Once per (rule_id, window_start, level_pct, channel).</b> Every delivery made is marked on the
+ * compacted delivered topic (acknowledged by the broker, {@code acks=all}) before the alert's offset is
+ * committed; the marks are read to their end on start and whenever partitions are assigned, and a delivery
+ * already marked is skipped ({@code skipped.<channel>}). So a restart, a rebalance or a re-read of the alerts
+ * topic (a new group, a reset offset) delivers nothing twice. What remains: a crash after a peer accepted a
+ * delivery and before its mark was acknowledged repeats that one delivery on restart; webhooks and emails carry
+ * {@code X-Costpipe-Delivery-Id} so a receiver can drop it.
+ *
+ * <p><b>Failures are reported, never skipped.</b> Each channel is retried with exponential back-off
+ * ({@code retry}, per channel or global); 4xx answers (but 408/429) and refused SMTP credentials are not
+ * retried. A delivery given up is logged at ERROR (rule, level, window, channel, the HTTP status or SMTP
+ * error), counted ({@code failed.<channel>}) and written to the failed topic (key = the delivery key, value =
+ * the reason, error and the whole alert, for a replay); the alert's other channels still get it, and the
+ * offset is committed: the failed topic is where it is picked up (only a re-read of the alerts topic, e.g.
+ * by a new group, tries an undelivered channel again). Alerts naming
+ * a channel the config does not define, and records that are not alert events, are reported the same way.
+ * An alert whose channel entries are all invalid goes to the default channels. The channels of one alert
+ * are delivered in parallel. A {@link #stop()} during a back-off abandons that alert without committing its
+ * offset: the next run reads it again and delivers what is not marked yet.
+ *
+ * <p><b>Kafka settings.</b> The consumer reads {@code isolation.level=read_committed}, commits by itself
+ * ({@code enable.auto.commit=false}) and defaults to {@code auto.offset.reset=earliest} (alerts written
+ * before the first start are delivered) and {@code max.poll.records=1} (a commit per alert; a slow channel
+ * never stretches a poll past {@code max.poll.interval.ms}); {@code consumer:} in the config overrides the
+ * defaults. The producer is idempotent with {@code acks=all}. Missing delivered/failed topics are created
+ * ({@code topics.create}); the alerts topic is the streaming application's and is only waited for.
+ */
+public final class Notifier {
+  private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
+  private static final Duration POLL = Duration.ofMillis(500);
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration STATS_EVERY = Duration.ofMinutes(5);
+
+  private enum Outcome { DELIVERED, FAILED, ABORTED }
+
+  private final NotifierConfig config;
+  private final Map<String, Channel> channels;
+  private final NotifierCounters counters = new NotifierCounters();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final CountDownLatch stopSignal = new CountDownLatch(1);
+  private final CountDownLatch ready = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
+  private final ExecutorService workers;
+  private final JsonOrAvroValues values;
+
+  private volatile KafkaConsumer<String, byte[]> consumer;
+  private KafkaProducer<String, String> producer;
+  private DeliveryLog deliveryLog;
+
+  public Notifier(NotifierConfig config) {
+    this(config, channelsOf(config));
+  }
+
+  /** With channels of one's own (tests, other channel types); their names are the config's channel names. */
+  public Notifier(NotifierConfig config, Map<String, Channel> channels) {
+    if (config.bootstrapServers() == null || config.bootstrapServers().isBlank()) {
+      throw new IllegalArgumentException("no Kafka to talk to: give bootstrap_servers in the notifier config or"
+          + " --bootstrap-server HOST:PORT");
+    }
+    this.config = config;
+    this.channels = Map.copyOf(channels);
+    // alert events in JSON or, with costpipe.serde.format=avro, in Avro through the registry named in kafka:/consumer:
+    Map<String, String> serde = new HashMap<>(config.kafka());
+    serde.putAll(config.consumer());
+    this.values = new JsonOrAvroValues(serde);
+    AtomicInteger n = new AtomicInteger();
+    ThreadFactory tf = r -> {
+      Thread t = new Thread(r, "costpipe-notify-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+    this.workers = Executors.newCachedThreadPool(tf);
+  }
+
+  /** The channels a config defines. */
+  public static Map<String, Channel> channelsOf(NotifierConfig config) {
+    Map<String, Channel> out = new LinkedHashMap<>();
+    for (ChannelConfig c : config.channels().values()) {
+      Channel channel;
+      if (c instanceof SlackConfig s) {
+        channel = new SlackChannel(s);
+      } else if (c instanceof WebhookConfig w) {
+        channel = new WebhookChannel(w);
+      } else {
+        channel = new EmailChannel((EmailConfig) c);
+      }
+      out.put(c.name(), channel);
+    }
+    return out;
+  }
+
+  public NotifierCounters counters() {
+    return counters;
+  }
+
+  public NotifierConfig config() {
+    return config;
+  }
+
+  /**
+   * The alerts consumer once {@link #run()} created it, for a metrics exporter: only its {@code metrics()} may be
+   * called from another thread.
+   */
+  public Optional<org.apache.kafka.clients.consumer.Consumer<?, ?>> consumerForMetrics() {
+    return Optional.ofNullable(consumer);
+  }
+
+  /** Asks {@link #run()} to return; does not wait (see {@link #awaitStopped}). Safe from any thread, repeatable. */
+  public void stop() {
+    stopSignal.countDown();
+    KafkaConsumer<String, byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+  }
+
+  /** Waits until {@link #run()} has returned (or never started and {@link #stop()} was called). */
+  public boolean awaitStopped(Duration timeout) throws InterruptedException {
+    if (!started.get() && stopSignal.getCount() == 0) {
+      return true;
+    }
+    return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Waits until the notifier has read its delivery marks and subscribed to the alerts. */
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
+    return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private boolean stopping() {
+    return stopSignal.getCount() == 0;
+  }
+
+  /** Delivers alerts until {@link #stop()}. Runs once per instance. */
+  public void run() {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("a Notifier runs once");
+    }
+    LOG.info("notifier starting: {}", config);
+    LOG.info("channels: {}", channels.values().stream().map(c -> c.name() + " (" + c.config().type() + " → "
+        + c.target() + ")").toList());
+    try {
+      ensureTopics();
+      producer = new KafkaProducer<>(producerSettings(), new StringSerializer(), new StringSerializer());
+      deliveryLog = new DeliveryLog(config.deliveredTopic(), producer, commonSettings(), config.deliveredRetention());
+      deliveryLog.catchUp(STARTUP_TIMEOUT);
+      if (stopping()) {
+        return;
+      }
+      consumer = new KafkaConsumer<>(consumerSettings(), new StringDeserializer(), new ByteArrayDeserializer());
+      consumer.subscribe(List.of(config.alertsTopic()), new Rebalance());
+      LOG.info("notifier reading {} as group {} ({} deliveries already made)", config.alertsTopic(),
+          config.groupId(), deliveryLog.size());
+      ready.countDown();
+      loop();
+    } finally {
+      shutdown();
+    }
+  }
+
+  private void loop() {
+    long nextStats = System.nanoTime() + STATS_EVERY.toNanos();
+    Map<String, Long> lastStats = Map.of();
+    try {
+      while (!stopping()) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+        for (ConsumerRecord<String, byte[]> r : records) {
+          if (stopping() || !handle(r)) {
+            break;
+          }
+          processed.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+        }
+        commitProcessed();
+        if (System.nanoTime() > nextStats) {
+          Map<String, Long> now = counters.snapshot();
+          if (!now.equals(lastStats)) {
+            LOG.info("notifier counters: {}", now);
+            lastStats = now;
+          }
+          nextStats = System.nanoTime() + STATS_EVERY.toNanos();
+        }
+      }
+    } catch (WakeupException e) {
+      if (!stopping()) {
+        throw e;
+      }
+    }
+  }
+
+  /** Delivers one alert to its channels; false when a stop interrupted it (its offset is then not committed). */
+  private boolean handle(ConsumerRecord<String, byte[]> r) {
+    counters.increment(NotifierCounters.ALERTS_SEEN);
+    AlertEvent alert;
+    try {
+      alert = AlertEvent.parse(values.json(r.topic(), r.value()));
+    } catch (IllegalArgumentException e) {
+      counters.increment(NotifierCounters.ALERTS_INVALID);
+      LOG.error("record {}-{}@{} (key {}) is not an alert event and is not delivered: {}; reported to {}",
+          r.topic(), r.partition(), r.offset(), r.key(), e.getMessage(), config.failedTopic());
+      ObjectNode v = Json.MAPPER.createObjectNode();
+      v.put("reason", "invalid_alert").put("error", e.getMessage());
+      source(v, r);
+      v.put("failed_at", Instant.now().toString());
+      v.put("alert_raw", r.value() == null ? null : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
+      writeFailure(r.key(), v);
+      return true;
+    }
+    List<String> names = alert.channels().isEmpty() ? config.defaultChannels() : alert.channels();
+    if (names.isEmpty() && alert.invalidChannels().isEmpty()) {
+      reportFailure(alert, r, "(none)", null, "no_channels",
+          "the alert names no channels and the config has no default_channels", null, 0);
+      return true;
+    }
+    for (String bad : alert.invalidChannels()) {
+      reportFailure(alert, r, bad, null, "invalid_channel_entry",
+          "channel entry " + bad + " is not a channel name", null, 0);
+    }
+    List<Future<Outcome>> running = new ArrayList<>();
+    for (String name : names) {
+      DeliveryKey key = DeliveryKey.of(alert, name);
+      if (deliveryLog.isDelivered(key)) {
+        counters.increment("skipped." + name);
+        LOG.debug("alert {} {}% window {} was already delivered to {}", alert.ruleId(), alert.levelPct(),
+            alert.windowStart(), name);
+        continue;
+      }
+      Channel channel = channels.get(name);
+      if (channel == null) {
+        reportFailure(alert, r, name, null, "unknown_channel",
+            "no channel named '" + name + "' in the notifier config (defined: " + channels.keySet() + ")", null, 0);
+        continue;
+      }
+      running.add(workers.submit(() -> deliver(channel, alert, key, r)));
+    }
+    boolean complete = true;
+    for (Future<Outcome> f : running) {
+      try {
+        if (f.get() == Outcome.ABORTED) {
+          complete = false;
+        }
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        throw cause instanceof NotifierException ne ? ne
+            : new NotifierException("delivering alert " + alert.ruleId() + " failed unexpectedly: " + cause, cause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        running.forEach(x -> x.cancel(true));
+        return false;
+      }
+    }
+    return complete;
+  }
+
+  /** One channel: attempts with back-off until delivered, given up or stopped. Runs on a worker thread. */
+  private Outcome deliver(Channel channel, AlertEvent alert, DeliveryKey key, ConsumerRecord<String, byte[]> r)
+      throws InterruptedException {
+    NotifierConfig.Retry retry = channel.config().retry();
+    String name = channel.name();
+    DeliveryException last = null;
+    int attempt = 0;
+    while (attempt < retry.attempts()) {
+      attempt++;
+      try {
+        channel.send(alert, key);
+      } catch (DeliveryException e) {
+        last = e;
+        if (!e.retryable() || attempt >= retry.attempts()) {
+          break;
+        }
+        Duration wait = retry.delayAfter(attempt);
+        counters.increment("retries." + name);
+        LOG.warn("alert {} {}%: delivery to {} failed (attempt {}/{}): {}; retrying in {} ms", alert.ruleId(),
+            alert.levelPct(), name, attempt, retry.attempts(), e.detail(), wait.toMillis());
+        if (stopSignal.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+          LOG.info("alert {} {}%: stopping before delivering to {}; it is read again on restart", alert.ruleId(),
+              alert.levelPct(), name);
+          return Outcome.ABORTED;
+        }
+        continue;
+      } catch (RuntimeException e) {
+        // a channel's bug must not take the notifier down, nor pass unreported
+        last = new DeliveryException("internal_error", e.toString(), false, null, e);
+        LOG.error("channel {} threw unexpectedly", name, e);
+        break;
+      }
+      ObjectNode mark = Json.MAPPER.createObjectNode();
+      mark.put("rule_id", alert.ruleId()).put("window_start", alert.windowStart().toString())
+          .put("level_pct", alert.levelPct()).put("channel", name).put("channel_type", channel.config().type())
+          .put("delivered_at", Instant.now().toString()).put("attempts", attempt);
+      source(mark, r);
+      deliveryLog.markDelivered(key, mark.toString());
+      counters.increment("delivered." + name);
+      LOG.info("alert {} {}% (window {}) delivered to {} ({}){}", alert.ruleId(), alert.levelPct(),
+          alert.windowStart(), name, channel.config().type(), attempt > 1 ? " at attempt " + attempt : "");
+      return Outcome.DELIVERED;
+    }
+    reportFailure(alert, r, name, channel.config().type(), last.reason(),
+        last.detail() + (last.retryable() ? "" : " (not retryable)"), last.status(), attempt);
+    return Outcome.FAILED;
+  }
+
+  private void reportFailure(AlertEvent alert, ConsumerRecord<String, byte[]> r, String channel, String type,
+      String reason, String error, Integer status, int attempts) {
+    counters.increment("failed." + channel);
+    LOG.error("alert {} ({}) level {}% window {}: delivery to channel {}{} FAILED{}: {} [{}]; reported to {}",
+        alert.ruleId(), alert.ruleName(), alert.levelPct(), alert.windowStart(), channel,
+        type == null ? "" : " (" + type + ")", attempts > 0 ? " after " + attempts + " attempt(s)" : "", error,
+        reason, config.failedTopic());
+    ObjectNode v = Json.MAPPER.createObjectNode();
+    v.put("rule_id", alert.ruleId()).put("rule_name", alert.ruleName()).put("level_pct", alert.levelPct())
+        .put("window_start", alert.windowStart().toString())
+        .put("window_end", alert.windowEnd() == null ? null : alert.windowEnd().toString())
+        .put("channel", channel).put("channel_type", type).put("reason", reason).put("error", error);
+    if (status != null) {
+      v.put("status", status);
+    } else {
+      v.putNull("status");
+    }
+    v.put("attempts", attempts).put("failed_at", Instant.now().toString());
+    source(v, r);
+    try {
+      JsonNode event = Json.MAPPER.readTree(alert.raw());
+      v.set("alert", event);
+    } catch (java.io.IOException e) {
+      v.put("alert_raw", new String(alert.raw(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    writeFailure(DeliveryKey.of(alert, channel).wire(), v);
+  }
+
+  private void writeFailure(String key, ObjectNode value) {
+    try {
+      producer.send(new ProducerRecord<>(config.failedTopic(), key, value.toString())).get();
+    } catch (ExecutionException e) {
+      throw new NotifierException("cannot report a failed delivery on " + config.failedTopic() + ": "
+          + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NotifierException("interrupted while reporting a failed delivery", e);
+    }
+  }
+
+  private static void source(ObjectNode v, ConsumerRecord<String, byte[]> r) {
+    v.put("alert_topic", r.topic()).put("alert_partition", r.partition()).put("alert_offset", r.offset());
+  }
+
+  private void commitProcessed() {
+    if (processed.isEmpty()) {
+      return;
+    }
+    consumer.commitSync(new HashMap<>(processed));
+    processed.clear();
+  }
+
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      try {
+        commitProcessed();
+      } catch (RuntimeException e) {
+        LOG.warn("could not commit offsets on revocation ({}); the delivery marks keep re-read alerts from being"
+            + " delivered again", e.toString());
+        processed.clear();
+      }
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      partitions.forEach(processed::remove);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (!partitions.isEmpty()) {
+        // another instance may have delivered on these partitions since the marks were read
+        deliveryLog.catchUp(STARTUP_TIMEOUT);
+        LOG.info("notifier assigned {}", partitions);
+      }
+    }
+  }
+
+  private void ensureTopics() {
+    Properties p = commonSettings();
+    try (Admin admin = Admin.create(p)) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      if (!existing.contains(config.alertsTopic())) {
+        LOG.warn("the alerts topic {} does not exist (yet): waiting for the streaming application to create it",
+            config.alertsTopic());
+      }
+      List<NewTopic> missing = new ArrayList<>();
+      if (!existing.contains(config.deliveredTopic())) {
+        missing.add(new NewTopic(config.deliveredTopic(), Optional.of(1), Optional.empty()).configs(Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG,
+            TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+            TopicConfig.RETENTION_MS_CONFIG, Long.toString(config.deliveredRetention().toMillis()))));
+      }
+      if (!existing.contains(config.failedTopic())) {
+        missing.add(new NewTopic(config.failedTopic(), Optional.of(1), Optional.empty()));
+      }
+      if (missing.isEmpty()) {
+        return;
+      }
+      if (!config.createTopics()) {
+        throw new NotifierException("missing topics " + missing.stream().map(NewTopic::name).toList()
+            + " and topics.create is false");
+      }
+      try {
+        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+        LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new NotifierException("cannot check or create the notifier's topics on " + config.bootstrapServers()
+          + ": " + (e instanceof ExecutionException ? e.getCause() : e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NotifierException("interrupted while checking the notifier's topics", e);
+    }
+  }
+
+  private Properties commonSettings() {
+    Properties p = new Properties();
+    p.putAll(config.kafka());
+    p.put("bootstrap.servers", config.bootstrapServers());
+    return p;
+  }
+
+  private Properties consumerSettings() {
+    Properties p = commonSettings();
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "costpipe-notifier");
+    p.putAll(config.consumer());
+    if (config.consumer().containsKey(ConsumerConfig.ISOLATION_LEVEL_CONFIG)
+        && !"read_committed".equals(config.consumer().get(ConsumerConfig.ISOLATION_LEVEL_CONFIG))) {
+      LOG.warn("consumer isolation.level is always read_committed for the notifier");
+    }
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    return p;
+  }
+
+  private Properties producerSettings() {
+    Properties p = commonSettings();
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "costpipe-notifier");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+    p.putAll(config.producer());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    return p;
+  }
+
+  private void shutdown() {
+    stopSignal.countDown();
+    workers.shutdownNow();
+    values.close();
+    KafkaConsumer<String, byte[]> c = consumer;
+    if (c != null) {
+      try {
+        commitProcessed();
+      } catch (WakeupException e) {
+        try {
+          commitProcessed();
+        } catch (RuntimeException again) {
+          LOG.warn("could not commit the last offsets: {}", again.toString());
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("could not commit the last offsets: {}", e.toString());
+      }
+      try {
+        c.close(CloseOptions.timeout(Duration.ofSeconds(10)));
+      } catch (RuntimeException e) {
+        LOG.warn("closing the consumer: {}", e.toString());
+      }
+    }
+    if (deliveryLog != null) {
+      deliveryLog.close();
+    }
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(10));
+    }
+    LOG.info("notifier stopped; counters: {}", counters.snapshot());
+    ready.countDown();
+    stopped.countDown();
+  }
+}
