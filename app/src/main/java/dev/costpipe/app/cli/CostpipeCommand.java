@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     description = "Exact per-request USD cost of LLM API traffic.",
     subcommands = {CostCommand.class, RunCommand.class, PricingCommand.class, AlertsCommand.class,
         NotifyCommand.class, SinkCommand.class, RepriceCommand.class, ReportCommand.class, QueryCommand.class,
-        ConfigCommand.class, GenerateCommand.class, LocalCommand.class})
+        ConfigCommand.class, GenerateCommand.class, LocalCommand.class, ClickHouseCommand.class})
 public final class CostpipeCommand implements Runnable {
 
   @Override

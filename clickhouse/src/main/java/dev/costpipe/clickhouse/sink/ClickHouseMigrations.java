@@ -149,7 +149,8 @@ public final class ClickHouseMigrations {
         + SqlLiterals.string(name) + ", " + SqlLiterals.string(checksum) + ", now())");
   }
 
-  static String resource(String path) {
+  /** The text of a resource under {@code clickhouse/} as written ({@code {db}} kept), e.g. {@code migrations/V001__x.sql}. */
+  public static String resource(String path) {
     try (InputStream in = ClickHouseMigrations.class.getResourceAsStream(RESOURCES + path)) {
       if (in == null) {
         throw new IllegalStateException("missing resource " + RESOURCES + path);

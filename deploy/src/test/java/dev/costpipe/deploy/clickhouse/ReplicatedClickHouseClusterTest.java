@@ -61,8 +61,8 @@ class ReplicatedClickHouseClusterTest {
     try (ZooKeeperTestServer zk = ZooKeeperTestServer.start();
         ClickHouseTestServer one = ClickHouseTestServer.start(ports[0], ports[1], node(zk.port(), ports, 1));
         ClickHouseTestServer two = ClickHouseTestServer.start(ports[2], ports[3], node(zk.port(), ports, 2))) {
-      for (Path file : ReplicatedDdl.files()) {
-        ReplicatedDdl.statements(file).forEach(one::execute);
+      for (Path file : ReplicatedDdlFiles.files(ReplicatedDdlFiles.DIR)) {
+        ReplicatedDdlFiles.statements(file).forEach(one::execute);
       }
       for (ClickHouseTestServer node : List.of(one, two)) {
         assertThat(engines(node)).containsEntry("request_costs", "Distributed")

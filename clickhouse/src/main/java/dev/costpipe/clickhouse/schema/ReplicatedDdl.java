@@ -1,0 +1,91 @@
+package dev.costpipe.clickhouse.schema;
+
+import dev.costpipe.clickhouse.sink.ClickHouseMigrations;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The replicated-cluster DDL, generated from the sink's single-node migrations so that a table's columns,
+ * partitioning, sort key and version column are written once (in {@code clickhouse/migrations/}).
+ *
+ * <p>Each migration {@code CREATE TABLE IF NOT EXISTS {db}.t (…) ENGINE = XMergeTree(args) …} becomes
+ * {@code t_local ON CLUSTER '{cluster}'} with {@code ReplicatedXMergeTree('/clickhouse/tables/{shard}/db/t',
+ * '{replica}', args)} and otherwise the migration's text, plus a Distributed table {@code t} sharded by
+ * {@code cityHash64(sort key)}. The parts that exist only on a cluster are templates under
+ * {@code clickhouse/replicated/}: {@code V000__database.sql} and {@code table.sql}. Their placeholders are
+ * {@code {db}}, {@code {table}}, {@code {migration}}, {@code {sharding_key}}, {@code {comment}} and
+ * {@code {local_table}}; {@code {cluster}}, {@code {shard}} and {@code {replica}} are ClickHouse macros,
+ * left for each node's configuration to fill.
+ *
+ * <p>The sink itself still runs its migrations against the cluster: they find these tables and change nothing.
+ * A migration of another shape (an ALTER, a non-MergeTree engine) is refused until this class learns it.
+ */
+public final class ReplicatedDdl {
+  /** The database of the replicated layout: the sink's default. */
+  private static final String DATABASE = "costpipe";
+
+  private static final String DATABASE_FILE = "V000__database.sql";
+  private static final Pattern PLACEHOLDER =
+      Pattern.compile("\\{(db|table|migration|sharding_key|comment|local_table)}");
+  private static final Pattern CREATE_TABLE =
+      Pattern.compile("\\ACREATE TABLE IF NOT EXISTS \\{db}\\.(\\w+)\\n");
+  private static final Pattern ENGINE = Pattern.compile("^ENGINE = (\\w*)MergeTree\\((.*)\\)$", Pattern.MULTILINE);
+  private static final Pattern ORDER_BY = Pattern.compile("^ORDER BY (.+)$", Pattern.MULTILINE);
+
+  private ReplicatedDdl() {}
+
+  /** The replicated layout's files, name → text, in the order they are applied: the database, then each migration. */
+  public static Map<String, String> files() {
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put(DATABASE_FILE, fill(template(DATABASE_FILE), Map.of("db", DATABASE)));
+    for (String migration : ClickHouseMigrations.MIGRATIONS) {
+      files.put(migration, table(migration, ClickHouseMigrations.resource("migrations/" + migration)));
+    }
+    return files;
+  }
+
+  /** One migration's replicated form: its replicated local table and the Distributed table over it. */
+  static String table(String migration, String text) {
+    List<String> lines = text.strip().lines().toList();
+    int first = 0;
+    while (first < lines.size() && lines.get(first).startsWith("--")) {
+      first++;
+    }
+    String comment = String.join("\n", lines.subList(0, first));
+    String statement = String.join("\n", lines.subList(first, lines.size())).replaceAll(";$", "");
+
+    Matcher create = CREATE_TABLE.matcher(statement);
+    Matcher engine = ENGINE.matcher(statement);
+    Matcher orderBy = ORDER_BY.matcher(statement);
+    if (!create.find() || !engine.find() || !orderBy.find()) {
+      throw new IllegalStateException(migration + ": not a CREATE TABLE IF NOT EXISTS {db}.<table> with a *MergeTree"
+          + " engine and an ORDER BY, the only migration the replicated layout knows how to derive");
+    }
+    String table = create.group(1);
+    String localHeader = "CREATE TABLE IF NOT EXISTS {db}." + table + "_local ON CLUSTER '{cluster}'\n";
+    String replicatedEngine = "ENGINE = Replicated" + engine.group(1) + "MergeTree('/clickhouse/tables/{shard}/{db}/"
+        + table + "', '{replica}'" + (engine.group(2).isBlank() ? "" : ", " + engine.group(2)) + ")";
+    String local = localHeader + statement.substring(create.end(), engine.start()) + replicatedEngine
+        + statement.substring(engine.end());
+    return fill(template("table.sql"), Map.of("db", DATABASE, "table", table, "migration", migration,
+        "sharding_key", unwrapped(orderBy.group(1).strip()), "comment", comment,
+        "local_table", local.replace("{db}", DATABASE)));
+  }
+
+  /** The sort key's columns without the tuple's parentheses: {@code (a, b)} → {@code a, b}. */
+  private static String unwrapped(String key) {
+    return key.startsWith("(") && key.endsWith(")") ? key.substring(1, key.length() - 1) : key;
+  }
+
+  /** The template with its placeholders replaced in one pass, so a value is never read as a placeholder. */
+  private static String fill(String template, Map<String, String> values) {
+    return PLACEHOLDER.matcher(template).replaceAll(m -> Matcher.quoteReplacement(values.get(m.group(1))));
+  }
+
+  private static String template(String name) {
+    return ClickHouseMigrations.resource("replicated/" + name);
+  }
+}
