@@ -66,34 +66,39 @@ public final class CostpipeTopology {
   public Topology build() {
     StreamsBuilder b = new StreamsBuilder();
     mirrorGlobalTables(b);
+    KStream<String, ParsedEvent> events = parse(b);
+    KStream<String, CostRecord> costs = mergeAndPrice(events, b);
+    costs.to(config.costsTopic(), Produced.with(Serdes.String(), config.outputFormat().costRecords()).withName("costs"));
+    aggregate(costs);
+    alert(costs, b);
+    return b.build();
+  }
 
-    KStream<String, ParsedEvent> parsed = b
+  /** Step 1: raw events parsed; rejected ones to the dead-letter topic, the others keyed by their request id. */
+  private KStream<String, ParsedEvent> parse(StreamsBuilder b) {
+    var branches = b
         .stream(config.rawEventsTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-events"))
-        .process(() -> new ParseStep(pricing, counters), Named.as(ParseStep.NAME));
-
-    var branches = parsed.split(Named.as("parsed-"))
+        .process(() -> new ParseStep(pricing, counters), Named.as(ParseStep.NAME))
+        .split(Named.as("parsed-"))
         .branch((k, v) -> v.rejected(), Branched.as("rejected"))
         .branch((k, v) -> v.keyIsRequestId(), Branched.as("keyed"))
         .defaultBranch(Branched.as("rekey"));
     branches.get("parsed-rejected")
         .mapValues(ParsedEvent::original, Named.as("original-bytes"))
         .to(config.deadLetterTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letters"));
-    var events = branches.get("parsed-keyed")
+    return branches.get("parsed-keyed")
         .merge(branches.get("parsed-rekey").repartition(Repartitioned.<String, ParsedEvent>as("events-by-request-id")
             .withKeySerde(Serdes.String()).withValueSerde(CostpipeSerdes.parsedEvent())), Named.as("events-by-request-id-merge"));
+  }
 
+  /** Steps 2 and 3: each request's events merged once it is complete, then priced. */
+  private KStream<String, CostRecord> mergeAndPrice(KStream<String, ParsedEvent> events, StreamsBuilder b) {
     ChunkMergeStep.stores(config.dedupWindow()).forEach(b::addStateStore);
-    KStream<String, CostRecord> costs = events
+    return events
         .process(() -> new ChunkMergeStep(config.inactivityTimeout(), config.dedupWindow(),
             config.punctuateInterval(), config.maxEventsPerRequest(), counters), Named.as("merge"), ChunkMergeStep.OPEN_STORE,
             ChunkMergeStep.COMPLETED_STORE)
         .processValues(() -> new PriceStep(pricing, counters), Named.as("price"));
-
-    costs.to(config.costsTopic(), Produced.with(Serdes.String(), config.outputFormat().costRecords()).withName("costs"));
-
-    aggregate(costs);
-    alert(costs, b);
-    return b.build();
   }
 
   /** Step 5: each cost record split by dimension, then summed per window size. */
