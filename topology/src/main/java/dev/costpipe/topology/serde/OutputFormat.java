@@ -90,7 +90,8 @@ public record OutputFormat(String format, String valueSerializer, String valueDe
 
   /**
    * A value written as its JSON text through {@code text}. The text is {@link JsonNode#toString()}'s, which writes
-   * a decimal as {@link java.math.BigDecimal#toString()} does (1E-9): the form these topics have always had.
+   * a decimal as {@link java.math.BigDecimal#toString()} does (1E-9), and in Avro the record is read from that text
+   * (a budget of 2.000000000 USD becomes "2"): the forms these topics have always had.
    */
   private static <T> Serde<T> asJsonText(Serde<String> text, Function<T, JsonNode> toTree,
       Function<JsonNode, T> fromTree) {
