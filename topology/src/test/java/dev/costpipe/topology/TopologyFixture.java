@@ -55,14 +55,9 @@ public final class TopologyFixture implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "costpipe-test");
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
     driver = new TopologyTestDriver(
-        new CostpipeTopology(config, new PricingHolder(), new AlertRulesHolder(), counters).build(), p,
-        Instant.parse("2026-06-01T00:00:00Z"));
+        new CostpipeTopology(config, new PricingHolder(), new AlertRulesHolder(), counters).build(),
+        driverSettings(stateDir), Instant.parse("2026-06-01T00:00:00Z"));
     StringSerializer s = new StringSerializer();
     raw = driver.createInputTopic(config.rawEventsTopic(), s, s);
     rawBytes = driver.createInputTopic(config.rawEventsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
@@ -74,6 +69,16 @@ public final class TopologyFixture implements AutoCloseable {
     alerts = driver.createOutputTopic(config.alertsTopic(), d, d);
     deadLetters = driver.createOutputTopic(config.deadLetterTopic(), new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
+  }
+
+  /** A test driver's settings, state in {@code stateDir}, without a cache: each update comes out at once. */
+  public static Properties driverSettings(Path stateDir) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "costpipe-test");
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    return p;
   }
 
   /** Publishes the built-in catalogue to the pricing topic, as the application does on an empty one. */

@@ -56,6 +56,14 @@ public final class CostTotals {
     return this;
   }
 
+  public String dimension() {
+    return dimension;
+  }
+
+  public String value() {
+    return value;
+  }
+
   public long costNanoUsd() {
     return costNanoUsd;
   }

@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -22,7 +23,33 @@ public record AlertRule(String id, String name, Metric metric, long budget, Aler
     Map<String, String> properties, String userId, String model, String provider, String sessionName,
     JsonNode json) {
 
-  public enum Metric { COST, REQUESTS }
+  public enum Metric {
+    COST, REQUESTS;
+
+    /** How the metric is named in rules and alert events: cost or requests. */
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Metric fromWire(String s) {
+      return switch (s) {
+        case "cost" -> COST;
+        case "requests" -> REQUESTS;
+        default -> throw new IllegalArgumentException("metric must be cost or requests, got '" + s + "'");
+      };
+    }
+
+    /** An amount of this metric (nano-USD or requests) in the unit users read: USD (exact decimal) or a count. */
+    public JsonNode inUnit(long amount) {
+      return this == COST ? Json.MAPPER.getNodeFactory().numberNode(BigDecimal.valueOf(amount, 9))
+          : Json.MAPPER.getNodeFactory().numberNode(amount);
+    }
+
+    /** The amount {@link #inUnit} wrote. */
+    public long fromUnit(JsonNode n) {
+      return this == COST ? Cost.toNano(n.decimalValue()) : n.longValue();
+    }
+  }
 
   public static AlertRule parse(byte[] bytes) {
     try {
@@ -37,12 +64,7 @@ public record AlertRule(String id, String name, Metric metric, long budget, Aler
       throw new IllegalArgumentException("alert rule must be a JSON object");
     }
     String id = required(o, "id");
-    String metricText = o.path("metric").asText("cost");
-    Metric metric = switch (metricText) {
-      case "cost" -> Metric.COST;
-      case "requests" -> Metric.REQUESTS;
-      default -> throw new IllegalArgumentException("metric must be cost or requests, got '" + metricText + "'");
-    };
+    Metric metric = Metric.fromWire(o.path("metric").asText("cost"));
     long budget;
     if (metric == Metric.COST) {
       JsonNode usd = o.get("budget_usd");
@@ -98,8 +120,7 @@ public record AlertRule(String id, String name, Metric metric, long budget, Aler
 
   /** The budget or a spend in the rule's unit: USD (exact decimal) or a count. */
   public JsonNode inUnit(long amount) {
-    return metric == Metric.COST ? Json.MAPPER.getNodeFactory().numberNode(BigDecimal.valueOf(amount, 9))
-        : Json.MAPPER.getNodeFactory().numberNode(amount);
+    return metric.inUnit(amount);
   }
 
   public ObjectNode toTree() {

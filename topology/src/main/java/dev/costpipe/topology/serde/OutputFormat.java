@@ -6,6 +6,8 @@ import dev.costpipe.engine.record.CostRecord;
 import dev.costpipe.engine.record.CostRecordJson;
 import dev.costpipe.schemas.avro.AlertEvent;
 import dev.costpipe.schemas.avro.CostAggregate;
+import dev.costpipe.topology.aggregate.AggregateUpdate;
+import dev.costpipe.topology.alert.FiredAlert;
 import dev.costpipe.contracts.avro.AvroJson;
 import dev.costpipe.contracts.avro.serde.AvroDeserializer;
 import dev.costpipe.contracts.avro.serde.AvroSerializer;
@@ -66,6 +68,16 @@ public record OutputFormat(String format, String valueSerializer, String valueDe
         CostRecordJson::fromTree) : CostpipeSerdes.costRecord();
   }
 
+  /** Values of {@code llm.cost-aggregates}, as the topology's aggregates update them. */
+  public Serde<AggregateUpdate> aggregateUpdates() {
+    return asJsonText(aggregates(), AggregateUpdate::toTree, AggregateUpdate::fromTree);
+  }
+
+  /** Values of {@code llm.cost-alerts}, as the topology fires them. */
+  public Serde<FiredAlert> firedAlerts() {
+    return asJsonText(alerts(), FiredAlert::toTree, FiredAlert::fromTree);
+  }
+
   /** Values of {@code llm.cost-aggregates}, given as the aggregate's JSON text. */
   public Serde<String> aggregates() {
     return isAvro() ? avro(CostAggregate.getClassSchema(), OutputFormat::tree, JsonNode::toString) : Serdes.String();
@@ -74,6 +86,22 @@ public record OutputFormat(String format, String valueSerializer, String valueDe
   /** Values of {@code llm.cost-alerts}, given as the alert event's JSON text. */
   public Serde<String> alerts() {
     return isAvro() ? avro(AlertEvent.getClassSchema(), OutputFormat::tree, JsonNode::toString) : Serdes.String();
+  }
+
+  /**
+   * A value written as its JSON text through {@code text}. The text is {@link JsonNode#toString()}'s, which writes
+   * a decimal as {@link java.math.BigDecimal#toString()} does (1E-9), and in Avro the record is read from that text
+   * (a budget of 2.000000000 USD becomes "2"): the forms these topics have always had.
+   */
+  private static <T> Serde<T> asJsonText(Serde<String> text, Function<T, JsonNode> toTree,
+      Function<JsonNode, T> fromTree) {
+    Serializer<T> ser = (topic, value) -> value == null ? null
+        : text.serializer().serialize(topic, toTree.apply(value).toString());
+    Deserializer<T> de = (topic, bytes) -> {
+      String json = text.deserializer().deserialize(topic, bytes);
+      return json == null ? null : fromTree.apply(tree(json));
+    };
+    return Serdes.serdeFrom(ser, de);
   }
 
   /** A value as the Avro record of {@code schema} (from its JSON form), written by the configured serializer. */

@@ -1,18 +1,17 @@
 package dev.costpipe.topology.steps;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.costpipe.engine.json.Json;
 import dev.costpipe.topology.PipelineCounters;
 import dev.costpipe.topology.alert.AlertContribution;
 import dev.costpipe.topology.alert.AlertRule;
 import dev.costpipe.topology.alert.AlertRulesHolder;
 import dev.costpipe.topology.alert.AlertWindowState;
+import dev.costpipe.topology.alert.FiredAlert;
+import dev.costpipe.topology.serde.CostpipeSerdes;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import dev.costpipe.topology.serde.CostpipeSerdes;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -23,11 +22,11 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Step 6b: sums each rule's spend per window and emits one alert event per window and level, the
- * first time the spend reaches it. A deleted rule's contributions are ignored; windows that ended
- * long ago are dropped from the store.
+ * Step 6b: sums each rule's spend per window and fires one alert per window and level, the first time the
+ * spend reaches it. A deleted rule's contributions are ignored; windows that ended long ago are dropped from
+ * the store.
  */
-public final class AlertThresholdStep implements Processor<String, AlertContribution, String, String> {
+public final class AlertThresholdStep implements Processor<String, AlertContribution, String, FiredAlert> {
   public static final String STORE = "alert-windows";
   private static final Duration CLEANUP_EVERY = Duration.ofMinutes(1);
 
@@ -35,7 +34,7 @@ public final class AlertThresholdStep implements Processor<String, AlertContribu
 
   private final AlertRulesHolder rules;
   private final PipelineCounters counters;
-  private ProcessorContext<String, String> context;
+  private ProcessorContext<String, FiredAlert> context;
   private KeyValueStore<String, AlertWindowState> windows;
 
   public AlertThresholdStep(AlertRulesHolder rules, PipelineCounters counters) {
@@ -49,7 +48,7 @@ public final class AlertThresholdStep implements Processor<String, AlertContribu
   }
 
   @Override
-  public void init(ProcessorContext<String, String> context) {
+  public void init(ProcessorContext<String, FiredAlert> context) {
     this.context = context;
     this.windows = context.getStateStore(STORE);
     context.schedule(CLEANUP_EVERY, PunctuationType.STREAM_TIME, this::dropEndedWindows);
@@ -75,7 +74,8 @@ public final class AlertThresholdStep implements Processor<String, AlertContribu
         counters.increment("alerts.fired");
         LOG.info("alert {} crossed {}% in window {}: spent {} of {} (request {})", rule.id(), level, start, spent,
             rule.budget(), c.requestId());
-        context.forward(new Record<>(rule.id(), event(rule, level, spent, start, end, c), record.timestamp()));
+        context.forward(new Record<>(rule.id(), FiredAlert.of(rule, level, spent, start, end,
+            Instant.ofEpochMilli(c.timestampMs()), c.requestId()), record.timestamp()));
       }
     }
     windows.put(key, new AlertWindowState(start.toEpochMilli(), end.toEpochMilli(), spent, fired));
@@ -85,25 +85,6 @@ public final class AlertThresholdStep implements Processor<String, AlertContribu
   private static boolean reached(long spent, long budget, int level) {
     return BigInteger.valueOf(spent).multiply(BigInteger.valueOf(100))
         .compareTo(BigInteger.valueOf(budget).multiply(BigInteger.valueOf(level))) >= 0;
-  }
-
-  private static String event(AlertRule rule, int level, long spent, Instant start, Instant end,
-      AlertContribution c) {
-    ObjectNode o = Json.MAPPER.createObjectNode();
-    o.put("rule_id", rule.id());
-    o.put("rule_name", rule.name());
-    o.put("metric", rule.metric().name().toLowerCase(java.util.Locale.ROOT));
-    o.put("level_pct", level);
-    o.set("budget", rule.inUnit(rule.budget()));
-    o.set("spent", rule.inUnit(spent));
-    o.put("window_start", start.toString());
-    o.put("window_end", end.toString());
-    o.put("crossed_at", Instant.ofEpochMilli(c.timestampMs()).toString());
-    o.put("last_request_id", c.requestId());
-    if (rule.json().has("channels")) {
-      o.set("channels", rule.json().get("channels"));
-    }
-    return o.toString();
   }
 
   private void dropEndedWindows(long streamTime) {

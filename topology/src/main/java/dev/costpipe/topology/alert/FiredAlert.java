@@ -1,0 +1,57 @@
+package dev.costpipe.topology.alert;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.costpipe.engine.json.Json;
+import dev.costpipe.topology.alert.AlertRule.Metric;
+import java.time.Instant;
+
+/**
+ * A budget level crossed: one rule, window and level, the value of {@code llm.cost-alerts}. The budget and the
+ * spend are in the metric's unit (nano-USD or requests); {@code channels} is the rule's JSON array, or null when
+ * the rule names none.
+ */
+public record FiredAlert(String ruleId, String ruleName, Metric metric, int levelPct, long budget, long spent,
+    Instant windowStart, Instant windowEnd, Instant crossedAt, String lastRequestId, JsonNode channels) {
+
+  /** {@code rule} crossing {@code level} with {@code spent} in the window from {@code start} to {@code end}. */
+  public static FiredAlert of(AlertRule rule, int level, long spent, Instant start, Instant end, Instant crossedAt,
+      String lastRequestId) {
+    return new FiredAlert(rule.id(), rule.name(), rule.metric(), level, rule.budget(), spent, start, end, crossedAt,
+        lastRequestId, rule.json().get("channels"));
+  }
+
+  /** The alert event of the README, amounts in USD or as a count. */
+  public ObjectNode toTree() {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("rule_id", ruleId);
+    o.put("rule_name", ruleName);
+    o.put("metric", metric.wire());
+    o.put("level_pct", levelPct);
+    o.set("budget", metric.inUnit(budget));
+    o.set("spent", metric.inUnit(spent));
+    o.put("window_start", windowStart.toString());
+    o.put("window_end", windowEnd.toString());
+    o.put("crossed_at", crossedAt.toString());
+    o.put("last_request_id", lastRequestId);
+    if (channels != null) {
+      o.set("channels", channels);
+    }
+    return o;
+  }
+
+  public static FiredAlert fromTree(JsonNode o) {
+    Metric metric = Metric.fromWire(o.path("metric").asText());
+    return new FiredAlert(o.path("rule_id").asText(), text(o, "rule_name"), metric, o.path("level_pct").asInt(),
+        metric.fromUnit(o.path("budget")), metric.fromUnit(o.path("spent")), instant(o, "window_start"),
+        instant(o, "window_end"), instant(o, "crossed_at"), text(o, "last_request_id"), o.get("channels"));
+  }
+
+  private static String text(JsonNode o, String field) {
+    return o.hasNonNull(field) ? o.get(field).asText() : null;
+  }
+
+  private static Instant instant(JsonNode o, String field) {
+    return Instant.parse(o.path(field).asText());
+  }
+}
