@@ -22,7 +22,7 @@ class ConfigCommandTest {
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).startsWith("run configuration is valid; effective settings:")
         .containsPattern("costpipe.merge.punctuate-interval +\\= PT10S  \\(default\\)")
-        .containsPattern("bootstrap.servers +\\= localhost:9092  \\(file config/run.properties\\)");
+        .containsPattern("bootstrap.servers +\\= localhost:9092  \\(file ../deploy/config/run.properties\\)");
   }
 
   @Test
