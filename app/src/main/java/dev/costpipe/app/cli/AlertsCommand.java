@@ -47,6 +47,7 @@ public final class AlertsCommand implements Runnable {
       Properties settings;
       try {
         settings = kafka.load();
+        InputFiles.readable(file, "rule file");
         json = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .readTree(file.toFile());
         rule = AlertRule.fromTree(json);

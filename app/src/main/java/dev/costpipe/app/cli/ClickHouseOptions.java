@@ -31,23 +31,29 @@ final class ClickHouseOptions {
   @Option(names = "--password-file", paramLabel = "F", description = "File holding the ClickHouse password.")
   Path passwordFile;
 
+  /** The ClickHouse URL in force once loaded (flag, environment, file or default), for error messages. */
+  String urlInUse;
+
   /** The sink component's configuration with these flags and {@code more} (setting → flag value, null: not given). */
   LoadedConfig loaded(Map<String, String> more, boolean needsKafka) {
     Map<String, String> flags = new HashMap<>(more);
     flags.put(ClickHouseSinkConfig.PREFIX + "url", url);
     flags.put(ClickHouseSinkConfig.PREFIX + "database", database);
     flags.put(ClickHouseSinkConfig.PREFIX + "user", user);
-    flags.put(ClickHouseSinkConfig.PREFIX + "password-file", passwordFile == null ? null : passwordFile.toString());
-    LoadedConfig loaded = ConfigLoader.load(Component.SINK, config, System.getenv(), flags, needsKafka);
+    flags.put(ClickHouseSinkConfig.PREFIX + "password-file",
+        passwordFile == null ? null : InputFiles.readable(passwordFile, "--password-file").toString());
+    LoadedConfig loaded = ConfigLoader.load(Component.SINK, InputFiles.readable(config, "--config"), System.getenv(),
+        flags, needsKafka);
+    urlInUse = loaded.config().get(ClickHouseSinkConfig.PREFIX + "url");
     loaded.logWarnings(LoggerFactory.getLogger(ClickHouseOptions.class));
     return loaded;
   }
 
-  /** The settings of the ClickHouse-only commands, or IllegalArgumentException naming every error. */
+  /** The settings of the ClickHouse-only commands, or UserInputException naming every error. */
   Properties load() {
     LoadedConfig loaded = loaded(Map.of(), false);
     if (!loaded.valid()) {
-      throw new IllegalArgumentException(loaded.errorMessage());
+      throw new UserInputException(loaded.errorMessage());
     }
     return loaded.config().properties();
   }

@@ -33,6 +33,7 @@ public final class ConfigCommand implements Runnable {
 
     @Override
     public Integer call() {
+      InputFiles.readable(config, "--config");
       LoadedConfig loaded;
       switch (component) {
         case "run" -> loaded = ConfigLoader.load(Component.RUN, config, System.getenv(), Map.of(), true);

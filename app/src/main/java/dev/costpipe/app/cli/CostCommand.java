@@ -17,12 +17,14 @@ import dev.costpipe.engine.record.CostRecordJson;
 import java.io.BufferedInputStream;
 import java.io.BufferedWriter;
 import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -60,10 +62,14 @@ public final class CostCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    InputFiles.readable(prices, "--prices");
+    if (!input.equals("-")) {
+      InputFiles.readable(Path.of(input), "--input");
+    }
     CostEngine engine;
     try {
       engine = engine();
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
       err.println("costpipe cost: cannot load prices from " + prices + ": " + e.getMessage());
       return 2;
     }
@@ -148,7 +154,12 @@ public final class CostCommand implements Callable<Integer> {
     return new BufferedInputStream(name.equals("-") ? System.in : new FileInputStream(name), 1 << 16);
   }
 
-  private static OutputStream create(String name) throws IOException {
-    return name.equals("-") ? System.out : new FileOutputStream(name);
+  private static OutputStream create(String name) {
+    try {
+      return name.equals("-") ? System.out : new FileOutputStream(name);
+    } catch (FileNotFoundException e) {
+      throw new UserInputException("--output " + name + ": cannot write it (" + e.getMessage()
+          + "): check that its directory exists and is writable", e);
+    }
   }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -110,7 +111,7 @@ public final class GenerateCommand implements Callable<Integer> {
         sink = new KafkaSink(settings, t);
         target = t + " on " + settings.getProperty("bootstrap.servers");
       }
-    } catch (IllegalArgumentException | IllegalStateException e) {
+    } catch (IllegalArgumentException e) {
       err.println("costpipe generate: " + e.getMessage());
       return 2;
     }
@@ -203,14 +204,18 @@ public final class GenerateCommand implements Callable<Integer> {
   }
 
   private static void checkTopicExists(Properties settings, String topic) {
+    long timeoutMs =
+        Long.parseLong(settings.getProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000").strip());
     try (Admin admin = Admin.create(clientOnly(settings))) {
-      if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
-        throw new IllegalStateException("topic " + topic + " does not exist on " + settings.getProperty("bootstrap.servers")
+      if (!admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS).contains(topic)) {
+        throw new UserInputException("topic " + topic + " does not exist on " + settings.getProperty("bootstrap.servers")
             + ": start `costpipe run` once (it creates its topics) or create it");
       }
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("cannot reach Kafka at " + settings.getProperty("bootstrap.servers") + ": "
-          + (e.getCause() != null ? e.getCause() : e));
+      Throwable why = e.getCause() != null ? e.getCause() : e;
+      throw new RuntimeFailure("cannot reach Kafka at " + settings.getProperty("bootstrap.servers") + " within "
+          + timeoutMs + " ms (" + why.getMessage() + "): start it, or point --bootstrap-server or bootstrap.servers"
+          + " at it", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted");
@@ -222,7 +227,9 @@ public final class GenerateCommand implements Callable<Integer> {
     Properties p = new Properties();
     settings.stringPropertyNames().stream()
         .filter(n -> n.startsWith("security.") || n.startsWith("sasl.") || n.startsWith("ssl.")
-            || n.equals("bootstrap.servers") || n.equals("client.dns.lookup"))
+            || n.equals("bootstrap.servers") || n.equals("client.dns.lookup")
+            || n.equals(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG)
+            || n.equals(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG))
         .forEach(n -> p.setProperty(n, settings.getProperty(n)));
     return p;
   }

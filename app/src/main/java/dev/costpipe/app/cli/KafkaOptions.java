@@ -22,20 +22,25 @@ final class KafkaOptions {
   @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (overrides the config file).")
   String bootstrapServer;
 
+  /** The bootstrap servers in force once loaded (from the flag, the environment or the file), for error messages. */
+  String bootstrapServers;
+
   /** The run component's configuration with these flags and {@code more} (setting → flag value, null: not given). */
   LoadedConfig loaded(Map<String, String> more) {
     Map<String, String> flags = new HashMap<>(more);
     flags.put("bootstrap.servers", bootstrapServer);
-    LoadedConfig loaded = ConfigLoader.load(Component.RUN, config, System.getenv(), flags, true);
+    LoadedConfig loaded = ConfigLoader.load(Component.RUN, InputFiles.readable(config, "--config"), System.getenv(),
+        flags, true);
+    bootstrapServers = loaded.config().get("bootstrap.servers");
     loaded.logWarnings(LoggerFactory.getLogger(KafkaOptions.class));
     return loaded;
   }
 
-  /** The settings, or IllegalArgumentException naming every error. */
+  /** The settings, or UserInputException naming every error. */
   Properties load() {
     LoadedConfig loaded = loaded(Map.of());
     if (!loaded.valid()) {
-      throw new IllegalArgumentException(loaded.errorMessage());
+      throw new UserInputException(loaded.errorMessage());
     }
     return loaded.config().properties();
   }

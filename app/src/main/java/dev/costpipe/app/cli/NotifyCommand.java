@@ -23,7 +23,8 @@ public final class NotifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    NotifyConfigLoader.Result cfg = NotifyConfigLoader.load(config, System.getenv(), bootstrapServer);
+    NotifyConfigLoader.Result cfg =
+        NotifyConfigLoader.load(InputFiles.readable(config, "--config"), System.getenv(), bootstrapServer);
     if (!cfg.loaded().valid()) {
       System.err.println("costpipe notify: " + cfg.loaded().errorMessage());
       return 2;

@@ -9,7 +9,6 @@ import dev.costpipe.topology.TopologyConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,11 +42,7 @@ final class PricingSource {
       return CatalogueLoader.builtIn().entries();
     }
     if (prices != null) {
-      try {
-        return load(prices, format, command);
-      } catch (NoSuchFileException e) {
-        throw new IOException("cannot read prices from " + prices + ": no such file or directory", e);
-      }
+      return load(prices, format, command);
     }
     Properties settings;
     try {
@@ -69,6 +64,7 @@ final class PricingSource {
 
   /** A catalogue file in costpipe's format or LiteLLM's (whose import summary goes to standard error). */
   static List<PricingEntry> load(Path prices, CostCommand.PricesFormat format, String command) throws IOException {
+    InputFiles.readable(prices, "--prices");
     if (format == CostCommand.PricesFormat.litellm) {
       ImportResult r;
       try {

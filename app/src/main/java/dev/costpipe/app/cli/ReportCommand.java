@@ -61,7 +61,7 @@ public final class ReportCommand implements Runnable {
           if (notifyConfig == null) {
             throw new IllegalArgumentException("--send needs --notify-config FILE (the channels to send with)");
           }
-          channels = NotifierConfig.load(notifyConfig);
+          channels = NotifierConfig.load(InputFiles.readable(notifyConfig, "--notify-config"));
           ReportSender.pick(channels, send, channel);
         }
       } catch (IllegalArgumentException e) {

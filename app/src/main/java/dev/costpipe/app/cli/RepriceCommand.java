@@ -41,10 +41,11 @@ public final class RepriceCommand implements Callable<Integer> {
     PricingRegistry registry;
     try {
       config = ClickHouseSinkConfig.from(clickhouse.load());
+      InputFiles.readable(prices, "--prices");
       registry = PricingRegistry.of(prices == null ? CatalogueLoader.builtIn().entries()
           : format == CostCommand.PricesFormat.litellm ? LiteLlmImporter.importFrom(prices).entries()
           : CatalogueLoader.load(prices).entries());
-    } catch (IllegalArgumentException | java.io.IOException e) {
+    } catch (IllegalArgumentException | java.io.IOException | java.io.UncheckedIOException e) {
       System.err.println("costpipe reprice: " + e.getMessage());
       return 2;
     }

@@ -3,7 +3,6 @@ package dev.costpipe.app.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import picocli.CommandLine;
 
 /** One {@code costpipe} command run in this JVM, with what it printed on standard output and error. */
 record CommandRun(int exit, String out, String err) {
@@ -16,7 +15,7 @@ record CommandRun(int exit, String out, String err) {
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     try {
-      int exit = new CommandLine(new CostpipeCommand()).execute(args);
+      int exit = CostpipeCommand.commandLine().execute(args);
       return new CommandRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);

@@ -15,7 +15,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code costpipe cost} on the README's example file. */
 class CostCommandTest {
@@ -33,7 +32,7 @@ class CostCommandTest {
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     int exit;
     try {
-      exit = new CommandLine(new CostpipeCommand()).execute(args);
+      exit = CostpipeCommand.commandLine().execute(args);
     } finally {
       System.setErr(oldErr);
     }

@@ -127,7 +127,8 @@ class PricingInspectCommandsTest {
           format);
       assertThat(run.exit()).as(format).isEqualTo(2);
       assertThat(run.err()).as(format)
-          .isEqualTo("costpipe pricing lookup: cannot read prices from no/such/prices: no such file or directory\n");
+          .isEqualTo("costpipe pricing lookup: --prices no/such/prices: no such file or directory (relative to "
+              + Path.of("").toAbsolutePath() + "): check the path\n");
     }
   }
 

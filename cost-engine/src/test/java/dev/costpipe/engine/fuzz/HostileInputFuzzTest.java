@@ -20,13 +20,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * A seeded random-input property test, bounded in time: mutated real events (bytes flipped, cut,
+ * A seeded random-input property test with a fixed number of cases (so what CI covers does not depend on
+ * how busy the machine is; 25,000 take about 8 s on 2 cores): mutated real events (bytes flipped, cut,
  * repeated, spliced, numbers made absurd, nesting made deep) and mutated SSE text through parse,
  * validate, merge and price. Whatever comes in, the engine either prices it or refuses it with a
  * {@link BadEventException} — never another exception, never a negative or overflowing cost.
  */
 class HostileInputFuzzTest {
-  private static final long BUDGET_MS = Long.getLong("costpipe.fuzz.ms", 8_000);
+  private static final int CASES = Integer.getInteger("costpipe.fuzz.cases", 25_000);
+  private static final int SSE_CASES = 20_000;
   private static final long SEED = Long.getLong("costpipe.fuzz.seed", 20261123);
 
   @Test
@@ -34,12 +36,10 @@ class HostileInputFuzzTest {
     List<String> seeds = seeds();
     CostEngine engine = CostEngine.builtIn();
     Random random = new Random(SEED);
-    long deadline = System.currentTimeMillis() + BUDGET_MS;
-    int cases = 0;
+    long start = System.nanoTime();
     int refused = 0;
-    while (System.currentTimeMillis() < deadline) {
+    for (int cases = 1; cases <= CASES; cases++) {
       byte[] input = mutate(seeds.get(random.nextInt(seeds.size())).getBytes(StandardCharsets.UTF_8), random);
-      cases++;
       try {
         RawEvent e = RawEventParser.parse(input);
         engine.validate(e);
@@ -60,8 +60,8 @@ class HostileInputFuzzTest {
             + new String(input, 0, Math.min(input.length, 300), StandardCharsets.UTF_8), unexpected);
       }
     }
-    System.out.printf("fuzz: %d cases in %d ms, %d refused as bad input (seed %d)%n", cases, BUDGET_MS, refused, SEED);
-    assertThat(cases).isGreaterThan(1000);
+    System.out.printf("fuzz: %d cases in %d ms, %d refused as bad input (seed %d)%n", CASES,
+        (System.nanoTime() - start) / 1_000_000, refused, SEED);
   }
 
   @Test
@@ -69,7 +69,7 @@ class HostileInputFuzzTest {
     Random random = new Random(SEED);
     String base = "event: message_delta\ndata: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":12}}\n\n"
         + ": comment\ndata: [DONE]\n\n";
-    for (int i = 0; i < 20_000; i++) {
+    for (int i = 0; i < SSE_CASES; i++) {
       String text = new String(mutate(base.getBytes(StandardCharsets.UTF_8), random), StandardCharsets.UTF_8);
       try {
         SseParser.payloads(text);
@@ -77,6 +77,7 @@ class HostileInputFuzzTest {
         assertThat(expected.reason()).isNotBlank();
       }
     }
+    System.out.printf("fuzz: %d SSE cases (seed %d)%n", SSE_CASES, SEED);
   }
 
   /** Real events: the CLI example file and every provider fixture as a single response event. */

@@ -13,7 +13,9 @@ import dev.costpipe.engine.usage.processors.OpenAiResponsesUsageProcessor;
 import dev.costpipe.engine.usage.processors.XaiUsageProcessor;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * Property-style: for thousands of random but well-formed provider usage objects, every processor
@@ -22,7 +24,13 @@ import org.junit.jupiter.api.Test;
  */
 class UsageInvariantsPropertyTest {
   private static final int CASES = 5_000;
-  private final Random random = new Random(20261123);
+  private static final long SEED = 20261123;
+  private final Random random = new Random(SEED);
+
+  @AfterEach
+  void printCases(TestInfo test) {
+    System.out.printf("%s: %d cases (seed %d)%n", test.getDisplayName(), CASES, SEED);
+  }
 
   private long n(int max) {
     return random.nextInt(4) == 0 ? 0 : random.nextInt(max);
