@@ -95,8 +95,8 @@ public final class CostpipeSettings {
       "costpipe", SINK_ONLY, "The database, created if missing; a plain identifier.");
   public static final Setting<String> SINK_USER = define("costpipe.sink.clickhouse.user", STRING, "default",
       SINK_ONLY, "ClickHouse user.");
-  public static final Setting<String> SINK_PASSWORD = register(new Setting<>("costpipe.sink.clickhouse.password",
-      STRING, null, SINK_ONLY, true, "ClickHouse password (prefer the environment or the password file).", null));
+  public static final Setting<String> SINK_PASSWORD = defineSecret("costpipe.sink.clickhouse.password", SINK_ONLY,
+      "ClickHouse password (prefer the environment or the password file).");
   public static final Setting<String> SINK_PASSWORD_FILE = define("costpipe.sink.clickhouse.password-file", FILE,
       null, SINK_ONLY, "A file holding the password (its trailing newline dropped).");
   public static final Setting<Integer> SINK_BATCH_ROWS = define("costpipe.sink.clickhouse.batch-rows", INT,
@@ -124,6 +124,11 @@ public final class CostpipeSettings {
   private static <T> Setting<T> define(String key, SettingType<T> type, String dflt, Set<Component> components,
       String doc) {
     return register(new Setting<>(key, type, dflt, components, false, doc, null));
+  }
+
+  /** A secret string without default: never shown. */
+  private static Setting<String> defineSecret(String key, Set<Component> components, String doc) {
+    return register(new Setting<>(key, STRING, null, components, true, doc, null));
   }
 
   /** A duration of the sink that was once given in milliseconds under {@code oldKey}. */
