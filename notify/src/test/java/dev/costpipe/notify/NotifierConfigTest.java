@@ -179,6 +179,36 @@ class NotifierConfigTest {
   }
 
   @Test
+  void bindingErrorsNameTheKeysPath() {
+    assertThat(error("chanels: {}\n")).startsWith("unknown key 'chanels' (known: bootstrap_servers, channels,");
+    assertThat(error("channels:\n  s: {url_env: SLACK_URL}\n"))
+        .isEqualTo("channels.s.type: required (slack, webhook or email)");
+    assertThat(error("channels:\n  s: {type: slack, url_env: SLACK_URL, name: s}\n"))
+        .startsWith("channels.s: unknown key 'name'");
+    assertThat(error("channels:\n  - {type: slack, url_env: SLACK_URL}\n")).isEqualTo("channels[0].name: required");
+    assertThat(error("retry: {attempts: many}\n")).isEqualTo("retry.attempts: must be an integer");
+    assertThat(error("topics: {create: maybe}\n")).isEqualTo("topics.create: must be true or false");
+    assertThat(error("kafka: {acks: {all: 1}}\n")).isEqualTo("kafka.acks: must be a string");
+    assertThat(error("channels:\n  h: {type: webhook, url: \"https://x/h\", secret_env: HOOK_SECRET, retry: "
+        + "{max_delay: soon}}\n")).isEqualTo("channels.h.retry.max_delay: not a duration: 'soon' (use 500ms, 30s,"
+        + " 5m, 1h, 1d, or ISO-8601 like PT10M)");
+    assertThat(error("[1, 2]\n")).isEqualTo("the top level: must be a map");
+  }
+
+  @Test
+  void durationsAreTheSettingsSyntaxOrMilliseconds() {
+    NotifierConfig c = NotifierConfig.parse("""
+        http_timeout: 1500
+        topics: {delivered_retention: P7D}
+        retry: {base_delay: "250", max_delay: 1h30m}
+        """, false, Path.of("."), ENV::get);
+    assertThat(c.httpTimeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(c.deliveredRetention()).isEqualTo(Duration.ofDays(7));
+    assertThat(c.retry()).isEqualTo(new NotifierConfig.Retry(5, Duration.ofMillis(250), Duration.ofMinutes(90)));
+    assertThat(c.toString()).contains("delivered_retention=7d", "http_timeout=1500ms");
+  }
+
+  @Test
   void retryDelaysGrowExponentiallyUpToTheCap() {
     NotifierConfig.Retry r = new NotifierConfig.Retry(6, Duration.ofMillis(100), Duration.ofMillis(700));
     assertThat(r.delayAfter(1)).isEqualTo(Duration.ofMillis(100));

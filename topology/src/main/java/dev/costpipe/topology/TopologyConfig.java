@@ -1,14 +1,30 @@
 package dev.costpipe.topology;
 
+import static dev.costpipe.contracts.settings.CostpipeSettings.AGGREGATE_GRACE;
+import static dev.costpipe.contracts.settings.CostpipeSettings.AGGREGATE_WINDOWS;
+import static dev.costpipe.contracts.settings.CostpipeSettings.MERGE_DEDUP_WINDOW;
+import static dev.costpipe.contracts.settings.CostpipeSettings.MERGE_INACTIVITY_TIMEOUT;
+import static dev.costpipe.contracts.settings.CostpipeSettings.MERGE_MAX_EVENTS_PER_REQUEST;
+import static dev.costpipe.contracts.settings.CostpipeSettings.MERGE_PUNCTUATE_INTERVAL;
+import static dev.costpipe.contracts.settings.CostpipeSettings.PRICING_BOOTSTRAP_CATALOGUE;
+import static dev.costpipe.contracts.settings.CostpipeSettings.TOPIC_ALERT_RULES;
+import static dev.costpipe.contracts.settings.CostpipeSettings.TOPIC_COSTS;
+import static dev.costpipe.contracts.settings.CostpipeSettings.TOPIC_COST_AGGREGATES;
+import static dev.costpipe.contracts.settings.CostpipeSettings.TOPIC_COST_ALERTS;
+import static dev.costpipe.contracts.settings.CostpipeSettings.TOPIC_DEAD_LETTER;
+import static dev.costpipe.contracts.settings.CostpipeSettings.TOPIC_PRICING;
+import static dev.costpipe.contracts.settings.CostpipeSettings.TOPIC_RAW_EVENTS;
+
+import dev.costpipe.contracts.settings.CostpipeSettings;
 import dev.costpipe.topology.serde.OutputFormat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 
 /**
- * Everything the topology itself needs to know: topic names (defaults are the README's) and the
- * timing of merge, dedup and windows. Read from {@code costpipe.*} properties; Kafka Streams'
- * own settings pass through untouched elsewhere.
+ * Everything the topology itself needs to know: topic names and the timing of merge, dedup and windows. Read
+ * from {@code costpipe.*} properties through their declarations ({@link CostpipeSettings}: keys, types,
+ * defaults); Kafka Streams' own settings pass through untouched elsewhere.
  */
 public record TopologyConfig(
     String rawEventsTopic,
@@ -31,36 +47,23 @@ public record TopologyConfig(
     return from(new Properties());
   }
 
+  /** The values {@code p} gives, the declared defaults for the others. */
   public static TopologyConfig from(Properties p) {
     return new TopologyConfig(
-        p.getProperty("costpipe.topic.raw-events", "llm.raw-events"),
-        p.getProperty("costpipe.topic.pricing", "llm.pricing"),
-        p.getProperty("costpipe.topic.alert-rules", "llm.alert-rules"),
-        p.getProperty("costpipe.topic.costs", "llm.costs"),
-        p.getProperty("costpipe.topic.cost-aggregates", "llm.cost-aggregates"),
-        p.getProperty("costpipe.topic.cost-alerts", "llm.cost-alerts"),
-        p.getProperty("costpipe.topic.dead-letter", "llm.raw-events.dlq"),
-        duration(p, "costpipe.merge.inactivity-timeout", "PT10M"),
-        duration(p, "costpipe.merge.dedup-window", "PT24H"),
-        duration(p, "costpipe.merge.punctuate-interval", "PT10S"),
-        Integer.parseInt(p.getProperty("costpipe.merge.max-events-per-request", "20000")),
-        java.util.Arrays.stream(p.getProperty("costpipe.aggregate.windows", "PT1H,P1D").split(","))
-            .map(String::trim).map(TopologyConfig::parse).toList(),
-        duration(p, "costpipe.aggregate.grace", "PT10M"),
-        Boolean.parseBoolean(p.getProperty("costpipe.pricing.bootstrap-catalogue", "true")),
+        TOPIC_RAW_EVENTS.read(p),
+        TOPIC_PRICING.read(p),
+        TOPIC_ALERT_RULES.read(p),
+        TOPIC_COSTS.read(p),
+        TOPIC_COST_AGGREGATES.read(p),
+        TOPIC_COST_ALERTS.read(p),
+        TOPIC_DEAD_LETTER.read(p),
+        MERGE_INACTIVITY_TIMEOUT.read(p),
+        MERGE_DEDUP_WINDOW.read(p),
+        MERGE_PUNCTUATE_INTERVAL.read(p),
+        MERGE_MAX_EVENTS_PER_REQUEST.read(p),
+        AGGREGATE_WINDOWS.read(p),
+        AGGREGATE_GRACE.read(p),
+        PRICING_BOOTSTRAP_CATALOGUE.read(p),
         OutputFormat.from(p));
-  }
-
-  private static Duration duration(Properties p, String key, String dflt) {
-    return parse(p.getProperty(key, dflt));
-  }
-
-  /** A duration setting: ISO-8601 ({@code PT10M}, {@code P1D}) or short ({@code 10m}, {@code 1h}). */
-  public static Duration parse(String s) {
-    try {
-      return Duration.parse(s.startsWith("P") ? s : "PT" + s.toUpperCase());
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("not a duration: '" + s + "' (ISO-8601 like PT10M or P1D, or 10m, 1h)");
-    }
   }
 }

@@ -1,18 +1,22 @@
 package dev.costpipe.app.cli;
 
-import dev.costpipe.app.config.Component;
 import dev.costpipe.app.config.ConfigLoader;
 import dev.costpipe.app.config.LoadedConfig;
 import dev.costpipe.app.config.NotifyConfigLoader;
+import dev.costpipe.contracts.settings.Component;
+import dev.costpipe.contracts.settings.SettingsDoc;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code costpipe config check}: validates a component's configuration and prints what is in force. */
-@Command(name = "config", mixinStandardHelpOptions = true, description = "Check configurations.",
-    subcommands = ConfigCommand.Check.class)
+/**
+ * {@code costpipe config check}: validates a component's configuration and prints what is in force;
+ * {@code costpipe config docs}: the table of every setting ({@code docs/settings.md}).
+ */
+@Command(name = "config", mixinStandardHelpOptions = true, description = "Check configurations, list settings.",
+    subcommands = {ConfigCommand.Check.class, ConfigCommand.Docs.class})
 public final class ConfigCommand implements Runnable {
 
   @Override
@@ -55,6 +59,16 @@ public final class ConfigCommand implements Runnable {
           + loaded.errors().size() + " errors)") + "; effective settings:");
       loaded.config().describe().forEach(l -> System.out.println("  " + l));
       return loaded.valid() ? 0 : 2;
+    }
+  }
+
+  @Command(name = "docs", mixinStandardHelpOptions = true,
+      description = "Print the table of every costpipe.* setting (key, type, default, components, secret,"
+          + " environment variable, description) as Markdown: the content of docs/settings.md.")
+  static final class Docs implements Runnable {
+    @Override
+    public void run() {
+      System.out.print(SettingsDoc.markdown());
     }
   }
 }

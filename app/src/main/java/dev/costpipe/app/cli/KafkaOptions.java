@@ -1,6 +1,6 @@
 package dev.costpipe.app.cli;
 
-import dev.costpipe.app.config.Component;
+import dev.costpipe.contracts.settings.Component;
 import dev.costpipe.app.config.ConfigLoader;
 import dev.costpipe.app.config.LoadedConfig;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import dev.costpipe.engine.pricing.PriceMatch;
 import dev.costpipe.engine.pricing.PricePlan;
 import dev.costpipe.engine.pricing.PricingEntry;
 import dev.costpipe.engine.pricing.PricingRegistry;
-import dev.costpipe.app.config.Suggestions;
+import dev.costpipe.contracts.settings.Suggestions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -1,6 +1,12 @@
 package dev.costpipe.app.config;
 
 import dev.costpipe.clickhouse.sink.ClickHouseSinkConfig;
+import dev.costpipe.contracts.settings.Component;
+import dev.costpipe.contracts.settings.CostpipeSettings;
+import dev.costpipe.contracts.settings.EnvNames;
+import dev.costpipe.contracts.settings.Setting;
+import dev.costpipe.contracts.settings.SettingType;
+import dev.costpipe.contracts.settings.Suggestions;
 import dev.costpipe.topology.TopologyConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -18,10 +24,11 @@ import java.util.stream.Collectors;
 /**
  * The one loader of the properties-file components ({@code run} and the commands sharing its file, {@code sink
  * clickhouse} and the ClickHouse commands). Layers, later ones winning: defaults, the {@code --config} file,
- * {@code COSTPIPE_*} environment variables ({@link EnvNames}), command-line flags. Then checks: an unknown
- * {@code costpipe.*} setting in the file is an error (with the closest known name), one read only by another
- * component a warning; Kafka settings are checked by {@link KafkaSettings}; typed values are parsed; the
- * component's own config is built once to catch what only it knows (e.g. an unreadable password file).
+ * {@code COSTPIPE_*} environment variables ({@link EnvNames}), command-line flags. Then checks against the
+ * declarations ({@link CostpipeSettings}): an unknown {@code costpipe.*} setting in the file is an error (with the
+ * closest known name), one read only by another component or under its old name a warning; Kafka settings are
+ * checked by {@link KafkaSettings}; typed values are parsed; the component's own config is built once to catch
+ * what only it knows (e.g. an unreadable password file).
  */
 public final class ConfigLoader {
   private ConfigLoader() {}
@@ -34,7 +41,7 @@ public final class ConfigLoader {
       boolean needsKafka) {
     EffectiveConfig config = new EffectiveConfig();
     List<Problem> problems = new ArrayList<>();
-    for (Setting s : CostpipeSettings.all()) {
+    for (Setting<?> s : CostpipeSettings.all()) {
       String dflt = CostpipeSettings.defaultFor(s, component);
       if (dflt != null && s.components().contains(component)) {
         config.put(s.key(), dflt, ValueSource.DEFAULT, null);
@@ -45,7 +52,7 @@ public final class ConfigLoader {
       config.put(key, fromFile.getProperty(key).strip(), ValueSource.FILE, file.toString());
     }
     EnvNames.settings(env).forEach((key, variable) -> {
-      if (key.startsWith("costpipe.") && CostpipeSettings.get(key).isEmpty()) {
+      if (key.startsWith("costpipe.") && declared(key).isEmpty()) {
         // other COSTPIPE_ variables (COSTPIPE_JAVA_OPTS, secrets named in the notifier's file) are not settings:
         // only a near miss of a setting's name is worth a warning
         closest(key).ifPresent(s -> problems.add(Problem.warning("environment variable " + variable
@@ -101,7 +108,7 @@ public final class ConfigLoader {
         });
         return;
       }
-      Optional<Setting> setting = CostpipeSettings.get(key);
+      Optional<Setting<?>> setting = declared(key);
       if (setting.isEmpty()) {
         config.markUnknown(key);
         problems.add(Problem.error(key + ": unknown setting" + suggestion(key)));
@@ -110,7 +117,13 @@ public final class ConfigLoader {
             + setting.get().components().stream().map(Component::label).sorted().collect(Collectors.joining(", "))
             + ")"));
       } else {
-        String wrong = setting.get().type().check(v.value());
+        boolean old = !setting.get().key().equals(key);
+        if (old) {
+          problems.add(Problem.warning(key + ": an old name, still read; the setting is now " + setting.get().key()
+              + " (a " + setting.get().type() + ")"));
+        }
+        SettingType<?> type = old ? setting.get().oldName().type() : setting.get().type();
+        String wrong = type.check(v.value());
         if (wrong != null) {
           problems.add(Problem.error(key + ": " + wrong));
         }
@@ -137,6 +150,11 @@ public final class ConfigLoader {
     } catch (RuntimeException e) {
       return Optional.of(Problem.error(e.getMessage()));
     }
+  }
+
+  /** The setting {@code key} names: by its key or by its old name. */
+  private static Optional<Setting<?>> declared(String key) {
+    return CostpipeSettings.get(key).or(() -> CostpipeSettings.renamedFrom(key));
   }
 
   private static String suggestion(String key) {

@@ -1,6 +1,8 @@
 package dev.costpipe.app.config;
 
 import dev.costpipe.contracts.SecretKeys;
+import dev.costpipe.contracts.settings.CostpipeSettings;
+import dev.costpipe.contracts.settings.Setting;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,8 +31,12 @@ public final class EffectiveConfig {
     unknown.add(key);
   }
 
+  /** A declared setting is masked when declared secret; any other when its name looks like a secret's. */
   private String shown(String key, String value) {
-    return unknown.contains(key) ? SecretKeys.MASK : SecretKeys.shown(key, value);
+    if (unknown.contains(key)) {
+      return SecretKeys.MASK;
+    }
+    return CostpipeSettings.get(key).map(Setting::secret).orElse(SecretKeys.isSecret(key)) ? SecretKeys.MASK : value;
   }
 
   /** Drops a setting (a flag that replaces another, e.g. {@code --password-file} the password). */

@@ -1,5 +1,7 @@
 package dev.costpipe.app.config;
 
+import dev.costpipe.contracts.settings.Component;
+import dev.costpipe.contracts.settings.Suggestions;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

@@ -1,5 +1,7 @@
 package dev.costpipe.app.config;
 
+import dev.costpipe.contracts.settings.Component;
+import dev.costpipe.contracts.settings.CostpipeSettings;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -30,7 +32,8 @@ public record LoadedConfig(Component component, EffectiveConfig config, List<Pro
 
   /** The metrics port in force: -1 off, 0 any free port. */
   public int metricsPort() {
-    String key = component == Component.NOTIFY ? NotifyConfigLoader.METRICS_PORT : CostpipeSettings.METRICS_PORT;
+    String key = component == Component.NOTIFY ? NotifyConfigLoader.METRICS_PORT
+        : CostpipeSettings.METRICS_PORT.key();
     String v = config.get(key);
     return v == null ? component.defaultMetricsPort() : Integer.parseInt(v.strip());
   }

@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.costpipe.contracts.settings.Component;
+import dev.costpipe.contracts.settings.CostpipeSettings;
+import dev.costpipe.contracts.settings.Durations;
+import dev.costpipe.contracts.settings.EnvNames;
+import dev.costpipe.contracts.settings.SettingType;
 import dev.costpipe.notify.NotifierConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -49,7 +54,7 @@ public final class NotifyConfigLoader {
     }
     EnvNames.settings(env).forEach((key, variable) -> {
       String value = env.get(variable).strip();
-      if (key.equals(CostpipeSettings.METRICS_PORT)) {
+      if (key.equals(CostpipeSettings.METRICS_PORT.key())) {
         config.put(METRICS_PORT, value, ValueSource.ENV, variable);
       } else if (key.equals("bootstrap.servers")) {
         tree.put("bootstrap_servers", value);
@@ -104,12 +109,12 @@ public final class NotifyConfigLoader {
     putDefault(config, "topics.delivered", n.deliveredTopic());
     putDefault(config, "topics.failed", n.failedTopic());
     putDefault(config, "topics.create", Boolean.toString(n.createTopics()));
-    putDefault(config, "topics.delivered_retention", n.deliveredRetention().toString());
-    putDefault(config, "http_timeout", n.httpTimeout().toString());
+    putDefault(config, "topics.delivered_retention", Durations.format(n.deliveredRetention()));
+    putDefault(config, "http_timeout", Durations.format(n.httpTimeout()));
     if (config.values().keySet().stream().noneMatch(k -> k.startsWith("retry."))) {
       putDefault(config, "retry.attempts", Integer.toString(n.retry().attempts()));
-      putDefault(config, "retry.base_delay", n.retry().baseDelay().toString());
-      putDefault(config, "retry.max_delay", n.retry().maxDelay().toString());
+      putDefault(config, "retry.base_delay", Durations.format(n.retry().baseDelay()));
+      putDefault(config, "retry.max_delay", Durations.format(n.retry().maxDelay()));
     }
   }
 

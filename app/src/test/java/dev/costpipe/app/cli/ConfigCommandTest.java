@@ -21,8 +21,18 @@ class ConfigCommandTest {
     CommandRun r = run("config", "check", "--component", "run", "--config", "../deploy/config/run.properties");
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).startsWith("run configuration is valid; effective settings:")
-        .containsPattern("costpipe.merge.punctuate-interval +\\= PT10S  \\(default\\)")
-        .containsPattern("bootstrap.servers +\\= localhost:9092  \\(file ../deploy/config/run.properties\\)");
+        .containsPattern("costpipe.merge.punctuate-interval +\\= 10s  \\(default\\)")
+        .containsPattern("bootstrap.servers +\\= localhost:9092  \\(file \\.\\./deploy/config/run.properties\\)")
+        .containsPattern("costpipe.aggregate.windows +\\= 1h,1d  \\(file ");
+  }
+
+  @Test
+  void theDocsAreTheDeclarationsTable() {
+    CommandRun r = run("config", "docs");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).startsWith("# costpipe settings")
+        .contains("| `costpipe.merge.inactivity-timeout` | duration | `10m` | run |  |"
+            + " `COSTPIPE_MERGE_INACTIVITY__TIMEOUT` |");
   }
 
   @Test

@@ -3,7 +3,9 @@ package dev.costpipe.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.costpipe.clickhouse.sink.ClickHouseSinkConfig;
+import dev.costpipe.contracts.settings.Component;
 import dev.costpipe.topology.TopologyConfig;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -39,7 +41,7 @@ class ConfigLoaderTest {
     assertThat(v.get("costpipe.merge.dedup-window").source()).isEqualTo(ValueSource.FILE);
     assertThat(v.get("application.id").value()).isEqualTo("from-file");
     assertThat(v.get("costpipe.merge.punctuate-interval"))
-        .isEqualTo(new EffectiveConfig.Value("PT10S", ValueSource.DEFAULT, null));
+        .isEqualTo(new EffectiveConfig.Value("10s", ValueSource.DEFAULT, null));
     assertThat(c.metricsPort()).isEqualTo(9464);
     Properties given = c.config().properties();
     assertThat(given).doesNotContainKey("costpipe.merge.punctuate-interval");
@@ -59,8 +61,8 @@ class ConfigLoaderTest {
     assertThat(c.errors()).map(Problem::message).containsExactlyInAnyOrder(
         "costpipe.merge.inactivty-timeout: unknown setting; did you mean costpipe.merge.inactivity-timeout?",
         "costpipe.metrics.port: must be -1 (off), 0 (any free port) or 1..65535, got 70000",
-        "costpipe.merge.dedup-window: not a duration: 'soon' (ISO-8601 like PT10M or P1D, or 10m, 1h)",
-        "costpipe.aggregate.windows: not a duration: 'often' (ISO-8601 like PT10M or P1D, or 10m, 1h)",
+        "costpipe.merge.dedup-window: not a duration: 'soon' (use 500ms, 30s, 5m, 1h, 1d, or ISO-8601 like PT10M)",
+        "costpipe.aggregate.windows: not a duration: 'often' (use 500ms, 30s, 5m, 1h, 1d, or ISO-8601 like PT10M)",
         "costpipe.pricing.bootstrap-catalogue: must be true or false, got 'yes'",
         "acks: Invalid value some for configuration acks: String must be one of: all, -1, 0, 1",
         "main.consumer.max.poll.records: Invalid value many for configuration max.poll.records: Not a number of type INT",
@@ -103,20 +105,39 @@ class ConfigLoaderTest {
   @Test
   void rulesBetweenSettingsComeFromTheComponentsOwnConfig() {
     LoadedConfig c = ConfigLoader.load(Component.SINK, null, Map.of(), Map.of("bootstrap.servers", "k:1",
-        "costpipe.sink.clickhouse.retry-backoff-ms", "5000", "costpipe.sink.clickhouse.retry-backoff-max-ms", "10"),
+        "costpipe.sink.clickhouse.retry-backoff", "5s", "costpipe.sink.clickhouse.retry-backoff-max", "10ms"),
         true);
-    assertThat(c.errors()).singleElement().asString().contains("retry-backoff-ms <= retry-backoff-max-ms");
+    assertThat(c.errors()).singleElement().asString().contains("retry-backoff <= retry-backoff-max");
   }
 
   @Test
-  void theListedDefaultsAreTheOnesTheComponentsApply() {
-    Properties defaults = new Properties();
-    for (Setting s : CostpipeSettings.all()) {
-      if (s.defaultValue() != null) {
-        defaults.setProperty(s.key(), s.defaultValue());
-      }
-    }
-    assertThat(TopologyConfig.from(defaults)).isEqualTo(TopologyConfig.defaults());
-    assertThat(ClickHouseSinkConfig.from(defaults)).isEqualTo(ClickHouseSinkConfig.from(new Properties()));
+  void durationsAreShortOrIsoAndTheOldMillisecondKeysStillWork() throws Exception {
+    Path f = file("bootstrap.servers=k:9092", "costpipe.aggregate.windows=1h, 1d", "costpipe.aggregate.grace=PT5M",
+        "costpipe.sink.clickhouse.batch-ms=250", "costpipe.sink.clickhouse.retry-backoff=1s");
+    LoadedConfig run = ConfigLoader.load(Component.RUN, f, Map.of(), Map.of(), true);
+    assertThat(run.errors()).isEmpty();
+    TopologyConfig topology = TopologyConfig.from(run.config().properties());
+    assertThat(topology.aggregateWindows()).containsExactly(Duration.ofHours(1), Duration.ofDays(1));
+    assertThat(topology.aggregateGrace()).hasMinutes(5);
+
+    LoadedConfig sink = ConfigLoader.load(Component.SINK, f, Map.of(), Map.of(), true);
+    assertThat(sink.errors()).isEmpty();
+    assertThat(sink.warnings()).map(Problem::message).contains("costpipe.sink.clickhouse.batch-ms: an old name, still"
+        + " read; the setting is now costpipe.sink.clickhouse.batch-time (a duration)");
+    // the file's old name outvotes the new name's default, which is no longer shown
+    assertThat(sink.config().get("costpipe.sink.clickhouse.batch-time")).isNull();
+    assertThat(sink.config().get("costpipe.sink.clickhouse.socket-timeout")).isEqualTo("2m");
+    ClickHouseSinkConfig config = ClickHouseSinkConfig.from(sink.config().properties());
+    assertThat(config.batchTime()).hasMillis(250);
+    assertThat(config.retryBackoff()).hasSeconds(1);
+
+    LoadedConfig both = ConfigLoader.load(Component.SINK, file("bootstrap.servers=k:9092",
+        "costpipe.sink.clickhouse.batch-ms=250", "costpipe.sink.clickhouse.batch-time=1s"), Map.of(), Map.of(), true);
+    assertThat(both.errors()).singleElement().asString().contains("give costpipe.sink.clickhouse.batch-time or its"
+        + " old name costpipe.sink.clickhouse.batch-ms, not both");
+    LoadedConfig mistyped = ConfigLoader.load(Component.SINK, null, Map.of(),
+        Map.of("costpipe.sink.clickhouse.batch-ms", "1s"), false);
+    assertThat(mistyped.errors()).singleElement().asString()
+        .contains("costpipe.sink.clickhouse.batch-ms: must be an integer, got '1s'");
   }
 }

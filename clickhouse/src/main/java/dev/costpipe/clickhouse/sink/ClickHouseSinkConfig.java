@@ -1,9 +1,25 @@
 package dev.costpipe.clickhouse.sink;
 
+import static dev.costpipe.contracts.settings.CostpipeSettings.SERDE_VALUE_DESERIALIZER;
+import static dev.costpipe.contracts.settings.CostpipeSettings.SINK_BATCH_ROWS;
+import static dev.costpipe.contracts.settings.CostpipeSettings.SINK_BATCH_TIME;
+import static dev.costpipe.contracts.settings.CostpipeSettings.SINK_DATABASE;
+import static dev.costpipe.contracts.settings.CostpipeSettings.SINK_PASSWORD;
+import static dev.costpipe.contracts.settings.CostpipeSettings.SINK_PASSWORD_FILE;
+import static dev.costpipe.contracts.settings.CostpipeSettings.SINK_RETRY_BACKOFF;
+import static dev.costpipe.contracts.settings.CostpipeSettings.SINK_RETRY_BACKOFF_MAX;
+import static dev.costpipe.contracts.settings.CostpipeSettings.SINK_SOCKET_TIMEOUT;
+import static dev.costpipe.contracts.settings.CostpipeSettings.SINK_URL;
+import static dev.costpipe.contracts.settings.CostpipeSettings.SINK_USER;
+import static dev.costpipe.contracts.settings.CostpipeSettings.TOPIC_COSTS;
+import static dev.costpipe.contracts.settings.CostpipeSettings.TOPIC_COST_AGGREGATES;
+import static dev.costpipe.contracts.settings.CostpipeSettings.TOPIC_COST_ALERTS;
+import static dev.costpipe.contracts.settings.CostpipeSettings.TOPIC_SINK_DEAD_LETTER;
+
 import com.clickhouse.client.api.Client;
-import dev.costpipe.contracts.avro.serde.JsonOrAvroValues;
 import dev.costpipe.contracts.SecretKeys;
-import dev.costpipe.topology.TopologyConfig;
+import dev.costpipe.contracts.settings.CostpipeSettings;
+import dev.costpipe.contracts.settings.Durations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,28 +40,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Settings of the ClickHouse sink, read from {@code Properties} (a {@code --config} file plus flags):
+ * Settings of the ClickHouse sink, read from {@code Properties} (a {@code --config} file plus flags) through their
+ * declarations ({@link CostpipeSettings}: {@code costpipe.sink.clickhouse.*}, the topics; keys, types, defaults
+ * and documentation in {@code docs/settings.md}). The password is never part of the text form.
  *
- * <table>
- * <caption>settings</caption>
- * <tr><td>{@code costpipe.sink.clickhouse.url}</td><td>{@code http://localhost:8123}</td><td>HTTP interface</td></tr>
- * <tr><td>{@code costpipe.sink.clickhouse.database}</td><td>{@code costpipe}</td><td>created if missing</td></tr>
- * <tr><td>{@code costpipe.sink.clickhouse.user}</td><td>{@code default}</td><td></td></tr>
- * <tr><td>{@code costpipe.sink.clickhouse.password} / {@code .password-file}</td><td>empty</td><td>never logged</td></tr>
- * <tr><td>{@code costpipe.sink.clickhouse.batch-rows}</td><td>10000</td><td>rows per table and batch</td></tr>
- * <tr><td>{@code costpipe.sink.clickhouse.batch-ms}</td><td>1000</td><td>longest a row waits in memory</td></tr>
- * <tr><td>{@code costpipe.sink.clickhouse.retry-backoff-ms} / {@code .retry-backoff-max-ms}</td><td>200 / 30000</td>
- *     <td>exponential backoff while ClickHouse or Kafka is unavailable</td></tr>
- * <tr><td>{@code costpipe.sink.clickhouse.socket-timeout-ms}</td><td>120000</td><td>per ClickHouse request</td></tr>
- * <tr><td>{@code costpipe.topic.sink-dead-letter}</td><td>{@code llm.sink.dlq}</td><td>refused records</td></tr>
- * </table>
- *
- * <p>Topic names come from {@link TopologyConfig} ({@code costpipe.topic.costs}, {@code .cost-aggregates},
- * {@code .cost-alerts}). Every other non-{@code costpipe.*} property is a Kafka setting and passes through to
- * the consumer (and, where it is a producer setting, to the dead-letter producer): {@code bootstrap.servers},
- * {@code group.id} (default {@code costpipe-clickhouse-sink}), security settings, … Two consumer settings are
- * forced because correctness depends on them: {@code enable.auto.commit=false} and
- * {@code isolation.level=read_committed}.
+ * <p>Every other non-{@code costpipe.*} property is a Kafka setting and passes through to the consumer (and, where
+ * it is a producer setting, to the dead-letter producer): {@code bootstrap.servers}, {@code group.id} (default
+ * {@code costpipe-clickhouse-sink}), security settings, … Two consumer settings are forced because correctness
+ * depends on them: {@code enable.auto.commit=false} and {@code isolation.level=read_committed}.
  */
 public record ClickHouseSinkConfig(
     String url,
@@ -65,7 +67,6 @@ public record ClickHouseSinkConfig(
 
   public static final String PREFIX = "costpipe.sink.clickhouse.";
   public static final String DEFAULT_GROUP_ID = "costpipe-clickhouse-sink";
-  public static final String DEFAULT_DEAD_LETTER_TOPIC = "llm.sink.dlq";
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   public ClickHouseSinkConfig {
@@ -75,76 +76,57 @@ public record ClickHouseSinkConfig(
       throw new IllegalArgumentException(PREFIX + "database must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*), got '"
           + database + "'");
     }
-    user = user == null ? "default" : user;
+    Objects.requireNonNull(user, "user");
     password = password == null ? "" : password;
     if (batchRows < 1) {
       throw new IllegalArgumentException(PREFIX + "batch-rows must be at least 1");
     }
     if (batchTime.isNegative() || retryBackoff.isNegative() || retryBackoff.isZero()
         || retryBackoffMax.compareTo(retryBackoff) < 0) {
-      throw new IllegalArgumentException(PREFIX + "batch-ms must be >= 0 and 0 < retry-backoff-ms <= retry-backoff-max-ms");
+      throw new IllegalArgumentException(PREFIX + "batch-time must be >= 0 and 0 < retry-backoff <= retry-backoff-max");
     }
     kafka = Map.copyOf(kafka);
   }
 
-  private static final Set<String> SETTINGS = Set.of("url", "database", "user", "password", "password-file",
-      "batch-rows", "batch-ms", "retry-backoff-ms", "retry-backoff-max-ms", "socket-timeout-ms");
-
   public static ClickHouseSinkConfig from(Properties p) {
-    for (String name : p.stringPropertyNames()) {
-      if (name.startsWith(PREFIX) && !SETTINGS.contains(name.substring(PREFIX.length()))) {
-        throw new IllegalArgumentException("unknown setting " + name + "; known: " + new java.util.TreeSet<>(SETTINGS)
-            .stream().map(s -> PREFIX + s).toList());
-      }
-    }
-    TopologyConfig topics = TopologyConfig.from(p);
-    String password = p.getProperty(PREFIX + "password");
-    String passwordFile = p.getProperty(PREFIX + "password-file");
+    CostpipeSettings.refuseUnknown(p, PREFIX);
+    String password = SINK_PASSWORD.read(p);
+    String passwordFile = SINK_PASSWORD_FILE.read(p);
     if (password != null && passwordFile != null) {
-      throw new IllegalArgumentException("set " + PREFIX + "password or " + PREFIX + "password-file, not both");
+      throw new IllegalArgumentException("set " + SINK_PASSWORD.key() + " or " + SINK_PASSWORD_FILE.key()
+          + ", not both");
     }
     if (passwordFile != null) {
       try {
         password = Files.readString(Path.of(passwordFile), StandardCharsets.UTF_8).strip();
       } catch (IOException e) {
         // The message names the file, never its content.
-        throw new UncheckedIOException("cannot read " + PREFIX + "password-file " + passwordFile + ": " + e.getMessage(), e);
+        throw new UncheckedIOException("cannot read " + SINK_PASSWORD_FILE.key() + " " + passwordFile + ": "
+            + e.getMessage(), e);
       }
     }
     Map<String, String> kafka = new TreeMap<>();
     for (String name : p.stringPropertyNames()) {
       // the Avro deserializer's class travels with the serde settings it is configured with
-      if (!name.startsWith("costpipe.") || name.equals(JsonOrAvroValues.VALUE_DESERIALIZER)) {
+      if (!name.startsWith("costpipe.") || name.equals(SERDE_VALUE_DESERIALIZER.key())) {
         kafka.put(name, p.getProperty(name));
       }
     }
     return new ClickHouseSinkConfig(
-        p.getProperty(PREFIX + "url", "http://localhost:8123"),
-        p.getProperty(PREFIX + "database", "costpipe"),
-        p.getProperty(PREFIX + "user", "default"),
+        SINK_URL.read(p),
+        SINK_DATABASE.read(p),
+        SINK_USER.read(p),
         password,
-        intSetting(p, "batch-rows", 10_000),
-        Duration.ofMillis(intSetting(p, "batch-ms", 1_000)),
-        Duration.ofMillis(intSetting(p, "retry-backoff-ms", 200)),
-        Duration.ofMillis(intSetting(p, "retry-backoff-max-ms", 30_000)),
-        Duration.ofMillis(intSetting(p, "socket-timeout-ms", 120_000)),
-        topics.costsTopic(),
-        topics.aggregatesTopic(),
-        topics.alertsTopic(),
-        p.getProperty("costpipe.topic.sink-dead-letter", DEFAULT_DEAD_LETTER_TOPIC),
+        SINK_BATCH_ROWS.read(p),
+        SINK_BATCH_TIME.read(p),
+        SINK_RETRY_BACKOFF.read(p),
+        SINK_RETRY_BACKOFF_MAX.read(p),
+        SINK_SOCKET_TIMEOUT.read(p),
+        TOPIC_COSTS.read(p),
+        TOPIC_COST_AGGREGATES.read(p),
+        TOPIC_COST_ALERTS.read(p),
+        TOPIC_SINK_DEAD_LETTER.read(p),
         kafka);
-  }
-
-  private static int intSetting(Properties p, String name, int dflt) {
-    String v = p.getProperty(PREFIX + name);
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      return Integer.parseInt(v.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(PREFIX + name + " must be an integer, got '" + v + "'");
-    }
   }
 
   /** The source topics, in table order: costs, aggregates, alerts. */
@@ -231,8 +213,9 @@ public record ClickHouseSinkConfig(
     kafka.forEach((k, v) -> shownKafka.put(k, SecretKeys.shown(k, v)));
     return "ClickHouseSinkConfig[url=" + url + ", database=" + database + ", user=" + user
         + ", password=" + (password.isEmpty() ? "(none)" : SecretKeys.MASK) + ", batchRows=" + batchRows
-        + ", batchTime=" + batchTime + ", retryBackoff=" + retryBackoff + ", retryBackoffMax=" + retryBackoffMax
-        + ", socketTimeout=" + socketTimeout + ", topics=" + sourceTopics() + ", deadLetterTopic=" + deadLetterTopic
+        + ", batchTime=" + Durations.format(batchTime) + ", retryBackoff=" + Durations.format(retryBackoff)
+        + ", retryBackoffMax=" + Durations.format(retryBackoffMax) + ", socketTimeout="
+        + Durations.format(socketTimeout) + ", topics=" + sourceTopics() + ", deadLetterTopic=" + deadLetterTopic
         + ", kafka=" + shownKafka + "]";
   }
 }

@@ -173,7 +173,8 @@ class ClickHouseSinkRowsTest {
     assertThat(c.batchTime()).hasMillis(1_000);
     assertThat(c.sourceTopics()).containsExactly("llm.costs", "llm.cost-aggregates", "llm.cost-alerts");
     assertThat(c.deadLetterTopic()).isEqualTo("llm.sink.dlq");
-    assertThat(c.toString()).doesNotContain("s3cr3t-pw").doesNotContain("secret jaas").contains("password=****");
+    assertThat(c.toString()).doesNotContain("s3cr3t-pw").doesNotContain("secret jaas").contains("password=****")
+        .contains("batchTime=1s", "retryBackoff=200ms", "socketTimeout=2m");
     Properties consumer = c.consumerProperties();
     assertThat(consumer.getProperty("group.id")).isEqualTo("costpipe-clickhouse-sink");
     assertThat(consumer.getProperty("enable.auto.commit")).isEqualTo("false");

@@ -1,5 +1,6 @@
 package dev.costpipe.topology.app;
 
+import dev.costpipe.contracts.settings.CostpipeSettings;
 import dev.costpipe.topology.TopologyConfig;
 import dev.costpipe.topology.steps.ParseStep;
 import java.util.ArrayList;
@@ -33,10 +34,8 @@ public final class TopicProvisioner {
 
   public static List<String> createMissing(Admin admin, TopologyConfig config, Properties settings)
       throws InterruptedException, ExecutionException {
-    Optional<Integer> partitions = Optional.ofNullable(settings.getProperty("costpipe.topics.partitions"))
-        .map(Integer::parseInt);
-    Optional<Short> replication = Optional.ofNullable(settings.getProperty("costpipe.topics.replication-factor"))
-        .map(Short::parseShort);
+    Optional<Integer> partitions = CostpipeSettings.TOPICS_PARTITIONS.find(settings);
+    Optional<Short> replication = CostpipeSettings.TOPICS_REPLICATION_FACTOR.find(settings).map(Integer::shortValue);
     Map<String, Boolean> wanted = Map.of(
         config.rawEventsTopic(), false,
         config.pricingTopic(), true,

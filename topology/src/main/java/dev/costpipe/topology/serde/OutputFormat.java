@@ -9,9 +9,9 @@ import dev.costpipe.schemas.avro.CostAggregate;
 import dev.costpipe.topology.aggregate.AggregateUpdate;
 import dev.costpipe.topology.alert.FiredAlert;
 import dev.costpipe.contracts.avro.AvroJson;
-import dev.costpipe.contracts.avro.serde.AvroDeserializer;
 import dev.costpipe.contracts.avro.serde.AvroSerializer;
 import dev.costpipe.contracts.avro.serde.JsonOrAvroValues;
+import dev.costpipe.contracts.settings.CostpipeSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -38,8 +38,8 @@ import org.apache.kafka.common.utils.Utils;
  * @param configs the serde settings, never printed (they may hold {@code basic.auth.user.info})
  */
 public record OutputFormat(String format, String valueSerializer, String valueDeserializer, Map<String, String> configs) {
-  public static final String FORMAT = "costpipe.serde.format";
-  public static final String VALUE_SERIALIZER = "costpipe.serde.value-serializer";
+  public static final String FORMAT = CostpipeSettings.SERDE_FORMAT.key();
+  public static final String VALUE_SERIALIZER = CostpipeSettings.SERDE_VALUE_SERIALIZER.key();
   public static final String VALUE_DESERIALIZER = JsonOrAvroValues.VALUE_DESERIALIZER;
 
   public OutputFormat {
@@ -53,9 +53,8 @@ public record OutputFormat(String format, String valueSerializer, String valueDe
     Map<String, String> configs = new TreeMap<>();
     p.stringPropertyNames().stream().filter(k -> !k.startsWith("costpipe."))
         .forEach(k -> configs.put(k, p.getProperty(k)));
-    return new OutputFormat(p.getProperty(FORMAT, "json").trim().toLowerCase(java.util.Locale.ROOT),
-        p.getProperty(VALUE_SERIALIZER, AvroSerializer.class.getName()),
-        p.getProperty(VALUE_DESERIALIZER, AvroDeserializer.class.getName()), configs);
+    return new OutputFormat(CostpipeSettings.SERDE_FORMAT.read(p).toLowerCase(java.util.Locale.ROOT),
+        CostpipeSettings.SERDE_VALUE_SERIALIZER.read(p), CostpipeSettings.SERDE_VALUE_DESERIALIZER.read(p), configs);
   }
 
   public boolean isAvro() {

@@ -2,6 +2,7 @@ package dev.costpipe.contracts.avro.serde;
 
 import dev.costpipe.contracts.avro.AvroJson;
 import dev.costpipe.contracts.avro.registry.SchemaRegistryException;
+import dev.costpipe.contracts.settings.CostpipeSettings;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.generic.IndexedRecord;
@@ -17,7 +18,7 @@ import org.apache.kafka.common.utils.Utils;
  * need no registry.
  */
 public final class JsonOrAvroValues implements AutoCloseable {
-  public static final String VALUE_DESERIALIZER = "costpipe.serde.value-deserializer";
+  public static final String VALUE_DESERIALIZER = CostpipeSettings.SERDE_VALUE_DESERIALIZER.key();
 
   private final Map<String, Object> configs;
   private Deserializer<?> avro;
@@ -56,7 +57,7 @@ public final class JsonOrAvroValues implements AutoCloseable {
 
   private synchronized Deserializer<?> deserializer() {
     if (avro == null) {
-      Object name = configs.getOrDefault(VALUE_DESERIALIZER, AvroDeserializer.class.getName());
+      Object name = configs.getOrDefault(VALUE_DESERIALIZER, CostpipeSettings.SERDE_VALUE_DESERIALIZER.defaultValue());
       try {
         avro = Utils.newInstance(name.toString(), Deserializer.class);
       } catch (ClassNotFoundException e) {

@@ -1,4 +1,4 @@
-package dev.costpipe.app.config;
+package dev.costpipe.contracts.settings;
 
 import java.util.Locale;
 import java.util.Map;
@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * is written {@code _}, {@code -} is {@code __} and {@code _} is {@code ___}:
  *
  * <pre>
- * costpipe.sink.clickhouse.retry-backoff-ms  ↔  COSTPIPE_SINK_CLICKHOUSE_RETRY__BACKOFF__MS
+ * costpipe.sink.clickhouse.retry-backoff     ↔  COSTPIPE_SINK_CLICKHOUSE_RETRY__BACKOFF
  * bootstrap.servers                          ↔  COSTPIPE_KAFKA_BOOTSTRAP_SERVERS
  * rack.aware.assignment.non_overlap_cost     ↔  COSTPIPE_KAFKA_RACK_AWARE_ASSIGNMENT_NON___OVERLAP___COST
  * </pre>

@@ -1,4 +1,4 @@
-package dev.costpipe.app.config;
+package dev.costpipe.contracts.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +23,8 @@ class EnvNamesTest {
   @Test
   void everySettingRoundTrips() {
     CostpipeSettings.all().forEach(s -> assertThat(EnvNames.keyOf(EnvNames.of(s.key()))).contains(s.key()));
+    CostpipeSettings.all().stream().filter(s -> s.oldName() != null).map(s -> s.oldName().key())
+        .forEach(k -> assertThat(EnvNames.keyOf(EnvNames.of(k))).contains(k));
     for (var names : java.util.List.of(StreamsConfig.configDef().names(), ConsumerConfig.configNames(),
         ProducerConfig.configNames())) {
       names.forEach(k -> assertThat(EnvNames.keyOf(EnvNames.of(k))).as(k).contains(k));

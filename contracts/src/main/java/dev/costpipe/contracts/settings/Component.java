@@ -1,4 +1,4 @@
-package dev.costpipe.app.config;
+package dev.costpipe.contracts.settings;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package dev.costpipe.app.config;
+package dev.costpipe.contracts.settings;
 
 import java.util.Collection;
 import java.util.Optional;
@@ -8,7 +8,7 @@ public final class Suggestions {
   private Suggestions() {}
 
   /** The closest candidate, if within a third of the name's length (at least 2 edits). */
-  static Optional<String> closest(String name, Collection<String> candidates) {
+  public static Optional<String> closest(String name, Collection<String> candidates) {
     int limit = Math.max(2, name.length() / 3);
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
