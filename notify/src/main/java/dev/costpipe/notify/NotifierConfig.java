@@ -3,6 +3,7 @@ package dev.costpipe.notify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.costpipe.contracts.Backoff;
 import dev.costpipe.contracts.SecretKeys;
 import java.io.IOException;
 import java.net.URI;
@@ -96,14 +97,12 @@ public final class NotifierConfig {
 
     /** The wait after the {@code failedAttempt}-th failed attempt (1-based): exponential, capped at max_delay. */
     public Duration delayAfter(int failedAttempt) {
-      long factor = 1L << Math.min(Math.max(failedAttempt - 1, 0), 30);
-      long ms;
-      try {
-        ms = Math.multiplyExact(baseDelay.toMillis(), factor);
-      } catch (ArithmeticException e) {
-        ms = Long.MAX_VALUE;
-      }
-      return Duration.ofMillis(Math.min(ms, Math.max(maxDelay.toMillis(), baseDelay.toMillis())));
+      return backoff().delayAfter(failedAttempt);
+    }
+
+    /** The waits between attempts: {@code base_delay} doubling up to {@code max_delay}. */
+    public Backoff backoff() {
+      return new Backoff(baseDelay, maxDelay);
     }
   }
 
