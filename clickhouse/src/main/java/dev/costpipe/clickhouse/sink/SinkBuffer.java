@@ -39,7 +39,8 @@ final class SinkBuffer {
     tableByTopic.put(config.aggregatesTopic(), SinkTable.COST_AGGREGATES);
     tableByTopic.put(config.alertsTopic(), SinkTable.COST_ALERTS);
     if (tableByTopic.size() != 3) {
-      throw new IllegalArgumentException("the costs, aggregates and alerts topics must differ: " + config.sourceTopics());
+      throw new IllegalArgumentException("the costs, aggregates and alerts topics must differ: "
+          + config.sourceTopics());
     }
     this.values = values;
     this.batchRows = config.batchRows();

@@ -144,7 +144,8 @@ class SinkConsumerLoopTest {
     consumer.schedulePollTask(() -> {
       consumer.rebalance(List.of(COSTS_0));
       consumer.updateBeginningOffsets(Map.of(COSTS_0, 0L));
-      consumer.addRecord(new ConsumerRecord<>(COSTS_0.topic(), 0, 0, null, "not json".getBytes(StandardCharsets.UTF_8)));
+      consumer.addRecord(new ConsumerRecord<>(COSTS_0.topic(), 0, 0, null,
+          "not json".getBytes(StandardCharsets.UTF_8)));
       running.set(false);
     });
 
