@@ -2,6 +2,8 @@ package dev.costpipe.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.costpipe.contracts.Backoff;
+import dev.costpipe.contracts.topics.TopicCreator;
 import dev.costpipe.engine.json.Json;
 import dev.costpipe.contracts.avro.serde.JsonOrAvroValues;
 import dev.costpipe.notify.NotifierConfig.ChannelConfig;
@@ -26,7 +28,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
@@ -43,7 +44,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -91,6 +91,7 @@ public final class Notifier {
   private static final Duration POLL = Duration.ofMillis(500);
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STATS_EVERY = Duration.ofMinutes(5);
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
   private enum Outcome { DELIVERED, FAILED, ABORTED }
 
@@ -318,22 +319,20 @@ public final class Notifier {
       throws InterruptedException {
     NotifierConfig.Retry retry = channel.config().retry();
     String name = channel.name();
-    DeliveryException last = null;
-    int attempt = 0;
-    while (attempt < retry.attempts()) {
-      attempt++;
+    Backoff.Attempts attempts = retry.backoff().attempts(retry.attempts(), LOG,
+        wait -> !stopSignal.await(wait.toMillis(), TimeUnit.MILLISECONDS));
+    DeliveryException last;
+    while (true) {
       try {
         channel.send(alert, key);
       } catch (DeliveryException e) {
         last = e;
-        if (!e.retryable() || attempt >= retry.attempts()) {
+        if (!e.retryable() || attempts.isLast()) {
           break;
         }
-        Duration wait = retry.delayAfter(attempt);
         counters.increment("retries." + name);
-        LOG.warn("alert {} {}%: delivery to {} failed (attempt {}/{}): {}; retrying in {} ms", alert.ruleId(),
-            alert.levelPct(), name, attempt, retry.attempts(), e.detail(), wait.toMillis());
-        if (stopSignal.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!attempts.retryAfter("alert " + alert.ruleId() + " " + alert.levelPct() + "%: delivery to " + name
+            + " failed", e.detail())) {
           LOG.info("alert {} {}%: stopping before delivering to {}; it is read again on restart", alert.ruleId(),
               alert.levelPct(), name);
           return Outcome.ABORTED;
@@ -345,6 +344,7 @@ public final class Notifier {
         LOG.error("channel {} threw unexpectedly", name, e);
         break;
       }
+      int attempt = attempts.current();
       ObjectNode mark = Json.MAPPER.createObjectNode();
       mark.put("rule_id", alert.ruleId()).put("window_start", alert.windowStart().toString())
           .put("level_pct", alert.levelPct()).put("channel", name).put("channel_type", channel.config().type())
@@ -357,7 +357,7 @@ public final class Notifier {
       return Outcome.DELIVERED;
     }
     reportFailure(alert, r, name, channel.config().type(), last.reason(),
-        last.detail() + (last.retryable() ? "" : " (not retryable)"), last.status(), attempt);
+        last.detail() + (last.retryable() ? "" : " (not retryable)"), last.status(), attempts.current());
     return Outcome.FAILED;
   }
 
@@ -441,9 +441,9 @@ public final class Notifier {
   }
 
   private void ensureTopics() {
-    Properties p = commonSettings();
-    try (Admin admin = Admin.create(p)) {
-      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+    try (Admin admin = Admin.create(commonSettings())) {
+      TopicCreator topics = new TopicCreator(admin, ADMIN_TIMEOUT);
+      Set<String> existing = topics.existing();
       if (!existing.contains(config.alertsTopic())) {
         LOG.warn("the alerts topic {} does not exist (yet): waiting for the streaming application to create it",
             config.alertsTopic());
@@ -461,21 +461,15 @@ public final class Notifier {
       if (missing.isEmpty()) {
         return;
       }
+      List<String> names = missing.stream().map(NewTopic::name).toList();
       if (!config.createTopics()) {
-        throw new NotifierException("missing topics " + missing.stream().map(NewTopic::name).toList()
-            + " and topics.create is false");
+        throw new NotifierException("missing topics " + names + " and topics.create is false");
       }
-      try {
-        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-        LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
-        }
-      }
-    } catch (ExecutionException | TimeoutException e) {
+      topics.create(missing);
+      LOG.info("created topics {}", names);
+    } catch (TopicCreator.TopicCreationException e) {
       throw new NotifierException("cannot check or create the notifier's topics on " + config.bootstrapServers()
-          + ": " + (e instanceof ExecutionException ? e.getCause() : e), e);
+          + ": " + e.getCause(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new NotifierException("interrupted while checking the notifier's topics", e);

@@ -1,5 +1,6 @@
 package dev.costpipe.notify;
 
+import dev.costpipe.contracts.Backoff;
 import dev.costpipe.contracts.SecretKeys;
 import dev.costpipe.contracts.settings.CostpipeSettings;
 import dev.costpipe.contracts.settings.Durations;
@@ -93,14 +94,12 @@ public record NotifierConfig(String bootstrapServers, String groupId, String ale
 
     /** The wait after the {@code failedAttempt}-th failed attempt (1-based): exponential, capped at max_delay. */
     public Duration delayAfter(int failedAttempt) {
-      long factor = 1L << Math.min(Math.max(failedAttempt - 1, 0), 30);
-      long ms;
-      try {
-        ms = Math.multiplyExact(baseDelay.toMillis(), factor);
-      } catch (ArithmeticException e) {
-        ms = Long.MAX_VALUE;
-      }
-      return Duration.ofMillis(Math.min(ms, Math.max(maxDelay.toMillis(), baseDelay.toMillis())));
+      return backoff().delayAfter(failedAttempt);
+    }
+
+    /** The waits between attempts: {@code base_delay} doubling up to {@code max_delay}. */
+    public Backoff backoff() {
+      return new Backoff(baseDelay, maxDelay);
     }
 
     @Override

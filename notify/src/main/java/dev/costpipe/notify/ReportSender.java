@@ -1,6 +1,7 @@
 package dev.costpipe.notify;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.costpipe.contracts.Backoff;
 import dev.costpipe.engine.json.Json;
 import dev.costpipe.notify.NotifierConfig.ChannelConfig;
 import dev.costpipe.notify.NotifierConfig.EmailConfig;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends a rendered weekly report to one channel of a {@link NotifierConfig} ({@code costpipe report weekly
@@ -46,6 +49,7 @@ public final class ReportSender {
   public static final String REPORT_WEEK_HEADER = "X-Costpipe-Report-Week";
   /** Slack's limit for {@code text} is 40,000 characters; leave room for the code fence. */
   private static final int SLACK_TEXT_MAX = 39_000;
+  private static final Logger LOG = LoggerFactory.getLogger(ReportSender.class);
 
   private ReportSender() {}
 
@@ -78,15 +82,17 @@ public final class ReportSender {
           require(renderings, ReportFormat.HTML, "email"));
     }
     NotifierConfig.Retry retry = channel.retry();
-    for (int n = 1; ; n++) {
+    Backoff.Attempts attempts = retry.backoff().attempts(retry.attempts(), LOG, Backoff.THREAD_SLEEP);
+    while (true) {
       try {
         attempt.run();
         return;
       } catch (DeliveryException e) {
-        if (!e.retryable() || n >= retry.attempts()) {
+        if (!e.retryable() || attempts.isLast()) {
           throw e;
         }
-        Thread.sleep(retry.delayAfter(n).toMillis());
+        attempts.retryAfter("sending the report to " + channel.type() + " channel " + channel.name() + " failed",
+            e.detail());
       }
     }
   }

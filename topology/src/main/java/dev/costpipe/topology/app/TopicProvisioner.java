@@ -1,15 +1,15 @@
 package dev.costpipe.topology.app;
 
 import dev.costpipe.contracts.settings.CostpipeSettings;
+import dev.costpipe.contracts.topics.TopicCreator;
 import dev.costpipe.topology.TopologyConfig;
 import dev.costpipe.topology.steps.ParseStep;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -30,10 +30,17 @@ public final class TopicProvisioner {
   /** The raw-events topic's {@code max.message.bytes}: twice {@link ParseStep#MAX_EVENT_BYTES}. */
   public static final int MAX_RAW_EVENT_RECORD_BYTES = 2 * ParseStep.MAX_EVENT_BYTES;
 
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
+
   private TopicProvisioner() {}
 
+  /**
+   * Creates the missing topics; returns their names, sorted.
+   *
+   * @throws TopicCreator.TopicCreationException when Kafka cannot list or create them (no answer within 60 s)
+   */
   public static List<String> createMissing(Admin admin, TopologyConfig config, Properties settings)
-      throws InterruptedException, ExecutionException {
+      throws InterruptedException {
     Optional<Integer> partitions = CostpipeSettings.TOPICS_PARTITIONS.find(settings);
     Optional<Short> replication = CostpipeSettings.TOPICS_REPLICATION_FACTOR.find(settings).map(Integer::shortValue);
     Map<String, Boolean> wanted = Map.of(
@@ -44,28 +51,25 @@ public final class TopicProvisioner {
         config.aggregatesTopic(), false,
         config.alertsTopic(), false,
         config.deadLetterTopic(), false);
-    Set<String> existing = admin.listTopics().names().get();
-    List<NewTopic> missing = new ArrayList<>();
+    List<NewTopic> topics = new ArrayList<>();
     wanted.forEach((name, compacted) -> {
-      if (!existing.contains(name)) {
-        NewTopic t = new NewTopic(name, compacted ? Optional.of(1) : partitions, replication);
-        if (compacted) {
-          t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        } else if (name.equals(config.rawEventsTopic())) {
-          // events up to twice the parse limit are accepted, so that the parse step refuses them with a
-          // reason in the dead-letter topic instead of the broker refusing them to the producer
-          t.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime",
-              TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_RAW_EVENT_RECORD_BYTES)));
-        } else {
-          t.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
-        }
-        missing.add(t);
+      NewTopic t = new NewTopic(name, compacted ? Optional.of(1) : partitions, replication);
+      if (compacted) {
+        t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+      } else if (name.equals(config.rawEventsTopic())) {
+        // events up to twice the parse limit are accepted, so that the parse step refuses them with a
+        // reason in the dead-letter topic instead of the broker refusing them to the producer
+        t.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime",
+            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_RAW_EVENT_RECORD_BYTES)));
+      } else {
+        t.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
       }
+      topics.add(t);
     });
-    if (!missing.isEmpty()) {
-      admin.createTopics(missing).all().get();
-      LOG.info("created topics {}", missing.stream().map(NewTopic::name).sorted().toList());
+    List<String> created = new TopicCreator(admin, ADMIN_TIMEOUT).createMissing(topics);
+    if (!created.isEmpty()) {
+      LOG.info("created topics {}", created);
     }
-    return missing.stream().map(NewTopic::name).sorted().toList();
+    return created;
   }
 }

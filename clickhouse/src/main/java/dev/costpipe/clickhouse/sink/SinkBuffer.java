@@ -1,0 +1,141 @@
+package dev.costpipe.clickhouse.sink;
+
+import dev.costpipe.contracts.avro.serde.JsonOrAvroValues;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * What the sink has read and not committed yet, and when it is due: each record becomes a row of its topic's
+ * table, or a dead letter when it is not a valid row ({@link InvalidRecordException}); the offset after it is
+ * kept for the commit. A flush is due when a table holds {@code batch-rows} rows or the oldest record is
+ * {@code batch-ms} old. Belongs to the sink's consumer thread.
+ */
+final class SinkBuffer {
+  private final Map<String, SinkTable> tableByTopic = new HashMap<>();
+  private final JsonOrAvroValues values;
+  private final int batchRows;
+  private final Duration batchTime;
+  private EnumMap<SinkTable, List<SinkRow>> rows = emptyRows();
+  private List<DeadLetter> deadLetters = new ArrayList<>();
+  private Map<TopicPartition, Long> pendingOffsets = new HashMap<>();
+  /** Offsets of the records being flushed: a revocation meanwhile removes its partitions. */
+  private Map<TopicPartition, Long> inFlightOffsets;
+  private int records;
+  private long firstNanos;
+
+  /** What a flush writes and then commits. */
+  record Flush(Map<SinkTable, List<SinkRow>> rows, List<DeadLetter> deadLetters, Map<TopicPartition, Long> offsets) {}
+
+  SinkBuffer(ClickHouseSinkConfig config, JsonOrAvroValues values) {
+    tableByTopic.put(config.costsTopic(), SinkTable.REQUEST_COSTS);
+    tableByTopic.put(config.aggregatesTopic(), SinkTable.COST_AGGREGATES);
+    tableByTopic.put(config.alertsTopic(), SinkTable.COST_ALERTS);
+    if (tableByTopic.size() != 3) {
+      throw new IllegalArgumentException("the costs, aggregates and alerts topics must differ: "
+          + config.sourceTopics());
+    }
+    this.values = values;
+    this.batchRows = config.batchRows();
+    this.batchTime = config.batchTime();
+  }
+
+  void add(Iterable<ConsumerRecord<byte[], byte[]>> polled) {
+    long ingestedAt = Instant.now().getEpochSecond();
+    for (ConsumerRecord<byte[], byte[]> r : polled) {
+      SinkTable table = tableByTopic.get(r.topic());
+      if (table == null) {
+        continue; // not subscribed: cannot happen
+      }
+      try {
+        rows.get(table).add(new SinkRow(table.row(SinkValueFormat.json(values, r), ingestedAt), r));
+      } catch (InvalidRecordException e) {
+        deadLetters.add(new DeadLetter(r, e.reason(), e.getMessage()));
+      }
+      if (records++ == 0) {
+        firstNanos = System.nanoTime();
+      }
+      pendingOffsets.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+    }
+  }
+
+  /** Records read and not flushed yet. */
+  int records() {
+    return records;
+  }
+
+  /** Rows or dead letters waiting, or offsets whose commit failed and must be tried again. */
+  boolean hasPending() {
+    return records > 0 || !pendingOffsets.isEmpty();
+  }
+
+  /** How long a poll may wait: {@code idle} with nothing pending, else at most until the flush is due. */
+  Duration pollTimeout(Duration idle) {
+    if (!hasPending()) {
+      return idle;
+    }
+    long left = batchTime.toNanos() - (System.nanoTime() - firstNanos);
+    return Duration.ofNanos(Math.max(0, Math.min(left, idle.toNanos())));
+  }
+
+  boolean flushDue() {
+    if (!hasPending()) {
+      return false;
+    }
+    for (List<SinkRow> tableRows : rows.values()) {
+      if (tableRows.size() >= batchRows) {
+        return true;
+      }
+    }
+    return System.nanoTime() - firstNanos >= batchTime.toNanos();
+  }
+
+  /** Takes everything pending for a flush; its offsets stay in flight until {@link #flushEnded}. */
+  Flush startFlush() {
+    Flush flush = new Flush(rows, deadLetters, pendingOffsets);
+    inFlightOffsets = pendingOffsets;
+    rows = emptyRows();
+    deadLetters = new ArrayList<>();
+    pendingOffsets = new HashMap<>();
+    records = 0;
+    return flush;
+  }
+
+  void flushEnded() {
+    inFlightOffsets = null;
+  }
+
+  /** Offsets whose commit failed are committed with the next flush (never beyond what is written). */
+  void keepForNextCommit(Map<TopicPartition, Long> offsets) {
+    if (records == 0 && pendingOffsets.isEmpty()) {
+      firstNanos = System.nanoTime(); // the time bound brings the next attempt
+    }
+    offsets.forEach((tp, offset) -> pendingOffsets.merge(tp, offset, Math::max));
+  }
+
+  /**
+   * Partitions taken away are not committed by this instance any more: their new owner reads them from the
+   * last commit. Their buffered rows are still written (a harmless duplicate).
+   */
+  void forget(Collection<TopicPartition> partitions) {
+    partitions.forEach(pendingOffsets::remove);
+    if (inFlightOffsets != null) {
+      partitions.forEach(inFlightOffsets::remove);
+    }
+  }
+
+  private static EnumMap<SinkTable, List<SinkRow>> emptyRows() {
+    EnumMap<SinkTable, List<SinkRow>> b = new EnumMap<>(SinkTable.class);
+    for (SinkTable t : SinkTable.values()) {
+      b.put(t, new ArrayList<>());
+    }
+    return b;
+  }
+}

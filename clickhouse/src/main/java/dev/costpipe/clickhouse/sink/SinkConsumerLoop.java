@@ -1,0 +1,262 @@
+package dev.costpipe.clickhouse.sink;
+
+import dev.costpipe.contracts.Backoff;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sink's consumer loop: polls the source topics into the {@link SinkBuffer}, flushes it when due (rows
+ * through the {@link BatchWriter}, then dead letters through the {@link DeadLetterWriter}) and commits only
+ * what was written. While an outage is waited out ({@link #waitFor}) the consumer keeps polling with its
+ * partitions paused, so it stays in its group; a rebalance drops the offsets of partitions taken away. Runs on
+ * the sink's thread; {@link #assignment}, {@link #inGroup}, {@link #consumer} and {@link #wakeup} are safe from
+ * any thread.
+ */
+final class SinkConsumerLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(SinkConsumerLoop.class);
+  private static final Duration IDLE_POLL = Duration.ofMillis(500);
+  private static final Duration WAIT_POLL = Duration.ofMillis(200);
+  private static final Duration REPORT_EVERY = Duration.ofMinutes(1);
+  /** For the last flush at stop: an outage ends it at once. */
+  private static final Backoff.Sleeper NO_WAIT = d -> false;
+
+  private final ClickHouseSinkConfig config;
+  private final SinkBuffer buffer;
+  private final ClickHouseSinkMetrics metrics;
+  private final AtomicBoolean running;
+  /** The consumer's partitions, kept by the rebalance listener so that other threads may read them. */
+  private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
+  private volatile boolean inGroup;
+  private volatile Consumer<byte[], byte[]> consumer;
+
+  // Everything below belongs to the thread in run().
+  private BatchWriter batches;
+  private DeadLetterWriter deadLetters;
+  private boolean paused;
+  private long lastReportNanos = System.nanoTime();
+
+  /** {@code running} is the sink's: the loop and its waits end when it turns false. */
+  SinkConsumerLoop(ClickHouseSinkConfig config, SinkBuffer buffer, ClickHouseSinkMetrics metrics,
+      AtomicBoolean running) {
+    this.config = config;
+    this.buffer = buffer;
+    this.metrics = metrics;
+    this.running = running;
+  }
+
+  /** Consumes, writes and commits until the sink stops, then writes and commits what is left once. */
+  void run(Consumer<byte[], byte[]> consumer, BatchWriter batches, DeadLetterWriter deadLetters) {
+    this.consumer = consumer;
+    this.batches = batches;
+    this.deadLetters = deadLetters;
+    if (!running.get()) {
+      return;
+    }
+    consumer.subscribe(config.sourceTopics(), new Rebalances());
+    LOG.info("ClickHouse sink consuming {} into database {}", config.sourceTopics(), config.database());
+    while (running.get()) {
+      try {
+        buffer.add(consumer.poll(buffer.pollTimeout(IDLE_POLL)));
+      } catch (WakeupException e) {
+        continue; // stop() was called: the loop condition ends it
+      }
+      if (buffer.flushDue()) {
+        flushAndCommit(this::waitFor);
+      }
+      report();
+    }
+    finalFlush();
+  }
+
+  Set<TopicPartition> assignment() {
+    return Set.copyOf(assigned);
+  }
+
+  boolean inGroup() {
+    return inGroup;
+  }
+
+  Optional<Consumer<byte[], byte[]>> consumer() {
+    return Optional.ofNullable(consumer);
+  }
+
+  /** Ends a poll in progress (after the sink's running flag was cleared). */
+  void wakeup() {
+    Consumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+  }
+
+  void close() {
+    Consumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      try {
+        c.close(CloseOptions.timeout(Duration.ofSeconds(10)));
+      } catch (RuntimeException e) {
+        LOG.warn("closing the consumer: {}", e.toString());
+      }
+    }
+  }
+
+  /**
+   * Waits while ClickHouse or Kafka is unavailable: the sink's {@link Backoff.Sleeper}. Once consuming, the
+   * consumer keeps polling with its partitions paused, so the group does not consider it dead; records of
+   * partitions assigned meanwhile are buffered as usual. Before, it sleeps. False when the sink stopped.
+   */
+  boolean waitFor(Duration duration) throws InterruptedException {
+    long until = System.nanoTime() + duration.toNanos();
+    Consumer<byte[], byte[]> c = consumer;
+    boolean polling = c != null && !c.subscription().isEmpty();
+    if (polling && !paused) {
+      c.pause(c.assignment());
+      paused = true;
+    }
+    while (running.get()) {
+      long left = until - System.nanoTime();
+      if (left <= 0) {
+        return true;
+      }
+      if (polling) {
+        try {
+          buffer.add(c.poll(Duration.ofNanos(Math.min(left, WAIT_POLL.toNanos()))));
+        } catch (WakeupException e) {
+          // stop() was called
+        }
+      } else {
+        Thread.sleep(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Writes every buffered row and dead letter, then commits the offsets read so far. Outages are waited out
+   * with {@code sleeper}; one it cuts short throws {@link StopRequested} and nothing is committed.
+   */
+  private void flushAndCommit(Backoff.Sleeper sleeper) {
+    SinkBuffer.Flush flush = buffer.startFlush();
+    try {
+      List<DeadLetter> letters = new ArrayList<>(flush.deadLetters());
+      letters.addAll(batches.write(flush.rows(), sleeper));
+      deadLetters.send(letters, sleeper);
+      resumeIfPaused();
+      commit(flush.offsets());
+    } finally {
+      buffer.flushEnded();
+    }
+  }
+
+  /** On stop: write what is buffered once (no waiting) and commit it. */
+  private void finalFlush() {
+    if (!buffer.hasPending()) {
+      return;
+    }
+    int records = buffer.records();
+    try {
+      flushAndCommit(NO_WAIT);
+    } catch (StopRequested e) {
+      LOG.info("ClickHouse unavailable at shutdown: {} buffered records are read again on restart", records);
+    }
+  }
+
+  private void commit(Map<TopicPartition, Long> offsets) {
+    Map<TopicPartition, OffsetAndMetadata> owned = new HashMap<>();
+    Set<TopicPartition> assignment = consumer.assignment();
+    offsets.forEach((tp, offset) -> {
+      if (assignment.contains(tp)) {
+        owned.put(tp, new OffsetAndMetadata(offset));
+      }
+    });
+    if (owned.isEmpty()) {
+      return;
+    }
+    try {
+      consumer.commitSync(owned);
+      metrics.committed();
+    } catch (WakeupException e) {
+      buffer.keepForNextCommit(offsets);
+      if (!running.get()) {
+        commitOnce(owned); // stop() woke the consumer: this is the last chance to commit what was written
+      }
+    } catch (KafkaException e) {
+      // A rebalance took partitions away, or the broker is unreachable: the rows are written, so the worst
+      // case is that they are read and written again (they replace themselves).
+      LOG.warn("offset commit failed ({}): the records since the last commit will be delivered again", e.toString());
+      buffer.keepForNextCommit(offsets);
+    }
+  }
+
+  private void commitOnce(Map<TopicPartition, OffsetAndMetadata> owned) {
+    try {
+      consumer.commitSync(owned, Duration.ofSeconds(10));
+      metrics.committed();
+    } catch (KafkaException e) {
+      LOG.warn("last offset commit failed ({}): those records will be delivered again", e.toString());
+    }
+  }
+
+  private void resumeIfPaused() {
+    if (paused) {
+      consumer.resume(consumer.paused());
+      paused = false;
+    }
+  }
+
+  private void report() {
+    if (System.nanoTime() - lastReportNanos >= REPORT_EVERY.toNanos()) {
+      lastReportNanos = System.nanoTime();
+      LOG.info("ClickHouse sink: {}", metrics);
+    }
+  }
+
+  private final class Rebalances implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      forget(partitions);
+      if (!partitions.isEmpty()) {
+        LOG.info("ClickHouse sink revoked {}", partitions);
+      }
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      forget(partitions);
+      inGroup = false;
+      LOG.warn("ClickHouse sink lost {} (dropped out of the group)", partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      assigned.addAll(partitions);
+      inGroup = true;
+      LOG.info("ClickHouse sink assigned {}; holds {} partitions", partitions, assigned.size());
+      if (paused) {
+        consumer.pause(partitions);
+      }
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+      assigned.removeAll(partitions);
+      buffer.forget(partitions);
+    }
+  }
+}
