@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  * A real Confluent-compatible schema registry for tests: Apicurio Registry 2.1.5.Final (in-memory storage),
  * whose {@code /apis/ccompat/v6} is Confluent's REST API, in a child JVM on a free port of 127.0.0.1.
  *
- * <p>It is assembled from Maven Central by the wrapper project {@code schemas/src/test/registry-server}
- * (shipped in this test-jar as {@code registry-server/pom.xml} + {@code settings.xml}) with a child
+ * <p>It is assembled from Maven Central by the wrapper project {@code test-support/src/main/registry-server}
+ * (shipped in the test-support jar as {@code registry-server/pom.xml} + {@code settings.xml}) with a child
  * {@code mvn}, once per machine: the result is cached in {@code ~/.m2/costpipe-test-servers/} under a hash of
  * the wrapper project, so later test runs (and {@code mvn clean}) start it at once. The first build downloads
  * ~200 MB into the local Maven repository; its progress is printed, its log kept next to the cache.
