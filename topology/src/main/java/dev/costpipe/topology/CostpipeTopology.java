@@ -108,7 +108,7 @@ public final class CostpipeTopology {
         .repartition(Repartitioned.<String, CostContribution>as("cost-by-dimension")
             .withKeySerde(Serdes.String()).withValueSerde(CostpipeSerdes.costContribution()));
     for (Duration size : config.aggregateWindows()) {
-      WindowTotalsStep.sum(byDimension, size, config.aggregateGrace())
+      WindowTotalsStep.sum(byDimension, size, config.aggregateGrace(), counters)
           .to(config.aggregatesTopic(), Produced.with(Serdes.String(), config.outputFormat().aggregateUpdates())
               .withName(WindowTotalsStep.name(size) + "-out"));
     }

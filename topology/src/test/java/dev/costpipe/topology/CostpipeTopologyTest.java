@@ -119,6 +119,8 @@ class CostpipeTopologyTest {
       assertThat(latest.get("total/all/1h/2026-06-01T10:00:00Z").path("requests").asLong()).isEqualTo(2);
       assertThat(latest.get("total/all/1h/2026-06-01T11:00:00Z").path("requests").asLong()).isEqualTo(2);
       assertThat(f.readCosts()).as("every request still has its cost record").hasSize(5);
+      assertThat(f.counters.get("late_contributions_dropped.aggregates-1h")).as("model, provider and total")
+          .isEqualTo(3);
     }
   }
 

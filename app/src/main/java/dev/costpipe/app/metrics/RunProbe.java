@@ -1,16 +1,20 @@
 package dev.costpipe.app.metrics;
 
 import dev.costpipe.engine.record.PricingStatus;
+import dev.costpipe.topology.LateContributions;
 import dev.costpipe.topology.PipelineCounters;
 import dev.costpipe.topology.app.CostpipeApplication;
+import dev.costpipe.topology.steps.AlertThresholdStep;
 import dev.costpipe.topology.steps.ChunkMergeStep;
 import dev.costpipe.topology.steps.ParseStep;
+import dev.costpipe.topology.steps.WindowTotalsStep;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +54,9 @@ public final class RunProbe implements ComponentProbe {
           "merge anomalies: duplicate_request, duplicate_event, too_many_events, incomplete_flushed");
       case "alerts" -> new CounterBridge.Meter("costpipe.alerts", Tags.of("event", rest),
           "budget alert levels crossed");
+      case LateContributions.COUNTER -> new CounterBridge.Meter("costpipe.late.contributions.dropped",
+          Tags.of("store", rest), "contributions to windows older than the store keeps, dropped (their cost "
+              + "records are emitted), by store");
       default -> other(name);
     });
   }
@@ -78,6 +85,10 @@ public final class RunProbe implements ComponentProbe {
       counters.register(registry, "merge." + outcome);
     }
     counters.register(registry, "alerts.fired");
+    for (Duration size : app.config().aggregateWindows()) {
+      counters.register(registry, LateContributions.counter(WindowTotalsStep.name(size)));
+    }
+    counters.register(registry, LateContributions.counter(AlertThresholdStep.STORE));
     PipelineCounters c = app.counters();
     FunctionTimer.builder("costpipe.cost.record.lag", c, PipelineCounters::lagCount, PipelineCounters::lagTotalMillis,
             TimeUnit.MILLISECONDS)

@@ -55,6 +55,7 @@ class RunProbeTest {
       assertThat(scrape.get("/health/live").status()).isEqualTo(200);
       assertThat(scrape.value("costpipe_raw_events_total", "component=\"run\"")).hasValue(0);
       assertThat(scrape.value("costpipe_cost_records_total", "pricing_status=\"unknown_model\"")).hasValue(0);
+      assertThat(scrape.value("costpipe_late_contributions_dropped_total", "store=\"aggregates-1d\"")).hasValue(0);
 
       app.start();
       Await.until("Kafka Streams RUNNING", WAIT, () -> scrape.get("/health/ready").status() == 200);

@@ -27,7 +27,7 @@ public final class TopicCreator {
   private final Admin admin;
   private final Duration timeout;
 
-  /** Thrown when Kafka cannot list or create the topics (unreachable, refused, no answer in time). */
+  /** Thrown when Kafka cannot list, create or configure the topics (unreachable, refused, no answer in time). */
   public static final class TopicCreationException extends KafkaException {
     TopicCreationException(String message, Throwable cause) {
       super(message, cause);
@@ -41,7 +41,7 @@ public final class TopicCreator {
 
   /** The names of the topics that exist now. */
   public Set<String> existing() throws InterruptedException {
-    return await(admin.listTopics().names(), "cannot list the topics");
+    return await(admin.listTopics().names(), "cannot list the topics", timeout);
   }
 
   /** Creates those of {@code wanted} that do not exist; returns their names, sorted (empty when none was missing). */
@@ -60,7 +60,7 @@ public final class TopicCreator {
     Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
     for (Map.Entry<String, KafkaFuture<Void>> r : new TreeMap<>(results).entrySet()) {
       try {
-        await(r.getValue(), "cannot create the topic " + r.getKey() + " (of " + names(topics) + ")");
+        await(r.getValue(), "cannot create the topic " + r.getKey() + " (of " + names(topics) + ")", timeout);
       } catch (TopicCreationException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
@@ -69,7 +69,8 @@ public final class TopicCreator {
     }
   }
 
-  private <T> T await(KafkaFuture<T> future, String what) throws InterruptedException {
+  /** The future's value within the timeout, or a {@link TopicCreationException} saying {@code what} failed. */
+  static <T> T await(KafkaFuture<T> future, String what, Duration timeout) throws InterruptedException {
     try {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {

@@ -20,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running application: creates missing topics, publishes the built-in catalogue to an empty
- * pricing topic (unless {@code costpipe.pricing.bootstrap-catalogue=false}), then runs the topology
- * with exactly-once processing until closed.
+ * The running application: creates missing topics, sets the configs its stores need on changelogs made by an
+ * earlier version, publishes the built-in catalogue to an empty pricing topic (unless {@code
+ * costpipe.pricing.bootstrap-catalogue=false}), then runs the topology with exactly-once processing until closed.
  */
 public final class CostpipeApplication implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CostpipeApplication.class);
@@ -84,6 +84,7 @@ public final class CostpipeApplication implements AutoCloseable {
     Properties kafka = clientSettings();
     try (Admin admin = Admin.create(kafka)) {
       TopicProvisioner.createMissing(admin, config, settings);
+      TopicProvisioner.alignChangelogs(admin, config, settings.get(StreamsConfig.APPLICATION_ID_CONFIG).toString());
     }
     if (config.bootstrapCatalogue() && PricingPublisher.isEmpty(kafka, config.pricingTopic())) {
       int n = PricingPublisher.publish(kafka, config.pricingTopic(), CatalogueLoader.builtIn().entries());

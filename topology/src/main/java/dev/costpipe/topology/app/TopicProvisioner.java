@@ -1,7 +1,9 @@
 package dev.costpipe.topology.app;
 
 import dev.costpipe.contracts.settings.CostpipeSettings;
+import dev.costpipe.contracts.topics.TopicConfigAligner;
 import dev.costpipe.contracts.topics.TopicCreator;
+import dev.costpipe.topology.StateChangelogs;
 import dev.costpipe.topology.TopologyConfig;
 import dev.costpipe.topology.steps.ParseStep;
 import java.time.Duration;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -22,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * costpipe.topics.replication-factor} (default: the cluster's defaults). Existing topics are left
  * as they are. The others keep records by append time ({@code LogAppendTime}): their records carry
  * the request's own time, and replayed history older than the retention would otherwise be deleted
- * as soon as it is written.
+ * as soon as it is written. The state stores' changelogs, which Kafka Streams creates, are checked
+ * at start ({@link #alignChangelogs}).
  */
 public final class TopicProvisioner {
   private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
@@ -71,5 +75,29 @@ public final class TopicProvisioner {
       LOG.info("created topics {}", created);
     }
     return created;
+  }
+
+  /**
+   * Sets the configs the state stores ask for ({@link StateChangelogs}) on their changelog topics that exist,
+   * where a deployment made by an earlier version has other values; logs one line per change and returns the
+   * changes. Kafka Streams creates a missing changelog with them, but never alters one that exists. When Kafka
+   * refuses (e.g. no AlterConfigs permission), says what to set and carries on: the topology still runs.
+   */
+  public static List<TopicConfigAligner.Change> alignChangelogs(Admin admin, TopologyConfig config,
+      String applicationId) throws InterruptedException {
+    Map<String, Map<String, String>> wanted = new TreeMap<>();
+    StateChangelogs.configs(config).forEach((store, configs) ->
+        wanted.put(StateChangelogs.topic(applicationId, store), configs));
+    try {
+      List<TopicConfigAligner.Change> changes = new TopicConfigAligner(admin, ADMIN_TIMEOUT).align(wanted);
+      for (TopicConfigAligner.Change c : changes) {
+        LOG.info("changelog {}: set {}={} (was {})", c.topic(), c.key(), c.after(), c.before());
+      }
+      return changes;
+    } catch (TopicCreator.TopicCreationException e) {
+      LOG.warn("could not check the changelog topics' configs ({}); each of {} should have {}", e.getMessage(),
+          wanted.keySet(), StateChangelogs.BY_APPEND_TIME);
+      return List.of();
+    }
   }
 }

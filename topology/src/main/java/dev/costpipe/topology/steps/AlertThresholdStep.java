@@ -1,6 +1,8 @@
 package dev.costpipe.topology.steps;
 
+import dev.costpipe.topology.LateContributions;
 import dev.costpipe.topology.PipelineCounters;
+import dev.costpipe.topology.StateChangelogs;
 import dev.costpipe.topology.alert.AlertContribution;
 import dev.costpipe.topology.alert.AlertRule;
 import dev.costpipe.topology.alert.AlertRulesHolder;
@@ -23,8 +25,9 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Step 6b: sums each rule's spend per window and fires one alert per window and level, the first time the
- * spend reaches it. A deleted rule's contributions are ignored; windows that ended long ago are dropped from
- * the store.
+ * spend reaches it. A deleted rule's contributions are ignored; windows ended a window's length before stream
+ * time are dropped from the store, and a contribution to such a window is counted and dropped too (it would
+ * start the window again from zero and fire its levels a second time).
  */
 public final class AlertThresholdStep implements Processor<String, AlertContribution, String, FiredAlert> {
   public static final String STORE = "alert-windows";
@@ -34,17 +37,19 @@ public final class AlertThresholdStep implements Processor<String, AlertContribu
 
   private final AlertRulesHolder rules;
   private final PipelineCounters counters;
+  private final LateContributions late;
   private ProcessorContext<String, FiredAlert> context;
   private KeyValueStore<String, AlertWindowState> windows;
 
   public AlertThresholdStep(AlertRulesHolder rules, PipelineCounters counters) {
     this.rules = rules;
     this.counters = counters;
+    this.late = new LateContributions(STORE, counters);
   }
 
   public static StoreBuilder<KeyValueStore<String, AlertWindowState>> store() {
     return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-        CostpipeSerdes.alertWindowState());
+        CostpipeSerdes.alertWindowState()).withLoggingEnabled(StateChangelogs.BY_APPEND_TIME);
   }
 
   @Override
@@ -65,6 +70,11 @@ public final class AlertThresholdStep implements Processor<String, AlertContribu
     Instant start = rule.window().startOf(at);
     Instant end = start.plus(rule.window().length());
     String key = rule.id() + '\u001f' + rule.window().wire() + '\u001f' + start.toEpochMilli();
+    long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
+    if (ended(start.toEpochMilli(), end.toEpochMilli(), streamTime)) {
+      late.dropped(key, start.toEpochMilli(), streamTime);
+      return;
+    }
     AlertWindowState state = windows.get(key);
     long spent = (state == null ? 0 : state.spent()) + c.amount();
     List<Integer> fired = new ArrayList<>(state == null ? List.of() : state.fired());
@@ -87,12 +97,16 @@ public final class AlertThresholdStep implements Processor<String, AlertContribu
         .compareTo(BigInteger.valueOf(budget).multiply(BigInteger.valueOf(level))) >= 0;
   }
 
+  /** Whether the store no longer keeps a window: it ended more than its length before stream time. */
+  private static boolean ended(long startMs, long endMs, long streamTime) {
+    return endMs + (endMs - startMs) < streamTime;
+  }
+
   private void dropEndedWindows(long streamTime) {
     List<String> ended = new ArrayList<>();
     try (var it = windows.all()) {
       it.forEachRemaining(kv -> {
-        long length = kv.value.windowEndMs() - kv.value.windowStartMs();
-        if (kv.value.windowEndMs() + length < streamTime) {
+        if (ended(kv.value.windowStartMs(), kv.value.windowEndMs(), streamTime)) {
           ended.add(kv.key);
         }
       });

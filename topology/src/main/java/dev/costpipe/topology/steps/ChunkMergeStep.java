@@ -3,6 +3,7 @@ package dev.costpipe.topology.steps;
 import dev.costpipe.engine.merge.MergedRequest;
 import dev.costpipe.engine.merge.PartialRequest;
 import dev.costpipe.topology.PipelineCounters;
+import dev.costpipe.topology.StateChangelogs;
 import dev.costpipe.topology.serde.CostpipeSerdes;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,9 +60,9 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
   public static List<StoreBuilder<?>> stores(Duration dedupWindow) {
     return List.of(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPEN_STORE), Serdes.String(),
-            CostpipeSerdes.openRequest()).withCachingEnabled(),
+            CostpipeSerdes.openRequest()).withCachingEnabled().withLoggingEnabled(StateChangelogs.BY_APPEND_TIME),
         Stores.windowStoreBuilder(Stores.persistentWindowStore(COMPLETED_STORE, dedupWindow, dedupWindow, false),
-            Serdes.String(), Serdes.Long()).withCachingEnabled());
+            Serdes.String(), Serdes.Long()).withCachingEnabled().withLoggingEnabled(StateChangelogs.BY_APPEND_TIME));
   }
 
   @Override

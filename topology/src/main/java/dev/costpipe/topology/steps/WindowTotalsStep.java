@@ -1,5 +1,8 @@
 package dev.costpipe.topology.steps;
 
+import dev.costpipe.topology.LateContributions;
+import dev.costpipe.topology.PipelineCounters;
+import dev.costpipe.topology.StateChangelogs;
 import dev.costpipe.topology.aggregate.AggregateUpdate;
 import dev.costpipe.topology.aggregate.CostContribution;
 import dev.costpipe.topology.aggregate.CostTotals;
@@ -18,23 +21,29 @@ import org.apache.kafka.streams.state.WindowStore;
 /**
  * Step 5b: sums each dimension value's contributions in tumbling windows of one size, open for late records
  * during the grace period, and passes on every update of a window's totals. Its window store, named as the step
- * ({@code aggregates-1h}), holds the totals in their binary form.
+ * ({@code aggregates-1h}), holds the totals in their binary form; its changelog is kept by append time
+ * ({@link StateChangelogs}). Contributions to windows already closed are counted and dropped
+ * ({@link ClosedWindowFilter}).
  */
 public final class WindowTotalsStep {
   private WindowTotalsStep() {}
 
   /** {@code byDimension} keyed by {@link dev.costpipe.topology.aggregate.DimensionSplit#key}. */
   public static KStream<String, AggregateUpdate> sum(KStream<String, CostContribution> byDimension, Duration size,
-      Duration grace) {
+      Duration grace, PipelineCounters counters) {
     String name = name(size);
     String window = label(size);
+    TimeWindows windows = TimeWindows.ofSizeAndGrace(size, grace);
+    LateContributions late = new LateContributions(name, counters);
     return byDimension
+        .processValues(() -> new ClosedWindowFilter(windows, late), Named.as(name + "-open-windows"))
         .groupByKey(Grouped.<String, CostContribution>as(name + "-grouped")
             .withKeySerde(Serdes.String()).withValueSerde(CostpipeSerdes.costContribution()))
-        .windowedBy(TimeWindows.ofSizeAndGrace(size, grace))
+        .windowedBy(windows)
         .aggregate(CostTotals::new, (k, c, totals) -> totals.add(c), Named.as(name),
             Materialized.<String, CostTotals, WindowStore<Bytes, byte[]>>as(name)
-                .withKeySerde(Serdes.String()).withValueSerde(CostpipeSerdes.costTotals()))
+                .withKeySerde(Serdes.String()).withValueSerde(CostpipeSerdes.costTotals())
+                .withLoggingEnabled(StateChangelogs.BY_APPEND_TIME))
         .toStream(Named.as(name + "-updates"))
         .map((w, totals) -> {
           AggregateUpdate update = new AggregateUpdate(window, w.window().startTime(), w.window().endTime(), totals);

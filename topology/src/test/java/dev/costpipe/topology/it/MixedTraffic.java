@@ -8,6 +8,7 @@ import dev.costpipe.engine.merge.RequestMerger;
 import dev.costpipe.engine.record.CostRecord;
 import dev.costpipe.topology.Events;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,15 +25,23 @@ public final class MixedTraffic {
   public final List<Map.Entry<String, String>> records = new ArrayList<>();
   public final Map<String, CostRecord> expected = new LinkedHashMap<>();
   public int badLines;
+  /** The first request's time. */
+  public final Instant start;
 
   private final CostEngine engine = CostEngine.builtIn();
   private final RequestMerger merger = new RequestMerger();
 
   public MixedTraffic(int requests, long seed) {
+    this(requests, seed, Instant.parse("2026-06-01T10:00:00Z"));
+  }
+
+  /** Requests one second apart from {@code start}, all within its day (less than 14 hours of them). */
+  public MixedTraffic(int requests, long seed, Instant start) {
+    this.start = start;
     Random random = new Random(seed);
     for (int i = 0; i < requests; i++) {
       String id = "req-" + seed + "-" + i;
-      String at = Instant.parse("2026-06-01T10:00:00Z").plusSeconds(i).toString();
+      String at = start.plusSeconds(i).toString();
       String user = "user-" + random.nextInt(7);
       Map<String, String> headers = Map.of("Helicone-User-Id", user, "Helicone-Session-Id", "sess-" + random.nextInt(20),
           "Helicone-Property-Environment", random.nextInt(4) == 0 ? "development" : "production");
@@ -85,6 +94,11 @@ public final class MixedTraffic {
     } catch (BadEventException e) {
       throw new IllegalArgumentException("not a good event: " + e.getMessage(), e);
     }
+  }
+
+  /** The start of the day (UTC) all requests fall in. */
+  public Instant day() {
+    return start.truncatedTo(ChronoUnit.DAYS);
   }
 
   public long expectedTotalNano() {

@@ -129,29 +129,41 @@ public final class PipelineHarness {
         .forEach(c -> perUser.merge(c.userId(), c.costNanoUsd() == null ? 0 : c.costNanoUsd(), Long::sum));
     assertThat(perUser).hasSizeGreaterThan(3);
     // each dimension's windows are updated on their own partitions: wait until every one has caught up
+    String day = "/1d/" + traffic.day();
     Map<String, Long> want = new HashMap<>();
-    want.put("total/all/1d/2026-06-01T00:00:00Z", total);
-    perUser.forEach((user, cost) -> want.put("user/" + user + "/1d/2026-06-01T00:00:00Z", cost));
+    want.put("total/all" + day, total);
+    perUser.forEach((user, cost) -> want.put("user/" + user + day, cost));
     var aggregates = TopicReader.readUntil(bootstrap, config.aggregatesTopic(), got -> {
       Map<String, JsonNode> now = latest(got);
-      JsonNode totalDay = now.get("total/all/1d/2026-06-01T00:00:00Z");
+      JsonNode totalDay = now.get("total/all" + day);
       return totalDay != null && totalDay.path("requests").asLong() >= requests
           && want.entrySet().stream().allMatch(e -> now.containsKey(e.getKey())
               && now.get(e.getKey()).path("cost_nano_usd").asLong() == e.getValue());
     }, WAIT);
+    assertVersionsIncrease(aggregates);
     Map<String, JsonNode> latest = latest(aggregates);
-    JsonNode day = latest.get("total/all/1d/2026-06-01T00:00:00Z");
-    assertThat(day.path("requests").asLong()).isEqualTo(requests);
-    assertThat(day.path("cost_nano_usd").asLong()).isEqualTo(total);
+    JsonNode totalDay = latest.get("total/all" + day);
+    assertThat(totalDay.path("requests").asLong()).isEqualTo(requests);
+    assertThat(totalDay.path("cost_nano_usd").asLong()).isEqualTo(total);
     long hourSum = latest.entrySet().stream().filter(e -> e.getKey().startsWith("total/all/1h/"))
         .mapToLong(e -> e.getValue().path("cost_nano_usd").asLong()).sum();
     assertThat(hourSum).isEqualTo(total);
-    perUser.forEach((user, cost) -> assertThat(latest.get("user/" + user + "/1d/2026-06-01T00:00:00Z")
+    perUser.forEach((user, cost) -> assertThat(latest.get("user/" + user + day)
         .path("cost_nano_usd").asLong()).as(user).isEqualTo(cost));
 
     var alerts = TopicReader.readUntil(bootstrap, config.alertsTopic(), got -> got.size() >= 4, WAIT);
     assertThat(alerts).extracting(r -> TopologyFixture.read(r.value()).path("level_pct").asInt())
         .containsExactly(50, 80, 95, 100);
+  }
+
+  /** Each window's updates, in the order written, have strictly increasing versions: none goes backwards. */
+  private static void assertVersionsIncrease(List<ConsumerRecord<String, String>> updates) {
+    Map<String, Long> last = new HashMap<>();
+    for (var r : updates) {
+      long version = TopologyFixture.read(r.value()).path("version").asLong();
+      Long before = last.put(r.key(), version);
+      assertThat(version).as("version of " + r.key() + " after " + before).isGreaterThan(before == null ? 0 : before);
+    }
   }
 
   private static Map<String, JsonNode> latest(List<ConsumerRecord<String, String>> updates) {

@@ -64,6 +64,34 @@ class AlertThresholdStepTest {
     }
   }
 
+  @Test
+  void aContributionToAWindowNoLongerKeptIsCountedAndFiresNothingAgain() {
+    AlertRulesHolder rules = new AlertRulesHolder();
+    rules.put(RULE.id(), RULE);
+    PipelineCounters counters = new PipelineCounters();
+    OutputFormat json = OutputFormat.from(new Properties());
+    StreamsBuilder b = new StreamsBuilder();
+    b.addStateStore(AlertThresholdStep.store());
+    b.stream("spend", Consumed.with(Serdes.String(), CostpipeSerdes.alertContribution()))
+        .process(() -> new AlertThresholdStep(rules, counters), AlertThresholdStep.STORE)
+        .to("alerts", Produced.with(Serdes.String(), json.firedAlerts()));
+    try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), TopologyFixture.driverSettings(stateDir))) {
+      TestInputTopic<String, AlertContribution> spend = driver.createInputTopic("spend", Serdes.String().serializer(),
+          CostpipeSerdes.alertContribution().serializer());
+      TestOutputTopic<String, FiredAlert> alerts = driver.createOutputTopic("alerts",
+          Serdes.String().deserializer(), json.firedAlerts().deserializer());
+
+      send(spend, RULE.id(), 1_000_000_000L, "r1", "2026-06-01T10:00:00Z");
+      // two days later the 06-01 window (ended 06-02 00:00) is a day past its end: no longer kept
+      send(spend, RULE.id(), 100_000_000L, "r2", "2026-06-03T00:00:01Z");
+      send(spend, RULE.id(), 2_000_000_000L, "r3", "2026-06-01T23:00:00Z");
+
+      assertThat(alerts.readValuesToList()).containsExactly(
+          fired(50, 1_000_000_000L, "2026-06-01", "2026-06-01T10:00:00Z", "r1"));
+      assertThat(counters.get("late_contributions_dropped.alert-windows")).isEqualTo(1);
+    }
+  }
+
   /** A request's spend on a rule, at the request's time, which is also the record's (as the match step sends it). */
   private static void send(TestInputTopic<String, AlertContribution> spend, String ruleId, long nanoUsd,
       String requestId, String at) {

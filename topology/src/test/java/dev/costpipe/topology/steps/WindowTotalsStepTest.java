@@ -2,6 +2,7 @@ package dev.costpipe.topology.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.costpipe.topology.PipelineCounters;
 import dev.costpipe.topology.TopologyFixture;
 import dev.costpipe.topology.aggregate.AggregateUpdate;
 import dev.costpipe.topology.aggregate.CostContribution;
@@ -34,7 +35,7 @@ class WindowTotalsStepTest {
     OutputFormat json = OutputFormat.from(new Properties());
     StreamsBuilder b = new StreamsBuilder();
     WindowTotalsStep.sum(b.stream("by-dimension", Consumed.with(Serdes.String(), CostpipeSerdes.costContribution())),
-            Duration.ofHours(1), Duration.ofMinutes(10))
+            Duration.ofHours(1), Duration.ofMinutes(10), new PipelineCounters())
         .to("aggregates", Produced.with(Serdes.String(), json.aggregateUpdates()));
     try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), TopologyFixture.driverSettings(stateDir))) {
       TestInputTopic<String, CostContribution> in = driver.createInputTopic("by-dimension",
@@ -61,6 +62,32 @@ class WindowTotalsStepTest {
       assertThat(tenOClock.toTree().path("cache_hits").asLong()).isEqualTo(1);
       assertThat(updates).extracting(kv -> kv.value.key()).containsExactlyElementsOf(
           updates.stream().map(kv -> kv.key).toList());
+    }
+  }
+
+  @Test
+  void contributionsToClosedWindowsAreCountedAndDropped() {
+    OutputFormat json = OutputFormat.from(new Properties());
+    PipelineCounters counters = new PipelineCounters();
+    StreamsBuilder b = new StreamsBuilder();
+    WindowTotalsStep.sum(b.stream("by-dimension", Consumed.with(Serdes.String(), CostpipeSerdes.costContribution())),
+            Duration.ofHours(1), Duration.ofMinutes(10), counters)
+        .to("aggregates", Produced.with(Serdes.String(), json.aggregateUpdates()));
+    String alice = DimensionSplit.key(Dimension.USER, "alice");
+    try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), TopologyFixture.driverSettings(stateDir))) {
+      TestInputTopic<String, CostContribution> in = driver.createInputTopic("by-dimension",
+          Serdes.String().serializer(), CostpipeSerdes.costContribution().serializer());
+      TestOutputTopic<String, AggregateUpdate> out = driver.createOutputTopic("aggregates",
+          Serdes.String().deserializer(), json.aggregateUpdates().deserializer());
+
+      in.pipeInput(alice, user(1_000, false), Instant.parse("2026-06-01T10:05:00Z"));
+      in.pipeInput(alice, user(2_000, false), Instant.parse("2026-06-01T11:10:00Z"));
+      // 11:10 is the 10:00 window's end plus its grace: closed
+      in.pipeInput(alice, user(4_000, false), Instant.parse("2026-06-01T10:30:00Z"));
+
+      assertThat(out.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly(
+          "user/alice/1h/2026-06-01T10:00:00Z", "user/alice/1h/2026-06-01T11:00:00Z");
+      assertThat(counters.get("late_contributions_dropped.aggregates-1h")).isEqualTo(1);
     }
   }
 
