@@ -7,6 +7,7 @@ import dev.costpipe.topology.TopologyConfig;
 import dev.costpipe.topology.alert.AlertRulesHolder;
 import dev.costpipe.topology.pricing.PricingHolder;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -56,6 +57,7 @@ public final class CostpipeApplication implements AutoCloseable {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, RefusedWriteHandler.class.getName());
     // one open request (its events, e.g. a 10 MB prompt) is one changelog record and a re-keyed event one
     // repartition record: both must fit, or the producer's refusal would stop the stream thread
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), STATE_RECORD_MAX_BYTES);
@@ -82,15 +84,22 @@ public final class CostpipeApplication implements AutoCloseable {
   /** Prepares topics and prices, then starts processing; returns once started. */
   public void start() throws InterruptedException, ExecutionException {
     Properties kafka = clientSettings();
+    int rawPartitions;
     try (Admin admin = Admin.create(kafka)) {
       TopicProvisioner.createMissing(admin, config, settings);
+      rawPartitions = admin.describeTopics(List.of(config.rawEventsTopic())).allTopicNames().get()
+          .get(config.rawEventsTopic()).partitions().size();
     }
     if (config.bootstrapCatalogue() && PricingPublisher.isEmpty(kafka, config.pricingTopic())) {
       int n = PricingPublisher.publish(kafka, config.pricingTopic(), CatalogueLoader.builtIn().entries());
       LOG.info("{} was empty: published the built-in catalogue ({} entries)", config.pricingTopic(), n);
     }
-    var topology = new CostpipeTopology(config, new PricingHolder(), new AlertRulesHolder(), counters).build();
-    streams = new KafkaStreams(topology, settings);
+    var topology = new CostpipeTopology(config, new PricingHolder(), new AlertRulesHolder(), counters, rawPartitions)
+        .build();
+    Properties streamsSettings = new Properties();
+    streamsSettings.putAll(settings);
+    streamsSettings.put(RefusedWriteHandler.COUNTERS, counters);
+    streams = new KafkaStreams(topology, streamsSettings);
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
