@@ -3,6 +3,7 @@ package dev.costpipe.topology.app;
 import dev.costpipe.topology.PipelineCounters;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -11,15 +12,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A write the broker (or the producer) refuses for the record itself, too large or timestamped outside the
- * broker's bounds: counted ({@code produce.refused.<reason>}), logged in one line with the input record that
- * caused it, and passed over instead of failing the stream thread. Any other error fails as by default.
+ * A write the producer or the broker refuses for the record itself (too large, timestamped outside the broker's
+ * {@code log.message.timestamp.*.max.ms}): counted ({@code produce.refused.<reason>}), logged in one line, and
+ * passed over (resumed) instead of failing the stream thread. Any other error fails, as by default.
  *
- * <p>Under exactly-once the producer cannot commit a transaction one of whose writes failed: Kafka Streams
- * aborts it and processes the task's input again from its last commit, so nothing of the failed transaction is
- * visible and nothing is counted twice. Passing over therefore only spares the thread under at-least-once; under
- * exactly-once the parse step is what keeps such records from being written at all (event times are bounded
- * there, events over 16 MiB dead-lettered).
+ * <p>What passing over means depends on the guarantee. Under at-least-once the record is dropped and the thread
+ * goes on. Under exactly-once (costpipe's default) a transaction one of whose writes failed cannot commit,
+ * whatever this answers: the producer is left in an abortable-error state, Kafka Streams aborts the transaction,
+ * replaces the thread and processes the task's input again from its last commit. That is what keeps exactly-once
+ * exact (nothing of the failed transaction is visible, nothing counted twice), and also why a record refused
+ * every time would stop its partition: the causes are removed before anything is written (event times bounded by
+ * the parse step, events over 16 MiB dead-lettered there), and this counter and line say when one gets through.
+ * The input named in the line is the one being processed when the broker answered, not necessarily the cause.
  */
 public final class RefusedWriteHandler implements ProductionExceptionHandler {
   /** The setting through which the application hands its counters to the handler Kafka Streams creates. */
@@ -42,8 +46,8 @@ public final class RefusedWriteHandler implements ProductionExceptionHandler {
       return Response.fail();
     }
     counters.increment("produce.refused." + reason);
-    LOG.error("write to {} refused ({}: {}), passed over; input {}-{}@{}, processor {}", record.topic(), reason,
-        e.getMessage(), context.topic(), context.partition(), context.offset(), context.processorNodeId());
+    LOG.error("write to {} refused ({}: {}), timestamp {}; input {}-{}@{}", record.topic(), reason, e.getMessage(),
+        record.timestamp(), context.topic(), context.partition(), context.offset());
     return Response.resume();
   }
 
@@ -54,6 +58,10 @@ public final class RefusedWriteHandler implements ProductionExceptionHandler {
     }
     if (e instanceof InvalidTimestampException) {
       return "invalid_timestamp";
+    }
+    if (e instanceof InvalidRecordException) {
+      // what the broker answered for a timestamp out of bounds on a repartition topic (Kafka 4.3)
+      return "invalid_record";
     }
     return null;
   }
