@@ -1,5 +1,6 @@
 package dev.costpipe.topology.app;
 
+import dev.costpipe.contracts.Backoff;
 import dev.costpipe.engine.catalogue.CatalogueLoader;
 import dev.costpipe.topology.CostpipeTopology;
 import dev.costpipe.topology.PipelineCounters;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -39,6 +41,7 @@ public final class CostpipeApplication implements AutoCloseable {
   public static final long COMMIT_INTERVAL_MS = 500;
   /** Kafka Streams' record cache of each instance (Kafka's default: 10 MB). */
   static final long RECORD_CACHE_BYTES = 32L << 20;
+  private static final Backoff METADATA_BACKOFF = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
 
   private final Properties settings;
   private final TopologyConfig config;
@@ -87,8 +90,7 @@ public final class CostpipeApplication implements AutoCloseable {
     int rawPartitions;
     try (Admin admin = Admin.create(kafka)) {
       TopicProvisioner.createMissing(admin, config, settings);
-      rawPartitions = admin.describeTopics(List.of(config.rawEventsTopic())).allTopicNames().get()
-          .get(config.rawEventsTopic()).partitions().size();
+      rawPartitions = partitions(admin, config.rawEventsTopic());
     }
     if (config.bootstrapCatalogue() && PricingPublisher.isEmpty(kafka, config.pricingTopic())) {
       int n = PricingPublisher.publish(kafka, config.pricingTopic(), CatalogueLoader.builtIn().entries());
@@ -109,6 +111,24 @@ public final class CostpipeApplication implements AutoCloseable {
     streams.start();
     LOG.info("costpipe started: application.id={}, {} -> {}", settings.get(StreamsConfig.APPLICATION_ID_CONFIG),
         config.rawEventsTopic(), config.costsTopic());
+  }
+
+  /**
+   * The topic's partition count; retried while the broker answering does not know a topic just created yet
+   * (its metadata reaches the brokers a moment after the creation is acknowledged).
+   */
+  private static int partitions(Admin admin, String topic) throws InterruptedException, ExecutionException {
+    Backoff.Attempts attempts = METADATA_BACKOFF.attempts(20, LOG, Backoff.THREAD_SLEEP);
+    while (true) {
+      try {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempts.isLast()) {
+          throw e;
+        }
+        attempts.retryAfter("describing " + topic, "not known yet to the broker answering");
+      }
+    }
   }
 
   /** The settings a plain client (admin, producer, consumer) needs: connection and security only. */
