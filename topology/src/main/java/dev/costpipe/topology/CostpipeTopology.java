@@ -36,7 +36,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * llm.raw-events → parse &amp; validate ─→ llm.raw-events.dlq
- *                        ↓ (re-keyed by request_id where the producer's key was not)
+ *                        ↓ (re-keyed by request_id where the producer's key or partition was not)
  *                  merge chunks per request_id      [open-requests, completed-request-ids]
  *                        ↓
  * llm.pricing ⇒    price                            [pricing-entries, global]
@@ -54,13 +54,22 @@ public final class CostpipeTopology {
   private final PricingHolder pricing;
   private final AlertRulesHolder rules;
   private final PipelineCounters counters;
+  private final int rawPartitions;
 
+  /** The topology over a raw-events topic of one partition (as in Kafka Streams' test driver). */
   public CostpipeTopology(TopologyConfig config, PricingHolder pricing, AlertRulesHolder rules,
       PipelineCounters counters) {
+    this(config, pricing, rules, counters, 1);
+  }
+
+  /** @param rawPartitions the raw-events topic's partition count: which events are on their request's partition */
+  public CostpipeTopology(TopologyConfig config, PricingHolder pricing, AlertRulesHolder rules,
+      PipelineCounters counters, int rawPartitions) {
     this.config = config;
     this.pricing = pricing;
     this.rules = rules;
     this.counters = counters;
+    this.rawPartitions = rawPartitions;
   }
 
   public Topology build() {
@@ -74,14 +83,18 @@ public final class CostpipeTopology {
     return b.build();
   }
 
-  /** Step 1: raw events parsed; rejected ones to the dead-letter topic, the others keyed by their request id. */
+  /**
+   * Step 1: raw events parsed; rejected ones to the dead-letter topic, the others keyed by their request id and
+   * repartitioned unless already on their request id's partition (whatever the producer's key and partitioner).
+   */
   private KStream<String, ParsedEvent> parse(StreamsBuilder b) {
     var branches = b
         .stream(config.rawEventsTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-events"))
-        .process(() -> new ParseStep(pricing, counters), Named.as(ParseStep.NAME))
+        .process(() -> new ParseStep(pricing, counters, config.eventTimeMaxFuture(), rawPartitions),
+            Named.as(ParseStep.NAME))
         .split(Named.as("parsed-"))
         .branch((k, v) -> v.rejected(), Branched.as("rejected"))
-        .branch((k, v) -> v.keyIsRequestId(), Branched.as("keyed"))
+        .branch((k, v) -> v.onRequestIdPartition(), Branched.as("keyed"))
         .defaultBranch(Branched.as("rekey"));
     branches.get("parsed-rejected")
         .mapValues(ParsedEvent::original, Named.as("original-bytes"))

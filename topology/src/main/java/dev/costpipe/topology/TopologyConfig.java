@@ -2,6 +2,7 @@ package dev.costpipe.topology;
 
 import static dev.costpipe.contracts.settings.CostpipeSettings.AGGREGATE_GRACE;
 import static dev.costpipe.contracts.settings.CostpipeSettings.AGGREGATE_WINDOWS;
+import static dev.costpipe.contracts.settings.CostpipeSettings.EVENT_TIME_MAX_FUTURE;
 import static dev.costpipe.contracts.settings.CostpipeSettings.MERGE_DEDUP_WINDOW;
 import static dev.costpipe.contracts.settings.CostpipeSettings.MERGE_INACTIVITY_TIMEOUT;
 import static dev.costpipe.contracts.settings.CostpipeSettings.MERGE_MAX_EVENTS_PER_REQUEST;
@@ -22,7 +23,8 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * Everything the topology itself needs to know: topic names and the timing of merge, dedup and windows. Read
+ * Everything the topology itself needs to know: topic names, how far ahead of its ingestion an event may
+ * be timestamped, and the timing of merge, dedup and windows. Read
  * from {@code costpipe.*} properties through their declarations ({@link CostpipeSettings}: keys, types,
  * defaults); Kafka Streams' own settings pass through untouched elsewhere.
  */
@@ -34,6 +36,7 @@ public record TopologyConfig(
     String aggregatesTopic,
     String alertsTopic,
     String deadLetterTopic,
+    Duration eventTimeMaxFuture,
     Duration inactivityTimeout,
     Duration dedupWindow,
     Duration punctuateInterval,
@@ -57,6 +60,7 @@ public record TopologyConfig(
         TOPIC_COST_AGGREGATES.read(p),
         TOPIC_COST_ALERTS.read(p),
         TOPIC_DEAD_LETTER.read(p),
+        EVENT_TIME_MAX_FUTURE.read(p),
         MERGE_INACTIVITY_TIMEOUT.read(p),
         MERGE_DEDUP_WINDOW.read(p),
         MERGE_PUNCTUATE_INTERVAL.read(p),

@@ -45,7 +45,12 @@ public final class RunProbe implements ComponentProbe {
     return Optional.of(switch (group) {
       case "events" -> name.equals(ParseStep.RECEIVED)
           ? new CounterBridge.Meter("costpipe.raw.events", Tags.empty(), "raw events read, good and bad")
-          : other(name);
+          : name.equals(ParseStep.FUTURE_TIME)
+              ? new CounterBridge.Meter("costpipe.raw.events.future.time", Tags.empty(),
+                  "events timestamped beyond costpipe.event-time.max-future: priced at ingestion time, flagged")
+              : other(name);
+      case "produce" -> new CounterBridge.Meter("costpipe.writes.refused", Tags.of("reason", rest.substring(
+          rest.indexOf('.') + 1)), "internal or output writes the producer or broker refused for the record itself");
       case "dlq" -> new CounterBridge.Meter("costpipe.dead.letters", Tags.of("reason", rest),
           "raw events sent to the dead-letter topic, by reason");
       case "costs" -> new CounterBridge.Meter("costpipe.cost.records", Tags.of("pricing_status", rest),
@@ -78,6 +83,7 @@ public final class RunProbe implements ComponentProbe {
   @Override
   public void bindTo(MeterRegistry registry) {
     counters.register(registry, ParseStep.RECEIVED);
+    counters.register(registry, ParseStep.FUTURE_TIME);
     for (PricingStatus s : PricingStatus.values()) {
       counters.register(registry, "costs." + s.wire());
     }

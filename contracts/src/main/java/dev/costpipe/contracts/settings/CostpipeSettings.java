@@ -74,6 +74,9 @@ public final class CostpipeSettings {
   public static final Setting<Integer> MERGE_MAX_EVENTS_PER_REQUEST = define(
       "costpipe.merge.max-events-per-request", INT, "20000", RUN_ONLY,
       "A request holding more events is emitted as incomplete, so one request's state stays bounded.");
+  public static final Setting<Duration> EVENT_TIME_MAX_FUTURE = define("costpipe.event-time.max-future", DURATION,
+      "5m", RUN_ONLY, "An event timestamped further ahead of its broker (ingestion) time is priced at its ingestion "
+      + "time and flagged in errors.");
   public static final Setting<List<Duration>> AGGREGATE_WINDOWS = define("costpipe.aggregate.windows", DURATIONS,
       "1h,1d", RUN_ONLY, "Tumbling window sizes of the aggregates.");
   public static final Setting<Duration> AGGREGATE_GRACE = define("costpipe.aggregate.grace", DURATION, "10m",

@@ -1,5 +1,6 @@
 package dev.costpipe.topology.app;
 
+import dev.costpipe.contracts.Backoff;
 import dev.costpipe.engine.catalogue.CatalogueLoader;
 import dev.costpipe.topology.CostpipeTopology;
 import dev.costpipe.topology.PipelineCounters;
@@ -7,6 +8,7 @@ import dev.costpipe.topology.TopologyConfig;
 import dev.costpipe.topology.alert.AlertRulesHolder;
 import dev.costpipe.topology.pricing.PricingHolder;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -14,6 +16,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -38,6 +41,7 @@ public final class CostpipeApplication implements AutoCloseable {
   public static final long COMMIT_INTERVAL_MS = 500;
   /** Kafka Streams' record cache of each instance (Kafka's default: 10 MB). */
   static final long RECORD_CACHE_BYTES = 32L << 20;
+  private static final Backoff METADATA_BACKOFF = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
 
   private final Properties settings;
   private final TopologyConfig config;
@@ -56,6 +60,7 @@ public final class CostpipeApplication implements AutoCloseable {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, RefusedWriteHandler.class.getName());
     // one open request (its events, e.g. a 10 MB prompt) is one changelog record and a re-keyed event one
     // repartition record: both must fit, or the producer's refusal would stop the stream thread
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), STATE_RECORD_MAX_BYTES);
@@ -82,16 +87,22 @@ public final class CostpipeApplication implements AutoCloseable {
   /** Prepares topics and prices, then starts processing; returns once started. */
   public void start() throws InterruptedException, ExecutionException {
     Properties kafka = clientSettings();
+    int rawPartitions;
     try (Admin admin = Admin.create(kafka)) {
       TopicProvisioner.createMissing(admin, config, settings);
       TopicProvisioner.alignChangelogs(admin, config, settings.get(StreamsConfig.APPLICATION_ID_CONFIG).toString());
+      rawPartitions = partitions(admin, config.rawEventsTopic());
     }
     if (config.bootstrapCatalogue() && PricingPublisher.isEmpty(kafka, config.pricingTopic())) {
       int n = PricingPublisher.publish(kafka, config.pricingTopic(), CatalogueLoader.builtIn().entries());
       LOG.info("{} was empty: published the built-in catalogue ({} entries)", config.pricingTopic(), n);
     }
-    var topology = new CostpipeTopology(config, new PricingHolder(), new AlertRulesHolder(), counters).build();
-    streams = new KafkaStreams(topology, settings);
+    var topology = new CostpipeTopology(config, new PricingHolder(), new AlertRulesHolder(), counters, rawPartitions)
+        .build();
+    Properties streamsSettings = new Properties();
+    streamsSettings.putAll(settings);
+    streamsSettings.put(RefusedWriteHandler.COUNTERS, counters);
+    streams = new KafkaStreams(topology, streamsSettings);
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
@@ -101,6 +112,24 @@ public final class CostpipeApplication implements AutoCloseable {
     streams.start();
     LOG.info("costpipe started: application.id={}, {} -> {}", settings.get(StreamsConfig.APPLICATION_ID_CONFIG),
         config.rawEventsTopic(), config.costsTopic());
+  }
+
+  /**
+   * The topic's partition count; retried while the broker answering does not know a topic just created yet
+   * (its metadata reaches the brokers a moment after the creation is acknowledged).
+   */
+  private static int partitions(Admin admin, String topic) throws InterruptedException, ExecutionException {
+    Backoff.Attempts attempts = METADATA_BACKOFF.attempts(20, LOG, Backoff.THREAD_SLEEP);
+    while (true) {
+      try {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempts.isLast()) {
+          throw e;
+        }
+        attempts.retryAfter("describing " + topic, "not known yet to the broker answering");
+      }
+    }
   }
 
   /** The settings a plain client (admin, producer, consumer) needs: connection and security only. */

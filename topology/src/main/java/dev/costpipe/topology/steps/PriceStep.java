@@ -12,7 +12,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
  * Step 3: prices a merged request with the prices {@code llm.pricing} holds now, in force at the
- * request's timestamp. The record's timestamp becomes the request's, so windows count it there.
+ * request's timestamp. The record's timestamp becomes the request's, so windows count it there. A request with
+ * an event timestamped in the future ({@link FutureEventTime}) says so in its errors.
  */
 public final class PriceStep implements FixedKeyProcessor<String, MergedRequest, CostRecord> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PriceStep.class);
@@ -42,6 +43,7 @@ public final class PriceStep implements FixedKeyProcessor<String, MergedRequest,
       cost = CostEngine.unpriceable(record.value(), Instant.ofEpochMilli(record.timestamp()),
           "internal error: " + e.getClass().getSimpleName());
     }
+    cost = FutureEventTime.flagged(cost, record.value());
     counters.increment("costs." + cost.pricingStatus().wire());
     counters.recordLag(System.currentTimeMillis() - cost.timestamp().toEpochMilli());
     context.forward(record.withValue(cost).withTimestamp(cost.timestamp().toEpochMilli()));

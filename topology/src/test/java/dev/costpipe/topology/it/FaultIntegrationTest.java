@@ -1,6 +1,7 @@
 package dev.costpipe.topology.it;
 
 import static dev.costpipe.topology.it.PipelineHarness.assertExactTotals;
+import static dev.costpipe.topology.it.PipelineHarness.awaitRawTopic;
 import static dev.costpipe.topology.it.PipelineHarness.produce;
 import static dev.costpipe.topology.it.PipelineHarness.putRule;
 import static dev.costpipe.topology.it.PipelineHarness.settings;
@@ -11,15 +12,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.costpipe.testsupport.KafkaTestBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,7 +82,7 @@ class FaultIntegrationTest {
     Path log = Files.createTempFile("costpipe-it-hostile", ".log");
     Process app = startChild(settings, "256m", log);
     try {
-      awaitTopic(broker, settings.getProperty("costpipe.topic.raw-events"), Duration.ofSeconds(60));
+      awaitRawTopic(settings);
       putRule(settings, traffic);
       produce(settings, mixed);
       assertExactTotals(settings, traffic);
@@ -92,16 +90,6 @@ class FaultIntegrationTest {
     } finally {
       app.destroy();
       app.waitFor(60, TimeUnit.SECONDS);
-    }
-  }
-
-  private static void awaitTopic(KafkaTestBroker broker, String topic, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      while (!admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(topic)) {
-        assertThat(System.nanoTime()).as("the application created " + topic).isLessThan(deadline);
-        Thread.sleep(200);
-      }
     }
   }
 }

@@ -22,6 +22,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -59,6 +62,19 @@ public final class PipelineHarness {
       p.setProperty("costpipe.topic." + topic, name + "." + topic);
     }
     return p;
+  }
+
+  /** Waits until the application has created its raw-events topic (so that no producer auto-creates it). */
+  public static void awaitRawTopic(Properties settings) throws Exception {
+    String topic = settings.getProperty("costpipe.topic.raw-events");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        settings.getProperty("bootstrap.servers")))) {
+      while (!admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(topic)) {
+        assertThat(System.nanoTime()).as("the application created " + topic).isLessThan(deadline);
+        Thread.sleep(200);
+      }
+    }
   }
 
   /** Produces raw events (values as String, or as byte[] for bytes that are not UTF-8) keyed as given. */

@@ -7,7 +7,14 @@ import dev.costpipe.topology.Events;
 import dev.costpipe.topology.TopologyFixture;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import dev.costpipe.topology.PipelineCounters;
+import dev.costpipe.topology.pricing.PricingHolder;
+import java.time.Duration;
+import java.time.Instant;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
@@ -76,5 +83,29 @@ class ParseStepTest {
       assertThat(header(dead.headers(), DeadLetterHeaders.ORIGINAL_BYTES)).isEqualTo(Integer.toString(big.length));
       assertThat(header(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo("invalid_json");
     }
+  }
+
+  @Test
+  void onlyAnEventKeyedByItsRequestIdOnThatKeysMurmur2PartitionSkipsTheRepartitionTopic() {
+    var context = new MockProcessorContext<String, ParsedEvent>();
+    var step = new ParseStep(new PricingHolder(), new PipelineCounters(), Duration.ofMinutes(5), 3);
+    step.init(context);
+    String id = "req-42";
+    byte[] key = id.getBytes(StandardCharsets.UTF_8);
+    int murmur2 = Utils.toPositive(Utils.murmur2(key)) % 3;
+    byte[] event = Events.openAi(id, "2026-06-01T00:00:01Z", "gpt-4o", 10, 5, Map.of()).getBytes(StandardCharsets.UTF_8);
+    long at = Instant.parse("2026-06-01T00:00:00Z").toEpochMilli();
+    for (int partition = 0; partition < 3; partition++) {
+      context.setRecordMetadata("llm.raw-events", partition, partition);
+      step.process(new Record<>(key, event, at));
+    }
+    context.setRecordMetadata("llm.raw-events", murmur2, 3);
+    step.process(new Record<>(null, event, at));
+    step.process(new Record<>("other".getBytes(StandardCharsets.UTF_8), event, at));
+
+    var forwarded = context.forwarded();
+    assertThat(forwarded).allSatisfy(r -> assertThat(r.record().key()).isEqualTo(id));
+    assertThat(forwarded).extracting(r -> r.record().value().onRequestIdPartition())
+        .containsExactly(murmur2 == 0, murmur2 == 1, murmur2 == 2, false, false);
   }
 }
