@@ -6,7 +6,6 @@ import dev.costpipe.contracts.settings.CostpipeSettings;
 import dev.costpipe.contracts.settings.Durations;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,7 +126,7 @@ public record NotifierConfig(String bootstrapServers, String groupId, String ale
 
     @Override
     public String toString() {
-      return "slack{url=" + maskUrl(url.reveal()) + " " + url + ", timeout=" + Durations.format(timeout) + ", retry="
+      return "slack{url=" + SecretKeys.maskUrl(url.reveal()) + " " + url + ", timeout=" + Durations.format(timeout) + ", retry="
           + retry + "}";
     }
   }
@@ -142,7 +141,7 @@ public record NotifierConfig(String bootstrapServers, String groupId, String ale
 
     @Override
     public String toString() {
-      return "webhook{url=" + maskUrl(url.toString()) + ", secret=" + secret + ", timeout="
+      return "webhook{url=" + SecretKeys.maskUrl(url.toString()) + ", secret=" + secret + ", timeout="
           + Durations.format(timeout) + ", retry=" + retry + "}";
     }
   }
@@ -246,20 +245,5 @@ public record NotifierConfig(String bootstrapServers, String groupId, String ale
     Map<String, String> out = new LinkedHashMap<>();
     props.forEach((k, v) -> out.put(k, SecretKeys.shown(k, v)));
     return out;
-  }
-
-  /** {@code scheme://host[:port]/…}: a URL printable in logs (paths and queries may hold tokens). */
-  public static String maskUrl(String url) {
-    try {
-      URI u = new URI(url);
-      if (u.getHost() == null) {
-        return "****";
-      }
-      boolean more = (u.getRawPath() != null && !u.getRawPath().isEmpty() && !u.getRawPath().equals("/"))
-          || u.getRawQuery() != null;
-      return u.getScheme() + "://" + u.getHost() + (u.getPort() >= 0 ? ":" + u.getPort() : "") + (more ? "/…" : "");
-    } catch (URISyntaxException e) {
-      return "****";
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.costpipe.app.config;
 
+import dev.costpipe.contracts.SecretKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -142,7 +143,7 @@ public final class NotifyConfigLoader {
     String key = prefix.substring(0, prefix.length() - 1);
     String value = node.isValueNode() ? node.asText() : node.toString();
     if (key.toLowerCase(Locale.ROOT).endsWith("url")) {
-      value = NotifierConfig.maskUrl(value);
+      value = SecretKeys.maskUrl(value);
     }
     config.put(key, value, ValueSource.FILE, origin);
   }
