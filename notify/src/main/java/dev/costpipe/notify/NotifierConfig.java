@@ -56,6 +56,7 @@ import java.util.function.Function;
  *     from: costpipe@example.com
  *     to: [finance@example.com]
  * metrics: {port: 9466}                    # read by costpipe notify for its metrics endpoint, not here
+ * http: {bind-address: 127.0.0.1, tokens-file: /etc/costpipe/http-tokens}   # the same, as costpipe.http.*
  * }</pre>
  *
  * Durations are written as every setting's ({@link Durations}: {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h},
