@@ -127,8 +127,8 @@ public record NotifierConfig(String bootstrapServers, String groupId, String ale
 
     @Override
     public String toString() {
-      return "slack{url=" + SecretKeys.maskUrl(url.reveal()) + " " + url + ", timeout=" + Durations.format(timeout) + ", retry="
-          + retry + "}";
+      return "slack{url=" + SecretKeys.maskUrl(url.reveal()) + " " + url + ", timeout=" + Durations.format(timeout)
+          + ", retry=" + retry + "}";
     }
   }
 

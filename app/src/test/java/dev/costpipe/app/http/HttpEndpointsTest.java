@@ -90,7 +90,8 @@ class HttpEndpointsTest {
         // slow clients on all threads but one, each sending its headers a byte at a time
         for (int i = 0; i < HttpEndpoints.THREADS - 1; i++) {
           Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port());
-          s.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+          s.getOutputStream()
+              .write("GET /health/live HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
           s.getOutputStream().flush();
           slow.add(s);
         }

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * through the {@link BatchWriter}, then dead letters through the {@link DeadLetterWriter}) and commits only
  * what was written. While an outage is waited out ({@link #waitFor}) the consumer keeps polling with its
  * partitions paused, so it stays in its group — a ClickHouse outage, or a schema registry outage: the records
- * whose values the registry cannot read now are added again after each backoff, never dead-lettered; a rebalance drops the offsets of partitions taken away. Runs on
- * the sink's thread; {@link #assignment}, {@link #inGroup}, {@link #consumer} and {@link #wakeup} are safe from
+ * whose values the registry cannot read now are added again after each backoff, never dead-lettered; a
+ * rebalance drops the offsets of partitions taken away. Runs on the sink's thread; {@link #assignment}, {@link #inGroup}, {@link #consumer} and {@link #wakeup} are safe from
  * any thread.
  */
 final class SinkConsumerLoop {
