@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.contracts.Backoff;
 import dev.costpipe.contracts.topics.TopicCreator;
 import dev.costpipe.engine.json.Json;
+import dev.costpipe.contracts.avro.registry.SchemaRegistryUnavailableException;
 import dev.costpipe.contracts.avro.serde.JsonOrAvroValues;
 import dev.costpipe.notify.NotifierConfig.ChannelConfig;
 import dev.costpipe.notify.NotifierConfig.EmailConfig;
@@ -79,6 +80,11 @@ import org.slf4j.LoggerFactory;
  * are delivered in parallel. A {@link #stop()} during a back-off abandons that alert without committing its
  * offset: the next run reads it again and delivers what is not marked yet.
  *
+ * <p><b>Schema registry outages</b> (Avro alerts; {@link dev.costpipe.contracts.avro.registry.RegistryFailures}:
+ * unreachable, timeouts, 401/403/408/429/5xx, from costpipe's or Confluent's deserializer) are not invalid alerts:
+ * the consumer seeks back to the alert, waits with the global {@code retry} back-off (polling between waits, so it
+ * stays in its group) and reads it again until the registry answers; nothing past it is committed meanwhile.
+ *
  * <p><b>Kafka settings.</b> The consumer reads {@code isolation.level=read_committed}, commits by itself
  * ({@code enable.auto.commit=false}) and defaults to {@code auto.offset.reset=earliest} (alerts written
  * before the first start are delivered) and {@code max.poll.records=1} (a commit per alert; a slow channel
@@ -107,6 +113,8 @@ public final class Notifier {
   private final JsonOrAvroValues values;
 
   private volatile KafkaConsumer<String, byte[]> consumer;
+  /** Waits of a schema registry outage; null while the registry reads the alerts. */
+  private volatile Backoff.Attempts registryAttempts;
   private KafkaProducer<String, String> producer;
   private DeliveryLog deliveryLog;
 
@@ -190,6 +198,11 @@ public final class Notifier {
     return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** Whether an alert waits for the schema registry to read it (it is being retried). */
+  public boolean schemaRegistryDown() {
+    return registryAttempts != null;
+  }
+
   private boolean stopping() {
     return stopSignal.getCount() == 0;
   }
@@ -227,13 +240,26 @@ public final class Notifier {
     try {
       while (!stopping()) {
         ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+        SchemaRegistryUnavailableException unavailable = null;
+        ConsumerRecord<String, byte[]> unread = null;
         for (ConsumerRecord<String, byte[]> r : records) {
-          if (stopping() || !handle(r)) {
+          try {
+            if (stopping() || !handle(r)) {
+              break;
+            }
+          } catch (SchemaRegistryUnavailableException e) {
+            rewind(records);
+            unavailable = e;
+            unread = r;
             break;
           }
+          registryAttempts = null;
           processed.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
         }
         commitProcessed();
+        if (unavailable != null) {
+          waitForRegistry(unread, unavailable);
+        }
         if (System.nanoTime() > nextStats) {
           Map<String, Long> now = counters.snapshot();
           if (!now.equals(lastStats)) {
@@ -250,24 +276,70 @@ public final class Notifier {
     }
   }
 
-  /** Delivers one alert to its channels; false when a stop interrupted it (its offset is then not committed). */
+  /** Seeks every partition of {@code records} back to its first alert not handled: they are read again. */
+  private void rewind(ConsumerRecords<String, byte[]> records) {
+    for (TopicPartition tp : records.partitions()) {
+      OffsetAndMetadata handled = processed.get(tp);
+      consumer.seek(tp, handled != null ? handled.offset() : records.records(tp).get(0).offset());
+    }
+  }
+
+  /** Waits one back-off of a schema registry outage (cut short by a stop) before the alert is read again. */
+  private void waitForRegistry(ConsumerRecord<String, byte[]> r, SchemaRegistryUnavailableException e) {
+    Backoff.Attempts attempts = registryAttempts;
+    if (attempts == null) {
+      attempts = config.retry().backoff().attempts(LOG,
+          wait -> !stopSignal.await(wait.toMillis(), TimeUnit.MILLISECONDS));
+      registryAttempts = attempts;
+    }
+    counters.increment(NotifierCounters.REGISTRY_RETRIES);
+    try {
+      attempts.retryAfter("schema registry unavailable: alert " + r.topic() + "-" + r.partition() + "@" + r.offset()
+          + " is read again", e.getMessage());
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      stop();
+    }
+  }
+
+  /**
+   * Delivers one alert to its channels; false when a stop interrupted it (its offset is then not committed). Throws
+   * {@link SchemaRegistryUnavailableException} when the registry cannot read it now.
+   */
   private boolean handle(ConsumerRecord<String, byte[]> r) {
+    byte[] json;
+    try {
+      json = values.json(r.topic(), r.value());
+    } catch (IllegalArgumentException e) {
+      counters.increment(NotifierCounters.ALERTS_SEEN);
+      reportInvalid(r, e);
+      return true;
+    }
     counters.increment(NotifierCounters.ALERTS_SEEN);
     AlertEvent alert;
     try {
-      alert = AlertEvent.parse(values.json(r.topic(), r.value()));
+      alert = AlertEvent.parse(json);
     } catch (IllegalArgumentException e) {
-      counters.increment(NotifierCounters.ALERTS_INVALID);
-      LOG.error("record {}-{}@{} (key {}) is not an alert event and is not delivered: {}; reported to {}",
-          r.topic(), r.partition(), r.offset(), r.key(), e.getMessage(), config.failedTopic());
-      ObjectNode v = Json.MAPPER.createObjectNode();
-      v.put("reason", "invalid_alert").put("error", e.getMessage());
-      source(v, r);
-      v.put("failed_at", Instant.now().toString());
-      v.put("alert_raw", r.value() == null ? null : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
-      writeFailure(r.key(), v);
+      reportInvalid(r, e);
       return true;
     }
+    return deliverToChannels(alert, r);
+  }
+
+  private void reportInvalid(ConsumerRecord<String, byte[]> r, IllegalArgumentException e) {
+    counters.increment(NotifierCounters.ALERTS_INVALID);
+    LOG.error("record {}-{}@{} (key {}) is not an alert event and is not delivered: {}; reported to {}",
+        r.topic(), r.partition(), r.offset(), r.key(), e.getMessage(), config.failedTopic());
+    ObjectNode v = Json.MAPPER.createObjectNode();
+    v.put("reason", "invalid_alert").put("error", e.getMessage());
+    source(v, r);
+    v.put("failed_at", Instant.now().toString());
+    v.put("alert_raw", r.value() == null ? null : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
+    writeFailure(r.key(), v);
+  }
+
+  /** Delivers a parsed alert to its channels; false when a stop interrupted it. */
+  private boolean deliverToChannels(AlertEvent alert, ConsumerRecord<String, byte[]> r) {
     List<String> names = alert.channels().isEmpty() ? config.defaultChannels() : alert.channels();
     if (names.isEmpty() && alert.invalidChannels().isEmpty()) {
       reportFailure(alert, r, "(none)", null, "no_channels",

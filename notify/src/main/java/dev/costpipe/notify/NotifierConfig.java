@@ -6,7 +6,6 @@ import dev.costpipe.contracts.settings.CostpipeSettings;
 import dev.costpipe.contracts.settings.Durations;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +56,7 @@ import java.util.function.Function;
  *     from: costpipe@example.com
  *     to: [finance@example.com]
  * metrics: {port: 9466}                    # read by costpipe notify for its metrics endpoint, not here
+ * http: {bind-address: 127.0.0.1, tokens-file: /etc/costpipe/http-tokens}   # the same, as costpipe.http.*
  * }</pre>
  *
  * Durations are written as every setting's ({@link Durations}: {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h},
@@ -127,8 +127,8 @@ public record NotifierConfig(String bootstrapServers, String groupId, String ale
 
     @Override
     public String toString() {
-      return "slack{url=" + maskUrl(url.reveal()) + " " + url + ", timeout=" + Durations.format(timeout) + ", retry="
-          + retry + "}";
+      return "slack{url=" + SecretKeys.maskUrl(url.reveal()) + " " + url + ", timeout=" + Durations.format(timeout)
+          + ", retry=" + retry + "}";
     }
   }
 
@@ -142,7 +142,7 @@ public record NotifierConfig(String bootstrapServers, String groupId, String ale
 
     @Override
     public String toString() {
-      return "webhook{url=" + maskUrl(url.toString()) + ", secret=" + secret + ", timeout="
+      return "webhook{url=" + SecretKeys.maskUrl(url.toString()) + ", secret=" + secret + ", timeout="
           + Durations.format(timeout) + ", retry=" + retry + "}";
     }
   }
@@ -246,20 +246,5 @@ public record NotifierConfig(String bootstrapServers, String groupId, String ale
     Map<String, String> out = new LinkedHashMap<>();
     props.forEach((k, v) -> out.put(k, SecretKeys.shown(k, v)));
     return out;
-  }
-
-  /** {@code scheme://host[:port]/…}: a URL printable in logs (paths and queries may hold tokens). */
-  public static String maskUrl(String url) {
-    try {
-      URI u = new URI(url);
-      if (u.getHost() == null) {
-        return "****";
-      }
-      boolean more = (u.getRawPath() != null && !u.getRawPath().isEmpty() && !u.getRawPath().equals("/"))
-          || u.getRawQuery() != null;
-      return u.getScheme() + "://" + u.getHost() + (u.getPort() >= 0 ? ":" + u.getPort() : "") + (more ? "/…" : "");
-    } catch (URISyntaxException e) {
-      return "****";
-    }
   }
 }

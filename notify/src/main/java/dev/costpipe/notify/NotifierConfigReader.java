@@ -1,5 +1,6 @@
 package dev.costpipe.notify;
 
+import dev.costpipe.contracts.SecretKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.notify.NotifierConfig.ChannelConfig;
@@ -217,7 +218,7 @@ final class NotifierConfigReader {
       if (!("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme()))
           || u.getHost() == null) {
         throw new IllegalArgumentException(path + ": must be an http(s) URL with a host, got "
-            + NotifierConfig.maskUrl(url));
+            + SecretKeys.maskUrl(url));
       }
       return u;
     } catch (URISyntaxException e) {

@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The notifier's counters, thread-safe:
  * <ul>
- *   <li>{@code alerts.seen}: alert records read; {@code alerts.invalid}: records that are not alert events</li>
+ *   <li>{@code alerts.seen}: alert records read; {@code alerts.invalid}: records that are not alert events;
+ *       {@code alerts.registry_retries}: waits because the schema registry could not read an alert</li>
  *   <li>{@code delivered.<channel>}: deliveries made</li>
  *   <li>{@code retries.<channel>}: attempts repeated after a failure</li>
  *   <li>{@code failed.<channel>}: deliveries given up (reported on the failed topic)</li>
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class NotifierCounters {
   public static final String ALERTS_SEEN = "alerts.seen";
   public static final String ALERTS_INVALID = "alerts.invalid";
+  public static final String REGISTRY_RETRIES = "alerts.registry_retries";
 
   private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
 

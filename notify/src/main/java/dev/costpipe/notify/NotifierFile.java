@@ -36,8 +36,11 @@ import java.util.stream.Collectors;
 final class NotifierFile {
   private NotifierFile() {}
 
-  /** The top level; {@code metrics} is read by {@code costpipe notify} for its metrics endpoint, not here. */
-  @JsonIgnoreProperties("metrics")
+  /**
+   * The top level; {@code metrics} and {@code http} are read by {@code costpipe notify} for its metrics endpoint,
+   * not here.
+   */
+  @JsonIgnoreProperties({"metrics", "http"})
   record Root(String bootstrapServers, String groupId, Topics topics, Map<String, String> kafka,
       Map<String, String> consumer, Map<String, String> producer, RetryFile retry, Duration httpTimeout,
       List<String> defaultChannels, JsonNode channels) {}

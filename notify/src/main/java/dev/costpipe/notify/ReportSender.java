@@ -1,5 +1,6 @@
 package dev.costpipe.notify;
 
+import dev.costpipe.contracts.SecretKeys;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.contracts.Backoff;
 import dev.costpipe.engine.json.Json;
@@ -148,13 +149,13 @@ public final class ReportSender {
 
   private static Attempt slack(SlackConfig c, Map<ReportFormat, String> renderings) {
     byte[] body = slackMessage(renderings).getBytes(StandardCharsets.UTF_8);
-    String target = NotifierConfig.maskUrl(c.url().reveal());
+    String target = SecretKeys.maskUrl(c.url().reveal());
     return () -> HttpPost.post(URI.create(c.url().reveal()), target, body, Map.of(), c.timeout());
   }
 
   private static Attempt webhook(WebhookConfig c, String week, String json, LongSupplier epochSeconds) {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
-    String target = NotifierConfig.maskUrl(c.url().toString());
+    String target = SecretKeys.maskUrl(c.url().toString());
     return () -> {
       String timestamp = Long.toString(epochSeconds.getAsLong());
       Map<String, String> headers = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.costpipe.notify;
 
+import dev.costpipe.contracts.SecretKeys;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.engine.json.Json;
@@ -33,7 +34,7 @@ public final class SlackChannel implements Channel {
 
   @Override
   public String target() {
-    return NotifierConfig.maskUrl(config.url().reveal());
+    return SecretKeys.maskUrl(config.url().reveal());
   }
 
   @Override

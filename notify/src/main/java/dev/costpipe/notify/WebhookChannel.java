@@ -1,5 +1,6 @@
 package dev.costpipe.notify;
 
+import dev.costpipe.contracts.SecretKeys;
 import dev.costpipe.notify.NotifierConfig.WebhookConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +27,7 @@ public final class WebhookChannel implements Channel {
 
   @Override
   public String target() {
-    return NotifierConfig.maskUrl(config.url().toString());
+    return SecretKeys.maskUrl(config.url().toString());
   }
 
   @Override

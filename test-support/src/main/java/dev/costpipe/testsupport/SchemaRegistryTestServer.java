@@ -37,6 +37,11 @@ import java.util.concurrent.TimeUnit;
  * <p>{@link #shared()}: one registry per test JVM, started on first use with the global compatibility level
  * BACKWARD (Confluent's default; Apicurio's is NONE), stopped at JVM exit. If it cannot be built or started,
  * {@link IllegalStateException} says why, with the tail of the log: a test never passes without it.
+ *
+ * <p>{@link #pause()} / {@link #resume()}: an outage that keeps the registry's in-memory schemas (SIGSTOP /
+ * SIGCONT): connections are still accepted by the kernel, requests get no answer and time out — the hung
+ * registry — and after the resume it answers with the same ids. Resume in a {@code finally}: the registry is
+ * shared.
  */
 public final class SchemaRegistryTestServer {
   private static final String APICURIO_VERSION = "2.1.5.Final";
@@ -68,6 +73,37 @@ public final class SchemaRegistryTestServer {
   /** Serde configs pointing at this registry. */
   public Map<String, Object> configs() {
     return Map.of("schema.registry.url", url());
+  }
+
+  /** Freezes the registry's JVM (SIGSTOP): it answers nothing until {@link #resume()}. */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** Lets the registry's JVM go on (SIGCONT). */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    List<ProcessHandle> registry = process.descendants().filter(p -> p.info().command().orElse("").endsWith("java"))
+        .toList();
+    if (registry.isEmpty()) {
+      throw new IllegalStateException("the schema registry's JVM is not running");
+    }
+    for (ProcessHandle p : registry) {
+      try {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+          throw new IllegalStateException("kill -" + name + " " + p.pid() + " failed");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

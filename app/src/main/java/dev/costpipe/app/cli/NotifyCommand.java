@@ -32,7 +32,7 @@ public final class NotifyCommand implements Callable<Integer> {
     cfg.loaded().logWarnings(LoggerFactory.getLogger(NotifyCommand.class));
     Notifier notifier = new Notifier(cfg.notifier());
     try (NotifyProbe probe = new NotifyProbe(notifier);
-        MetricsServer metrics = MetricsServer.start(cfg.loaded().metricsPort(), "notify", probe)) {
+        MetricsServer metrics = MetricsServer.start(cfg.loaded().metricsPort(), cfg.loaded().http(), "notify", probe)) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         notifier.stop();
         try {

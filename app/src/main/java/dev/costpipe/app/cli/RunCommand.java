@@ -87,7 +87,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     CostpipeApplication app = new CostpipeApplication(settings);
     RunProbe probe = new RunProbe(app);
-    MetricsServer metrics = MetricsServer.start(loaded.metricsPort(), "run", probe);
+    MetricsServer metrics = MetricsServer.start(loaded.metricsPort(), loaded.http(), "run", probe);
     LocalKafka broker = localKafka;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       probe.close();

@@ -39,7 +39,7 @@ public final class SinkCommand implements Runnable {
       }
       ClickHouseSink sink = new ClickHouseSink(ClickHouseSinkConfig.from(loaded.config().properties()));
       try (SinkProbe probe = new SinkProbe(sink);
-          MetricsServer metrics = MetricsServer.start(loaded.metricsPort(), "sink", probe)) {
+          MetricsServer metrics = MetricsServer.start(loaded.metricsPort(), loaded.http(), "sink", probe)) {
         sink.runUntilShutdown();
       }
       return 0;

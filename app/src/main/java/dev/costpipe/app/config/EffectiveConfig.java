@@ -31,12 +31,16 @@ public final class EffectiveConfig {
     unknown.add(key);
   }
 
-  /** A declared setting is masked when declared secret; any other when its name looks like a secret's. */
+  /**
+   * A declared setting is masked when declared secret; any other when its name looks like a secret's; credentials
+   * in a URL ({@code http://user:pass@host}) always.
+   */
   private String shown(String key, String value) {
     if (unknown.contains(key)) {
       return SecretKeys.MASK;
     }
-    return CostpipeSettings.get(key).map(Setting::secret).orElse(SecretKeys.isSecret(key)) ? SecretKeys.MASK : value;
+    return CostpipeSettings.get(key).map(Setting::secret).orElse(SecretKeys.isSecret(key)) ? SecretKeys.MASK
+        : SecretKeys.withoutUrlCredentials(value);
   }
 
   /** Drops a setting (a flag that replaces another, e.g. {@code --password-file} the password). */

@@ -1,7 +1,9 @@
 package dev.costpipe.app.config;
 
+import dev.costpipe.app.http.HttpSettings;
 import dev.costpipe.contracts.settings.Component;
 import dev.costpipe.contracts.settings.CostpipeSettings;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -28,6 +30,14 @@ public record LoadedConfig(Component component, EffectiveConfig config, List<Pro
   /** The errors as one message, for a command that refuses to start. */
   public String errorMessage() {
     return errors().stream().map(Problem::message).collect(Collectors.joining("; "));
+  }
+
+  /** The settings of the HTTP endpoints ({@code costpipe.http.*}; the notifier's {@code http:} section). */
+  public HttpSettings http() {
+    boolean notify = component == Component.NOTIFY;
+    String bind = config.get(notify ? NotifyConfigLoader.HTTP_BIND_ADDRESS : CostpipeSettings.HTTP_BIND_ADDRESS.key());
+    String tokens = config.get(notify ? NotifyConfigLoader.HTTP_TOKENS_FILE : CostpipeSettings.HTTP_TOKENS_FILE.key());
+    return new HttpSettings(bind, tokens == null || tokens.isBlank() ? null : Path.of(tokens.strip()));
   }
 
   /** The metrics port in force: -1 off, 0 any free port. */

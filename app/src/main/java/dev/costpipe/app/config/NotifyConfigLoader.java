@@ -1,5 +1,6 @@
 package dev.costpipe.app.config;
 
+import dev.costpipe.contracts.SecretKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -21,14 +22,20 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The notifier's configuration: its YAML file ({@link NotifierConfig}) plus a {@code metrics} section of its own
- * ({@code metrics: {port: 9466}}), with the same layers as {@link ConfigLoader}: {@code COSTPIPE_KAFKA_*}
+ * The notifier's configuration: its YAML file ({@link NotifierConfig}) plus {@code metrics} and {@code http}
+ * sections of its own ({@code metrics: {port: 9466}}, {@code http: {bind-address: 0.0.0.0, tokens-file: …}}, as
+ * {@code costpipe.http.*}), with the same layers as {@link ConfigLoader}: {@code COSTPIPE_KAFKA_*}
  * variables set Kafka client settings ({@code kafka:}; {@code COSTPIPE_KAFKA_BOOTSTRAP_SERVERS} sets
- * {@code bootstrap_servers}), {@code COSTPIPE_METRICS_PORT} the port; {@code --bootstrap-server} wins over both.
+ * {@code bootstrap_servers}), {@code COSTPIPE_METRICS_PORT} the port, {@code COSTPIPE_HTTP_BIND__ADDRESS} and
+ * {@code COSTPIPE_HTTP_TOKENS__FILE} the HTTP settings; {@code --bootstrap-server} wins over both.
  * Channels and their secrets stay in the file (secrets by {@code *_env}/{@code *_file}).
  */
 public final class NotifyConfigLoader {
   public static final String METRICS_PORT = "metrics.port";
+  public static final String HTTP_BIND_ADDRESS = "http.bind-address";
+  public static final String HTTP_TOKENS_FILE = "http.tokens-file";
+  private static final Map<String, String> HTTP_SETTINGS = Map.of(CostpipeSettings.HTTP_BIND_ADDRESS.key(),
+      HTTP_BIND_ADDRESS, CostpipeSettings.HTTP_TOKENS_FILE.key(), HTTP_TOKENS_FILE);
 
   /** The loaded config; {@code notifier} is null when it is invalid. */
   public record Result(LoadedConfig loaded, NotifierConfig notifier) {}
@@ -52,10 +59,17 @@ public final class NotifyConfigLoader {
     if (metrics != null && !(metrics.isObject() && metrics.size() == 1 && metrics.has("port"))) {
       problems.add(Problem.error("metrics: must be {port: N}, the only key of the section"));
     }
+    JsonNode http = tree.get("http");
+    if (http != null && (!http.isObject() || !http.properties().stream()
+        .allMatch(f -> HTTP_SETTINGS.containsValue("http." + f.getKey())))) {
+      problems.add(Problem.error("http: may hold bind-address and tokens-file only"));
+    }
     EnvNames.settings(env).forEach((key, variable) -> {
       String value = env.get(variable).strip();
       if (key.equals(CostpipeSettings.METRICS_PORT.key())) {
         config.put(METRICS_PORT, value, ValueSource.ENV, variable);
+      } else if (HTTP_SETTINGS.containsKey(key)) {
+        config.put(HTTP_SETTINGS.get(key), value, ValueSource.ENV, variable);
       } else if (key.equals("bootstrap.servers")) {
         tree.put("bootstrap_servers", value);
         config.put("bootstrap_servers", value, ValueSource.ENV, variable);
@@ -142,7 +156,7 @@ public final class NotifyConfigLoader {
     String key = prefix.substring(0, prefix.length() - 1);
     String value = node.isValueNode() ? node.asText() : node.toString();
     if (key.toLowerCase(Locale.ROOT).endsWith("url")) {
-      value = NotifierConfig.maskUrl(value);
+      value = SecretKeys.maskUrl(value);
     }
     config.put(key, value, ValueSource.FILE, origin);
   }

@@ -2,7 +2,9 @@ package dev.costpipe.app.metrics;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.costpipe.app.http.HttpEndpoints;
+import dev.costpipe.app.http.HttpSettings;
+import dev.costpipe.contracts.settings.CostpipeSettings;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -14,20 +16,18 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.BindException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The metrics port of a component: {@code /metrics} (Prometheus text format), {@code /health/live} and
- * {@code /health/ready} (200 when up, 503 when not, with a short JSON body saying why).
+ * {@code /health/ready} (200 when up, 503 when not, with a short JSON body saying why), served by
+ * {@link HttpEndpoints} with the {@code costpipe.http.*} settings (bind address, bearer tokens for
+ * {@code /metrics}; the probes stay open).
  */
 public final class MetricsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
@@ -36,10 +36,9 @@ public final class MetricsServer implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final ComponentProbe probe;
   private final JvmGcMetrics gc = new JvmGcMetrics();
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final HttpEndpoints server;
 
-  private MetricsServer(int port, String component, ComponentProbe probe) throws IOException {
+  private MetricsServer(int port, HttpSettings http, String component, ComponentProbe probe) throws IOException {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.probe = probe;
     registry.config().commonTags("component", component);
@@ -54,22 +53,15 @@ public final class MetricsServer implements AutoCloseable {
     Gauge.builder("costpipe.ready", probe, p -> p.ready().ok() ? 1 : 0)
         .description("1 when the component is ready (as /health/ready), else 0").register(registry);
     try {
-      server = HttpServer.create(new InetSocketAddress(port), 16);
-    } catch (BindException e) {
+      server = HttpEndpoints.create(http, port, "metrics", CostpipeSettings.METRICS_PORT.key());
+    } catch (IOException | RuntimeException e) {
       gc.close();
       registry.close();
-      throw new BindException("cannot serve metrics on port " + port + " (" + e.getMessage()
-          + "): set costpipe.metrics.port to a free port, 0 for any, -1 for none");
+      throw e;
     }
-    executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "costpipe-metrics");
-      t.setDaemon(true);
-      return t;
-    });
-    server.setExecutor(executor);
-    server.createContext("/metrics", this::metrics);
-    server.createContext("/health/live", e -> health(e, probe::live));
-    server.createContext("/health/ready", e -> health(e, probe::ready));
+    server.serve("/metrics", this::metrics);
+    server.serveProbe("/health/live", e -> health(e, probe::live));
+    server.serveProbe("/health/ready", e -> health(e, probe::ready));
     server.start();
   }
 
@@ -78,18 +70,20 @@ public final class MetricsServer implements AutoCloseable {
    *
    * @param component run, sink or notify: the {@code component} tag of every meter
    */
-  public static MetricsServer start(int port, String component, ComponentProbe probe) throws IOException {
+  public static MetricsServer start(int port, HttpSettings http, String component, ComponentProbe probe)
+      throws IOException {
     if (port < 0) {
       LOG.info("metrics endpoint off (costpipe.metrics.port={})", port);
       return null;
     }
-    MetricsServer s = new MetricsServer(port, component, probe);
-    LOG.info("metrics on http://0.0.0.0:{}/metrics, health on /health/live and /health/ready", s.port());
+    MetricsServer s = new MetricsServer(port, http, component, probe);
+    LOG.info("metrics on http://{}/metrics{}, health on /health/live and /health/ready", s.server.address(),
+        s.server.requiresTokens() ? " (bearer token required)" : "");
     return s;
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   public PrometheusMeterRegistry registry() {
@@ -136,8 +130,7 @@ public final class MetricsServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
     gc.close();
     registry.close();
   }

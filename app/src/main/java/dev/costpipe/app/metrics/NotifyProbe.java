@@ -96,6 +96,10 @@ public final class NotifyProbe implements ComponentProbe, AutoCloseable {
     if (stopped()) {
       return Health.down("reason", "the notifier stopped");
     }
-    return subscribed() ? Health.up() : Health.down("reason", "reading the delivery marks, not consuming alerts yet");
+    if (!subscribed()) {
+      return Health.down("reason", "reading the delivery marks, not consuming alerts yet");
+    }
+    return notifier.schemaRegistryDown() ? Health.down("reason", "schema registry unavailable: retrying")
+        : Health.up();
   }
 }

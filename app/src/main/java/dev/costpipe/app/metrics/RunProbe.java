@@ -1,5 +1,6 @@
 package dev.costpipe.app.metrics;
 
+import dev.costpipe.contracts.avro.registry.RegistryOutage;
 import dev.costpipe.engine.record.PricingStatus;
 import dev.costpipe.topology.LateContributions;
 import dev.costpipe.topology.PipelineCounters;
@@ -25,7 +26,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 /**
  * {@code costpipe run}: the pipeline's counters ({@link PipelineCounters}), the open-requests store's size,
  * the end-to-end lag, and Kafka Streams' own metrics ({@code kafka_stream_*}) once the streams exist. Ready
- * while Kafka Streams is RUNNING.
+ * while Kafka Streams is RUNNING and no output waits for the schema registry ({@link RegistryOutage}).
  */
 public final class RunProbe implements ComponentProbe {
   private final CostpipeApplication app;
@@ -150,8 +151,13 @@ public final class RunProbe implements ComponentProbe {
       return Health.down("state", "STARTING", "reason", "creating topics and publishing the catalogue");
     }
     KafkaStreams.State state = streams.state();
-    return state == KafkaStreams.State.RUNNING ? Health.up("state", state.name())
-        : Health.down("state", state.name(), "reason", "Kafka Streams is not RUNNING");
+    if (state != KafkaStreams.State.RUNNING) {
+      return Health.down("state", state.name(), "reason", "Kafka Streams is not RUNNING");
+    }
+    return RegistryOutage.since()
+        .map(since -> Health.down("state", state.name(), "reason", "schema registry unavailable since " + since
+            + ": output waits"))
+        .orElseGet(() -> Health.up("state", state.name()));
   }
 
   /** Unbinds the Kafka Streams metrics (before the streams close). */

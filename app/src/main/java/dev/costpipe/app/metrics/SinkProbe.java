@@ -72,6 +72,8 @@ public final class SinkProbe implements ComponentProbe, AutoCloseable {
         .description("partitions the consumer holds").register(registry);
     Gauge.builder("costpipe.sink.clickhouse.down", sink, s -> s.clickHouseDown() ? 1 : 0)
         .description("1 while the sink waits out a ClickHouse outage").register(registry);
+    Gauge.builder("costpipe.sink.schema.registry.down", sink, s -> s.schemaRegistryDown() ? 1 : 0)
+        .description("1 while the sink waits out a schema registry outage").register(registry);
   }
 
   @Override
@@ -95,6 +97,9 @@ public final class SinkProbe implements ComponentProbe, AutoCloseable {
     }
     if (sink.clickHouseDown()) {
       return Health.down("reason", "ClickHouse unavailable: retrying", "partitions", sink.assignment().size());
+    }
+    if (sink.schemaRegistryDown()) {
+      return Health.down("reason", "schema registry unavailable: retrying", "partitions", sink.assignment().size());
     }
     boolean reachable;
     try {

@@ -49,6 +49,16 @@ class ConfigCommandTest {
   }
 
   @Test
+  void credentialsInUrlsAreNeverPrinted() throws Exception {
+    Path f = Files.writeString(dir.resolve("sink.properties"), String.join("\n",
+        "bootstrap.servers=k:9092", "costpipe.sink.clickhouse.url=http://default:ch-hunter2@clickhouse:8123",
+        "schema.registry.url=https://reader:sr-hunter2@registry:8081"));
+    CommandRun r = run("config", "check", "--component", "sink", "--config", f.toString());
+    assertThat(r.out()).doesNotContain("ch-hunter2", "sr-hunter2")
+        .contains("http://****@clickhouse:8123");
+  }
+
+  @Test
   void theNotifierConfigIsCheckedToo() throws Exception {
     Path f = Files.writeString(dir.resolve("notifier.yml"), "bootstrap_servers: k:9092\nchanels: {}\n");
     CommandRun r = run("config", "check", "--component", "notify", "--config", f.toString());

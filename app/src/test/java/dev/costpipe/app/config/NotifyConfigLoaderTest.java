@@ -44,6 +44,29 @@ class NotifyConfigLoaderTest {
   }
 
   @Test
+  void theHttpSettingsComeFromTheHttpSectionOrTheEnvironment() throws Exception {
+    Path f = file("""
+        bootstrap_servers: k:9092
+        http: {bind-address: 0.0.0.0, tokens-file: /etc/costpipe/tokens}
+        """);
+    var fromFile = NotifyConfigLoader.load(f, Map.of(), null);
+    assertThat(fromFile.loaded().problems()).isEmpty();
+    assertThat(fromFile.loaded().http().bindAddress()).isEqualTo("0.0.0.0");
+    assertThat(fromFile.loaded().http().tokensFile()).isEqualTo(Path.of("/etc/costpipe/tokens"));
+
+    var fromEnv = NotifyConfigLoader.load(file("bootstrap_servers: k:9092\n"),
+        Map.of("COSTPIPE_HTTP_BIND__ADDRESS", "10.0.0.7"), null);
+    assertThat(fromEnv.loaded().http().bindAddress()).isEqualTo("10.0.0.7");
+    assertThat(fromEnv.loaded().http().tokensFile()).isNull();
+    assertThat(NotifyConfigLoader.load(file("bootstrap_servers: k:9092\n"), Map.of(), null).loaded().http()
+        .bindAddress()).as("default").isEqualTo("127.0.0.1");
+
+    var wrong = NotifyConfigLoader.load(file("bootstrap_servers: k:9092\nhttp: {port: 1}\n"), Map.of(), null);
+    assertThat(wrong.loaded().errors()).map(Problem::message)
+        .contains("http: may hold bind-address and tokens-file only");
+  }
+
+  @Test
   void errorsAreReportedNotThrown() throws Exception {
     Path f = file("""
         group_id: g

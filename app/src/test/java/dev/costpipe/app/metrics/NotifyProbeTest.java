@@ -1,5 +1,6 @@
 package dev.costpipe.app.metrics;
 
+import dev.costpipe.app.http.HttpSettings;
 import dev.costpipe.testsupport.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,7 +60,8 @@ class NotifyProbeTest {
         "good", new TestChannel(config.channels().get("good"), true),
         "bad", new TestChannel(config.channels().get("bad"), false)));
     Thread running = new Thread(notifier::run, "notifier-under-test");
-    try (NotifyProbe probe = new NotifyProbe(notifier); MetricsServer server = MetricsServer.start(0, "notify", probe)) {
+    try (NotifyProbe probe = new NotifyProbe(notifier);
+        MetricsServer server = MetricsServer.start(0, HttpSettings.DEFAULT, "notify", probe)) {
       Scrape scrape = new Scrape(server.port());
       assertThat(scrape.get("/health/ready").status()).isEqualTo(503);
       assertThat(scrape.value("costpipe_notify_deliveries_total", "channel=\"good\"", "outcome=\"delivered\""))

@@ -1,5 +1,6 @@
 package dev.costpipe.app.metrics;
 
+import dev.costpipe.app.http.HttpSettings;
 import dev.costpipe.testsupport.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,7 +48,7 @@ class RunProbeTest {
     }
     CostpipeApplication app = new CostpipeApplication(p);
     RunProbe probe = new RunProbe(app);
-    try (MetricsServer server = MetricsServer.start(0, "run", probe)) {
+    try (MetricsServer server = MetricsServer.start(0, HttpSettings.DEFAULT, "run", probe)) {
       Scrape scrape = new Scrape(server.port());
       Scrape.Answer notYet = scrape.get("/health/ready");
       assertThat(notYet.status()).isEqualTo(503);

@@ -1,5 +1,6 @@
 package dev.costpipe.app.metrics;
 
+import dev.costpipe.app.http.HttpSettings;
 import dev.costpipe.testsupport.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,7 +51,8 @@ class SinkProbeTest {
     p.setProperty("costpipe.topic.sink-dead-letter", "ops-sink-dlq-" + id);
     ClickHouseSink sink = new ClickHouseSink(ClickHouseSinkConfig.from(p));
     Thread running = new Thread(sink::run, "sink-under-test");
-    try (SinkProbe probe = new SinkProbe(sink); MetricsServer server = MetricsServer.start(0, "sink", probe)) {
+    try (SinkProbe probe = new SinkProbe(sink);
+        MetricsServer server = MetricsServer.start(0, HttpSettings.DEFAULT, "sink", probe)) {
       Scrape scrape = new Scrape(server.port());
       assertThat(scrape.get("/health/ready").status()).isEqualTo(503);
       assertThat(scrape.get("/health/live").status()).isEqualTo(200);

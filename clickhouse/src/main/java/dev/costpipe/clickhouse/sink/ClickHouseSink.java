@@ -42,7 +42,10 @@ import org.slf4j.LoggerFactory;
  * data (see {@link ClickHouseErrors}), the same rows are retried with exponential backoff
  * ({@code retry-backoff-ms} doubling up to {@code retry-backoff-max-ms}), each attempt logged with its number
  * and counted ({@link ClickHouseSinkMetrics#retries()}); meanwhile the consumer is paused but keeps polling,
- * so it stays in its group. Nothing is dropped and nothing is committed until the rows are in.
+ * so it stays in its group. Nothing is dropped and nothing is committed until the rows are in. A schema registry
+ * outage (Avro values; {@link dev.costpipe.contracts.avro.registry.RegistryFailures}: unreachable, timeouts,
+ * 401/403/408/429/5xx, from costpipe's or Confluent's deserializer) is waited out the same way: the records it
+ * cannot read now are read again, never dead-lettered.
  *
  * <p><b>Bad records.</b> A record that is not a valid cost record / aggregate / alert event (not JSON, a
  * wrong type, a value the column cannot hold) goes to the dead-letter topic ({@code llm.sink.dlq}) with its
@@ -147,6 +150,11 @@ public final class ClickHouseSink implements AutoCloseable {
   /** Whether the last attempt to reach ClickHouse failed as an outage (it is being retried). */
   public boolean clickHouseDown() {
     return clickHouseDown.get();
+  }
+
+  /** Whether records wait for the schema registry to read their values again (it is being retried). */
+  public boolean schemaRegistryDown() {
+    return loop.registryDown();
   }
 
   /** Asks {@link #run()} to return; safe from any thread, returns at once. */

@@ -206,12 +206,15 @@ public record ClickHouseSinkConfig(
     return c;
   }
 
-  /** The password is never part of the text form; Kafka settings that look secret are masked too. */
+  /**
+   * The password is never part of the text form, nor credentials in the URL; Kafka settings that look secret are
+   * masked too, and credentials in any URL among them.
+   */
   @Override
   public String toString() {
     Map<String, String> shownKafka = new TreeMap<>();
     kafka.forEach((k, v) -> shownKafka.put(k, SecretKeys.shown(k, v)));
-    return "ClickHouseSinkConfig[url=" + url + ", database=" + database + ", user=" + user
+    return "ClickHouseSinkConfig[url=" + SecretKeys.maskUrl(url) + ", database=" + database + ", user=" + user
         + ", password=" + (password.isEmpty() ? "(none)" : SecretKeys.MASK) + ", batchRows=" + batchRows
         + ", batchTime=" + Durations.format(batchTime) + ", retryBackoff=" + Durations.format(retryBackoff)
         + ", retryBackoffMax=" + Durations.format(retryBackoffMax) + ", socketTimeout="

@@ -1,5 +1,6 @@
 package dev.costpipe.clickhouse.sink;
 
+import dev.costpipe.contracts.avro.registry.SchemaRegistryUnavailableException;
 import dev.costpipe.contracts.avro.serde.JsonOrAvroValues;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +16,10 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * What the sink has read and not committed yet, and when it is due: each record becomes a row of its topic's
  * table, or a dead letter when it is not a valid row ({@link InvalidRecordException}); the offset after it is
- * kept for the commit. A flush is due when a table holds {@code batch-rows} rows or the oldest record is
- * {@code batch-ms} old. Belongs to the sink's consumer thread.
+ * kept for the commit. A record whose value cannot be read while the schema registry is unavailable is neither:
+ * it and the records after it are handed back ({@link RegistryUnavailable}) to be added again later. A flush is
+ * due when a table holds {@code batch-rows} rows or the oldest record is {@code batch-ms} old. Belongs to the
+ * sink's consumer thread.
  */
 final class SinkBuffer {
   private final Map<String, SinkTable> tableByTopic = new HashMap<>();
@@ -34,6 +37,20 @@ final class SinkBuffer {
   /** What a flush writes and then commits. */
   record Flush(Map<SinkTable, List<SinkRow>> rows, List<DeadLetter> deadLetters, Map<TopicPartition, Long> offsets) {}
 
+  /** The schema registry is unavailable: {@code remaining} (in poll order) were not added, nor their offsets. */
+  static final class RegistryUnavailable extends RuntimeException {
+    private final List<ConsumerRecord<byte[], byte[]>> remaining;
+
+    RegistryUnavailable(SchemaRegistryUnavailableException cause, List<ConsumerRecord<byte[], byte[]>> remaining) {
+      super(cause.getMessage(), cause, false, false);
+      this.remaining = List.copyOf(remaining);
+    }
+
+    List<ConsumerRecord<byte[], byte[]>> remaining() {
+      return remaining;
+    }
+  }
+
   SinkBuffer(ClickHouseSinkConfig config, JsonOrAvroValues values) {
     tableByTopic.put(config.costsTopic(), SinkTable.REQUEST_COSTS);
     tableByTopic.put(config.aggregatesTopic(), SinkTable.COST_AGGREGATES);
@@ -47,9 +64,13 @@ final class SinkBuffer {
     this.batchTime = config.batchTime();
   }
 
+  /** Adds records in order; throws {@link RegistryUnavailable} with the ones it could not add. */
   void add(Iterable<ConsumerRecord<byte[], byte[]>> polled) {
     long ingestedAt = Instant.now().getEpochSecond();
-    for (ConsumerRecord<byte[], byte[]> r : polled) {
+    List<ConsumerRecord<byte[], byte[]>> inOrder = new ArrayList<>();
+    polled.forEach(inOrder::add);
+    for (int i = 0; i < inOrder.size(); i++) {
+      ConsumerRecord<byte[], byte[]> r = inOrder.get(i);
       SinkTable table = tableByTopic.get(r.topic());
       if (table == null) {
         continue; // not subscribed: cannot happen
@@ -58,6 +79,8 @@ final class SinkBuffer {
         rows.get(table).add(new SinkRow(table.row(SinkValueFormat.json(values, r), ingestedAt), r));
       } catch (InvalidRecordException e) {
         deadLetters.add(new DeadLetter(r, e.reason(), e.getMessage()));
+      } catch (SchemaRegistryUnavailableException e) {
+        throw new RegistryUnavailable(e, inOrder.subList(i, inOrder.size()));
       }
       if (records++ == 0) {
         firstNanos = System.nanoTime();

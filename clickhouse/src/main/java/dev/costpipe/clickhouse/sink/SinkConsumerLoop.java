@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * The sink's consumer loop: polls the source topics into the {@link SinkBuffer}, flushes it when due (rows
  * through the {@link BatchWriter}, then dead letters through the {@link DeadLetterWriter}) and commits only
  * what was written. While an outage is waited out ({@link #waitFor}) the consumer keeps polling with its
- * partitions paused, so it stays in its group; a rebalance drops the offsets of partitions taken away. Runs on
- * the sink's thread; {@link #assignment}, {@link #inGroup}, {@link #consumer} and {@link #wakeup} are safe from
+ * partitions paused, so it stays in its group — a ClickHouse outage, or a schema registry outage: the records
+ * whose values the registry cannot read now are added again after each backoff, never dead-lettered; a
+ * rebalance drops the offsets of partitions taken away. Runs on the sink's thread; {@link #assignment}, {@link #inGroup}, {@link #consumer} and {@link #wakeup} are safe from
  * any thread.
  */
 final class SinkConsumerLoop {
@@ -42,9 +44,11 @@ final class SinkConsumerLoop {
   private final SinkBuffer buffer;
   private final ClickHouseSinkMetrics metrics;
   private final AtomicBoolean running;
+  private final Backoff backoff;
   /** The consumer's partitions, kept by the rebalance listener so that other threads may read them. */
   private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
   private volatile boolean inGroup;
+  private volatile boolean registryDown;
   private volatile Consumer<byte[], byte[]> consumer;
 
   // Everything below belongs to the thread in run().
@@ -60,6 +64,7 @@ final class SinkConsumerLoop {
     this.buffer = buffer;
     this.metrics = metrics;
     this.running = running;
+    this.backoff = new Backoff(config.retryBackoff(), config.retryBackoffMax());
   }
 
   /** Consumes, writes and commits until the sink stops, then writes and commits what is left once. */
@@ -77,6 +82,8 @@ final class SinkConsumerLoop {
         buffer.add(consumer.poll(buffer.pollTimeout(IDLE_POLL)));
       } catch (WakeupException e) {
         continue; // stop() was called: the loop condition ends it
+      } catch (SinkBuffer.RegistryUnavailable e) {
+        waitForRegistry(e);
       }
       if (buffer.flushDue()) {
         flushAndCommit(this::waitFor);
@@ -92,6 +99,11 @@ final class SinkConsumerLoop {
 
   boolean inGroup() {
     return inGroup;
+  }
+
+  /** Whether records wait for the schema registry to come back. */
+  boolean registryDown() {
+    return registryDown;
   }
 
   Optional<Consumer<byte[], byte[]>> consumer() {
@@ -162,6 +174,38 @@ final class SinkConsumerLoop {
       commit(flush.offsets());
     } finally {
       buffer.flushEnded();
+    }
+  }
+
+  /**
+   * The registry cannot read the values of {@code unavailable}'s records: what was read before them is written and
+   * committed, then they are added again after each backoff (the consumer paused, still polling) until they are
+   * in. Throws {@link StopRequested} when the sink stops meanwhile: they are read again on restart.
+   */
+  private void waitForRegistry(SinkBuffer.RegistryUnavailable unavailable) {
+    registryDown = true;
+    try {
+      if (buffer.hasPending()) {
+        flushAndCommit(this::waitFor);
+      }
+      Backoff.Attempts attempts = backoff.attempts(LOG, this::waitFor);
+      SinkBuffer.RegistryUnavailable waiting = unavailable;
+      while (true) {
+        metrics.retried();
+        ConsumerRecord<byte[], byte[]> first = waiting.remaining().get(0);
+        StopRequested.retryOrStop(attempts, "schema registry unavailable: " + waiting.remaining().size()
+            + " records from " + first.topic() + "-" + first.partition() + "@" + first.offset() + " wait",
+            waiting.getMessage());
+        try {
+          buffer.add(waiting.remaining());
+          break;
+        } catch (SinkBuffer.RegistryUnavailable again) {
+          waiting = again;
+        }
+      }
+      resumeIfPaused();
+    } finally {
+      registryDown = false;
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.costpipe.contracts.Backoff;
 import dev.costpipe.contracts.avro.serde.JsonOrAvroValues;
+import dev.costpipe.testsupport.registry.ConfluentLikeFailingDeserializer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The consumer loop with Kafka's in-memory consumer and an in-memory ClickHouse: what is committed, and when. */
@@ -33,8 +35,12 @@ class SinkConsumerLoopTest {
   private final MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
       new ByteArraySerializer());
   private final Backoff backoff = new Backoff(config.retryBackoff(), config.retryBackoffMax());
-  private final SinkConsumerLoop loop = new SinkConsumerLoop(config,
-      new SinkBuffer(config, new JsonOrAvroValues(Map.of())), metrics, running);
+  /** JSON values pass through; Avro values are read by a deserializer whose registry fails when told to. */
+  private final JsonOrAvroValues values = new JsonOrAvroValues(Map.of(JsonOrAvroValues.VALUE_DESERIALIZER,
+      ConfluentLikeFailingDeserializer.class.getName(), ConfluentLikeFailingDeserializer.DELEGATE,
+      WireJsonDeserializer.class.getName()));
+  private final SinkConsumerLoop loop = new SinkConsumerLoop(config, new SinkBuffer(config, values), metrics,
+      running);
   private final PollingConsumer consumer = new PollingConsumer();
 
   /** Keeps which partitions were paused at each poll, and runs {@link #onPoll} first. */
@@ -76,6 +82,11 @@ class SinkConsumerLoopTest {
       consumer.addRecord(cost(0));
       consumer.addRecord(cost(1));
     });
+  }
+
+  @AfterEach
+  void noScriptedFailuresLeft() {
+    ConfluentLikeFailingDeserializer.reset();
   }
 
   private void run() {
@@ -154,5 +165,63 @@ class SinkConsumerLoopTest {
     assertThat(producer.history()).singleElement().satisfies(r -> assertThat(r.topic()).isEqualTo("llm.sink.dlq"));
     assertThat(metrics.deadLetters(InvalidRecordException.INVALID_JSON)).isEqualTo(1);
     assertThat(committed().offset()).isEqualTo(1);
+  }
+
+  private static ConsumerRecord<byte[], byte[]> avroCost(long offset) {
+    return new ConsumerRecord<>(COSTS_0.topic(), COSTS_0.partition(), offset, null,
+        WireJsonDeserializer.wrap(TestRecords.cost("r-" + offset).json().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void aRegistryOutageOfAnyKindIsWaitedOutAndNothingIsDeadLettered() {
+    ConfluentLikeFailingDeserializer.failNext(ConfluentLikeFailingDeserializer.rest(500, 50001),
+        ConfluentLikeFailingDeserializer.rest(401, 401), ConfluentLikeFailingDeserializer.rest(429, 429),
+        ConfluentLikeFailingDeserializer.timeout());
+    consumer.schedulePollTask(() -> {
+      consumer.rebalance(List.of(COSTS_0));
+      consumer.updateBeginningOffsets(Map.of(COSTS_0, 0L));
+      consumer.addRecord(avroCost(0));
+      consumer.addRecord(avroCost(1));
+    });
+    consumer.onPoll = () -> {
+      if (committed() != null) {
+        running.set(false);
+      }
+    };
+
+    run();
+
+    assertThat(ConfluentLikeFailingDeserializer.pendingFailures()).isZero();
+    assertThat(clickHouse.written.get(SinkTable.REQUEST_COSTS)).hasSize(2);
+    assertThat(producer.history()).as("dead letters").isEmpty();
+    assertThat(committed().offset()).isEqualTo(2);
+    assertThat(consumer.pausedAtPoll).as("waited polling, paused").contains(Set.of(COSTS_0));
+    assertThat(consumer.paused()).isEmpty();
+    assertThat(metrics.retries()).isEqualTo(4);
+  }
+
+  @Test
+  void rowsReadBeforeTheRegistryFailedAreWrittenAndAStopDuringTheOutageCommitsNoMore() {
+    consumer.schedulePollTask(() -> {
+      consumer.rebalance(List.of(COSTS_0));
+      consumer.updateBeginningOffsets(Map.of(COSTS_0, 0L));
+      consumer.addRecord(cost(0));
+      consumer.addRecord(avroCost(1));
+      consumer.addRecord(avroCost(2));
+    });
+    for (int i = 0; i < 50; i++) {
+      ConfluentLikeFailingDeserializer.failNext(ConfluentLikeFailingDeserializer.rest(503, 50003));
+    }
+    consumer.onPoll = () -> {
+      if (metrics.retries() >= 3) {
+        running.set(false);
+      }
+    };
+
+    assertThatThrownBy(this::run).isInstanceOf(StopRequested.class);
+
+    assertThat(clickHouse.written.get(SinkTable.REQUEST_COSTS)).as("the JSON row read before").hasSize(1);
+    assertThat(committed().offset()).as("up to the first record the registry could not read").isEqualTo(1);
+    assertThat(producer.history()).as("dead letters").isEmpty();
   }
 }

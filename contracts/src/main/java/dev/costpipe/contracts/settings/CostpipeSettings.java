@@ -119,6 +119,15 @@ public final class CostpipeSettings {
   public static final Setting<Integer> METRICS_PORT = define("costpipe.metrics.port", PORT, null,
       Set.of(RUN, SINK, NOTIFY), "Port of /metrics and /health/*: -1 off, 0 any free port.");
 
+  // Every HTTP endpoint costpipe serves (metrics and health now): one server, these settings.
+  public static final Setting<String> HTTP_BIND_ADDRESS = define("costpipe.http.bind-address", STRING, "127.0.0.1",
+      Set.of(RUN, SINK, NOTIFY), "Address the HTTP endpoints listen on: 0.0.0.0 for every interface (as the"
+          + " Kubernetes manifests set it), or one interface's address.");
+  public static final Setting<String> HTTP_TOKENS_FILE = define("costpipe.http.tokens-file", FILE, null,
+      Set.of(RUN, SINK, NOTIFY), "A file of bearer tokens, one per line (blank lines and # comments skipped): when"
+          + " set, every HTTP endpoint but the probes /health/live and /health/ready requires"
+          + " `Authorization: Bearer <token>`.");
+
   /** Settings of which only one may be given: a higher layer's choice drops a lower layer's other one. */
   private static final List<Set<String>> ALTERNATIVES = alternatives(SINK_PASSWORD, SINK_PASSWORD_FILE);
 

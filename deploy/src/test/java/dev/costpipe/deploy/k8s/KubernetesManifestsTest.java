@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.costpipe.app.cli.CostpipeCommand;
 import dev.costpipe.clickhouse.sink.ClickHouseSinkConfig;
+import dev.costpipe.contracts.settings.CostpipeSettings;
 import dev.costpipe.notify.NotifierConfig;
 import dev.costpipe.topology.TopologyConfig;
 import java.io.StringReader;
@@ -155,6 +156,18 @@ class KubernetesManifestsTest {
         default -> throw new AssertionError("unexpected component " + component(w));
       }
     }
+  }
+
+  @Test
+  void everyComponentListensOnAllInterfacesInItsPodOnly() throws Exception {
+    for (JsonNode w : kind("Deployment", "StatefulSet")) {
+      Map<String, String> env = new HashMap<>();
+      container(w).path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+      assertThat(env).as(name(w) + ": probes and scrapes come from outside the pod")
+          .containsEntry("COSTPIPE_HTTP_BIND__ADDRESS", "0.0.0.0");
+    }
+    assertThat(CostpipeSettings.HTTP_BIND_ADDRESS.defaultValue())
+        .as("everywhere else: loopback").isEqualTo("127.0.0.1");
   }
 
   @Test

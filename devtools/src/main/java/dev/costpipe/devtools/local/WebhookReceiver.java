@@ -20,15 +20,19 @@ import java.time.Instant;
 /**
  * A webhook endpoint on 127.0.0.1 that receives costpipe's alert deliveries, checks their signature
  * and appends each alert as a JSON line to a file: alert delivery end to end, without an account
- * anywhere. Answers 204, or 401 when the signature does not match.
+ * anywhere. Answers 204, or 401 when the signature does not match, 400 without a delivery id. A repeat of a
+ * delivery id within the signature window (a replayed request, or costpipe's retry after an answer was lost) is
+ * answered 200 and not written again ({@link SeenDeliveries}).
  */
 public final class WebhookReceiver implements AutoCloseable {
   private static final Duration TOLERANCE = Duration.ofMinutes(5);
+  private static final int MAX_REMEMBERED = 100_000;
 
   private final HttpServer server;
   private final byte[] secret;
   private final Path output;
   private final PrintStream log;
+  private final SeenDeliveries seen = new SeenDeliveries(TOLERANCE, MAX_REMEMBERED);
 
   public WebhookReceiver(int port, byte[] secret, Path output, PrintStream log) throws IOException {
     this.secret = secret.clone();
@@ -68,6 +72,25 @@ public final class WebhookReceiver implements AutoCloseable {
         log.println("webhook-receiver: refused a delivery with a wrong or missing signature");
         exchange.sendResponseHeaders(401, -1);
         return;
+      }
+      String deliveryId = headers.getFirst(WebhookSignature.DELIVERY_ID_HEADER);
+      if (deliveryId == null || deliveryId.isBlank()) {
+        log.println("webhook-receiver: refused a delivery without " + WebhookSignature.DELIVERY_ID_HEADER);
+        exchange.sendResponseHeaders(400, -1);
+        return;
+      }
+      switch (seen.record(deliveryId, Instant.now())) {
+        case REPEAT -> {
+          log.println("webhook-receiver: delivery " + deliveryId + " already received: not written again");
+          exchange.sendResponseHeaders(200, -1);
+          return;
+        }
+        case FULL -> {
+          log.println("webhook-receiver: too many deliveries within the signature window; answered 503");
+          exchange.sendResponseHeaders(503, -1);
+          return;
+        }
+        case FIRST -> { }
       }
       synchronized (this) {
         Files.write(output, (new String(body, StandardCharsets.UTF_8).strip() + "\n").getBytes(StandardCharsets.UTF_8),

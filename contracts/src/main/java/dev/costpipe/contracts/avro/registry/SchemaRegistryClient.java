@@ -2,6 +2,7 @@ package dev.costpipe.contracts.avro.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.costpipe.contracts.SecretKeys;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -124,8 +125,9 @@ public final class SchemaRegistryClient {
       }
       return answer(response, base, what);
     }
-    throw new SchemaRegistryException("could not " + what + ": schema registry " + settings.urls()
-        + " unreachable (" + unreachable + ")", 0, 0, unreachable);
+    throw new SchemaRegistryException("could not " + what + ": schema registry "
+        + SecretKeys.withoutUrlCredentials(settings.urls().toString()) + " unreachable (" + unreachable + ")", 0, 0,
+        unreachable);
   }
 
   private static JsonNode answer(HttpResponse<String> response, URI base, String what) {
@@ -149,7 +151,8 @@ public final class SchemaRegistryClient {
       case 422 -> "the registry refused the schema as invalid";
       default -> "HTTP " + status;
     };
-    throw new SchemaRegistryException("could not " + what + " at " + base + ": " + why + " (HTTP " + status
+    throw new SchemaRegistryException("could not " + what + " at "
+        + SecretKeys.withoutUrlCredentials(base.toString()) + ": " + why + " (HTTP " + status
         + ", error_code " + errorCode + "): " + message, status, errorCode, null);
   }
 

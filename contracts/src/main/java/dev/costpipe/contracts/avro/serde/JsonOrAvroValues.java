@@ -1,7 +1,8 @@
 package dev.costpipe.contracts.avro.serde;
 
 import dev.costpipe.contracts.avro.AvroJson;
-import dev.costpipe.contracts.avro.registry.SchemaRegistryException;
+import dev.costpipe.contracts.avro.registry.RegistryFailures;
+import dev.costpipe.contracts.avro.registry.SchemaRegistryUnavailableException;
 import dev.costpipe.contracts.settings.CostpipeSettings;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,8 +30,9 @@ public final class JsonOrAvroValues implements AutoCloseable {
 
   /**
    * The value as JSON (UTF-8). An Avro value that cannot be read is an {@link IllegalArgumentException} (a bad
-   * record); a registry that cannot be reached or fails (no answer, HTTP 5xx) is an {@link IllegalStateException}:
-   * the record is fine and must be read again later, never dead-lettered.
+   * record); a registry that is unavailable for now ({@link RegistryFailures#isTransient}: unreachable, timed out,
+   * 401/403/408/429/5xx — from either deserializer) is a {@link SchemaRegistryUnavailableException}: the record is
+   * fine and must be read again later, never dead-lettered.
    */
   public byte[] json(String topic, byte[] value) {
     if (!WireFormat.isSchemaRegistryValue(value)) {
@@ -40,10 +42,8 @@ public final class JsonOrAvroValues implements AutoCloseable {
     try {
       record = deserializer().deserialize(topic, value);
     } catch (RuntimeException e) {
-      for (Throwable c = e; c != null; c = c.getCause()) {
-        if (c instanceof SchemaRegistryException r && (r.status() == 0 || r.status() >= 500)) {
-          throw new IllegalStateException("schema registry unavailable: " + r.getMessage(), e);
-        }
+      if (RegistryFailures.isTransient(e)) {
+        throw new SchemaRegistryUnavailableException("schema registry unavailable: " + e.getMessage(), e);
       }
       throw new IllegalArgumentException("Avro value (schema id " + WireFormat.schemaId(value) + ") could not be read: "
           + e.getMessage(), e);
