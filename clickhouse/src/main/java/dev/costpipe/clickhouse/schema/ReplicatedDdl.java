@@ -20,8 +20,12 @@ import java.util.regex.Pattern;
  * {@code {local_table}}; {@code {cluster}}, {@code {shard}} and {@code {replica}} are ClickHouse macros,
  * left for each node's configuration to fill.
  *
+ * <p>A migration {@code ALTER TABLE {db}.t <actions>} becomes the same actions {@code ON CLUSTER '{cluster}'}
+ * on {@code t_local}, then on the Distributed {@code t} (template {@code alter.sql}, placeholder
+ * {@code {actions}}), since a Distributed table's columns must follow its local table's.
+ *
  * <p>The sink itself still runs its migrations against the cluster: they find these tables and change nothing.
- * A migration of another shape (an ALTER, a non-MergeTree engine) is refused until this class learns it.
+ * A migration of another shape (a non-MergeTree engine, other statements) is refused until this class learns it.
  */
 public final class ReplicatedDdl {
   /** The database of the replicated layout: the sink's default. */
@@ -29,7 +33,8 @@ public final class ReplicatedDdl {
 
   private static final String DATABASE_FILE = "V000__database.sql";
   private static final Pattern PLACEHOLDER =
-      Pattern.compile("\\{(db|table|migration|sharding_key|comment|local_table)}");
+      Pattern.compile("\\{(db|table|migration|sharding_key|comment|local_table|actions)}");
+  private static final Pattern ALTER_TABLE = Pattern.compile("\\AALTER TABLE \\{db}\\.(\\w+)\\n");
   private static final Pattern CREATE_TABLE =
       Pattern.compile("\\ACREATE TABLE IF NOT EXISTS \\{db}\\.(\\w+)\\n");
   private static final Pattern ENGINE = Pattern.compile("^ENGINE = (\\w*)MergeTree\\((.*)\\)$", Pattern.MULTILINE);
@@ -57,12 +62,18 @@ public final class ReplicatedDdl {
     String comment = String.join("\n", lines.subList(0, first));
     String statement = String.join("\n", lines.subList(first, lines.size())).replaceAll(";$", "");
 
+    Matcher alter = ALTER_TABLE.matcher(statement);
+    if (alter.find()) {
+      return fill(template("alter.sql"), Map.of("db", DATABASE, "table", alter.group(1), "migration", migration,
+          "comment", comment, "actions", statement.substring(alter.end())));
+    }
     Matcher create = CREATE_TABLE.matcher(statement);
     Matcher engine = ENGINE.matcher(statement);
     Matcher orderBy = ORDER_BY.matcher(statement);
     if (!create.find() || !engine.find() || !orderBy.find()) {
       throw new IllegalStateException(migration + ": not a CREATE TABLE IF NOT EXISTS {db}.<table> with a *MergeTree"
-          + " engine and an ORDER BY, the only migration the replicated layout knows how to derive");
+          + " engine and an ORDER BY, nor an ALTER TABLE {db}.<table>, the only migrations the replicated layout"
+          + " knows how to derive");
     }
     String table = create.group(1);
     String localHeader = "CREATE TABLE IF NOT EXISTS {db}." + table + "_local ON CLUSTER '{cluster}'\n";

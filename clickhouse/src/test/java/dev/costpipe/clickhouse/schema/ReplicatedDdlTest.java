@@ -56,8 +56,21 @@ class ReplicatedDdlTest {
 
   @Test
   void aMigrationOfAnotherShapeIsRefused() {
-    assertThatThrownBy(() -> ReplicatedDdl.table("V009__add_column.sql",
-        "ALTER TABLE {db}.request_costs ADD COLUMN IF NOT EXISTS region String"))
-        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("V009__add_column.sql: not a CREATE TABLE");
+    assertThatThrownBy(() -> ReplicatedDdl.table("V009__drop.sql", "DROP TABLE {db}.request_costs"))
+        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("V009__drop.sql: not a CREATE TABLE");
+  }
+
+  @Test
+  void anAlterChangesTheLocalTableThenTheDistributedOne() {
+    String ddl = ReplicatedDdl.table("V009__add_column.sql", """
+        -- why
+        ALTER TABLE {db}.request_costs
+            ADD COLUMN region String DEFAULT '' AFTER images
+        """);
+    assertThat(ddl).contains("-- why\n")
+        .contains("ALTER TABLE costpipe.request_costs_local ON CLUSTER '{cluster}'\n"
+            + "    ADD COLUMN region String DEFAULT '' AFTER images;\n\n"
+            + "ALTER TABLE costpipe.request_costs ON CLUSTER '{cluster}'\n"
+            + "    ADD COLUMN region String DEFAULT '' AFTER images;");
   }
 }
