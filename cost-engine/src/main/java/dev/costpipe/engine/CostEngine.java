@@ -39,8 +39,6 @@ import java.util.Set;
 /** Turns one merged LLM call into its cost record: identify, extract usage, price. */
 public final class CostEngine {
   public static final String INCOMPLETE = "incomplete";
-  /** Prefix of an error naming billed usage the price leaves out: {@code unpriced usage: <field>=<n>}. */
-  public static final String UNPRICED_USAGE = "unpriced usage: ";
   public static final String FINE_TUNED_AT_BASE = "fine-tuned model priced at base rates";
   private static final String BATCH = "batch";
 
@@ -149,8 +147,8 @@ public final class CostEngine {
         savings = Cost.toNano(CostCalculator.compute(plan, usage.withoutCacheReads()).totalUsd()
             .subtract(cost.totalUsd()));
       }
-      cost.unpriced().forEach(u -> errors.add(UNPRICED_USAGE + u));
-      x.unpricedCounts().forEach((field, n) -> errors.add(UNPRICED_USAGE + field + "=" + n));
+      cost.unpriced().forEach(u -> errors.add(CostRecord.UNPRICED_USAGE + u));
+      x.unpricedCounts().forEach((field, n) -> errors.add(CostRecord.UNPRICED_USAGE + field + "=" + n));
       if (FineTunedIds.isFineTuned(ref.model()) && !FineTunedIds.isFineTuned(match.get().modelKey())
           && !FineTunedIds.listsFineTuned(match.get().endpoint())) {
         errors.add(FINE_TUNED_AT_BASE);
