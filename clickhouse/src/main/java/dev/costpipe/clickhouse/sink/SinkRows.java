@@ -50,7 +50,7 @@ final class SinkRows {
       "audio_output_tokens", "web_search_calls", "images");
   /** Usage counts added after the first contract (V005): 0 when a record predates them. */
   static final List<String> LATER_USAGE_FIELDS = List.of("image_output_tokens", "cache_read_audio_tokens",
-      "search_sources");
+      "search_sources", "server_tool_calls");
   /** Usage texts added with V005: "" when a record predates them. */
   static final List<String> USAGE_TEXT_FIELDS = List.of("service_tier", "inference_geo");
   private static final Set<String> USAGE_SOURCES =

@@ -242,7 +242,7 @@ class ClickHouseCostSqlTest {
         + " arrayElement(" + providers + ", number % " + sample.size() + " + 1),"
         + " arrayElement(" + models + ", number % " + sample.size() + " + 1),"
         + " toDateTime(1717200000 + number % 2592000, 'UTC'), number % 300000, number % 5000, number % 1000,"
-        + " number % 7, 0, number % 300, 0, 0, number % 2, 0, 0, 0, 0, '', '' FROM numbers(1000000)");
+        + " number % 7, 0, number % 300, 0, 0, number % 2, 0, 0, 0, 0, 0, '', '' FROM numbers(1000000)");
     long millionStart = System.nanoTime();
     List<Map<String, Object>> sum = server.query("SELECT count() AS n, countIf(c IS NULL) AS unpriced FROM (SELECT "
         + sql + " AS c FROM " + DB + ".litellm_million) FORMAT JSONEachRow");
@@ -396,7 +396,7 @@ class ClickHouseCostSqlTest {
         entry("google/gemini-2.5-flash-image",
             endpoint("google", null, List.of("gemini-2.5-flash-image"),
                 period("2024-01-01T00:00:00Z", new Rates(mtok("0.3"), mtok("2.5"), mtok("0.03"), null, null, null,
-                    mtok("1"), null, usd("0.035"), null, null, mtok("30"), mtok("0.1"), usd("0.025"))))),
+                    mtok("1"), null, usd("0.035"), null, null, mtok("30"), mtok("0.1"), usd("0.025"), usd("0.005"))))),
         // service tiers as rates, batch as a multiplier, an inference region, over a context tier
         entry("anthropic/claude-opus-4-6",
             endpoint("anthropic", null, List.of("claude-opus-4-6"),
@@ -469,7 +469,7 @@ class ClickHouseCostSqlTest {
     // image output, cached audio (inside cache reads and audio input), search sources
     rows.add(new Row(rows.size() + 1, "google", "gemini-2.5-flash-image", june, Usage.builder().inputTokens(9_660)
         .cacheReadTokens(9_651).audioInputTokens(3_000).cacheReadAudioTokens(2_500).outputTokens(1_400)
-        .imageOutputTokens(1_290).webSearchCalls(1).searchSources(7).build()));
+        .imageOutputTokens(1_290).webSearchCalls(1).searchSources(7).serverToolCalls(3).build()));
     // every billing mode and combination, below and above the context tier; unknown ones at standard rates
     for (String tier : new String[] {"", "batch", "fast", "priority", "flex", "geo_us"}) {
       for (String geo : new String[] {"", "us", "eu"}) {
@@ -585,7 +585,8 @@ class ClickHouseCostSqlTest {
         + " timestamp DateTime('UTC'), input_tokens UInt64, output_tokens UInt64, cache_read_tokens UInt64,"
         + " cache_write_tokens UInt64, cache_write_1h_tokens UInt64, reasoning_tokens UInt64,"
         + " audio_input_tokens UInt64, audio_output_tokens UInt64, web_search_calls UInt64, images UInt64,"
-        + " image_output_tokens UInt64, cache_read_audio_tokens UInt64, search_sources UInt64, service_tier String,"
+        + " image_output_tokens UInt64, cache_read_audio_tokens UInt64, search_sources UInt64, server_tool_calls UInt64,"
+        + " service_tier String,"
         + " inference_geo String)"
         + " ENGINE = MergeTree PARTITION BY toYYYYMM(timestamp) ORDER BY request_id");
     StringJoiner values = new StringJoiner(",\n");
@@ -596,7 +597,7 @@ class ClickHouseCostSqlTest {
           + u.cacheReadTokens() + ", " + u.cacheWriteTokens() + ", " + u.cacheWrite1hTokens() + ", "
           + u.reasoningTokens() + ", " + u.audioInputTokens() + ", " + u.audioOutputTokens() + ", "
           + u.webSearchCalls() + ", " + u.images() + ", " + u.imageOutputTokens() + ", " + u.cacheReadAudioTokens()
-          + ", " + u.searchSources() + ", " + SqlLiterals.string(u.serviceTier()) + ", "
+          + ", " + u.searchSources() + ", " + u.serverToolCalls() + ", " + SqlLiterals.string(u.serviceTier()) + ", "
           + SqlLiterals.string(u.inferenceGeo()) + ")");
     }
     server.execute("INSERT INTO " + table + " VALUES " + values);

@@ -63,7 +63,7 @@ class ClickHouseMigrationsTest {
     Map<String, String> columns = server.query("SELECT name, type FROM system.columns WHERE database = '" + db
         + "' AND table = 'request_costs' FORMAT JSONEachRow").stream()
         .collect(Collectors.toMap(r -> (String) r.get("name"), r -> (String) r.get("type")));
-    assertThat(columns).hasSize(38)
+    assertThat(columns).hasSize(39)
         .containsEntry("timestamp", "DateTime('UTC')")
         .containsEntry("cost_nano_usd", "Nullable(Int64)")
         .containsEntry("cost_usd", "Nullable(Decimal(18, 9))")

@@ -41,8 +41,8 @@ public final class CatalogueLoader {
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
   private static final Set<String> RATE_KEYS = Set.of("input_mtok", "output_mtok", "cache_read_mtok",
       "cache_write_mtok", "cache_write_1h_mtok", "reasoning_mtok", "audio_input_mtok", "audio_output_mtok",
-      "image_output_mtok", "cache_read_audio_mtok", "per_web_search", "per_search_source", "per_image",
-      "per_request");
+      "image_output_mtok", "cache_read_audio_mtok", "per_web_search", "per_search_source",
+      "per_server_tool_call", "per_image", "per_request");
   private static final Set<String> PERIOD_KEYS = with(RATE_KEYS, "effective_from", "tiers", "modes");
   private static final Set<String> TIER_KEYS = with(RATE_KEYS, "above_input_tokens");
   private static final Set<String> MODE_KEYS = with(RATE_KEYS, "multiplier");
@@ -167,7 +167,7 @@ public final class CatalogueLoader {
         perMtok(n, "audio_input_mtok", where), perMtok(n, "audio_output_mtok", where),
         usd(n, "per_web_search", where), usd(n, "per_image", where), usd(n, "per_request", where),
         perMtok(n, "image_output_mtok", where), perMtok(n, "cache_read_audio_mtok", where),
-        usd(n, "per_search_source", where));
+        usd(n, "per_search_source", where), usd(n, "per_server_tool_call", where));
   }
 
   private static Set<String> with(Set<String> keys, String... more) {

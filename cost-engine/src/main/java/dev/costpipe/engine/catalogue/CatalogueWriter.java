@@ -157,6 +157,7 @@ public final class CatalogueWriter {
     perMtok(o, "cache_read_audio_mtok", r.cacheReadAudio());
     usd(o, "per_web_search", r.perWebSearch());
     usd(o, "per_search_source", r.perSearchSource());
+    usd(o, "per_server_tool_call", r.perServerToolCall());
     usd(o, "per_image", r.perImage());
     usd(o, "per_request", r.perRequest());
   }

@@ -16,12 +16,12 @@ import java.util.List;
  * + cache_read_audio × cache_read_audio
  * + (output − reasoning − audio_output − image_output) × output + reasoning × reasoning
  * + audio_output × audio_output + image_output × image_output
- * + web_search_calls × per_web_search + search_sources × per_search_source + images × per_image
- * + per_request
+ * + web_search_calls × per_web_search + search_sources × per_search_source
+ * + server_tool_calls × per_server_tool_call + images × per_image + per_request
  * </pre>
  *
  * <p>What the price cannot cover is listed in {@link Cost#unpriced()}: a per-call count (web searches,
- * search sources, images) with no fee in the entry, and a service tier or inference region the entry
+ * search sources, server tool calls, images) with no fee in the entry, and a service tier or inference region the entry
  * has no mode for (then the standard rates apply).
  */
 public final class CostCalculator {
@@ -43,6 +43,7 @@ public final class CostCalculator {
     total = add(parts, total, rates, CostComponent.IMAGE_OUTPUT, usage.imageOutputTokens());
     total = add(parts, total, rates, CostComponent.WEB_SEARCH, usage.webSearchCalls());
     total = add(parts, total, rates, CostComponent.SEARCH_SOURCES, usage.searchSources());
+    total = add(parts, total, rates, CostComponent.SERVER_TOOL_CALLS, usage.serverToolCalls());
     total = add(parts, total, rates, CostComponent.IMAGES, usage.images());
     total = add(parts, total, rates, CostComponent.REQUEST, 1);
     return new Cost(parts, total, unpriced(plan, rates, usage));
@@ -58,6 +59,7 @@ public final class CostCalculator {
     }
     out = unpricedCount(out, rates, CostComponent.WEB_SEARCH, "web_search_calls", usage.webSearchCalls());
     out = unpricedCount(out, rates, CostComponent.SEARCH_SOURCES, "search_sources", usage.searchSources());
+    out = unpricedCount(out, rates, CostComponent.SERVER_TOOL_CALLS, "server_tool_calls", usage.serverToolCalls());
     return unpricedCount(out, rates, CostComponent.IMAGES, "images", usage.images());
   }
 

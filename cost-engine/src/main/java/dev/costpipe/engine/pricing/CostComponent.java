@@ -14,6 +14,7 @@ public enum CostComponent {
   IMAGE_OUTPUT("image_output"),
   WEB_SEARCH("web_search"),
   SEARCH_SOURCES("search_sources"),
+  SERVER_TOOL_CALLS("server_tool_calls"),
   IMAGES("images"),
   REQUEST("request");
 

@@ -30,6 +30,7 @@ final class EffectiveRates {
     v[CostComponent.IMAGE_OUTPUT.ordinal()] = r.imageOutput();
     v[CostComponent.WEB_SEARCH.ordinal()] = r.perWebSearch();
     v[CostComponent.SEARCH_SOURCES.ordinal()] = r.perSearchSource();
+    v[CostComponent.SERVER_TOOL_CALLS.ordinal()] = r.perServerToolCall();
     v[CostComponent.IMAGES.ordinal()] = r.perImage();
     v[CostComponent.REQUEST.ordinal()] = r.perRequest();
     int scale = MIN_SCALE;

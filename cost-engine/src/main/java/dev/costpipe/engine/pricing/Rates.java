@@ -20,16 +20,17 @@ public record Rates(
     BigDecimal perRequest,
     BigDecimal imageOutput,
     BigDecimal cacheReadAudio,
-    BigDecimal perSearchSource) {
+    BigDecimal perSearchSource,
+    BigDecimal perServerToolCall) {
 
   public static final Rates EMPTY = new Rates(null, null, null, null, null, null, null, null, null, null, null);
 
-  /** Rates without the image-output, cached-audio and per-source rates. */
+  /** Rates without the image-output, cached-audio, per-source and per-tool-call rates. */
   public Rates(BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal cacheWrite,
       BigDecimal cacheWrite1h, BigDecimal reasoning, BigDecimal audioInput, BigDecimal audioOutput,
       BigDecimal perWebSearch, BigDecimal perImage, BigDecimal perRequest) {
     this(input, output, cacheRead, cacheWrite, cacheWrite1h, reasoning, audioInput, audioOutput, perWebSearch,
-        perImage, perRequest, null, null, null);
+        perImage, perRequest, null, null, null, null);
   }
 
   /** This set's rates where given, else {@code base}'s (tier rates replace base rates one by one). */
@@ -40,7 +41,7 @@ public record Rates(
         or(audioInput, base.audioInput), or(audioOutput, base.audioOutput),
         or(perWebSearch, base.perWebSearch), or(perImage, base.perImage), or(perRequest, base.perRequest),
         or(imageOutput, base.imageOutput), or(cacheReadAudio, base.cacheReadAudio),
-        or(perSearchSource, base.perSearchSource));
+        or(perSearchSource, base.perSearchSource), or(perServerToolCall, base.perServerToolCall));
   }
 
   /** The token rates times {@code factor}; per-call fees (searches, sources, images, requests) unchanged. */
@@ -48,7 +49,7 @@ public record Rates(
     return new Rates(times(input, factor), times(output, factor), times(cacheRead, factor),
         times(cacheWrite, factor), times(cacheWrite1h, factor), times(reasoning, factor), times(audioInput, factor),
         times(audioOutput, factor), perWebSearch, perImage, perRequest, times(imageOutput, factor),
-        times(cacheReadAudio, factor), perSearchSource);
+        times(cacheReadAudio, factor), perSearchSource, perServerToolCall);
   }
 
   /**
@@ -64,7 +65,7 @@ public record Rates(
     return new Rates(in, out, read, write, or(cacheWrite1h, write), or(reasoning, out),
         or(audioInput, in), or(audioOutput, out), or(perWebSearch, BigDecimal.ZERO),
         or(perImage, BigDecimal.ZERO), or(perRequest, BigDecimal.ZERO), or(imageOutput, out),
-        or(cacheReadAudio, read), or(perSearchSource, BigDecimal.ZERO));
+        or(cacheReadAudio, read), or(perSearchSource, BigDecimal.ZERO), or(perServerToolCall, BigDecimal.ZERO));
   }
 
   private static BigDecimal times(BigDecimal v, BigDecimal factor) {

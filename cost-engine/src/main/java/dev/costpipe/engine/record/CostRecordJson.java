@@ -56,6 +56,7 @@ public final class CostRecordJson {
     usage.put("image_output_tokens", u.imageOutputTokens());
     usage.put("cache_read_audio_tokens", u.cacheReadAudioTokens());
     usage.put("search_sources", u.searchSources());
+    usage.put("server_tool_calls", u.serverToolCalls());
     usage.put("service_tier", u.serviceTier());
     usage.put("inference_geo", u.inferenceGeo());
     o.put("usage_source", r.usageSource().wire());
@@ -85,6 +86,7 @@ public final class CostRecordJson {
         u.path("audio_input_tokens").asLong(), u.path("audio_output_tokens").asLong(),
         u.path("web_search_calls").asLong(), u.path("images").asLong(), u.path("image_output_tokens").asLong(),
         u.path("cache_read_audio_tokens").asLong(), u.path("search_sources").asLong(),
+        u.path("server_tool_calls").asLong(),
         u.path("service_tier").asText(""), u.path("inference_geo").asText(""));
     Map<String, String> props = new LinkedHashMap<>();
     o.path("properties").fields().forEachRemaining(f -> props.put(f.getKey(), f.getValue().asText()));

@@ -8,7 +8,9 @@ package dev.costpipe.engine.usage;
  * cache and audio-input parts are subsets of input; {@code cacheReadAudioTokens} is the part of the
  * cache reads that is audio, so it is inside both {@code cacheReadTokens} and {@code audioInputTokens}
  * (and subtracted from the prompt once). Reasoning, audio-output and image-output are subsets of
- * output. {@code serviceTier} is how the request was billed ("" standard, else {@code flex},
+ * output. {@code searchSources} are search results billed one by one (xAI Live Search);
+ * {@code serverToolCalls} are provider-run tool calls billed per call other than web searches (xAI's
+ * X search, code execution, document search). {@code serviceTier} is how the request was billed ("" standard, else {@code flex},
  * {@code priority}, {@code scale}, {@code batch}, {@code fast}); {@code inferenceGeo} the region the
  * provider says it ran in when that changes the price ("" otherwise).
  */
@@ -26,6 +28,7 @@ public record Usage(
     long imageOutputTokens,
     long cacheReadAudioTokens,
     long searchSources,
+    long serverToolCalls,
     String serviceTier,
     String inferenceGeo) {
 
@@ -41,7 +44,7 @@ public record Usage(
       long cacheWrite1hTokens, long reasoningTokens, long audioInputTokens, long audioOutputTokens,
       long webSearchCalls, long images) {
     this(inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, cacheWrite1hTokens, reasoningTokens,
-        audioInputTokens, audioOutputTokens, webSearchCalls, images, 0, 0, 0, "", "");
+        audioInputTokens, audioOutputTokens, webSearchCalls, images, 0, 0, 0, 0, "", "");
   }
 
   public static Builder builder() {
@@ -54,7 +57,8 @@ public record Usage(
         .cacheWriteTokens(cacheWriteTokens).cacheWrite1hTokens(cacheWrite1hTokens).reasoningTokens(reasoningTokens)
         .audioInputTokens(audioInputTokens).audioOutputTokens(audioOutputTokens).webSearchCalls(webSearchCalls)
         .images(images).imageOutputTokens(imageOutputTokens).cacheReadAudioTokens(cacheReadAudioTokens)
-        .searchSources(searchSources).serviceTier(serviceTier).inferenceGeo(inferenceGeo);
+        .searchSources(searchSources).serverToolCalls(serverToolCalls).serviceTier(serviceTier)
+        .inferenceGeo(inferenceGeo);
   }
 
   /** The same request had nothing been read from a cache: what cache savings are measured against. */
@@ -87,7 +91,7 @@ public record Usage(
   public String invariantViolation() {
     long[] all = {inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, cacheWrite1hTokens,
         reasoningTokens, audioInputTokens, audioOutputTokens, webSearchCalls, images, imageOutputTokens,
-        cacheReadAudioTokens, searchSources};
+        cacheReadAudioTokens, searchSources, serverToolCalls};
     for (long v : all) {
       if (v < 0) {
         return "negative usage count";
@@ -119,6 +123,7 @@ public record Usage(
     private long imageOutputTokens;
     private long cacheReadAudioTokens;
     private long searchSources;
+    private long serverToolCalls;
     private String serviceTier = "";
     private String inferenceGeo = "";
 
@@ -135,13 +140,14 @@ public record Usage(
     public Builder imageOutputTokens(long v) { imageOutputTokens = v; return this; }
     public Builder cacheReadAudioTokens(long v) { cacheReadAudioTokens = v; return this; }
     public Builder searchSources(long v) { searchSources = v; return this; }
+    public Builder serverToolCalls(long v) { serverToolCalls = v; return this; }
     public Builder serviceTier(String v) { serviceTier = v; return this; }
     public Builder inferenceGeo(String v) { inferenceGeo = v; return this; }
 
     public Usage build() {
       return new Usage(inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, cacheWrite1hTokens,
           reasoningTokens, audioInputTokens, audioOutputTokens, webSearchCalls, images, imageOutputTokens,
-          cacheReadAudioTokens, searchSources, serviceTier, inferenceGeo);
+          cacheReadAudioTokens, searchSources, serverToolCalls, serviceTier, inferenceGeo);
     }
   }
 }
