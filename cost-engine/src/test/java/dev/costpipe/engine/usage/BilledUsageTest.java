@@ -76,11 +76,13 @@ class BilledUsageTest {
   @Test
   void geminiImageOutputIsBilledAtTheImageRate() throws IOException {
     CostRecord r = price("google/generate-content-image-output.json", prices);
-    // in 0.30, text out 2.50, image out 30: 1000 x 0.30 = 300; text 1420 - 200 - 1120 = 100 x 2.50 = 250;
-    // thoughts 200 x 2.50 = 500; image 1120 x 30 = 33600; total 34650 -> $0.03465
-    // (as text before: 300 + 1420 x 2.50 = $0.00385, a ninth)
-    assertCost(r, "0.034650000");
-    assertThat(r.costBreakdown()).containsEntry("image_output", 33_600_000L);
+    // gemini-3.1-flash-image: in 0.50, text out 3, image out 60: 1000 x 0.50 = 500;
+    // text 1420 - 200 - 1120 = 100 x 3 = 300; thoughts 200 x 3 = 600; image 1120 x 60 = 67200;
+    // total 68600 -> $0.0686 (all as text before: 500 + 1420 x 3 = $0.00476, a fourteenth)
+    assertCost(r, "0.068600000");
+    assertThat(r.costBreakdown()).containsEntry("image_output", 67_200_000L);
+    // the built-in catalogue has the same prices
+    assertCost(price("google/generate-content-image-output.json", CostEngine.builtIn()), "0.068600000");
   }
 
   @Test
