@@ -7,8 +7,10 @@
 -- mode: service_tier ('' standard, else flex, priority, scale, batch, fast) and inference_geo ('' unless
 -- the region has its own price). Rows written before read 0 and ''.
 --
--- On a cluster: the change to request_costs_local, the replicated table on every node, then the same change to
--- request_costs, the Distributed table over it, whose columns must match the local table's.
+-- On a cluster: the change to request_costs_local, the replicated table on every node; then request_costs, the
+-- Distributed table over it, is created again so that its columns follow (18.16 refuses ALTER ON CLUSTER
+-- on a table that is not replicated when the shards are). The Distributed table holds no data of its own:
+-- stop the sink first, so that no insert is queued in it while it is re-created.
 ALTER TABLE costpipe.request_costs_local ON CLUSTER '{cluster}'
     ADD COLUMN image_output_tokens UInt64 DEFAULT 0 AFTER images,
     ADD COLUMN cache_read_audio_tokens UInt64 DEFAULT 0 AFTER image_output_tokens,
@@ -17,10 +19,7 @@ ALTER TABLE costpipe.request_costs_local ON CLUSTER '{cluster}'
     ADD COLUMN service_tier String DEFAULT '' AFTER server_tool_calls,
     ADD COLUMN inference_geo String DEFAULT '' AFTER service_tier;
 
-ALTER TABLE costpipe.request_costs ON CLUSTER '{cluster}'
-    ADD COLUMN image_output_tokens UInt64 DEFAULT 0 AFTER images,
-    ADD COLUMN cache_read_audio_tokens UInt64 DEFAULT 0 AFTER image_output_tokens,
-    ADD COLUMN search_sources UInt64 DEFAULT 0 AFTER cache_read_audio_tokens,
-    ADD COLUMN server_tool_calls UInt64 DEFAULT 0 AFTER search_sources,
-    ADD COLUMN service_tier String DEFAULT '' AFTER server_tool_calls,
-    ADD COLUMN inference_geo String DEFAULT '' AFTER service_tier;
+DROP TABLE IF EXISTS costpipe.request_costs ON CLUSTER '{cluster}';
+
+CREATE TABLE IF NOT EXISTS costpipe.request_costs ON CLUSTER '{cluster}' AS costpipe.request_costs_local
+ENGINE = Distributed('{cluster}', costpipe, request_costs_local, cityHash64(request_id));

@@ -3,10 +3,14 @@
 --
 {comment}
 --
--- On a cluster: the change to {table}_local, the replicated table on every node, then the same change to
--- {table}, the Distributed table over it, whose columns must match the local table's.
+-- On a cluster: the change to {table}_local, the replicated table on every node; then {table}, the
+-- Distributed table over it, is created again so that its columns follow (18.16 refuses ALTER ON CLUSTER
+-- on a table that is not replicated when the shards are). The Distributed table holds no data of its own:
+-- stop the sink first, so that no insert is queued in it while it is re-created.
 ALTER TABLE {db}.{table}_local ON CLUSTER '{cluster}'
 {actions};
 
-ALTER TABLE {db}.{table} ON CLUSTER '{cluster}'
-{actions};
+DROP TABLE IF EXISTS {db}.{table} ON CLUSTER '{cluster}';
+
+CREATE TABLE IF NOT EXISTS {db}.{table} ON CLUSTER '{cluster}' AS {db}.{table}_local
+ENGINE = Distributed('{cluster}', {db}, {table}_local, cityHash64({sharding_key}));

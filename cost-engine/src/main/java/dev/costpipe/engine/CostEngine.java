@@ -149,8 +149,7 @@ public final class CostEngine {
       }
       cost.unpriced().forEach(u -> errors.add(CostRecord.UNPRICED_USAGE + u));
       x.unpricedCounts().forEach((field, n) -> errors.add(CostRecord.UNPRICED_USAGE + field + "=" + n));
-      if (FineTunedIds.isFineTuned(ref.model()) && !FineTunedIds.isFineTuned(match.get().modelKey())
-          && !FineTunedIds.listsFineTuned(match.get().endpoint())) {
+      if (FineTunedIds.isFineTuned(ref.model()) && !FineTunedIds.listsFineTuned(match.get().endpoint())) {
         errors.add(FINE_TUNED_AT_BASE);
       }
     }

@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  * left for each node's configuration to fill.
  *
  * <p>A migration {@code ALTER TABLE {db}.t <actions>} becomes the same actions {@code ON CLUSTER '{cluster}'}
- * on {@code t_local}, then on the Distributed {@code t} (template {@code alter.sql}, placeholder
- * {@code {actions}}), since a Distributed table's columns must follow its local table's.
+ * on {@code t_local}, then the Distributed {@code t} dropped and created again over it (template
+ * {@code alter.sql}, placeholder {@code {actions}}): its columns must follow the local table's, and 18.16
+ * refuses {@code ALTER … ON CLUSTER} on a table that is not replicated when the shards are.
  *
  * <p>The sink itself still runs its migrations against the cluster: they find these tables and change nothing.
  * A migration of another shape (a non-MergeTree engine, other statements) is refused until this class learns it.
@@ -46,14 +47,19 @@ public final class ReplicatedDdl {
   public static Map<String, String> files() {
     Map<String, String> files = new LinkedHashMap<>();
     files.put(DATABASE_FILE, fill(template(DATABASE_FILE), Map.of("db", DATABASE)));
+    Map<String, String> shardingKeys = new LinkedHashMap<>();
     for (String migration : ClickHouseMigrations.MIGRATIONS) {
-      files.put(migration, table(migration, ClickHouseMigrations.resource("migrations/" + migration)));
+      files.put(migration, table(migration, ClickHouseMigrations.resource("migrations/" + migration), shardingKeys));
     }
     return files;
   }
 
-  /** One migration's replicated form: its replicated local table and the Distributed table over it. */
-  static String table(String migration, String text) {
+  /**
+   * One migration's replicated form: its replicated local table and the Distributed table over it, or an
+   * ALTER of both. {@code shardingKeys} (table → sharding key) learns each created table's, which an ALTER
+   * of it needs to create its Distributed table again.
+   */
+  static String table(String migration, String text, Map<String, String> shardingKeys) {
     List<String> lines = text.strip().lines().toList();
     int first = 0;
     while (first < lines.size() && lines.get(first).startsWith("--")) {
@@ -64,8 +70,12 @@ public final class ReplicatedDdl {
 
     Matcher alter = ALTER_TABLE.matcher(statement);
     if (alter.find()) {
+      String shardingKey = shardingKeys.get(alter.group(1));
+      if (shardingKey == null) {
+        throw new IllegalStateException(migration + ": alters " + alter.group(1) + ", which no earlier migration creates");
+      }
       return fill(template("alter.sql"), Map.of("db", DATABASE, "table", alter.group(1), "migration", migration,
-          "comment", comment, "actions", statement.substring(alter.end())));
+          "comment", comment, "actions", statement.substring(alter.end()), "sharding_key", shardingKey));
     }
     Matcher create = CREATE_TABLE.matcher(statement);
     Matcher engine = ENGINE.matcher(statement);
@@ -76,6 +86,7 @@ public final class ReplicatedDdl {
           + " knows how to derive");
     }
     String table = create.group(1);
+    shardingKeys.put(table, unwrapped(orderBy.group(1).strip()));
     String localHeader = "CREATE TABLE IF NOT EXISTS {db}." + table + "_local ON CLUSTER '{cluster}'\n";
     String replicatedEngine = "ENGINE = Replicated" + engine.group(1) + "MergeTree('/clickhouse/tables/{shard}/{db}/"
         + table + "', '{replica}'" + (engine.group(2).isBlank() ? "" : ", " + engine.group(2)) + ")";

@@ -31,6 +31,20 @@ class ClickHouseMigrationsTest {
   }
 
   @Test
+  void anAlterWhoseColumnsExistAlreadyIsRecordedNotRunAgain() {
+    // as on a cluster whose replicated DDL (deploy/clickhouse/replicated) added the columns before the sink started
+    String db = TestRecords.unique("cp_alter_done");
+    server.execute("CREATE DATABASE " + db);
+    for (String migration : List.of("V001__request_costs.sql", "V005__request_costs_usage_fields.sql")) {
+      server.execute(ClickHouseMigrations.resource("migrations/" + migration).replace("{db}", db).strip()
+          .replaceAll(";$", ""));
+    }
+    ClickHouseMigrations.Result result = new ClickHouseMigrations(client, db).migrate();
+    assertThat(result.appliedMigrations()).containsExactlyElementsOf(ClickHouseMigrations.MIGRATIONS);
+    assertThat(new ClickHouseMigrations(client, db).migrate().appliedMigrations()).isEmpty();
+  }
+
+  @Test
   void migrationsRunTwiceAndCreateEveryTableAndView() {
     String db = TestRecords.unique("cp_migrations");
     ClickHouseMigrations migrations = new ClickHouseMigrations(client, db);
