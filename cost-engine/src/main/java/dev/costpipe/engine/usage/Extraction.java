@@ -17,7 +17,8 @@ public record Extraction(Usage usage, String model, String outputText, BigDecima
 
   public Extraction {
     // sorted: the record's errors list them in a stable order
-    unpricedCounts = unpricedCounts == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(unpricedCounts));
+    unpricedCounts = unpricedCounts == null || unpricedCounts.isEmpty() ? Map.of()
+        : Collections.unmodifiableMap(new TreeMap<>(unpricedCounts));
   }
 
   public Extraction(Usage usage, String model, String outputText, BigDecimal providerCostUsd) {
