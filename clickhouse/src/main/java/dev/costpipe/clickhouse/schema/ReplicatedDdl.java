@@ -72,7 +72,8 @@ public final class ReplicatedDdl {
     if (alter.find()) {
       String shardingKey = shardingKeys.get(alter.group(1));
       if (shardingKey == null) {
-        throw new IllegalStateException(migration + ": alters " + alter.group(1) + ", which no earlier migration creates");
+        throw new IllegalStateException(migration + ": alters " + alter.group(1)
+            + ", which no earlier migration creates");
       }
       return fill(template("alter.sql"), Map.of("db", DATABASE, "table", alter.group(1), "migration", migration,
           "comment", comment, "actions", statement.substring(alter.end()), "sharding_key", shardingKey));

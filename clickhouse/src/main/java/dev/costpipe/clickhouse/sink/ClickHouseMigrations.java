@@ -158,7 +158,8 @@ public final class ClickHouseMigrations {
     }
     List<String> existing = new ArrayList<>();
     for (JsonNode row : ClickHouseStatements.query(client, "SELECT name FROM system.columns WHERE database = "
-        + SqlLiterals.string(database) + " AND table = " + SqlLiterals.string(alter.group(1)) + " FORMAT JSONEachRow")) {
+        + SqlLiterals.string(database) + " AND table = " + SqlLiterals.string(alter.group(1))
+        + " FORMAT JSONEachRow")) {
       existing.add(row.path("name").asText());
     }
     return existing.containsAll(added);

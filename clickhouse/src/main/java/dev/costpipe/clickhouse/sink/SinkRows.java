@@ -97,7 +97,8 @@ final class SinkRows {
     }
     long[] laterCounts = new long[LATER_USAGE_FIELDS.size()];
     for (int i = 0; i < laterCounts.length; i++) {
-      laterCounts[i] = usage.hasNonNull(LATER_USAGE_FIELDS.get(i)) ? count(usage, "usage", LATER_USAGE_FIELDS.get(i)) : 0;
+      String field = LATER_USAGE_FIELDS.get(i);
+      laterCounts[i] = usage.hasNonNull(field) ? count(usage, "usage", field) : 0;
     }
     String[] texts = new String[USAGE_TEXT_FIELDS.size()];
     for (int i = 0; i < texts.length; i++) {

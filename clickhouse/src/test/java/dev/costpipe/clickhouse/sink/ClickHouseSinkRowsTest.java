@@ -87,7 +87,8 @@ class ClickHouseSinkRowsTest {
   void theUsageFieldsOfV005AreWrittenWhenPresentAndDefaultWhenNot() throws Exception {
     ObjectNode record = (ObjectNode) Json.MAPPER.readTree(cost("r-5").json());
     ObjectNode usage = (ObjectNode) record.get("usage");
-    usage.put("image_output_tokens", 1290).put("cache_read_audio_tokens", 40).put("search_sources", 7).put("server_tool_calls", 3)
+    usage.put("image_output_tokens", 1290).put("cache_read_audio_tokens", 40).put("search_sources", 7)
+        .put("server_tool_calls", 3)
         .put("service_tier", "batch").put("inference_geo", "us");
     JsonNode row = costRow(record.toString());
     assertThat(row.get("image_output_tokens").asLong()).isEqualTo(1290);

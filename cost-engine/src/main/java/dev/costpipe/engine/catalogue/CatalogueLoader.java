@@ -148,7 +148,8 @@ public final class CatalogueLoader {
       for (Iterator<Map.Entry<String, JsonNode>> it = p.path("modes").fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> mode = it.next();
         checkKeys(mode.getValue(), MODE_KEYS, where);
-        modes.put(mode.getKey(), new PriceMode(usd(mode.getValue(), "multiplier", where), rates(mode.getValue(), where)));
+        modes.put(mode.getKey(),
+            new PriceMode(usd(mode.getValue(), "multiplier", where), rates(mode.getValue(), where)));
       }
       periods.add(new PricePeriod(instant(text(p, "effective_from", where), where), rates(p, where), tiers, modes));
     }

@@ -94,7 +94,8 @@ public final class PricingEntryJson {
         for (var it = pj.path("modes").fields(); it.hasNext(); ) {
           var mode = it.next();
           JsonNode multiplier = mode.getValue().get("multiplier");
-          if (multiplier != null && !multiplier.isNull() && (!multiplier.isNumber() || multiplier.decimalValue().signum() < 0)) {
+          if (multiplier != null && !multiplier.isNull()
+              && (!multiplier.isNumber() || multiplier.decimalValue().signum() < 0)) {
             throw new IllegalArgumentException("mode " + mode.getKey() + ": multiplier must be a number >= 0");
           }
           modes.put(mode.getKey(), new PriceMode(multiplier == null || multiplier.isNull() ? null

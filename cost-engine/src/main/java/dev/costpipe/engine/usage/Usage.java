@@ -10,9 +10,9 @@ package dev.costpipe.engine.usage;
  * (and subtracted from the prompt once). Reasoning, audio-output and image-output are subsets of
  * output. {@code searchSources} are search results billed one by one (xAI Live Search);
  * {@code serverToolCalls} are provider-run tool calls billed per call other than web searches (xAI's
- * X search, code execution, document search). {@code serviceTier} is how the request was billed ("" standard, else {@code flex},
- * {@code priority}, {@code scale}, {@code batch}, {@code fast}); {@code inferenceGeo} the region the
- * provider says it ran in when that changes the price ("" otherwise).
+ * X search, code execution, document search). {@code serviceTier} is how the request was billed
+ * ("" standard, else {@code flex}, {@code priority}, {@code scale}, {@code batch}, {@code fast});
+ * {@code inferenceGeo} the region the provider says it ran in when that changes the price ("" otherwise).
  */
 public record Usage(
     long inputTokens,
