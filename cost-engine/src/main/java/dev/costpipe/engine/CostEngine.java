@@ -12,6 +12,7 @@ import dev.costpipe.engine.event.RawEvent;
 import dev.costpipe.engine.merge.MergedRequest;
 import dev.costpipe.engine.pricing.Cost;
 import dev.costpipe.engine.pricing.CostCalculator;
+import dev.costpipe.engine.pricing.FineTunedIds;
 import dev.costpipe.engine.pricing.PriceMatch;
 import dev.costpipe.engine.pricing.PricePlan;
 import dev.costpipe.engine.pricing.PricingRegistry;
@@ -20,7 +21,9 @@ import dev.costpipe.engine.provider.ModelRef;
 import dev.costpipe.engine.provider.ProviderDetector;
 import dev.costpipe.engine.record.CostRecord;
 import dev.costpipe.engine.record.PricingStatus;
+import dev.costpipe.engine.usage.BedrockChunkBytes;
 import dev.costpipe.engine.usage.Extraction;
+import dev.costpipe.engine.usage.ServiceTiers;
 import dev.costpipe.engine.usage.Usage;
 import dev.costpipe.engine.usage.UsageProcessor;
 import dev.costpipe.engine.usage.UsageProcessors;
@@ -36,6 +39,8 @@ import java.util.Set;
 /** Turns one merged LLM call into its cost record: identify, extract usage, price. */
 public final class CostEngine {
   public static final String INCOMPLETE = "incomplete";
+  public static final String FINE_TUNED_AT_BASE = "fine-tuned model priced at base rates";
+  private static final String BATCH = "batch";
 
   private final PricingRegistry registry;
   private final ProviderDetector detector;
@@ -105,6 +110,9 @@ public final class CostEngine {
     if (x.usage() != null) {
       usage = x.usage();
       source = UsageSource.PROVIDER;
+      if (ServiceTiers.isBatchUrl(m.targetUrl())) {
+        usage = usage.toBuilder().serviceTier(BATCH).build();
+      }
     } else if (!failed && TokenEstimator.canEstimate(m.requestBody(), x.outputText())) {
       usage = TokenEstimator.estimate(ref.model(), m.requestBody(), x.outputText());
       source = UsageSource.ESTIMATED;
@@ -136,10 +144,13 @@ public final class CostEngine {
       costNano = cost.nanoUsd();
       breakdown = cost.breakdownNanoUsd();
       if (usage.cacheReadTokens() > 0) {
-        Usage uncached = new Usage(usage.inputTokens(), usage.outputTokens(), 0, usage.cacheWriteTokens(),
-            usage.cacheWrite1hTokens(), usage.reasoningTokens(), usage.audioInputTokens(),
-            usage.audioOutputTokens(), usage.webSearchCalls(), usage.images());
-        savings = Cost.toNano(CostCalculator.compute(plan, uncached).totalUsd().subtract(cost.totalUsd()));
+        savings = Cost.toNano(CostCalculator.compute(plan, usage.withoutCacheReads()).totalUsd()
+            .subtract(cost.totalUsd()));
+      }
+      cost.unpriced().forEach(u -> errors.add(CostRecord.UNPRICED_USAGE + u));
+      x.unpricedCounts().forEach((field, n) -> errors.add(CostRecord.UNPRICED_USAGE + field + "=" + n));
+      if (FineTunedIds.isFineTuned(ref.model()) && !FineTunedIds.listsFineTuned(match.get().endpoint())) {
+        errors.add(FINE_TUNED_AT_BASE);
       }
     }
     if (m.cacheHit() && costNano != null) {
@@ -187,7 +198,7 @@ public final class CostEngine {
   private static List<JsonNode> payloads(List<RawEvent> chunks) {
     List<JsonNode> out = new ArrayList<>();
     for (RawEvent c : chunks) {
-      c.chunk().forEach(out::add);
+      c.chunk().forEach(p -> out.add(BedrockChunkBytes.decode(p)));
     }
     return out;
   }

@@ -60,6 +60,27 @@ class CostpipeTopologyTest {
   }
 
   @Test
+  void billedUsageThePriceLeavesOutIsNamedOnTheRecordAndCounted() {
+    try (TopologyFixture f = new TopologyFixture()) {
+      f.publishPrice(price("2", "8", "2026-01-01T00:00:00Z"));
+      f.send(Events.openAi("standard", "2026-06-01T00:00:00Z", "gpt-test", 1_000_000, 0, Map.of()));
+      // the Flex tier, which this price list does not price: standard rates, and said so
+      JsonNode flex = TopologyFixture.read(Events.openAi("flex", "2026-06-01T00:00:01Z", "gpt-test", 1_000_000, 0,
+          Map.of()));
+      ((com.fasterxml.jackson.databind.node.ObjectNode) flex.get("response_body")).put("service_tier", "flex");
+      f.send(flex.toString());
+      assertThat(f.readCosts()).satisfiesExactly(
+          r -> assertThat(r.errors()).isEmpty(),
+          r -> {
+            assertThat(r.costNanoUsd()).isEqualTo(2_000_000_000L);
+            assertThat(r.usage().serviceTier()).isEqualTo("flex");
+            assertThat(r.errors()).containsExactly("unpriced usage: service_tier=flex");
+          });
+      assertThat(f.counters.get(dev.costpipe.topology.steps.PriceStep.UNPRICED_USAGE)).isEqualTo(1);
+    }
+  }
+
+  @Test
   void thePriceInForceAtTheRequestTimestampApplies() {
     try (TopologyFixture f = new TopologyFixture()) {
       PricingEntry history = new PricingEntry("openai/gpt-test", "test", List.of(new Endpoint("openai", null,

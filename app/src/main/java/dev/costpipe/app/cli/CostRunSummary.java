@@ -15,6 +15,7 @@ final class CostRunSummary {
   long noUsage;
   long incomplete;
   long estimated;
+  long unpricedUsage;
 
   void count(CostRecord r) {
     requests++;
@@ -30,12 +31,16 @@ final class CostRunSummary {
     if (r.usageSource() == dev.costpipe.engine.usage.UsageSource.ESTIMATED) {
       estimated++;
     }
+    if (r.hasUnpricedUsage()) {
+      unpricedUsage++;
+    }
   }
 
   String line() {
     return "costpipe cost: " + lines + " lines, " + requests + " requests: " + priced + " priced, "
         + providerReported + " provider-reported, " + unknownModels + " unknown models, " + noUsage
-        + " without usage; " + estimated + " estimated, " + incomplete + " incomplete; " + badLines
+        + " without usage; " + estimated + " estimated, " + incomplete + " incomplete, " + unpricedUsage
+        + " with unpriced usage; " + badLines
         + " bad lines, " + duplicates + " duplicate events";
   }
 }

@@ -101,5 +101,10 @@ final class PricingLookupCommand implements Callable<Integer> {
           + " (others as above)");
       RateRows.of(t.rates(), false, "    ").forEach(out::println);
     }
+    period.modes().forEach((name, mode) -> {
+      out.println("  mode " + name + ": these rates over the request's, token rates x "
+          + RateRows.plain(mode.multiplier()) + " (billing mode: service tier, batch, fast or geo_<region>)");
+      RateRows.of(mode.rates(), false, "    ").forEach(out::println);
+    });
   }
 }

@@ -83,6 +83,23 @@ class CostCommandTest {
   }
 
   @Test
+  void theSummaryCountsRecordsWithUnpricedUsage() throws Exception {
+    // OpenAI's Scale Tier is prepaid: no catalogue prices it, so the record says so and the summary counts it
+    Path input = Files.writeString(dir.resolve("scale.jsonl"), """
+        {"request_id":"s-1","event_type":"response","timestamp":"2026-06-01T00:00:00Z","provider":"openai",\
+        "status":200,"request_body":{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]},\
+        "response_body":{"object":"chat.completion","model":"gpt-4o-mini","service_tier":"scale",\
+        "choices":[{"message":{"role":"assistant","content":"hello"}}],\
+        "usage":{"prompt_tokens":10,"completion_tokens":2,"total_tokens":12}}}
+        """);
+    Run run = run("cost", "--input", input.toString(), "--output", dir.resolve("out.jsonl").toString());
+    assertThat(run.exit()).isZero();
+    assertThat(run.records()).singleElement().satisfies(r ->
+        assertThat(r.get("errors").toString()).isEqualTo("[\"unpriced usage: service_tier=scale\"]"));
+    assertThat(run.stderr().get(run.stderr().size() - 1)).contains("1 priced").contains("1 with unpriced usage");
+  }
+
+  @Test
   void unreadablePricesFileIsAClearError() throws Exception {
     Path prices = Files.writeString(dir.resolve("bad.yml"), "provider: [");
     Run run = run("cost", "--prices", prices.toString(), "--input", EXAMPLES.toString(), "--output",

@@ -38,6 +38,18 @@ class PricingInspectCommandsTest {
   }
 
   @Test
+  void lookupPrintsTheBillingModesLiteLlmListsAsServiceTierRates() {
+    CommandRun run = CommandRun.of("pricing", "lookup", "gpt-4o", "--provider", "openai", "--prices-format", "litellm",
+        "--prices", "../cost-engine/src/test/resources/litellm/sample_prices.json");
+    assertThat(run.exit()).as(run.err()).isZero();
+    // gpt-4o's *_batches and *_priority rates in LiteLLM's catalogue
+    assertThat(run.out())
+        .contains("  mode batch: these rates over the request's, token rates x 1")
+        .contains("  mode priority: these rates over the request's, token rates x 1")
+        .containsPattern("\\n    input +0\\.00000425 +4\\.25\\n");
+  }
+
+  @Test
   void lookupPicksThePeriodInForceAtTheGivenTime() {
     CommandRun before = CommandRun.of("pricing", "lookup", "rocket-2026-01-01", "--provider", "acme", "--prices", prices(),
         "--at", "2026-05-31T23:59:59Z");

@@ -18,9 +18,10 @@ import java.util.StringJoiner;
  * ClickHouse SQL that prices a request server-side from a {@link PricingRegistry}, so stored history
  * can be re-priced in ClickHouse: an expression for {@code SELECT <expr> AS cost_nano_usd FROM db.t}
  * over the columns of {@code request_costs}: {@code provider String}, {@code model String},
- * {@code timestamp DateTime}, and the UInt64 counts {@code input_tokens, output_tokens,
+ * {@code timestamp DateTime}, the UInt64 counts {@code input_tokens, output_tokens,
  * cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens, audio_input_tokens,
- * audio_output_tokens, web_search_calls, images}.
+ * audio_output_tokens, web_search_calls, images, image_output_tokens, cache_read_audio_tokens,
+ * search_sources, server_tool_calls}, and the billing mode {@code service_tier String, inference_geo String}.
  *
  * <p><b>Result.</b> {@code Nullable(Int64)} nano-USD, NULL when the row's (provider, model) is not
  * priced. Where it is priced the value equals {@code CostCalculator.compute(match.planAt(timestamp),
@@ -30,7 +31,9 @@ import java.util.StringJoiner;
  * {@code roundBankers}): truncate with {@code toInt64}, compare the remainder with ±0.5, on a tie take
  * the even neighbour. Same semantics as Java: the period in force is the latest whose effective_from
  * is at or before {@code timestamp} (else the earliest); the highest tier whose threshold
- * {@code input_tokens} exceeds applies to the whole request; the fallbacks of {@code Rates.withFallbacks}.
+ * {@code input_tokens} exceeds applies to the whole request; a billing mode the period prices (service
+ * tier, batch, fast, {@code geo_<region>}) replaces those rates as {@code PricePlan.ratesFor} does; the
+ * fallbacks of {@code Rates.withFallbacks}.
  *
  * <p><b>Bounds.</b> Generation checks that with every count up to 10^9 no intermediate value leaves
  * Decimal128's 38 digits and the total fits Int64 (it throws {@link IllegalArgumentException} naming
@@ -49,7 +52,8 @@ import java.util.StringJoiner;
  * listed ids: the provider exactly and {@code lower(model)} equal to an id listed for that provider on
  * an endpoint without deployment (ASCII case folding; names with non-ASCII or control characters,
  * surrounding spaces, dated or region-prefixed aliases, and models priced at their author's list are
- * NULL there and need the CASE form). Both ignore deployment-specific endpoints: the table has no
+ * NULL there and need the CASE form) and prices every row at standard rates (billing modes need the CASE
+ * form too). Both ignore deployment-specific endpoints: the table has no
  * deployment column, so they price like {@code resolve(provider, model, null)}.
  *
  * <p><b>No aliases.</b> Intermediate values are bound as lambda parameters ({@code costpipe_x},
@@ -175,16 +179,35 @@ public final class ClickHouseCostSql {
     for (int k = plan.tiers().size() - 1; k >= 0 && otherwise == null; k--) {
       CompiledPlan.Tier tier = plan.tiers().get(k);
       if (tier.aboveInputTokens() < 0) {
-        otherwise = rateSet(tier.coefficients(), scale); // every count exceeds it
+        otherwise = modes(tier.coefficients(), tier.modes(), scale); // every count exceeds it
       } else {
         branches.append("input_tokens > ").append(tier.aboveInputTokens()).append(", ")
-            .append(rateSet(tier.coefficients(), scale)).append(", ");
+            .append(modes(tier.coefficients(), tier.modes(), scale)).append(", ");
       }
     }
     if (otherwise == null) {
-      otherwise = rateSet(plan.base(), scale);
+      otherwise = modes(plan.base(), plan.baseModes(), scale);
     }
     return branches.isEmpty() ? otherwise : "multiIf(" + branches + otherwise + ")";
+  }
+
+  /** The billing modes' rates by the row's service_tier and inference_geo, else the standard ones. */
+  private static String modes(List<BigDecimal> standard, List<CompiledPlan.ModeCase> modes, int scale) {
+    if (modes.isEmpty()) {
+      return rateSet(standard, scale);
+    }
+    StringBuilder sql = new StringBuilder("multiIf(");
+    for (CompiledPlan.ModeCase m : modes) {
+      List<String> conditions = new ArrayList<>();
+      if (m.serviceTier() != null) {
+        conditions.add("service_tier = " + SqlLiterals.string(m.serviceTier()));
+      }
+      if (m.inferenceGeo() != null) {
+        conditions.add("inference_geo = " + SqlLiterals.string(m.inferenceGeo()));
+      }
+      sql.append(String.join(" AND ", conditions)).append(", ").append(rateSet(m.coefficients(), scale)).append(", ");
+    }
+    return sql.append(rateSet(standard, scale)).append(')').toString();
   }
 
   private static String rateSet(List<BigDecimal> coefficients, int scale) {

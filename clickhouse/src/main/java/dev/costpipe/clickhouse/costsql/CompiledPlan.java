@@ -1,25 +1,34 @@
 package dev.costpipe.clickhouse.costsql;
 
 import dev.costpipe.engine.pricing.Endpoint;
+import dev.costpipe.engine.pricing.PriceMode;
 import dev.costpipe.engine.pricing.PricePeriod;
 import dev.costpipe.engine.pricing.PriceTier;
+import dev.costpipe.engine.pricing.Rates;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One price period as the SQL needs it, mirroring {@code PricePlan}: the first whole second at which
  * it is in force, the base coefficients, and the tiers (ascending thresholds, each with its rates laid
- * over the base ones) as {@link CostCoefficients}.
+ * over the base ones) as {@link CostCoefficients}; for the base and each tier, the billing modes' cases.
  */
-record CompiledPlan(long fromSecond, List<BigDecimal> base, List<Tier> tiers) {
+record CompiledPlan(long fromSecond, List<BigDecimal> base, List<ModeCase> baseModes, List<Tier> tiers) {
 
   /** {@code DateTime} holds whole seconds from 0 to this. */
   static final long MAX_DATETIME = 4_294_967_295L;
 
   /** Rates for the whole request once input_tokens exceeds {@code aboveInputTokens}. */
-  record Tier(long aboveInputTokens, List<BigDecimal> coefficients) {}
+  record Tier(long aboveInputTokens, List<BigDecimal> coefficients, List<ModeCase> modes) {}
+
+  /**
+   * The coefficients of rows whose {@code service_tier} and {@code inference_geo} columns equal these
+   * (null: any value), in the order {@code PricePlan.ratesFor} decides: both, the tier, the region.
+   */
+  record ModeCase(String serviceTier, String inferenceGeo, List<BigDecimal> coefficients) {}
 
   /** The endpoint's periods, oldest first (as {@link Endpoint#periods()} keeps them). */
   static List<CompiledPlan> of(Endpoint endpoint) {
@@ -27,19 +36,43 @@ record CompiledPlan(long fromSecond, List<BigDecimal> base, List<Tier> tiers) {
     for (PricePeriod period : endpoint.periods()) {
       List<Tier> tiers = new ArrayList<>();
       for (PriceTier tier : period.tiers()) {
-        tiers.add(new Tier(tier.aboveInputTokens(), CostCoefficients.of(tier.rates().over(period.rates()))));
+        Rates context = tier.rates().over(period.rates());
+        tiers.add(new Tier(tier.aboveInputTokens(), CostCoefficients.of(context), modeCases(period, context)));
       }
       plans.add(new CompiledPlan(ceilSecond(period.effectiveFrom()), CostCoefficients.of(period.rates()),
-          List.copyOf(tiers)));
+          modeCases(period, period.rates()), List.copyOf(tiers)));
     }
     return plans;
   }
 
-  /** Every coefficient list of this plan: base first, then the tiers'. */
+  private static List<ModeCase> modeCases(PricePeriod period, Rates context) {
+    Map<String, PriceMode> modes = period.modes();
+    List<String> geos = modes.keySet().stream().filter(k -> k.startsWith(PriceMode.geoKey(""))).toList();
+    List<ModeCase> cases = new ArrayList<>();
+    for (var tier : modes.entrySet()) {
+      for (String geo : geos) {
+        cases.add(new ModeCase(tier.getKey(), region(geo),
+            CostCoefficients.of(modes.get(geo).over(tier.getValue().over(context)))));
+      }
+    }
+    modes.forEach((name, mode) -> cases.add(new ModeCase(name, null, CostCoefficients.of(mode.over(context)))));
+    for (String geo : geos) {
+      cases.add(new ModeCase(null, region(geo), CostCoefficients.of(modes.get(geo).over(context))));
+    }
+    return List.copyOf(cases);
+  }
+
+  private static String region(String geoKey) {
+    return geoKey.substring(PriceMode.geoKey("").length());
+  }
+
+  /** Every coefficient list of this plan: base first, then the tiers', then the modes'. */
   List<List<BigDecimal>> rateSets() {
     List<List<BigDecimal>> all = new ArrayList<>();
     all.add(base);
     tiers.forEach(t -> all.add(t.coefficients()));
+    baseModes.forEach(m -> all.add(m.coefficients()));
+    tiers.forEach(t -> t.modes().forEach(m -> all.add(m.coefficients())));
     return all;
   }
 

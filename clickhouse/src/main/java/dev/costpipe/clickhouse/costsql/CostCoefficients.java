@@ -12,17 +12,24 @@ import java.util.List;
  * input_tokens × in + cache_read_tokens × (cache_read − in) + cache_write_tokens × (cache_write − in)
  * + cache_write_1h_tokens × (cache_write_1h − in) + audio_input_tokens × (audio_input − in)
  * + output_tokens × out + reasoning_tokens × (reasoning − out) + audio_output_tokens × (audio_output − out)
- * + web_search_calls × per_web_search + images × per_image + per_request
+ * + web_search_calls × per_web_search + images × per_image
+ * + image_output_tokens × (image_output − out)
+ * + cache_read_audio_tokens × (cache_read_audio − cache_read − audio_input + in)
+ * + search_sources × per_search_source + server_tool_calls × per_server_tool_call + per_request
  * </pre>
+ *
+ * <p>(cached audio is inside both cache_read_tokens and audio_input_tokens, so its coefficient takes back
+ * the cache-read and audio-input rates those columns charge it and the input rate the prompt lost twice).
  *
  * <p>which is the same exact sum (no rounding happens before the total), but needs no subtraction of
  * UInt64 counts in SQL and has fewer non-zero terms, since most differences are zero after fallbacks.
  */
 final class CostCoefficients {
-  /** The usage columns, in the order of the first ten coefficients. */
+  /** The usage columns, in the order of the column coefficients. */
   static final List<String> COLUMNS = List.of("input_tokens", "cache_read_tokens", "cache_write_tokens",
       "cache_write_1h_tokens", "audio_input_tokens", "output_tokens", "reasoning_tokens",
-      "audio_output_tokens", "web_search_calls", "images");
+      "audio_output_tokens", "web_search_calls", "images", "image_output_tokens", "cache_read_audio_tokens",
+      "search_sources", "server_tool_calls");
   /** Index of the per-request constant, after the column coefficients. */
   static final int PER_REQUEST = COLUMNS.size();
   static final int SIZE = PER_REQUEST + 1;
@@ -43,7 +50,9 @@ final class CostCoefficients {
         nano(in), nano(r.cacheRead().subtract(in)), nano(r.cacheWrite().subtract(in)),
         nano(r.cacheWrite1h().subtract(in)), nano(r.audioInput().subtract(in)),
         nano(out), nano(r.reasoning().subtract(out)), nano(r.audioOutput().subtract(out)),
-        nano(r.perWebSearch()), nano(r.perImage()), nano(r.perRequest()));
+        nano(r.perWebSearch()), nano(r.perImage()), nano(r.imageOutput().subtract(out)),
+        nano(r.cacheReadAudio().subtract(r.cacheRead()).subtract(r.audioInput()).add(in)),
+        nano(r.perSearchSource()), nano(r.perServerToolCall()), nano(r.perRequest()));
   }
 
   /** The fraction digits needed to hold every coefficient exactly. */

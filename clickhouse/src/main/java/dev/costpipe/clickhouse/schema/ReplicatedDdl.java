@@ -20,8 +20,13 @@ import java.util.regex.Pattern;
  * {@code {local_table}}; {@code {cluster}}, {@code {shard}} and {@code {replica}} are ClickHouse macros,
  * left for each node's configuration to fill.
  *
+ * <p>A migration {@code ALTER TABLE {db}.t <actions>} becomes the same actions {@code ON CLUSTER '{cluster}'}
+ * on {@code t_local}, then the Distributed {@code t} dropped and created again over it (template
+ * {@code alter.sql}, placeholder {@code {actions}}): its columns must follow the local table's, and 18.16
+ * refuses {@code ALTER … ON CLUSTER} on a table that is not replicated when the shards are.
+ *
  * <p>The sink itself still runs its migrations against the cluster: they find these tables and change nothing.
- * A migration of another shape (an ALTER, a non-MergeTree engine) is refused until this class learns it.
+ * A migration of another shape (a non-MergeTree engine, other statements) is refused until this class learns it.
  */
 public final class ReplicatedDdl {
   /** The database of the replicated layout: the sink's default. */
@@ -29,7 +34,8 @@ public final class ReplicatedDdl {
 
   private static final String DATABASE_FILE = "V000__database.sql";
   private static final Pattern PLACEHOLDER =
-      Pattern.compile("\\{(db|table|migration|sharding_key|comment|local_table)}");
+      Pattern.compile("\\{(db|table|migration|sharding_key|comment|local_table|actions)}");
+  private static final Pattern ALTER_TABLE = Pattern.compile("\\AALTER TABLE \\{db}\\.(\\w+)\\n");
   private static final Pattern CREATE_TABLE =
       Pattern.compile("\\ACREATE TABLE IF NOT EXISTS \\{db}\\.(\\w+)\\n");
   private static final Pattern ENGINE = Pattern.compile("^ENGINE = (\\w*)MergeTree\\((.*)\\)$", Pattern.MULTILINE);
@@ -41,14 +47,19 @@ public final class ReplicatedDdl {
   public static Map<String, String> files() {
     Map<String, String> files = new LinkedHashMap<>();
     files.put(DATABASE_FILE, fill(template(DATABASE_FILE), Map.of("db", DATABASE)));
+    Map<String, String> shardingKeys = new LinkedHashMap<>();
     for (String migration : ClickHouseMigrations.MIGRATIONS) {
-      files.put(migration, table(migration, ClickHouseMigrations.resource("migrations/" + migration)));
+      files.put(migration, table(migration, ClickHouseMigrations.resource("migrations/" + migration), shardingKeys));
     }
     return files;
   }
 
-  /** One migration's replicated form: its replicated local table and the Distributed table over it. */
-  static String table(String migration, String text) {
+  /**
+   * One migration's replicated form: its replicated local table and the Distributed table over it, or an
+   * ALTER of both. {@code shardingKeys} (table → sharding key) learns each created table's, which an ALTER
+   * of it needs to create its Distributed table again.
+   */
+  static String table(String migration, String text, Map<String, String> shardingKeys) {
     List<String> lines = text.strip().lines().toList();
     int first = 0;
     while (first < lines.size() && lines.get(first).startsWith("--")) {
@@ -57,14 +68,26 @@ public final class ReplicatedDdl {
     String comment = String.join("\n", lines.subList(0, first));
     String statement = String.join("\n", lines.subList(first, lines.size())).replaceAll(";$", "");
 
+    Matcher alter = ALTER_TABLE.matcher(statement);
+    if (alter.find()) {
+      String shardingKey = shardingKeys.get(alter.group(1));
+      if (shardingKey == null) {
+        throw new IllegalStateException(migration + ": alters " + alter.group(1)
+            + ", which no earlier migration creates");
+      }
+      return fill(template("alter.sql"), Map.of("db", DATABASE, "table", alter.group(1), "migration", migration,
+          "comment", comment, "actions", statement.substring(alter.end()), "sharding_key", shardingKey));
+    }
     Matcher create = CREATE_TABLE.matcher(statement);
     Matcher engine = ENGINE.matcher(statement);
     Matcher orderBy = ORDER_BY.matcher(statement);
     if (!create.find() || !engine.find() || !orderBy.find()) {
       throw new IllegalStateException(migration + ": not a CREATE TABLE IF NOT EXISTS {db}.<table> with a *MergeTree"
-          + " engine and an ORDER BY, the only migration the replicated layout knows how to derive");
+          + " engine and an ORDER BY, nor an ALTER TABLE {db}.<table>, the only migrations the replicated layout"
+          + " knows how to derive");
     }
     String table = create.group(1);
+    shardingKeys.put(table, unwrapped(orderBy.group(1).strip()));
     String localHeader = "CREATE TABLE IF NOT EXISTS {db}." + table + "_local ON CLUSTER '{cluster}'\n";
     String replicatedEngine = "ENGINE = Replicated" + engine.group(1) + "MergeTree('/clickhouse/tables/{shard}/{db}/"
         + table + "', '{replica}'" + (engine.group(2).isBlank() ? "" : ", " + engine.group(2)) + ")";

@@ -43,7 +43,8 @@ public final class ClickHouseMigrations {
   public static final List<String> MIGRATIONS = List.of(
       "V001__request_costs.sql",
       "V002__cost_aggregates.sql",
-      "V003__cost_alerts.sql");
+      "V003__cost_alerts.sql",
+      "V005__request_costs_usage_fields.sql");
 
   /** The views, in creation order (v_cost_per_session_name reads v_session_costs). */
   public static final List<String> VIEWS = List.of(
@@ -59,6 +60,8 @@ public final class ClickHouseMigrations {
 
   private static final String RESOURCES = "/clickhouse/";
   private static final Pattern MIGRATION_NAME = Pattern.compile("V(\\d{3,})__([A-Za-z0-9_]+)\\.sql");
+  private static final Pattern ALTER_TABLE = Pattern.compile("^ALTER TABLE \\w+\\.(\\w+)\\s", Pattern.MULTILINE);
+  private static final Pattern ADD_COLUMN = Pattern.compile("ADD COLUMN (\\w+) ");
 
   private final Client client;
   private final String database;
@@ -96,8 +99,14 @@ public final class ClickHouseMigrations {
         }
         continue;
       }
-      LOG.info("applying ClickHouse migration {} to database {}", file, database);
-      ClickHouseStatements.execute(client, statement(text));
+      String statement = statement(text);
+      if (columnsAlreadyAdded(statement)) {
+        // e.g. the replicated layout's DDL added them on the cluster: 18.16 has no ADD COLUMN IF NOT EXISTS
+        LOG.info("ClickHouse migration {}: its columns exist already, recorded as applied", file);
+      } else {
+        LOG.info("applying ClickHouse migration {} to database {}", file, database);
+        ClickHouseStatements.execute(client, statement);
+      }
       record(version, m.group(2), checksum);
       applied.add(file);
     }
@@ -132,6 +141,28 @@ public final class ClickHouseMigrations {
       s = s.substring(0, s.length() - 1).strip();
     }
     return s;
+  }
+
+  /** Whether {@code statement} is an {@code ALTER TABLE … ADD COLUMN …} whose columns all exist. */
+  private boolean columnsAlreadyAdded(String statement) {
+    Matcher alter = ALTER_TABLE.matcher(statement);
+    if (!alter.find()) {
+      return false;
+    }
+    List<String> added = new ArrayList<>();
+    for (Matcher column = ADD_COLUMN.matcher(statement); column.find(); ) {
+      added.add(column.group(1));
+    }
+    if (added.isEmpty()) {
+      return false;
+    }
+    List<String> existing = new ArrayList<>();
+    for (JsonNode row : ClickHouseStatements.query(client, "SELECT name FROM system.columns WHERE database = "
+        + SqlLiterals.string(database) + " AND table = " + SqlLiterals.string(alter.group(1))
+        + " FORMAT JSONEachRow")) {
+      existing.add(row.path("name").asText());
+    }
+    return existing.containsAll(added);
   }
 
   private Map<String, String> recorded() {

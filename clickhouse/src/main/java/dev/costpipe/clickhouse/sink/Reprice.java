@@ -96,12 +96,12 @@ public final class Reprice {
     if (!dryRun && result.rowsRepriced() > 0) {
       ClickHouseStatements.execute(client, "INSERT INTO " + table + " (request_id, timestamp, provider, model,"
           + " model_key, user_id, session_id, session_name, session_path, property_keys, property_values, status,"
-          + " streamed, cache_hit, " + String.join(", ", SinkRows.USAGE_FIELDS) + ", usage_source, pricing_status,"
+          + " streamed, cache_hit, " + usageColumns() + ", usage_source, pricing_status,"
           + " cost_nano_usd, cost_usd, cost_breakdown_keys, cost_breakdown_values, cache_savings_nano_usd, errors,"
           + " ingested_at)"
           + " SELECT request_id, timestamp, provider, model, repriced_model_key, user_id, session_id, session_name,"
           + " session_path, property_keys, property_values, status, streamed, cache_hit, "
-          + String.join(", ", SinkRows.USAGE_FIELDS) + ", usage_source, 'priced', repriced_cost,"
+          + usageColumns() + ", usage_source, 'priced', repriced_cost,"
           + " CAST(toDecimal128(repriced_cost, 9) / 1000000000 AS Nullable(Decimal(18, 9))),"
           + " ['repriced'], [ifNull(repriced_cost, 0)], cache_savings_nano_usd,"
           + " arrayFilter(e -> NOT (e LIKE 'unknown model:%'), errors),"
@@ -111,6 +111,12 @@ public final class Reprice {
     LOG.info("re-priced {} of {} requests from {} to {}{}: total {} → {} nano-USD", result.rowsRepriced(),
         result.rowsInRange(), from, to, dryRun ? " (dry run)" : "", result.oldTotalNanoUsd(), result.newTotalNanoUsd());
     return result;
+  }
+
+  /** Every usage column, copied as it is into the re-priced row. */
+  private static String usageColumns() {
+    return String.join(", ", SinkRows.USAGE_FIELDS) + ", " + String.join(", ", SinkRows.LATER_USAGE_FIELDS) + ", "
+        + String.join(", ", SinkRows.USAGE_TEXT_FIELDS);
   }
 
   /** The pricing entry each present pair resolves to, as a multiIf; unresolved pairs keep their model_key. */

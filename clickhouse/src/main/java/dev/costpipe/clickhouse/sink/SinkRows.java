@@ -48,6 +48,11 @@ final class SinkRows {
   static final List<String> USAGE_FIELDS = List.of("input_tokens", "output_tokens", "cache_read_tokens",
       "cache_write_tokens", "cache_write_1h_tokens", "reasoning_tokens", "audio_input_tokens",
       "audio_output_tokens", "web_search_calls", "images");
+  /** Usage counts added after the first contract (V005): 0 when a record predates them. */
+  static final List<String> LATER_USAGE_FIELDS = List.of("image_output_tokens", "cache_read_audio_tokens",
+      "search_sources", "server_tool_calls");
+  /** Usage texts added with V005: "" when a record predates them. */
+  static final List<String> USAGE_TEXT_FIELDS = List.of("service_tier", "inference_geo");
   private static final Set<String> USAGE_SOURCES =
       Arrays.stream(UsageSource.values()).map(UsageSource::wire).collect(Collectors.toUnmodifiableSet());
   private static final Set<String> PRICING_STATUSES =
@@ -89,6 +94,16 @@ final class SinkRows {
     long[] counts = new long[USAGE_FIELDS.size()];
     for (int i = 0; i < counts.length; i++) {
       counts[i] = count(usage, "usage", USAGE_FIELDS.get(i));
+    }
+    long[] laterCounts = new long[LATER_USAGE_FIELDS.size()];
+    for (int i = 0; i < laterCounts.length; i++) {
+      String field = LATER_USAGE_FIELDS.get(i);
+      laterCounts[i] = usage.hasNonNull(field) ? count(usage, "usage", field) : 0;
+    }
+    String[] texts = new String[USAGE_TEXT_FIELDS.size()];
+    for (int i = 0; i < texts.length; i++) {
+      String t = optionalText(usage, USAGE_TEXT_FIELDS.get(i));
+      texts[i] = t == null ? "" : t;
     }
     String usageSource = oneOf(o, "usage_source", USAGE_SOURCES);
     String pricingStatus = oneOf(o, "pricing_status", PRICING_STATUSES);
@@ -137,6 +152,12 @@ final class SinkRows {
       num(g, "cache_hit", cacheHit ? 1 : 0);
       for (int i = 0; i < counts.length; i++) {
         num(g, USAGE_FIELDS.get(i), counts[i]);
+      }
+      for (int i = 0; i < laterCounts.length; i++) {
+        num(g, LATER_USAGE_FIELDS.get(i), laterCounts[i]);
+      }
+      for (int i = 0; i < texts.length; i++) {
+        str(g, USAGE_TEXT_FIELDS.get(i), texts[i]);
       }
       str(g, "usage_source", usageSource);
       str(g, "pricing_status", pricingStatus);

@@ -9,6 +9,7 @@ import dev.costpipe.engine.catalogue.LiteLlmImporter;
 import dev.costpipe.engine.pricing.CostCalculator;
 import dev.costpipe.engine.pricing.Endpoint;
 import dev.costpipe.engine.pricing.PriceMatch;
+import dev.costpipe.engine.pricing.PriceMode;
 import dev.costpipe.engine.pricing.PricePeriod;
 import dev.costpipe.engine.pricing.PricePlan;
 import dev.costpipe.engine.pricing.PriceTier;
@@ -117,6 +118,9 @@ class ClickHouseCostSqlTest {
     assertThat(expected.values().stream().filter(Objects::nonNull).filter(v -> v < 0)).isNotEmpty();
     assertThat(expected.get(idOf(rows, "openai", "gpt-4o-2024-08-06"))).isNotNull(); // dated alias
     assertThat(expected.get(idOf(rows, "openai", "x' OR 1=1 --"))).isNotNull();
+    // standard, batch, fast, priority, each with the US region, and geo_us twice (as a tier and a region)
+    assertThat(rows.stream().filter(r -> r.model().equals("claude-opus-4-6") && r.usage().inputTokens() == 150_000)
+        .map(r -> expected.get(r.id())).distinct().count()).isEqualTo(9);
     System.out.printf("CASE form, test registry: %,d bytes of SQL for %d (provider, model) pairs;"
         + " %d rows priced in %d ms%n", sql.length(), present.size(), rows.size(), actual.millis);
   }
@@ -184,8 +188,9 @@ class ClickHouseCostSqlTest {
     String caseSql = ClickHouseCostSql.caseExpression(registry, presentPairs(rows));
     String lookupSql = ClickHouseCostSql.lookupExpression(registry);
     List<Map<String, Object>> result = server.query("SELECT countIf(a = b) AS same,"
-        + " countIf(a IS NOT NULL AND b IS NOT NULL AND a != b) AS different FROM (SELECT "
-        + caseSql + " AS a, " + lookupSql + " AS b FROM " + table + ") FORMAT JSONEachRow");
+        + " countIf(a IS NOT NULL AND b IS NOT NULL AND a != b AND standard) AS different FROM (SELECT "
+        + caseSql + " AS a, " + lookupSql + " AS b, service_tier = '' AND inference_geo = '' AS standard FROM "
+        + table + ") FORMAT JSONEachRow");
     assertThat(Long.parseLong(result.get(0).get("same").toString())).isGreaterThan(200);
     assertThat(result.get(0).get("different").toString()).isEqualTo("0");
   }
@@ -237,7 +242,7 @@ class ClickHouseCostSqlTest {
         + " arrayElement(" + providers + ", number % " + sample.size() + " + 1),"
         + " arrayElement(" + models + ", number % " + sample.size() + " + 1),"
         + " toDateTime(1717200000 + number % 2592000, 'UTC'), number % 300000, number % 5000, number % 1000,"
-        + " number % 7, 0, number % 300, 0, 0, number % 2, 0 FROM numbers(1000000)");
+        + " number % 7, 0, number % 300, 0, 0, number % 2, 0, 0, 0, 0, 0, '', '' FROM numbers(1000000)");
     long millionStart = System.nanoTime();
     List<Map<String, Object>> sum = server.query("SELECT count() AS n, countIf(c IS NULL) AS unpriced FROM (SELECT "
         + sql + " AS c FROM " + DB + ".litellm_million) FORMAT JSONEachRow");
@@ -328,6 +333,10 @@ class ClickHouseCostSqlTest {
     return new PricePeriod(Instant.parse(from), rates, List.of(tiers));
   }
 
+  private static PricePeriod period(String from, Rates rates, Map<String, PriceMode> modes, PriceTier... tiers) {
+    return new PricePeriod(Instant.parse(from), rates, List.of(tiers), modes);
+  }
+
   private static Endpoint endpoint(String provider, String deployment, List<String> ids, PricePeriod... periods) {
     return new Endpoint(provider, deployment, ids, "test", "2024-06-01", List.of(periods));
   }
@@ -383,6 +392,20 @@ class ClickHouseCostSqlTest {
             endpoint("old", null, List.of("ancient"),
                 period("1960-01-01T00:00:00Z", rates("1", "1")),
                 period("1965-01-01T00:00:00Z", rates("2", "2")))), // before 1970: in force for every DateTime
+        // image output, cached audio, search sources
+        entry("google/gemini-2.5-flash-image",
+            endpoint("google", null, List.of("gemini-2.5-flash-image"),
+                period("2024-01-01T00:00:00Z", new Rates(mtok("0.3"), mtok("2.5"), mtok("0.03"), null, null, null,
+                    mtok("1"), null, usd("0.035"), null, null, mtok("30"), mtok("0.1"), usd("0.025"), usd("0.005"))))),
+        // service tiers as rates, batch as a multiplier, an inference region, over a context tier
+        entry("anthropic/claude-opus-4-6",
+            endpoint("anthropic", null, List.of("claude-opus-4-6"),
+                period("2024-01-01T00:00:00Z", rates("5", "25", "0.5", "6.25", "10", null, null, null, "0.01", null, null),
+                    Map.of("batch", new PriceMode(new BigDecimal("0.5"), null),
+                        "fast", new PriceMode(new BigDecimal("6"), null),
+                        "priority", new PriceMode(null, rates("7", "35")),
+                        "geo_us", new PriceMode(new BigDecimal("1.1"), null)),
+                    new PriceTier(200_000, rates("10", "37.5"))))),
         entry("meta/llama3-1-8b",
             endpoint("bedrock", null, List.of("meta.llama3-1-8b-instruct-v1:0"),
                 period("2024-01-01T00:00:00Z", rates("0.22", "0.22"))))));
@@ -403,7 +426,8 @@ class ClickHouseCostSqlTest {
       pm("openai", "x' OR 1=1 --"), pm("openai", "back\\slash\\'q"),
       pm("weird", "tab\tmodel"), pm("weird", "modèle-ü"), pm("old", "ancient"),
       pm("openai", "gpt-unknown-9"), pm("nobody", "no-such-model"), pm("openai", ""),
-      pm("OpenAI", "gpt-4o")); // providers match exactly
+      pm("OpenAI", "gpt-4o"), // providers match exactly
+      pm("google", "gemini-2.5-flash-image"), pm("anthropic", "claude-opus-4-6"));
 
   private static ProviderModel pm(String provider, String model) {
     return new ProviderModel(provider, model);
@@ -442,6 +466,20 @@ class ClickHouseCostSqlTest {
     rows.add(new Row(rows.size() + 1, "openai", "o3", 4_294_967_295L, new Usage(1, 1, 0, 0, 0, 0, 0, 0, 0, 0)));
     rows.add(new Row(rows.size() + 1, "openai", "gpt-4o-audio-preview", june,
         new Usage(1_000_000_000, 1_000_000_000, 0, 0, 0, 0, 1_000_000_000, 1_000_000_000, 0, 0)));
+    // image output, cached audio (inside cache reads and audio input), search sources
+    rows.add(new Row(rows.size() + 1, "google", "gemini-2.5-flash-image", june, Usage.builder().inputTokens(9_660)
+        .cacheReadTokens(9_651).audioInputTokens(3_000).cacheReadAudioTokens(2_500).outputTokens(1_400)
+        .imageOutputTokens(1_290).webSearchCalls(1).searchSources(7).serverToolCalls(3).build()));
+    // every billing mode and combination, below and above the context tier; unknown ones at standard rates
+    for (String tier : new String[] {"", "batch", "fast", "priority", "flex", "geo_us"}) {
+      for (String geo : new String[] {"", "us", "eu"}) {
+        for (long input : new long[] {150_000, 250_000}) {
+          rows.add(new Row(rows.size() + 1, "anthropic", "claude-opus-4-6", june, Usage.builder().inputTokens(input)
+              .cacheReadTokens(input / 2).cacheWriteTokens(input / 10).outputTokens(3_333).webSearchCalls(2)
+              .serviceTier(tier).inferenceGeo(geo).build()));
+        }
+      }
+    }
     return rows;
   }
 
@@ -524,7 +562,9 @@ class ClickHouseCostSqlTest {
         for (String id : endpoint.ids()) {
           if (id.toLowerCase(Locale.ROOT).equals(key)) {
             assertThat(registry.resolve(row.provider(), model, null).map(PriceMatch::endpoint)).contains(endpoint);
-            return CostCalculator.compute(PricePlan.of(endpoint.periodAt(row.timestamp())), row.usage()).nanoUsd();
+            // the lookup form prices billing modes at standard rates (see ClickHouseCostSql)
+            Usage standard = row.usage().toBuilder().serviceTier("").inferenceGeo("").build();
+            return CostCalculator.compute(PricePlan.of(endpoint.periodAt(row.timestamp())), standard).nanoUsd();
           }
         }
       }
@@ -544,7 +584,10 @@ class ClickHouseCostSqlTest {
     server.execute("CREATE TABLE " + table + " (request_id UInt32, provider String, model String,"
         + " timestamp DateTime('UTC'), input_tokens UInt64, output_tokens UInt64, cache_read_tokens UInt64,"
         + " cache_write_tokens UInt64, cache_write_1h_tokens UInt64, reasoning_tokens UInt64,"
-        + " audio_input_tokens UInt64, audio_output_tokens UInt64, web_search_calls UInt64, images UInt64)"
+        + " audio_input_tokens UInt64, audio_output_tokens UInt64, web_search_calls UInt64, images UInt64,"
+        + " image_output_tokens UInt64, cache_read_audio_tokens UInt64, search_sources UInt64, server_tool_calls UInt64,"
+        + " service_tier String,"
+        + " inference_geo String)"
         + " ENGINE = MergeTree PARTITION BY toYYYYMM(timestamp) ORDER BY request_id");
     StringJoiner values = new StringJoiner(",\n");
     for (Row r : rows) {
@@ -553,7 +596,9 @@ class ClickHouseCostSqlTest {
           + DATETIME.format(r.timestamp()) + "', " + u.inputTokens() + ", " + u.outputTokens() + ", "
           + u.cacheReadTokens() + ", " + u.cacheWriteTokens() + ", " + u.cacheWrite1hTokens() + ", "
           + u.reasoningTokens() + ", " + u.audioInputTokens() + ", " + u.audioOutputTokens() + ", "
-          + u.webSearchCalls() + ", " + u.images() + ")");
+          + u.webSearchCalls() + ", " + u.images() + ", " + u.imageOutputTokens() + ", " + u.cacheReadAudioTokens()
+          + ", " + u.searchSources() + ", " + u.serverToolCalls() + ", " + SqlLiterals.string(u.serviceTier()) + ", "
+          + SqlLiterals.string(u.inferenceGeo()) + ")");
     }
     server.execute("INSERT INTO " + table + " VALUES " + values);
     List<Map<String, Object>> check = server.query("SELECT count() AS n, groupUniqArray(model) AS models FROM "

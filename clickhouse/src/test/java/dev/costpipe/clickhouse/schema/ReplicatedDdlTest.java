@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.costpipe.clickhouse.sink.ClickHouseMigrations;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class ReplicatedDdlTest {
         )
         ENGINE = MergeTree()
         ORDER BY id
-        """);
+        """, new HashMap<>());
     assertThat(ddl).contains("ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/costpipe/events', '{replica}')\n"
             + "ORDER BY id;\n")
         .contains("ENGINE = Distributed('{cluster}', costpipe, events_local, cityHash64(id));")
@@ -56,8 +57,24 @@ class ReplicatedDdlTest {
 
   @Test
   void aMigrationOfAnotherShapeIsRefused() {
-    assertThatThrownBy(() -> ReplicatedDdl.table("V009__add_column.sql",
-        "ALTER TABLE {db}.request_costs ADD COLUMN IF NOT EXISTS region String"))
-        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("V009__add_column.sql: not a CREATE TABLE");
+    assertThatThrownBy(() -> ReplicatedDdl.table("V009__drop.sql", "DROP TABLE {db}.request_costs", Map.of()))
+        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("V009__drop.sql: not a CREATE TABLE");
+  }
+
+  @Test
+  void anAlterChangesTheLocalTableThenCreatesTheDistributedOneAgain() {
+    String ddl = ReplicatedDdl.table("V009__add_column.sql", """
+        -- why
+        ALTER TABLE {db}.request_costs
+            ADD COLUMN region String DEFAULT '' AFTER images
+        """, Map.of("request_costs", "request_id"));
+    assertThat(ddl).contains("-- why\n")
+        .contains("ALTER TABLE costpipe.request_costs_local ON CLUSTER '{cluster}'\n"
+            + "    ADD COLUMN region String DEFAULT '' AFTER images;\n\n"
+            + "DROP TABLE IF EXISTS costpipe.request_costs ON CLUSTER '{cluster}';\n\n"
+            + "CREATE TABLE IF NOT EXISTS costpipe.request_costs ON CLUSTER '{cluster}' AS costpipe.request_costs_local\n"
+            + "ENGINE = Distributed('{cluster}', costpipe, request_costs_local, cityHash64(request_id));");
+    assertThatThrownBy(() -> ReplicatedDdl.table("V009__add_column.sql", "ALTER TABLE {db}.nowhere\n ADD COLUMN x UInt8",
+        Map.of())).isInstanceOf(IllegalStateException.class).hasMessageContaining("which no earlier migration creates");
   }
 }

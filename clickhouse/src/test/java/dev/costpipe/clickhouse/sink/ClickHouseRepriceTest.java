@@ -25,7 +25,8 @@ class ClickHouseRepriceTest {
   private static final String ALPHA = """
       {"model_key":"testco/alpha","name":"Alpha","endpoints":[{"provider":"testco","deployment":null,"ids":["alpha"],
        "source":"https://example.com","checked":"2026-06-01","prices":[
-        {"effective_from":"2020-01-01T00:00:00Z","rates":{"input":0.000001,"output":0.000002}},
+        {"effective_from":"2020-01-01T00:00:00Z","rates":{"input":0.000001,"output":0.000002},
+         "modes":{"batch":{"multiplier":0.5,"rates":{}}}},
         {"effective_from":"2026-06-02T00:00:00Z","rates":{"input":0.0000005,"output":0.000001}}]}]}""";
   private static final String BETA = """
       {"model_key":"testco/beta","name":"Beta","endpoints":[{"provider":"testco","deployment":null,"ids":["beta"],
@@ -56,10 +57,15 @@ class ClickHouseRepriceTest {
     assertThat(a1New).isEqualTo(1_200_000);
     assertThat(a2).isEqualTo(600_000);
     assertThat(b1New).isEqualTo(3_340_000);
+    // a Batch API call with usage fields of V005: half price, and its usage kept as it is by the re-pricing
+    Usage batchUsage = alphaUsage.toBuilder().serviceTier("batch").searchSources(4).serverToolCalls(2).build();
+    long m1New = javaCost(registry, "alpha", d1, batchUsage);
+    assertThat(m1New).isEqualTo(600_000);
 
     List<String> records = List.of(
         cost("a1").at(d1).model("testco", "alpha", "testco/alpha").usage(alphaUsage).cost(999).json(),
         cost("a2").at(d2).model("testco", "alpha", "testco/alpha").usage(alphaUsage).cost(a2).json(),
+        cost("m1").at(d1).model("testco", "alpha", "testco/alpha").usage(batchUsage).cost(1_200_000).json(),
         cost("b1").at(d1).model("testco", "beta", null).usage(betaUsage).unknownModel().error("incomplete").json(),
         cost("c1").at(d1).model("testco", "alpha", "testco/alpha").usage(alphaUsage).cacheHit(777).json(),
         cost("p1").at(d1).model("openrouter", "x/y", null).providerReported(5_000).json(),
@@ -79,20 +85,24 @@ class ClickHouseRepriceTest {
     LocalDate from = LocalDate.parse("2026-06-01");
     LocalDate to = LocalDate.parse("2026-06-02");
     Reprice.Result dry = reprice.reprice(registry, from, to, true);
-    assertThat(dry).isEqualTo(new Reprice.Result(8, 2, 999 + a2 + 5_000, a1New + a2 + b1New + 5_000));
+    assertThat(dry).isEqualTo(new Reprice.Result(9, 3, 999 + a2 + 1_200_000 + 5_000,
+        a1New + a2 + m1New + b1New + 5_000));
     assertThat(server.query("SELECT count() AS n FROM " + db + ".request_costs FORMAT JSONEachRow").get(0).get("n"))
-        .isEqualTo("9"); // a dry run writes nothing
+        .isEqualTo("10"); // a dry run writes nothing
 
     Reprice.Result done = reprice.reprice(registry, from, to, false);
     assertThat(done).isEqualTo(dry);
 
     Map<String, Map<String, Object>> rows = new java.util.TreeMap<>();
     for (Map<String, Object> r : server.query("SELECT request_id, model_key, pricing_status, cost_nano_usd, cost_usd,"
-        + " cost_breakdown_keys, cost_breakdown_values, errors, toUInt32(ingested_at) AS v FROM " + db
+        + " cost_breakdown_keys, cost_breakdown_values, errors, toUInt32(ingested_at) AS v, service_tier,"
+        + " search_sources, server_tool_calls FROM " + db
         + ".request_costs FINAL FORMAT JSONEachRow")) {
       rows.put((String) r.get("request_id"), r);
     }
-    assertThat(rows).hasSize(9);
+    assertThat(rows).hasSize(10);
+    assertThat(rows.get("m1")).containsEntry("cost_nano_usd", "600000").containsEntry("service_tier", "batch")
+        .containsEntry("search_sources", "4").containsEntry("server_tool_calls", "2");
     assertThat(rows.get("a1")).containsEntry("cost_nano_usd", "1200000").containsEntry("pricing_status", "priced")
         .containsEntry("cost_breakdown_keys", List.of("repriced")).containsEntry("cost_breakdown_values",
             List.of("1200000"));
@@ -112,7 +122,7 @@ class ClickHouseRepriceTest {
 
     // the views see the new prices, once
     assertThat(server.query("SELECT sum(total_cost_nano_usd) AS s FROM " + db + ".v_cost_per_day FORMAT JSONEachRow")
-        .get(0).get("s")).isEqualTo(String.valueOf(a1New + a2 + b1New + 5_000 + 1));
+        .get(0).get("s")).isEqualTo(String.valueOf(a1New + a2 + m1New + b1New + 5_000 + 1));
     // nothing left to re-price
     assertThat(reprice.reprice(registry, from, to, false).rowsRepriced()).isZero();
   }

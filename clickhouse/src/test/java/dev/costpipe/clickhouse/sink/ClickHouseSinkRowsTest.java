@@ -78,7 +78,25 @@ class ClickHouseSinkRowsTest {
     assertThat(row.get("cache_savings_nano_usd").asLong()).isEqualTo(76_800);
     assertThat(row.get("errors")).hasToString("[\"incomplete\"]");
     assertThat(row.get("ingested_at").asLong()).isEqualTo(INGESTED);
-    assertThat(row.size()).isEqualTo(33); // every column of request_costs
+    assertThat(row.get("image_output_tokens").asLong()).isZero();
+    assertThat(row.get("service_tier").asText()).isEmpty();
+    assertThat(row.size()).isEqualTo(39); // every column of request_costs
+  }
+
+  @Test
+  void theUsageFieldsOfV005AreWrittenWhenPresentAndDefaultWhenNot() throws Exception {
+    ObjectNode record = (ObjectNode) Json.MAPPER.readTree(cost("r-5").json());
+    ObjectNode usage = (ObjectNode) record.get("usage");
+    usage.put("image_output_tokens", 1290).put("cache_read_audio_tokens", 40).put("search_sources", 7)
+        .put("server_tool_calls", 3)
+        .put("service_tier", "batch").put("inference_geo", "us");
+    JsonNode row = costRow(record.toString());
+    assertThat(row.get("image_output_tokens").asLong()).isEqualTo(1290);
+    assertThat(row.get("cache_read_audio_tokens").asLong()).isEqualTo(40);
+    assertThat(row.get("search_sources").asLong()).isEqualTo(7);
+    assertThat(row.get("server_tool_calls").asLong()).isEqualTo(3);
+    assertThat(row.get("service_tier").asText()).isEqualTo("batch");
+    assertThat(row.get("inference_geo").asText()).isEqualTo("us");
   }
 
   @Test

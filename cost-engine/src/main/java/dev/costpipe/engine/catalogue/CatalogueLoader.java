@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.costpipe.engine.pricing.Endpoint;
+import dev.costpipe.engine.pricing.PriceMode;
 import dev.costpipe.engine.pricing.PricePeriod;
 import dev.costpipe.engine.pricing.PriceTier;
 import dev.costpipe.engine.pricing.PricingEntry;
@@ -38,12 +39,13 @@ public final class CatalogueLoader {
   private static final String BUILT_IN_DIR = "/catalogue/";
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
-  private static final Set<String> PERIOD_KEYS = Set.of("effective_from", "input_mtok", "output_mtok",
-      "cache_read_mtok", "cache_write_mtok", "cache_write_1h_mtok", "reasoning_mtok", "audio_input_mtok",
-      "audio_output_mtok", "per_web_search", "per_image", "per_request", "tiers");
-  private static final Set<String> TIER_KEYS = Set.of("above_input_tokens", "input_mtok", "output_mtok",
-      "cache_read_mtok", "cache_write_mtok", "cache_write_1h_mtok", "reasoning_mtok", "audio_input_mtok",
-      "audio_output_mtok", "per_web_search", "per_image", "per_request");
+  private static final Set<String> RATE_KEYS = Set.of("input_mtok", "output_mtok", "cache_read_mtok",
+      "cache_write_mtok", "cache_write_1h_mtok", "reasoning_mtok", "audio_input_mtok", "audio_output_mtok",
+      "image_output_mtok", "cache_read_audio_mtok", "per_web_search", "per_search_source",
+      "per_server_tool_call", "per_image", "per_request");
+  private static final Set<String> PERIOD_KEYS = with(RATE_KEYS, "effective_from", "tiers", "modes");
+  private static final Set<String> TIER_KEYS = with(RATE_KEYS, "above_input_tokens");
+  private static final Set<String> MODE_KEYS = with(RATE_KEYS, "multiplier");
 
   private static volatile Catalogue builtIn;
 
@@ -142,7 +144,14 @@ public final class CatalogueLoader {
         checkKeys(t, TIER_KEYS, where);
         tiers.add(new PriceTier(t.path("above_input_tokens").asLong(), rates(t, where)));
       }
-      periods.add(new PricePeriod(instant(text(p, "effective_from", where), where), rates(p, where), tiers));
+      Map<String, PriceMode> modes = new LinkedHashMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = p.path("modes").fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> mode = it.next();
+        checkKeys(mode.getValue(), MODE_KEYS, where);
+        modes.put(mode.getKey(),
+            new PriceMode(usd(mode.getValue(), "multiplier", where), rates(mode.getValue(), where)));
+      }
+      periods.add(new PricePeriod(instant(text(p, "effective_from", where), where), rates(p, where), tiers, modes));
     }
     if (periods.isEmpty()) {
       throw new IllegalArgumentException(where + ": no prices");
@@ -157,7 +166,15 @@ public final class CatalogueLoader {
         perMtok(n, "cache_read_mtok", where), perMtok(n, "cache_write_mtok", where),
         perMtok(n, "cache_write_1h_mtok", where), perMtok(n, "reasoning_mtok", where),
         perMtok(n, "audio_input_mtok", where), perMtok(n, "audio_output_mtok", where),
-        usd(n, "per_web_search", where), usd(n, "per_image", where), usd(n, "per_request", where));
+        usd(n, "per_web_search", where), usd(n, "per_image", where), usd(n, "per_request", where),
+        perMtok(n, "image_output_mtok", where), perMtok(n, "cache_read_audio_mtok", where),
+        usd(n, "per_search_source", where), usd(n, "per_server_tool_call", where));
+  }
+
+  private static Set<String> with(Set<String> keys, String... more) {
+    Set<String> out = new java.util.HashSet<>(keys);
+    out.addAll(List.of(more));
+    return Set.copyOf(out);
   }
 
   private static BigDecimal perMtok(JsonNode n, String field, String where) {

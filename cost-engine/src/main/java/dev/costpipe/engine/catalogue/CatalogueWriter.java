@@ -122,6 +122,16 @@ public final class CatalogueWriter {
       po.put("effective_from", utc.toLocalTime().equals(LocalTime.MIDNIGHT)
           ? utc.toLocalDate().toString() : p.effectiveFrom().toString());
       rates(po, p.rates());
+      if (!p.modes().isEmpty()) {
+        ObjectNode modes = po.putObject("modes");
+        p.modes().forEach((name, mode) -> {
+          ObjectNode mo = modes.putObject(name);
+          if (mode.multiplier().compareTo(BigDecimal.ONE) != 0) {
+            usd(mo, "multiplier", mode.multiplier());
+          }
+          rates(mo, mode.rates());
+        });
+      }
       if (!p.tiers().isEmpty()) {
         ArrayNode tiers = po.putArray("tiers");
         for (PriceTier t : p.tiers()) {
@@ -143,7 +153,11 @@ public final class CatalogueWriter {
     perMtok(o, "reasoning_mtok", r.reasoning());
     perMtok(o, "audio_input_mtok", r.audioInput());
     perMtok(o, "audio_output_mtok", r.audioOutput());
+    perMtok(o, "image_output_mtok", r.imageOutput());
+    perMtok(o, "cache_read_audio_mtok", r.cacheReadAudio());
     usd(o, "per_web_search", r.perWebSearch());
+    usd(o, "per_search_source", r.perSearchSource());
+    usd(o, "per_server_tool_call", r.perServerToolCall());
     usd(o, "per_image", r.perImage());
     usd(o, "per_request", r.perRequest());
   }

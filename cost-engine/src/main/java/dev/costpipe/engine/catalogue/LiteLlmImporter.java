@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.costpipe.engine.pricing.Endpoint;
+import dev.costpipe.engine.pricing.PriceMode;
 import dev.costpipe.engine.pricing.PricePeriod;
 import dev.costpipe.engine.pricing.PriceTier;
 import dev.costpipe.engine.pricing.PricingEntry;
@@ -33,8 +34,7 @@ import java.util.regex.Pattern;
 
 /**
  * Imports LiteLLM's community price catalogue ({@code model_prices_and_context_window.json}) into
- * pricing entries: one entry per LiteLLM key, standard (non-batch, non-priority, non-flex) rates,
- * every number taken exactly as written in the JSON text.
+ * pricing entries: one entry per LiteLLM key, every number taken exactly as written in the JSON text.
  *
  * <p>What is read, per entry:
  * <ul>
@@ -92,6 +92,9 @@ public final class LiteLlmImporter {
   private static final int[] TIER_PARENT = {-1, -1, INPUT, INPUT, CACHE_WRITE, OUTPUT, INPUT, OUTPUT, -1, -1, -1};
 
   private static final Pattern ABOVE_TOKENS = Pattern.compile("^(.+)_above_(\\d+)k_tokens$");
+  /** LiteLLM's service-tier key suffix → costpipe's mode name. */
+  private static final Map<String, String> SERVICE_TIER_SUFFIXES =
+      Map.of("_flex", "flex", "_priority", "priority", "_batches", "batch");
   private static final Pattern AWS_REGION = Pattern.compile("^[a-z]{2}(-gov)?-[a-z]+-\\d+$");
   private static final Set<String> AZURE_DATA_ZONES = Set.of("eu", "us", "global", "global-standard");
   private static final Set<String> NOT_MODELS = Set.of("sample_spec", "fallback_generalizations");
@@ -182,9 +185,11 @@ public final class LiteLlmImporter {
 
     BigDecimal[] base = new BigDecimal[SLOTS];
     Map<Long, BigDecimal[]> tiers = new TreeMap<>();
+    Map<String, BigDecimal[]> modes = new TreeMap<>();
     try {
       readBase(v, base);
       readAboveTiers(v, tiers);
+      readServiceTiers(v, modes);
       JsonNode table = v.get("tiered_pricing");
       if (table != null && !table.isNull() && !readTieredPricing(table, base, tiers)) {
         return Outcome.skip(BAD_TIERED_PRICING);
@@ -238,7 +243,9 @@ public final class LiteLlmImporter {
     }
     List<PriceTier> priceTiers = new ArrayList<>();
     tiers.forEach((threshold, rates) -> priceTiers.add(new PriceTier(threshold, rates(rates))));
-    PricePeriod period = new PricePeriod(Instant.EPOCH, rates(base), priceTiers);
+    Map<String, PriceMode> priceModes = new TreeMap<>();
+    modes.forEach((name, rates) -> priceModes.put(name, new PriceMode(null, rates(rates))));
+    PricePeriod period = new PricePeriod(Instant.EPOCH, rates(base), priceTiers, priceModes);
     Endpoint endpoint = new Endpoint(provider, deployment, ids, SOURCE, null, List.of(period));
     return new Outcome(new PricingEntry(provider + "/" + modelId, key, List.of(endpoint)), null);
   }
@@ -264,6 +271,18 @@ public final class LiteLlmImporter {
       base[PER_WEB_SEARCH] = price(search, "search_context_size_medium");
     } else if (search != null && !search.isNull()) {
       base[PER_WEB_SEARCH] = price(v, "search_context_cost_per_query");
+    }
+  }
+
+  /** {@code <token rate key>_flex|_priority|_batches} → that service tier's rate. */
+  private static void readServiceTiers(JsonNode v, Map<String, BigDecimal[]> modes) throws InvalidPrice {
+    for (Map.Entry<String, String> suffix : SERVICE_TIER_SUFFIXES.entrySet()) {
+      for (Map.Entry<String, Integer> k : TOKEN_KEYS.entrySet()) {
+        BigDecimal rate = price(v, k.getKey() + suffix.getKey());
+        if (rate != null) {
+          modes.computeIfAbsent(suffix.getValue(), m -> new BigDecimal[SLOTS])[k.getValue()] = rate;
+        }
+      }
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.engine.json.Json;
 import dev.costpipe.engine.pricing.Endpoint;
+import dev.costpipe.engine.pricing.PriceMode;
 import dev.costpipe.engine.pricing.PricePeriod;
 import dev.costpipe.engine.pricing.PriceTier;
 import dev.costpipe.engine.pricing.PricingEntry;
@@ -13,7 +14,9 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A pricing entry with its full price history as JSON: the value format of the {@code llm.pricing}
@@ -22,7 +25,8 @@ import java.util.List;
  */
 public final class PricingEntryJson {
   private static final String[] RATE_FIELDS = {"input", "output", "cache_read", "cache_write", "cache_write_1h",
-      "reasoning", "audio_input", "audio_output", "per_web_search", "per_image", "per_request"};
+      "reasoning", "audio_input", "audio_output", "per_web_search", "per_image", "per_request", "image_output",
+      "cache_read_audio", "per_search_source", "per_server_tool_call"};
 
   private PricingEntryJson() {}
 
@@ -49,6 +53,14 @@ public final class PricingEntryJson {
         ObjectNode pj = j.withArray("prices").addObject();
         pj.put("effective_from", p.effectiveFrom().toString());
         pj.set("rates", rates(p.rates()));
+        if (!p.modes().isEmpty()) {
+          ObjectNode modes = pj.putObject("modes");
+          p.modes().forEach((name, mode) -> {
+            ObjectNode mj = modes.putObject(name);
+            mj.put("multiplier", mode.multiplier());
+            mj.set("rates", rates(mode.rates()));
+          });
+        }
         for (PriceTier t : p.tiers()) {
           ObjectNode tj = pj.withArray("tiers").addObject();
           tj.put("above_input_tokens", t.aboveInputTokens());
@@ -78,7 +90,19 @@ public final class PricingEntryJson {
         for (JsonNode tj : pj.path("tiers")) {
           tiers.add(new PriceTier(tj.path("above_input_tokens").asLong(), rates(tj.path("rates"))));
         }
-        periods.add(new PricePeriod(Instant.parse(pj.path("effective_from").asText()), rates(pj.path("rates")), tiers));
+        Map<String, PriceMode> modes = new LinkedHashMap<>();
+        for (var it = pj.path("modes").fields(); it.hasNext(); ) {
+          var mode = it.next();
+          JsonNode multiplier = mode.getValue().get("multiplier");
+          if (multiplier != null && !multiplier.isNull()
+              && (!multiplier.isNumber() || multiplier.decimalValue().signum() < 0)) {
+            throw new IllegalArgumentException("mode " + mode.getKey() + ": multiplier must be a number >= 0");
+          }
+          modes.put(mode.getKey(), new PriceMode(multiplier == null || multiplier.isNull() ? null
+              : multiplier.decimalValue(), rates(mode.getValue().path("rates"))));
+        }
+        periods.add(new PricePeriod(Instant.parse(pj.path("effective_from").asText()), rates(pj.path("rates")), tiers,
+            modes));
       }
       if (periods.isEmpty()) {
         throw new IllegalArgumentException("endpoint " + j.path("provider").asText() + " has no prices");
@@ -96,7 +120,8 @@ public final class PricingEntryJson {
   private static ObjectNode rates(Rates r) {
     ObjectNode o = Json.MAPPER.createObjectNode();
     BigDecimal[] v = {r.input(), r.output(), r.cacheRead(), r.cacheWrite(), r.cacheWrite1h(), r.reasoning(),
-        r.audioInput(), r.audioOutput(), r.perWebSearch(), r.perImage(), r.perRequest()};
+        r.audioInput(), r.audioOutput(), r.perWebSearch(), r.perImage(), r.perRequest(), r.imageOutput(),
+        r.cacheReadAudio(), r.perSearchSource(), r.perServerToolCall()};
     for (int i = 0; i < v.length; i++) {
       if (v[i] != null) {
         o.put(RATE_FIELDS[i], v[i]);
@@ -116,7 +141,7 @@ public final class PricingEntryJson {
         v[i] = n.decimalValue();
       }
     }
-    return new Rates(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
+    return new Rates(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14]);
   }
 
   private static String text(JsonNode o, String f) {

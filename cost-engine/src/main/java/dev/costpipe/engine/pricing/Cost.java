@@ -3,6 +3,7 @@ package dev.costpipe.engine.pricing;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,10 +13,17 @@ import java.util.Map;
 public final class Cost {
   private final BigDecimal[] components;
   private final BigDecimal totalUsd;
+  private final List<String> unpriced;
 
-  Cost(BigDecimal[] components, BigDecimal totalUsd) {
+  Cost(BigDecimal[] components, BigDecimal totalUsd, List<String> unpriced) {
     this.components = components;
     this.totalUsd = totalUsd;
+    this.unpriced = unpriced;
+  }
+
+  /** Billed usage this cost leaves out, as {@code <field>=<value>}; empty when everything was priced. */
+  public List<String> unpriced() {
+    return unpriced;
   }
 
   public BigDecimal totalUsd() {

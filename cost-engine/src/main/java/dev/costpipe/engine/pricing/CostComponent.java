@@ -7,10 +7,14 @@ public enum CostComponent {
   CACHE_WRITE("cache_write"),
   CACHE_WRITE_1H("cache_write_1h"),
   AUDIO_INPUT("audio_input"),
+  CACHE_READ_AUDIO("cache_read_audio"),
   OUTPUT("output"),
   REASONING("reasoning"),
   AUDIO_OUTPUT("audio_output"),
+  IMAGE_OUTPUT("image_output"),
   WEB_SEARCH("web_search"),
+  SEARCH_SOURCES("search_sources"),
+  SERVER_TOOL_CALLS("server_tool_calls"),
   IMAGES("images"),
   REQUEST("request");
 

@@ -23,10 +23,14 @@ final class EffectiveRates {
     v[CostComponent.CACHE_WRITE.ordinal()] = r.cacheWrite();
     v[CostComponent.CACHE_WRITE_1H.ordinal()] = r.cacheWrite1h();
     v[CostComponent.AUDIO_INPUT.ordinal()] = r.audioInput();
+    v[CostComponent.CACHE_READ_AUDIO.ordinal()] = r.cacheReadAudio();
     v[CostComponent.OUTPUT.ordinal()] = r.output();
     v[CostComponent.REASONING.ordinal()] = r.reasoning();
     v[CostComponent.AUDIO_OUTPUT.ordinal()] = r.audioOutput();
+    v[CostComponent.IMAGE_OUTPUT.ordinal()] = r.imageOutput();
     v[CostComponent.WEB_SEARCH.ordinal()] = r.perWebSearch();
+    v[CostComponent.SEARCH_SOURCES.ordinal()] = r.perSearchSource();
+    v[CostComponent.SERVER_TOOL_CALLS.ordinal()] = r.perServerToolCall();
     v[CostComponent.IMAGES.ordinal()] = r.perImage();
     v[CostComponent.REQUEST.ordinal()] = r.perRequest();
     int scale = MIN_SCALE;

@@ -82,6 +82,37 @@ public final class PricingRegistry {
     if (model == null || model.isBlank()) {
       return Optional.empty();
     }
+    Optional<PriceMatch> listed = resolveListed(provider, model, deployment);
+    if (listed.isPresent() || !FineTunedIds.isFineTuned(model.strip())) {
+      return listed;
+    }
+    return resolveFineTuned(provider, model.strip(), deployment);
+  }
+
+  /**
+   * A fine-tuned id not listed as called ({@link FineTunedIds}): {@code ft:<base>}, else
+   * {@code ft:<id>} for each id the base model's endpoint lists (its dated snapshots), else the base.
+   */
+  private Optional<PriceMatch> resolveFineTuned(String provider, String model, String deployment) {
+    String base = FineTunedIds.base(model);
+    Optional<PriceMatch> m = resolveListed(provider, FineTunedIds.PREFIX + base, deployment);
+    if (m.isPresent()) {
+      return m;
+    }
+    Optional<PriceMatch> baseMatch = resolveListed(provider, base, deployment);
+    if (baseMatch.isEmpty()) {
+      return baseMatch;
+    }
+    for (String id : baseMatch.get().endpoint().ids()) {
+      m = resolveListed(provider, FineTunedIds.PREFIX + id, deployment);
+      if (m.isPresent()) {
+        return m;
+      }
+    }
+    return baseMatch;
+  }
+
+  private Optional<PriceMatch> resolveListed(String provider, String model, String deployment) {
     Map<String, PriceMatch> ids = provider == null ? null : byProviderAndId.get(provider);
     Map<String, PriceMatch> deploymentIds = provider == null || deployment == null ? null
         : byProviderAndId.get(scope(provider, deployment.toLowerCase(Locale.ROOT)));

@@ -17,9 +17,21 @@ public record Rates(
     BigDecimal audioOutput,
     BigDecimal perWebSearch,
     BigDecimal perImage,
-    BigDecimal perRequest) {
+    BigDecimal perRequest,
+    BigDecimal imageOutput,
+    BigDecimal cacheReadAudio,
+    BigDecimal perSearchSource,
+    BigDecimal perServerToolCall) {
 
   public static final Rates EMPTY = new Rates(null, null, null, null, null, null, null, null, null, null, null);
+
+  /** Rates without the image-output, cached-audio, per-source and per-tool-call rates. */
+  public Rates(BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal cacheWrite,
+      BigDecimal cacheWrite1h, BigDecimal reasoning, BigDecimal audioInput, BigDecimal audioOutput,
+      BigDecimal perWebSearch, BigDecimal perImage, BigDecimal perRequest) {
+    this(input, output, cacheRead, cacheWrite, cacheWrite1h, reasoning, audioInput, audioOutput, perWebSearch,
+        perImage, perRequest, null, null, null, null);
+  }
 
   /** This set's rates where given, else {@code base}'s (tier rates replace base rates one by one). */
   public Rates over(Rates base) {
@@ -27,20 +39,37 @@ public record Rates(
         or(input, base.input), or(output, base.output), or(cacheRead, base.cacheRead),
         or(cacheWrite, base.cacheWrite), or(cacheWrite1h, base.cacheWrite1h), or(reasoning, base.reasoning),
         or(audioInput, base.audioInput), or(audioOutput, base.audioOutput),
-        or(perWebSearch, base.perWebSearch), or(perImage, base.perImage), or(perRequest, base.perRequest));
+        or(perWebSearch, base.perWebSearch), or(perImage, base.perImage), or(perRequest, base.perRequest),
+        or(imageOutput, base.imageOutput), or(cacheReadAudio, base.cacheReadAudio),
+        or(perSearchSource, base.perSearchSource), or(perServerToolCall, base.perServerToolCall));
+  }
+
+  /** The token rates times {@code factor}; per-call fees (searches, sources, images, requests) unchanged. */
+  public Rates timesTokenRates(BigDecimal factor) {
+    return new Rates(times(input, factor), times(output, factor), times(cacheRead, factor),
+        times(cacheWrite, factor), times(cacheWrite1h, factor), times(reasoning, factor), times(audioInput, factor),
+        times(audioOutput, factor), perWebSearch, perImage, perRequest, times(imageOutput, factor),
+        times(cacheReadAudio, factor), perSearchSource, perServerToolCall);
   }
 
   /**
    * Applies the fallbacks: cache_read/cache_write → input, cache_write_1h → cache_write,
-   * reasoning → output, audio_input → input, audio_output → output; per-call fees default to 0.
+   * reasoning → output, audio_input → input, audio_output → output, image_output → output,
+   * cache_read_audio → cache_read; per-call fees default to 0.
    */
   public Rates withFallbacks() {
     BigDecimal in = or(input, BigDecimal.ZERO);
     BigDecimal out = or(output, BigDecimal.ZERO);
     BigDecimal write = or(cacheWrite, in);
-    return new Rates(in, out, or(cacheRead, in), write, or(cacheWrite1h, write), or(reasoning, out),
+    BigDecimal read = or(cacheRead, in);
+    return new Rates(in, out, read, write, or(cacheWrite1h, write), or(reasoning, out),
         or(audioInput, in), or(audioOutput, out), or(perWebSearch, BigDecimal.ZERO),
-        or(perImage, BigDecimal.ZERO), or(perRequest, BigDecimal.ZERO));
+        or(perImage, BigDecimal.ZERO), or(perRequest, BigDecimal.ZERO), or(imageOutput, out),
+        or(cacheReadAudio, read), or(perSearchSource, BigDecimal.ZERO), or(perServerToolCall, BigDecimal.ZERO));
+  }
+
+  private static BigDecimal times(BigDecimal v, BigDecimal factor) {
+    return v == null ? null : v.multiply(factor);
   }
 
   private static BigDecimal or(BigDecimal v, BigDecimal fallback) {

@@ -34,6 +34,14 @@ public record CostRecord(
     long cacheSavingsNanoUsd,
     List<String> errors) {
 
+  /** Prefix of an error naming billed usage the price leaves out: {@code unpriced usage: <field>=<n>}. */
+  public static final String UNPRICED_USAGE = "unpriced usage: ";
+
+  /** Whether the response carried billed usage that this record's cost leaves out (see {@code errors}). */
+  public boolean hasUnpricedUsage() {
+    return errors.stream().anyMatch(e -> e.startsWith(UNPRICED_USAGE));
+  }
+
   /** The {@code cost_usd} field: the cost as a decimal string with 9 places, null when not priced. */
   public String costUsd() {
     return costNanoUsd == null ? null : java.math.BigDecimal.valueOf(costNanoUsd, 9).toPlainString();

@@ -53,6 +53,12 @@ public final class CostRecordJson {
     usage.put("audio_output_tokens", u.audioOutputTokens());
     usage.put("web_search_calls", u.webSearchCalls());
     usage.put("images", u.images());
+    usage.put("image_output_tokens", u.imageOutputTokens());
+    usage.put("cache_read_audio_tokens", u.cacheReadAudioTokens());
+    usage.put("search_sources", u.searchSources());
+    usage.put("server_tool_calls", u.serverToolCalls());
+    usage.put("service_tier", u.serviceTier());
+    usage.put("inference_geo", u.inferenceGeo());
     o.put("usage_source", r.usageSource().wire());
     o.put("pricing_status", r.pricingStatus().wire());
     o.put("cost_nano_usd", r.costNanoUsd());
@@ -78,7 +84,10 @@ public final class CostRecordJson {
         u.path("cache_read_tokens").asLong(), u.path("cache_write_tokens").asLong(),
         u.path("cache_write_1h_tokens").asLong(), u.path("reasoning_tokens").asLong(),
         u.path("audio_input_tokens").asLong(), u.path("audio_output_tokens").asLong(),
-        u.path("web_search_calls").asLong(), u.path("images").asLong());
+        u.path("web_search_calls").asLong(), u.path("images").asLong(), u.path("image_output_tokens").asLong(),
+        u.path("cache_read_audio_tokens").asLong(), u.path("search_sources").asLong(),
+        u.path("server_tool_calls").asLong(),
+        u.path("service_tier").asText(""), u.path("inference_geo").asText(""));
     Map<String, String> props = new LinkedHashMap<>();
     o.path("properties").fields().forEachRemaining(f -> props.put(f.getKey(), f.getValue().asText()));
     Map<String, Long> breakdown = new LinkedHashMap<>();

@@ -4,8 +4,15 @@ package dev.costpipe.engine.usage;
  * Normalized usage: one meaning for every provider.
  *
  * <p>{@code inputTokens} counts all prompt tokens (uncached, cache reads, cache writes, audio);
- * {@code outputTokens} counts all completion tokens (reasoning and audio included). The cache,
- * audio-input parts are subsets of input; reasoning and audio-output are subsets of output.
+ * {@code outputTokens} counts all completion tokens (reasoning, audio and image tokens included). The
+ * cache and audio-input parts are subsets of input; {@code cacheReadAudioTokens} is the part of the
+ * cache reads that is audio, so it is inside both {@code cacheReadTokens} and {@code audioInputTokens}
+ * (and subtracted from the prompt once). Reasoning, audio-output and image-output are subsets of
+ * output. {@code searchSources} are search results billed one by one (xAI Live Search);
+ * {@code serverToolCalls} are provider-run tool calls billed per call other than web searches (xAI's
+ * X search, code execution, document search). {@code serviceTier} is how the request was billed
+ * ("" standard, else {@code flex}, {@code priority}, {@code scale}, {@code batch}, {@code fast});
+ * {@code inferenceGeo} the region the provider says it ran in when that changes the price ("" otherwise).
  */
 public record Usage(
     long inputTokens,
@@ -17,32 +24,81 @@ public record Usage(
     long audioInputTokens,
     long audioOutputTokens,
     long webSearchCalls,
-    long images) {
+    long images,
+    long imageOutputTokens,
+    long cacheReadAudioTokens,
+    long searchSources,
+    long serverToolCalls,
+    String serviceTier,
+    String inferenceGeo) {
 
   public static final Usage ZERO = new Usage(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+  public Usage {
+    serviceTier = serviceTier == null ? "" : serviceTier;
+    inferenceGeo = inferenceGeo == null ? "" : inferenceGeo;
+  }
+
+  /** Usage of the standard tier with only the original ten counts. */
+  public Usage(long inputTokens, long outputTokens, long cacheReadTokens, long cacheWriteTokens,
+      long cacheWrite1hTokens, long reasoningTokens, long audioInputTokens, long audioOutputTokens,
+      long webSearchCalls, long images) {
+    this(inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, cacheWrite1hTokens, reasoningTokens,
+        audioInputTokens, audioOutputTokens, webSearchCalls, images, 0, 0, 0, 0, "", "");
+  }
 
   public static Builder builder() {
     return new Builder();
   }
 
+  /** A builder holding this usage's values. */
+  public Builder toBuilder() {
+    return new Builder().inputTokens(inputTokens).outputTokens(outputTokens).cacheReadTokens(cacheReadTokens)
+        .cacheWriteTokens(cacheWriteTokens).cacheWrite1hTokens(cacheWrite1hTokens).reasoningTokens(reasoningTokens)
+        .audioInputTokens(audioInputTokens).audioOutputTokens(audioOutputTokens).webSearchCalls(webSearchCalls)
+        .images(images).imageOutputTokens(imageOutputTokens).cacheReadAudioTokens(cacheReadAudioTokens)
+        .searchSources(searchSources).serverToolCalls(serverToolCalls).serviceTier(serviceTier)
+        .inferenceGeo(inferenceGeo);
+  }
+
+  /** The same request had nothing been read from a cache: what cache savings are measured against. */
+  public Usage withoutCacheReads() {
+    return toBuilder().cacheReadTokens(0).cacheReadAudioTokens(0).build();
+  }
+
   /** Prompt tokens billed at the plain input rate. */
   public long uncachedTextInputTokens() {
-    return inputTokens - cacheReadTokens - cacheWriteTokens - cacheWrite1hTokens - audioInputTokens;
+    return inputTokens - cacheReadTokens - cacheWriteTokens - cacheWrite1hTokens - audioInputTokens
+        + cacheReadAudioTokens;
+  }
+
+  /** Cache reads billed at the (text) cache-read rate. */
+  public long textCacheReadTokens() {
+    return cacheReadTokens - cacheReadAudioTokens;
+  }
+
+  /** Audio prompt tokens billed at the audio-input rate (not read from a cache). */
+  public long uncachedAudioInputTokens() {
+    return audioInputTokens - cacheReadAudioTokens;
   }
 
   /** Completion tokens billed at the plain output rate. */
   public long plainOutputTokens() {
-    return outputTokens - reasoningTokens - audioOutputTokens;
+    return outputTokens - reasoningTokens - audioOutputTokens - imageOutputTokens;
   }
 
   /** The invariants every processor must produce; empty when they hold. */
   public String invariantViolation() {
     long[] all = {inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, cacheWrite1hTokens,
-        reasoningTokens, audioInputTokens, audioOutputTokens, webSearchCalls, images};
+        reasoningTokens, audioInputTokens, audioOutputTokens, webSearchCalls, images, imageOutputTokens,
+        cacheReadAudioTokens, searchSources, serverToolCalls};
     for (long v : all) {
       if (v < 0) {
         return "negative usage count";
       }
+    }
+    if (cacheReadAudioTokens > cacheReadTokens || cacheReadAudioTokens > audioInputTokens) {
+      return "cached audio exceeds cache reads or audio input";
     }
     if (uncachedTextInputTokens() < 0) {
       return "input parts exceed input_tokens";
@@ -64,6 +120,12 @@ public record Usage(
     private long audioOutputTokens;
     private long webSearchCalls;
     private long images;
+    private long imageOutputTokens;
+    private long cacheReadAudioTokens;
+    private long searchSources;
+    private long serverToolCalls;
+    private String serviceTier = "";
+    private String inferenceGeo = "";
 
     public Builder inputTokens(long v) { inputTokens = v; return this; }
     public Builder outputTokens(long v) { outputTokens = v; return this; }
@@ -75,10 +137,17 @@ public record Usage(
     public Builder audioOutputTokens(long v) { audioOutputTokens = v; return this; }
     public Builder webSearchCalls(long v) { webSearchCalls = v; return this; }
     public Builder images(long v) { images = v; return this; }
+    public Builder imageOutputTokens(long v) { imageOutputTokens = v; return this; }
+    public Builder cacheReadAudioTokens(long v) { cacheReadAudioTokens = v; return this; }
+    public Builder searchSources(long v) { searchSources = v; return this; }
+    public Builder serverToolCalls(long v) { serverToolCalls = v; return this; }
+    public Builder serviceTier(String v) { serviceTier = v; return this; }
+    public Builder inferenceGeo(String v) { inferenceGeo = v; return this; }
 
     public Usage build() {
       return new Usage(inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, cacheWrite1hTokens,
-          reasoningTokens, audioInputTokens, audioOutputTokens, webSearchCalls, images);
+          reasoningTokens, audioInputTokens, audioOutputTokens, webSearchCalls, images, imageOutputTokens,
+          cacheReadAudioTokens, searchSources, serverToolCalls, serviceTier, inferenceGeo);
     }
   }
 }

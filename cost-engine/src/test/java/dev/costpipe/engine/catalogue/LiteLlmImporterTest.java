@@ -193,6 +193,35 @@ class LiteLlmImporterTest {
   }
 
   @Test
+  void flexPriorityAndBatchRatesBecomeBillingModes() {
+    // gpt-5 and gpt-4.1-mini's price keys verbatim from LiteLLM's catalogue (2026-08-01)
+    ImportResult r = importJson("""
+        {"gpt-5": {"litellm_provider": "openai", "mode": "chat",
+           "cache_read_input_token_cost": 1.25e-07, "cache_read_input_token_cost_flex": 6.25e-08,
+           "cache_read_input_token_cost_priority": 2.5e-07, "input_cost_per_token": 1.25e-06,
+           "input_cost_per_token_flex": 6.25e-07, "input_cost_per_token_priority": 2.5e-06,
+           "output_cost_per_token": 1e-05, "output_cost_per_token_flex": 5e-06, "output_cost_per_token_priority": 2e-05},
+         "gpt-4.1-mini": {"litellm_provider": "openai", "mode": "chat",
+           "cache_read_input_token_cost": 1e-07, "cache_read_input_token_cost_priority": 1.75e-07,
+           "input_cost_per_token": 4e-07, "input_cost_per_token_batches": 2e-07, "input_cost_per_token_priority": 7e-07,
+           "output_cost_per_token": 1.6e-06, "output_cost_per_token_batches": 8e-07,
+           "output_cost_per_token_priority": 2.8e-06}}""");
+    PricePeriod gpt5 = period(r.entries().get(0));
+    assertThat(gpt5.rates().input()).isEqualByComparingTo("0.00000125");
+    assertThat(gpt5.modes()).containsOnlyKeys("flex", "priority");
+    assertRates(gpt5.modes().get("flex").rates(), "6.25e-07", "5e-06", "6.25e-08", null, null, null, null, null,
+        null, null, null);
+    assertThat(gpt5.modes().get("flex").multiplier()).isEqualByComparingTo("1");
+    PricePeriod mini = period(r.entries().get(1));
+    assertThat(mini.modes()).containsOnlyKeys("batch", "priority");
+    // the batch rates LiteLLM gives; its cache read stays the standard one
+    assertRates(mini.modes().get("batch").rates(), "2e-07", "8e-07", null, null, null, null, null, null, null, null,
+        null);
+    assertRates(mini.modes().get("priority").rates(), "7e-07", "2.8e-06", "1.75e-07", null, null, null, null, null,
+        null, null, null);
+  }
+
+  @Test
   void duplicateModelKeyKeepsTheFirst() {
     ImportResult r = importJson("""
         {"gemini-flash-latest": {"litellm_provider": "gemini", "input_cost_per_token": 3e-07,

@@ -33,6 +33,34 @@ class CostCalculatorTest {
   }
 
   @Test
+  void billingModesApplyOverTheContextTierAndCombine() {
+    // Opus-like: 5/25 base, 10/37.5 above 200k; batch x 0.5, fast x 6, US-only x 1.1, priority own rates
+    PricePeriod period = new PricePeriod(Instant.EPOCH, rates("5", "25"),
+        List.of(new PriceTier(200_000, rates("10", "37.5"))),
+        Map.of("batch", new PriceMode(new BigDecimal("0.5"), null), "geo_us", new PriceMode(new BigDecimal("1.1"), null),
+            "priority", new PriceMode(null, rates("7", "35"))));
+    PricePlan plan = PricePlan.of(period);
+    Usage small = Usage.builder().inputTokens(100_000).outputTokens(1_000).build();
+    Usage large = Usage.builder().inputTokens(300_000).outputTokens(1_000).build();
+    // standard: 100000 x 5 + 1000 x 25 = 525000 -> $0.525; batch: $0.2625; batch in the US: x 1.1 = $0.28875
+    assertThat(CostCalculator.compute(plan, small).nanoUsd()).isEqualTo(525_000_000L);
+    assertThat(CostCalculator.compute(plan, small.toBuilder().serviceTier("batch").build()).nanoUsd())
+        .isEqualTo(262_500_000L);
+    assertThat(CostCalculator.compute(plan, small.toBuilder().serviceTier("batch").inferenceGeo("us").build())
+        .nanoUsd()).isEqualTo(288_750_000L);
+    // above 200k: 300000 x 10 + 1000 x 37.5 = 3037500 -> $3.0375; batch $1.51875; priority's own rates
+    // replace the tier's: 300000 x 7 + 1000 x 35 = $2.135
+    assertThat(CostCalculator.compute(plan, large.toBuilder().serviceTier("batch").build()).nanoUsd())
+        .isEqualTo(1_518_750_000L);
+    assertThat(CostCalculator.compute(plan, large.toBuilder().serviceTier("priority").build()).nanoUsd())
+        .isEqualTo(2_135_000_000L);
+    // a tier and a region the period does not price: standard rates, both named
+    Cost unpriced = CostCalculator.compute(plan, small.toBuilder().serviceTier("flex").inferenceGeo("eu").build());
+    assertThat(unpriced.nanoUsd()).isEqualTo(525_000_000L);
+    assertThat(unpriced.unpriced()).containsExactly("service_tier=flex", "inference_geo=eu");
+  }
+
+  @Test
   void cacheReadAndWriteFallBackToInputRate() {
     Usage u = Usage.builder().inputTokens(1000).cacheReadTokens(300).cacheWriteTokens(200).outputTokens(0).build();
     Cost cost = CostCalculator.compute(plan(rates("3", "15")), u);

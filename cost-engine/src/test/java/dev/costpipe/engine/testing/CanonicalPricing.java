@@ -1,6 +1,7 @@
 package dev.costpipe.engine.testing;
 
 import dev.costpipe.engine.pricing.Endpoint;
+import dev.costpipe.engine.pricing.PriceMode;
 import dev.costpipe.engine.pricing.PricePeriod;
 import dev.costpipe.engine.pricing.PriceTier;
 import dev.costpipe.engine.pricing.PricingEntry;
@@ -32,13 +33,21 @@ public final class CanonicalPricing {
   private static Endpoint endpoint(Endpoint ep) {
     return new Endpoint(ep.provider(), ep.deployment(), ep.ids(), ep.source(), ep.checked(),
         ep.periods().stream().map(p -> new PricePeriod(p.effectiveFrom(), rates(p.rates()),
-            p.tiers().stream().map(t -> new PriceTier(t.aboveInputTokens(), rates(t.rates()))).toList())).toList());
+            p.tiers().stream().map(t -> new PriceTier(t.aboveInputTokens(), rates(t.rates()))).toList(),
+            modes(p.modes()))).toList());
+  }
+
+  private static Map<String, PriceMode> modes(Map<String, PriceMode> modes) {
+    Map<String, PriceMode> out = new TreeMap<>();
+    modes.forEach((name, m) -> out.put(name, new PriceMode(s(m.multiplier()), rates(m.rates()))));
+    return out;
   }
 
   private static Rates rates(Rates r) {
     return new Rates(s(r.input()), s(r.output()), s(r.cacheRead()), s(r.cacheWrite()), s(r.cacheWrite1h()),
         s(r.reasoning()), s(r.audioInput()), s(r.audioOutput()), s(r.perWebSearch()), s(r.perImage()),
-        s(r.perRequest()));
+        s(r.perRequest()), s(r.imageOutput()), s(r.cacheReadAudio()), s(r.perSearchSource()),
+        s(r.perServerToolCall()));
   }
 
   private static BigDecimal s(BigDecimal v) {

@@ -69,6 +69,9 @@ class ProviderFixturesTest {
         u.path("cache_read_tokens").asLong(), u.path("cache_write_tokens").asLong(),
         u.path("cache_write_1h_tokens").asLong(), u.path("reasoning_tokens").asLong(),
         u.path("audio_input_tokens").asLong(), u.path("audio_output_tokens").asLong(),
-        u.path("web_search_calls").asLong(), u.path("images").asLong());
+        u.path("web_search_calls").asLong(), u.path("images").asLong(), u.path("image_output_tokens").asLong(),
+        u.path("cache_read_audio_tokens").asLong(), u.path("search_sources").asLong(),
+        u.path("server_tool_calls").asLong(),
+        u.path("service_tier").asText(""), u.path("inference_geo").asText(""));
   }
 }

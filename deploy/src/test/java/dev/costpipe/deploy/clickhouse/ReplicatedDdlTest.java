@@ -40,6 +40,13 @@ class ReplicatedDdlTest {
       List<String> statements = ReplicatedDdlFiles.statements(file);
       if (file.getFileName().toString().equals("V000__database.sql")) {
         assertThat(statements).containsExactly("CREATE DATABASE IF NOT EXISTS costpipe ON CLUSTER '{cluster}'");
+      } else if (statements.get(0).startsWith("ALTER ")) {
+        // an ALTER migration: the local table changed, the Distributed table created again over it
+        assertThat(statements).as(file.toString()).hasSize(3);
+        assertThat(statements.get(0)).as(file.toString()).contains("_local ON CLUSTER '{cluster}'\n")
+            .doesNotContain("--", ";");
+        assertThat(statements.get(1)).as(file.toString()).startsWith("DROP TABLE IF EXISTS costpipe.");
+        assertThat(statements.get(2)).as(file.toString()).contains("ENGINE = Distributed('{cluster}', costpipe, ");
       } else {
         assertThat(statements).as(file.toString()).hasSize(2);
         assertThat(statements.get(0)).as(file.toString()).contains("_local ON CLUSTER '{cluster}'\n(")

@@ -18,6 +18,9 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 public final class PriceStep implements FixedKeyProcessor<String, MergedRequest, CostRecord> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PriceStep.class);
 
+  /** Counts the cost records whose response carried billed usage their price leaves out. */
+  public static final String UNPRICED_USAGE = "costs.unpriced_usage";
+
   private final PricingHolder pricing;
   private final PipelineCounters counters;
   private FixedKeyProcessorContext<String, CostRecord> context;
@@ -45,6 +48,9 @@ public final class PriceStep implements FixedKeyProcessor<String, MergedRequest,
     }
     cost = FutureEventTime.flagged(cost, record.value());
     counters.increment("costs." + cost.pricingStatus().wire());
+    if (cost.hasUnpricedUsage()) {
+      counters.increment(UNPRICED_USAGE); // billed usage the cost leaves out: never silent
+    }
     counters.recordLag(System.currentTimeMillis() - cost.timestamp().toEpochMilli());
     context.forward(record.withValue(cost).withTimestamp(cost.timestamp().toEpochMilli()));
   }

@@ -2,6 +2,7 @@ package dev.costpipe.engine.usage.processors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.costpipe.engine.usage.Extraction;
+import dev.costpipe.engine.usage.ServiceTiers;
 import dev.costpipe.engine.usage.Usage;
 import dev.costpipe.engine.usage.UsageFields;
 import dev.costpipe.engine.usage.UsageProcessor;
@@ -10,8 +11,13 @@ import java.util.List;
 /**
  * Google Gemini (Gemini API and Vertex AI). {@code promptTokenCount} includes cached tokens;
  * {@code candidatesTokenCount} excludes {@code thoughtsTokenCount}, which is billed as output, so it
- * is added; {@code toolUsePromptTokenCount} is billed as input, so it is added too. A stream repeats
- * cumulative {@code usageMetadata}: the last one with counts counts.
+ * is added; {@code toolUsePromptTokenCount} is billed as input, so it is added too. Per modality:
+ * {@code promptTokensDetails} AUDIO is audio input (cached audio included), {@code cacheTokensDetails}
+ * AUDIO the cached part of it (inside {@code cachedContentTokenCount} too, and subtracted from the
+ * prompt once), {@code candidatesTokensDetails} AUDIO and IMAGE are audio and image output. A response
+ * grounded with Google Search ({@code groundingMetadata.webSearchQueries}) is one grounded prompt, billed
+ * as one web search. Vertex's {@code trafficType} {@code ON_DEMAND_FLEX}/{@code ON_DEMAND_PRIORITY} is the
+ * service tier. A stream repeats cumulative {@code usageMetadata}: the last one with counts counts.
  */
 public final class GeminiUsageProcessor implements UsageProcessor {
 
@@ -25,8 +31,11 @@ public final class GeminiUsageProcessor implements UsageProcessor {
     StringBuilder text = new StringBuilder();
     JsonNode usage = null;
     String model = null;
+    boolean grounded = false;
     for (JsonNode p : payloads) {
       for (JsonNode candidate : p.path("candidates")) {
+        JsonNode queries = candidate.path("groundingMetadata").path("webSearchQueries");
+        grounded |= queries.isArray() && !queries.isEmpty();
         for (JsonNode part : candidate.path("content").path("parts")) {
           if (part.path("text").isTextual()) {
             text.append(part.path("text").textValue());
@@ -43,18 +52,24 @@ public final class GeminiUsageProcessor implements UsageProcessor {
       }
     }
     return usage == null ? Extraction.none(model, text.toString())
-        : new Extraction(usage(usage), model, text.toString(), null);
+        : new Extraction(usage(usage, grounded), model, text.toString(), null);
   }
 
-  private static Usage usage(JsonNode u) {
+  private static Usage usage(JsonNode u, boolean grounded) {
     long thoughts = UsageFields.count(u, "thoughtsTokenCount");
+    String traffic = UsageFields.text(u, "trafficType");
     return Usage.builder()
         .inputTokens(UsageFields.count(u, "promptTokenCount") + UsageFields.count(u, "toolUsePromptTokenCount"))
         .cacheReadTokens(UsageFields.count(u, "cachedContentTokenCount"))
         .audioInputTokens(modality(u.get("promptTokensDetails"), "AUDIO"))
+        .cacheReadAudioTokens(modality(u.get("cacheTokensDetails"), "AUDIO"))
         .outputTokens(UsageFields.count(u, "candidatesTokenCount") + thoughts)
         .reasoningTokens(thoughts)
         .audioOutputTokens(modality(u.get("candidatesTokensDetails"), "AUDIO"))
+        .imageOutputTokens(modality(u.get("candidatesTokensDetails"), "IMAGE"))
+        .webSearchCalls(grounded ? 1 : 0)
+        .serviceTier(traffic != null && traffic.startsWith("ON_DEMAND_")
+            ? ServiceTiers.normalize(traffic.substring("ON_DEMAND_".length())) : "")
         .build();
   }
 

@@ -2,16 +2,20 @@ package dev.costpipe.engine.usage.processors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.costpipe.engine.usage.Extraction;
+import dev.costpipe.engine.usage.ServiceTiers;
 import dev.costpipe.engine.usage.Usage;
 import dev.costpipe.engine.usage.UsageFields;
 import dev.costpipe.engine.usage.UsageProcessor;
 import java.util.List;
+import java.util.Map;
 
 /**
  * OpenAI chat completions, and every provider that answers in the same shape (Azure OpenAI, Groq,
- * Mistral, Together, Fireworks). {@code prompt_tokens} already includes cached and audio tokens;
- * {@code completion_tokens} already includes reasoning and audio tokens. In a stream the usage comes
- * in the last chunk when {@code stream_options.include_usage} is set (Groq: {@code x_groq.usage}).
+ * Mistral, Together, Fireworks). {@code prompt_tokens} already includes cached, cache-write
+ * ({@code prompt_tokens_details.cache_write_tokens}: OpenRouter, Azure) and audio tokens;
+ * {@code completion_tokens} already includes reasoning, audio and image tokens. The body's
+ * {@code service_tier} says which tier billed it. In a stream the usage comes in the last chunk when
+ * {@code stream_options.include_usage} is set (Groq: {@code x_groq.usage}).
  */
 public class OpenAiChatUsageProcessor implements UsageProcessor {
 
@@ -56,21 +60,34 @@ public class OpenAiChatUsageProcessor implements UsageProcessor {
     if (usage == null) {
       return Extraction.none(model, text);
     }
-    return new Extraction(usage(usage), model, text, providerCost(usage));
+    Usage u = usage(usage).toBuilder().serviceTier(ServiceTiers.normalize(UsageFields.text(carrier, "service_tier")))
+        .build();
+    return new Extraction(u, model, text, providerCost(usage), unpricedCounts(usage));
   }
 
   /** The normalized usage of one {@code usage} object. */
   protected Usage usage(JsonNode u) {
     JsonNode in = UsageFields.object(u, "prompt_tokens_details");
     JsonNode out = UsageFields.object(u, "completion_tokens_details");
-    return Usage.builder()
+    Usage.Builder b = Usage.builder()
         .inputTokens(UsageFields.count(u, "prompt_tokens"))
         .cacheReadTokens(cacheReadTokens(u, in))
+        .cacheWriteTokens(UsageFields.count(in, "cache_write_tokens"))
         .audioInputTokens(UsageFields.count(in, "audio_tokens"))
         .outputTokens(outputTokens(u, out))
         .reasoningTokens(UsageFields.count(out, "reasoning_tokens"))
         .audioOutputTokens(UsageFields.count(out, "audio_tokens"))
-        .build();
+        .imageOutputTokens(UsageFields.count(out, "image_tokens"));
+    readExtras(u, b);
+    return b.build();
+  }
+
+  /** Provider-specific counts beyond OpenAI's (xAI's search sources and server-side tools). */
+  protected void readExtras(JsonNode usage, Usage.Builder b) {}
+
+  /** Counts in the usage object that may be billed but have no price dimension. */
+  protected Map<String, Long> unpricedCounts(JsonNode usage) {
+    return Map.of();
   }
 
   protected long cacheReadTokens(JsonNode usage, JsonNode promptDetails) {

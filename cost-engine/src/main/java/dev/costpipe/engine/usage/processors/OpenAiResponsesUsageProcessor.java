@@ -2,6 +2,7 @@ package dev.costpipe.engine.usage.processors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.costpipe.engine.usage.Extraction;
+import dev.costpipe.engine.usage.ServiceTiers;
 import dev.costpipe.engine.usage.Usage;
 import dev.costpipe.engine.usage.UsageFields;
 import dev.costpipe.engine.usage.UsageProcessor;
@@ -11,7 +12,9 @@ import java.util.List;
  * OpenAI Responses API (and Azure's). Usage is {@code input_tokens} (cached included) and
  * {@code output_tokens} (reasoning included); a stream carries the final response, usage included,
  * in its {@code response.completed} (or {@code .incomplete}/{@code .failed}) event. Each
- * {@code web_search_call} output item is one billed search.
+ * {@code web_search_call} output item is one billed search. {@code input_tokens_details.cache_write_tokens}
+ * are cache writes (inside {@code input_tokens}); {@code service_tier} says which tier billed it. xAI's
+ * Responses add Live Search sources and server-side tool counts ({@link XaiToolUsage}).
  */
 public final class OpenAiResponsesUsageProcessor implements UsageProcessor {
 
@@ -36,16 +39,17 @@ public final class OpenAiResponsesUsageProcessor implements UsageProcessor {
     }
     JsonNode in = UsageFields.object(u, "input_tokens_details");
     JsonNode out = UsageFields.object(u, "output_tokens_details");
-    Usage usage = Usage.builder()
+    Usage.Builder usage = Usage.builder()
         .inputTokens(UsageFields.count(u, "input_tokens"))
         .cacheReadTokens(UsageFields.count(in, "cached_tokens"))
+        .cacheWriteTokens(UsageFields.count(in, "cache_write_tokens"))
         .audioInputTokens(UsageFields.count(in, "audio_tokens"))
         .outputTokens(UsageFields.count(u, "output_tokens"))
         .reasoningTokens(UsageFields.count(out, "reasoning_tokens"))
         .audioOutputTokens(UsageFields.count(out, "audio_tokens"))
-        .webSearchCalls(searches)
-        .build();
-    return new Extraction(usage, model, text.toString(), null);
+        .serviceTier(ServiceTiers.normalize(UsageFields.text(body, "service_tier")));
+    XaiToolUsage.read(u, usage, searches);
+    return new Extraction(usage.build(), model, text.toString(), null, XaiToolUsage.unpriced(u));
   }
 
   @Override
@@ -63,7 +67,7 @@ public final class OpenAiResponsesUsageProcessor implements UsageProcessor {
         if (type.equals("response.completed") || type.equals("response.incomplete")
             || type.equals("response.failed")) {
           Extraction e = fromBody(response);
-          return new Extraction(e.usage(), e.model(), text.toString(), null);
+          return new Extraction(e.usage(), e.model(), text.toString(), null, e.unpricedCounts());
         }
       }
     }
