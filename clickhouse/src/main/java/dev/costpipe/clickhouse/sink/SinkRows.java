@@ -48,10 +48,10 @@ final class SinkRows {
   static final List<String> USAGE_FIELDS = List.of("input_tokens", "output_tokens", "cache_read_tokens",
       "cache_write_tokens", "cache_write_1h_tokens", "reasoning_tokens", "audio_input_tokens",
       "audio_output_tokens", "web_search_calls", "images");
-  /** Usage counts added after the first contract (V005): 0 when a record predates them. */
+  /** Usage counts added after the first contract (V004): 0 when a record predates them. */
   static final List<String> LATER_USAGE_FIELDS = List.of("image_output_tokens", "cache_read_audio_tokens",
       "search_sources", "server_tool_calls");
-  /** Usage texts added with V005: "" when a record predates them. */
+  /** Usage texts added with V004: "" when a record predates them. */
   static final List<String> USAGE_TEXT_FIELDS = List.of("service_tier", "inference_geo");
   private static final Set<String> USAGE_SOURCES =
       Arrays.stream(UsageSource.values()).map(UsageSource::wire).collect(Collectors.toUnmodifiableSet());

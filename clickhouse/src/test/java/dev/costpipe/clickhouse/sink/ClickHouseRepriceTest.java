@@ -57,7 +57,7 @@ class ClickHouseRepriceTest {
     assertThat(a1New).isEqualTo(1_200_000);
     assertThat(a2).isEqualTo(600_000);
     assertThat(b1New).isEqualTo(3_340_000);
-    // a Batch API call with usage fields of V005: half price, and its usage kept as it is by the re-pricing
+    // a Batch API call with usage fields of V004: half price, and its usage kept as it is by the re-pricing
     Usage batchUsage = alphaUsage.toBuilder().serviceTier("batch").searchSources(4).serverToolCalls(2).build();
     long m1New = javaCost(registry, "alpha", d1, batchUsage);
     assertThat(m1New).isEqualTo(600_000);

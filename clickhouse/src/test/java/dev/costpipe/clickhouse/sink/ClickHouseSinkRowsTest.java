@@ -84,7 +84,7 @@ class ClickHouseSinkRowsTest {
   }
 
   @Test
-  void theUsageFieldsOfV005AreWrittenWhenPresentAndDefaultWhenNot() throws Exception {
+  void theUsageFieldsOfV004AreWrittenWhenPresentAndDefaultWhenNot() throws Exception {
     ObjectNode record = (ObjectNode) Json.MAPPER.readTree(cost("r-5").json());
     ObjectNode usage = (ObjectNode) record.get("usage");
     usage.put("image_output_tokens", 1290).put("cache_read_audio_tokens", 40).put("search_sources", 7)
