@@ -39,13 +39,13 @@ public final class CatalogueBuilder {
       "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json";
   static final Set<String> MODES = Set.of("chat", "completion", "responses", "embedding");
 
-  static final String CURATED = "covered by a curated entry";
+  static final String CURATED = "every id covered by a curated entry";
   static final String BAD_IDS = "no id costpipe can list";
   static final String TAKEN_IDS = "ids listed by another entry";
   static final String TOO_DEAR = "fails sanity check: input rate >= $1000/Mtok";
   static final String CACHE_ABOVE_INPUT = "fails sanity check: cache read rate above input rate";
 
-  private static final Pattern VALID_ID = Pattern.compile("^[a-z0-9][a-z0-9._:/@+-]*$");
+  private static final Pattern VALID_ID = Pattern.compile("^[a-z0-9@~][a-z0-9._:/@+~-]*$");
   private static final Pattern KEY_CHARS = Pattern.compile("[^a-z0-9._:-]");
   private static final BigDecimal MAX_INPUT_PER_TOKEN = BigDecimal.ONE.movePointLeft(3);
 
@@ -156,11 +156,10 @@ public final class CatalogueBuilder {
     }
     List<PricingEntry> out = new ArrayList<>();
     for (Draft d : drafts) {
-      String reason = null;
-      if (d.ids.stream().anyMatch(id -> curatedPrices.resolve(d.provider, id, d.deployment)
-          .filter(m -> m.endpoint().provider().equals(d.provider)).isPresent())) {
-        reason = CURATED;
-      }
+      // an id a curated entry prices on this provider (as listed, or by its aliases) is the curated entry's
+      d.ids.removeIf(id -> curatedPrices.resolve(d.provider, id, d.deployment)
+          .filter(m -> m.endpoint().provider().equals(d.provider)).isPresent());
+      String reason = d.ids.isEmpty() ? CURATED : null;
       d.ids.removeIf(id -> !VALID_ID.matcher(id).matches());
       if (reason == null && d.ids.isEmpty()) {
         reason = BAD_IDS;

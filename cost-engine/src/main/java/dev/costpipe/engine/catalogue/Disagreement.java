@@ -11,8 +11,9 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * One price on which LiteLLM and genai-prices disagree for the same model of the same provider: the
- * rates costpipe would bill (fallbacks applied), per million tokens for token rates, USD per call for fees.
+ * One price on which LiteLLM and genai-prices disagree for the same model of the same provider: a rate
+ * at least one of them gives, compared as costpipe would bill it (fallbacks applied), per million tokens for
+ * token rates, USD per call for fees.
  */
 public record Disagreement(String provider, String model, String litellmKey, String field, String litellm,
     String genAiPrices) {
@@ -66,6 +67,9 @@ public record Disagreement(String provider, String model, String litellmKey, Str
     Rates l = litellm.withFallbacks();
     Rates g = genAi.withFallbacks();
     PER_MTOK.forEach((field, rate) -> {
+      if (rate.apply(litellm) == null && rate.apply(genAi) == null) {
+        return; // neither gives it: it follows its fallback, whose own disagreement is listed
+      }
       BigDecimal a = rate.apply(l);
       BigDecimal b = rate.apply(g);
       if (a.compareTo(b) != 0) {
