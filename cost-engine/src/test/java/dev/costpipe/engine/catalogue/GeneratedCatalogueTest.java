@@ -119,13 +119,17 @@ class GeneratedCatalogueTest {
     // gpt-4o: curated (openai.yml), though both upstreams list it
     assertThat(registry.resolve("openai", "gpt-4o", null).orElseThrow().endpoint().source())
         .startsWith("https://platform.openai.com/");
-    // gpt-5.6-luna: not curated; genai-prices dates its price cut of 2026-07-30 and tiers it above 272k
+    // gemini-3.6-flash: not curated; genai-prices dates the end of its introductory price (2027-01-01)
+    Endpoint flash = registry.resolve("google", "gemini-3.6-flash", null).orElseThrow().endpoint();
+    assertThat(flash.source()).isEqualTo(GenAiPricesImporter.SOURCE);
+    assertThat(flash.checked()).isEqualTo("2026-08-21");
+    assertThat(flash.periodAt(java.time.Instant.parse("2026-12-31T23:59:59Z")).rates().input())
+        .isEqualByComparingTo("0.00000075");
+    assertThat(flash.periodAt(java.time.Instant.parse("2027-01-01T00:00:00Z")).rates().input())
+        .isEqualByComparingTo("0.0000015");
+    // gpt-5.6-luna: a flagship lead both upstreams confirm, curated (confidence: secondary) over both
     Endpoint luna = registry.resolve("openai", "gpt-5.6-luna", null).orElseThrow().endpoint();
-    assertThat(luna.source()).isEqualTo(GenAiPricesImporter.SOURCE);
-    assertThat(luna.checked()).isEqualTo("2026-08-21");
-    assertThat(luna.periods()).hasSize(2);
-    assertThat(luna.periodAt(java.time.Instant.parse("2026-08-01T00:00:00Z")).rates().input())
-        .isEqualByComparingTo("0.0000002");
+    assertThat(luna.checked()).isEqualTo("2026-12-06");
     assertThat(luna.periods().get(1).tiers().get(0).aboveInputTokens()).isEqualTo(272_000);
     // a model only LiteLLM prices
     Endpoint liteOnly = build.entries().stream().flatMap(e -> e.endpoints().stream())
