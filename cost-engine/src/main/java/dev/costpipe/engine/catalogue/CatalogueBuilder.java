@@ -63,17 +63,15 @@ public final class CatalogueBuilder {
   private static final class Draft {
     final String provider;
     final String deployment;
-    final String id;
     final String name;
     final Set<String> ids;
     final List<PricePeriod> periods;
     final String source;
     final LocalDate checked;
 
-    Draft(Endpoint ep, String id, String name, String source, LocalDate checked) {
+    Draft(Endpoint ep, String name, String source, LocalDate checked) {
       this.provider = ep.provider().replace('_', '-');
       this.deployment = ep.deployment();
-      this.id = id;
       this.name = name;
       this.ids = new LinkedHashSet<>(ep.ids());
       this.periods = ep.periods();
@@ -92,7 +90,7 @@ public final class CatalogueBuilder {
     Map<GenAiPricesImporter.Model, Draft> genAiDrafts = new IdentityHashMap<>();
     for (GenAiPricesImporter.Model m : bundle.models()) {
       if (m.entry() != null) {
-        Draft d = new Draft(m.entry().endpoints().get(0), m.id(), m.entry().name(), GenAiPricesImporter.SOURCE,
+        Draft d = new Draft(m.entry().endpoints().get(0), m.entry().name(), GenAiPricesImporter.SOURCE,
             genAiPrices.checked());
         drafts.add(d);
         genAiDrafts.put(m, d);
@@ -120,7 +118,7 @@ public final class CatalogueBuilder {
         disagreements.addAll(Disagreement.between(ep.provider(), same.id(), e.name(), ep.periods().get(0),
             same.entry().endpoints().get(0).periodAt(genAiDay)));
       } else {
-        drafts.add(new Draft(ep, ep.ids().get(0), e.name(), LITELLM_SOURCE, litellm.checked()));
+        drafts.add(new Draft(ep, e.name(), LITELLM_SOURCE, litellm.checked()));
       }
     }
     int fromLite = drafts.size() - fromGenAi;
@@ -186,8 +184,13 @@ public final class CatalogueBuilder {
     return out;
   }
 
+  /**
+   * {@code <provider>/<first listed id>}, made a valid key ({@code /} → {@code .}, other characters → {@code -}):
+   * the first id left after the curated ones were taken, so that the key names no id of a curated entry
+   * (the registry finds an entry by its key's model part too).
+   */
   private static String uniqueKey(Draft d, Set<String> keys) {
-    String model = KEY_CHARS.matcher(d.id.toLowerCase(Locale.ROOT).replace('/', '.')).replaceAll("-");
+    String model = KEY_CHARS.matcher(d.ids.iterator().next().replace('/', '.')).replaceAll("-");
     model = model.replaceAll("^[^a-z0-9]+", "");
     String key = d.provider + "/" + model;
     for (int n = 2; !keys.add(key); n++) {
