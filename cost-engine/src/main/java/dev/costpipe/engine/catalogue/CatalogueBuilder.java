@@ -45,6 +45,11 @@ public final class CatalogueBuilder {
   static final String TOO_DEAR = "fails sanity check: input rate >= $1000/Mtok";
   static final String CACHE_ABOVE_INPUT = "fails sanity check: cache read rate above input rate";
 
+  /** Providers that sell models of their own making under their own name (the others resell). */
+  private static final Set<String> MODEL_AUTHORS = Set.of("openai", "anthropic", "google", "mistral", "deepseek",
+      "xai", "cohere", "cohere-chat", "ai21", "amazon-nova", "meta", "minimax", "moonshot", "perplexity", "voyage",
+      "zai", "zhipuai", "dashscope", "volcengine", "tencent", "sarvam", "gigachat", "inception",
+      "text-completion-inception", "palm");
   private static final Pattern VALID_ID = Pattern.compile("^[a-z0-9@~][a-z0-9._:/@+~-]*$");
   private static final Pattern KEY_CHARS = Pattern.compile("[^a-z0-9._:-]");
   private static final BigDecimal MAX_INPUT_PER_TOKEN = BigDecimal.ONE.movePointLeft(3);
@@ -192,9 +197,12 @@ public final class CatalogueBuilder {
   private static String uniqueKey(Draft d, Set<String> keys) {
     String model = KEY_CHARS.matcher(d.ids.iterator().next().replace('/', '.')).replaceAll("-");
     model = model.replaceAll("^[^a-z0-9]+", "");
-    String key = d.provider + "/" + model;
+    // the registry prices a model a provider does not list at its author's own price, the author being
+    // the key's first part: a reseller's entry must not pass for its author's
+    String author = MODEL_AUTHORS.contains(d.provider) ? d.provider : d.provider + "-hosted";
+    String key = author + "/" + model;
     for (int n = 2; !keys.add(key); n++) {
-      key = d.provider + "/" + model + "-" + n;
+      key = author + "/" + model + "-" + n;
     }
     return key;
   }
