@@ -146,13 +146,22 @@ public final class CatalogueBuilder {
     return null;
   }
 
-  /** Curated entries win; then every id is listed once per provider and deployment; then keys are made unique. */
+  /**
+   * Curated entries win; then every id is listed once per provider and deployment; then keys are made
+   * unique, but for an author's own endpoint of a curated model, which joins it.
+   */
   private static List<PricingEntry> merge(List<Draft> drafts, Catalogue curated, Map<String, Integer> dropped) {
     PricingRegistry curatedPrices = PricingRegistry.of(curated.entries());
     Set<String> keys = new HashSet<>();
+    // a curated model sold elsewhere (deepseek/deepseek-v4-pro on Fireworks) whose author's own endpoint is
+    // generated: that endpoint joins the curated entry under its key
+    Map<String, Set<String>> joinable = new HashMap<>();
     Map<String, Set<String>> idsByScope = new HashMap<>();
     for (PricingEntry e : curated.entries()) {
       keys.add(e.modelKey());
+      Set<String> sellers = new HashSet<>();
+      e.endpoints().forEach(ep -> sellers.add(ep.provider()));
+      joinable.put(e.modelKey(), sellers);
       for (Endpoint ep : e.endpoints()) {
         idsByScope.computeIfAbsent(ep.provider() + "/" + ep.deployment(), s -> new HashSet<>()).addAll(ep.ids());
       }
@@ -182,7 +191,7 @@ public final class CatalogueBuilder {
         continue;
       }
       taken.addAll(d.ids);
-      String key = uniqueKey(d, keys);
+      String key = uniqueKey(d, keys, joinable);
       out.add(new PricingEntry(key, d.name, List.of(new Endpoint(d.provider, d.deployment, List.copyOf(d.ids),
           d.source, d.checked.toString(), d.periods))));
     }
@@ -190,17 +199,22 @@ public final class CatalogueBuilder {
   }
 
   /**
-   * {@code <provider>/<first listed id>}, made a valid key ({@code /} → {@code .}, other characters → {@code -}):
-   * the first id left after the curated ones were taken, so that the key names no id of a curated entry
-   * (the registry finds an entry by its key's model part too).
+   * {@code <provider>/<first listed id>} ({@code <provider>-hosted/…} for a reseller), made a valid key
+   * ({@code /} → {@code .}, other characters → {@code -}): the first id left after the curated ones were
+   * taken, so that the key names no id of a curated entry (the registry finds an entry by its key's model
+   * part too).
    */
-  private static String uniqueKey(Draft d, Set<String> keys) {
+  private static String uniqueKey(Draft d, Set<String> keys, Map<String, Set<String>> joinable) {
     String model = KEY_CHARS.matcher(d.ids.iterator().next().replace('/', '.')).replaceAll("-");
     model = model.replaceAll("^[^a-z0-9]+", "");
     // the registry prices a model a provider does not list at its author's own price, the author being
     // the key's first part: a reseller's entry must not pass for its author's
     String author = MODEL_AUTHORS.contains(d.provider) ? d.provider : d.provider + "-hosted";
     String key = author + "/" + model;
+    Set<String> sellers = joinable.get(key);
+    if (sellers != null && author.equals(d.provider) && d.deployment == null && sellers.add(d.provider)) {
+      return key;
+    }
     for (int n = 2; !keys.add(key); n++) {
       key = author + "/" + model + "-" + n;
     }
