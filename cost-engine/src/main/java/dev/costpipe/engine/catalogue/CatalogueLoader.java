@@ -122,7 +122,8 @@ public final class CatalogueLoader {
 
   private static Catalogue load(Map<String, InputStream> files) {
     // files are read and converted in parallel (the large generated ones beside the curated ones), merged in order
-    List<ProviderFile> read = files.entrySet().parallelStream().map(f -> read(f.getKey(), f.getValue())).toList();
+    List<ProviderFile> read = new ArrayList<>(files.entrySet()).parallelStream()
+        .map(f -> read(f.getKey(), f.getValue())).toList();
     Map<String, String> names = new LinkedHashMap<>();
     Map<String, List<Endpoint>> endpoints = new LinkedHashMap<>();
     Map<String, ProviderInfo> providers = new LinkedHashMap<>();
