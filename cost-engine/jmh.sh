@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the cost engine's JMH benchmarks (not part of the unit tests).
-#   cost-engine/jmh.sh                 # both benchmarks, 5 measurement iterations each
+#   cost-engine/jmh.sh                 # every benchmark (cost, extraction, catalogue load)
 #   cost-engine/jmh.sh -f 3 -rf json   # any JMH option passes through
 #   cost-engine/jmh.sh CostComputation # one benchmark (a regex)
 set -euo pipefail

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.engine.CostEngine;
 import dev.costpipe.engine.catalogue.CatalogueLoader;
 import dev.costpipe.engine.catalogue.ImportResult;
-import dev.costpipe.engine.catalogue.LiteLlmImporter;
 import dev.costpipe.engine.event.BadEventException;
 import dev.costpipe.engine.event.RawEvent;
 import dev.costpipe.engine.event.RawEventParser;
@@ -56,7 +55,15 @@ public final class CostCommand implements Callable<Integer> {
   @Option(names = "--output", paramLabel = "FILE|-", defaultValue = "-", description = "Cost records, one JSON per line (default: stdout).")
   String output;
 
-  enum PricesFormat { costpipe, litellm }
+  /** The price catalogue formats commands read; genai-prices is written with a dash on the command line. */
+  enum PricesFormat {
+    costpipe, litellm, genai_prices;
+
+    @Override
+    public String toString() {
+      return name().replace('_', '-');
+    }
+  }
 
   private final PrintStream err = System.err;
 
@@ -117,9 +124,10 @@ public final class CostCommand implements Callable<Integer> {
     if (prices == null) {
       return CostEngine.builtIn();
     }
-    if (pricesFormat == PricesFormat.litellm) {
-      ImportResult imported = LiteLlmImporter.importFrom(prices);
-      err.println("costpipe cost: LiteLLM catalogue " + prices + ": " + imported.summary());
+    if (pricesFormat != PricesFormat.costpipe) {
+      ImportResult imported = PricingSource.importForeign(prices, pricesFormat);
+      err.println("costpipe cost: " + (pricesFormat == PricesFormat.litellm ? "LiteLLM" : "genai-prices")
+          + " catalogue " + prices + ": " + imported.summary());
       return CostEngine.withPrices(PricingRegistry.of(imported.entries()));
     }
     return CostEngine.withPrices(PricingRegistry.of(CatalogueLoader.load(prices).entries()));

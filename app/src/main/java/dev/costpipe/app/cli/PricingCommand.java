@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code costpipe pricing load|export|lookup|cheapest}: manages and inspects the prices on the pricing topic. */
 @Command(name = "pricing", mixinStandardHelpOptions = true, description = "Manage the prices on llm.pricing.",
     subcommands = {PricingCommand.Load.class, PricingExportCommand.class, PricingLookupCommand.class,
-        PricingCheapestCommand.class})
+        PricingCheapestCommand.class, PricingBuildCatalogueCommand.class})
 public final class PricingCommand implements Runnable {
 
   @Override
@@ -35,7 +35,7 @@ public final class PricingCommand implements Runnable {
     Path prices;
 
     @Option(names = "--prices-format", paramLabel = "FORMAT", defaultValue = "costpipe",
-        description = "costpipe or litellm (default: ${DEFAULT-VALUE}).")
+        description = "costpipe, litellm or genai-prices (default: ${DEFAULT-VALUE}).")
     CostCommand.PricesFormat format;
 
     @Override

@@ -1,6 +1,7 @@
 package dev.costpipe.app.cli;
 
 import dev.costpipe.engine.catalogue.CatalogueLoader;
+import dev.costpipe.engine.catalogue.GenAiPricesImporter;
 import dev.costpipe.engine.catalogue.ImportResult;
 import dev.costpipe.engine.catalogue.LiteLlmImporter;
 import dev.costpipe.engine.catalogue.PricingEntryJson;
@@ -62,13 +63,16 @@ final class PricingSource {
     return entries;
   }
 
-  /** A catalogue file in costpipe's format or LiteLLM's (whose import summary goes to standard error). */
+  /**
+   * A catalogue file in costpipe's format, LiteLLM's or genai-prices' (whose import summary goes to
+   * standard error).
+   */
   static List<PricingEntry> load(Path prices, CostCommand.PricesFormat format, String command) throws IOException {
     InputFiles.readable(prices, "--prices");
-    if (format == CostCommand.PricesFormat.litellm) {
+    if (format != CostCommand.PricesFormat.costpipe) {
       ImportResult r;
       try {
-        r = LiteLlmImporter.importFrom(prices);
+        r = importForeign(prices, format);
       } catch (UncheckedIOException e) {
         throw e.getCause();
       }
@@ -76,5 +80,14 @@ final class PricingSource {
       return r.entries();
     }
     return CatalogueLoader.load(prices).entries();
+  }
+
+  /** Imports another project's catalogue: LiteLLM's or genai-prices'. */
+  static ImportResult importForeign(Path prices, CostCommand.PricesFormat format) {
+    return switch (format) {
+      case litellm -> LiteLlmImporter.importFrom(prices);
+      case genai_prices -> GenAiPricesImporter.importFrom(prices);
+      case costpipe -> throw new IllegalArgumentException("costpipe's own format is loaded, not imported");
+    };
   }
 }

@@ -1,7 +1,6 @@
 package dev.costpipe.app.cli;
 
 import dev.costpipe.engine.catalogue.CatalogueLoader;
-import dev.costpipe.engine.catalogue.LiteLlmImporter;
 import dev.costpipe.engine.pricing.PricingRegistry;
 import dev.costpipe.clickhouse.sink.ClickHouseSinkConfig;
 import dev.costpipe.clickhouse.sink.Reprice;
@@ -29,7 +28,7 @@ public final class RepriceCommand implements Callable<Integer> {
   @Option(names = "--prices", paramLabel = "FILE", description = "Catalogue to price with (default: the built-in one).")
   Path prices;
 
-  @Option(names = "--prices-format", paramLabel = "FORMAT", defaultValue = "costpipe", description = "costpipe or litellm.")
+  @Option(names = "--prices-format", paramLabel = "FORMAT", defaultValue = "costpipe", description = "costpipe, litellm or genai-prices.")
   CostCommand.PricesFormat format;
 
   @Option(names = "--dry-run", description = "Report old vs new totals without writing.")
@@ -43,7 +42,7 @@ public final class RepriceCommand implements Callable<Integer> {
       config = ClickHouseSinkConfig.from(clickhouse.load());
       InputFiles.readable(prices, "--prices");
       registry = PricingRegistry.of(prices == null ? CatalogueLoader.builtIn().entries()
-          : format == CostCommand.PricesFormat.litellm ? LiteLlmImporter.importFrom(prices).entries()
+          : format != CostCommand.PricesFormat.costpipe ? PricingSource.importForeign(prices, format).entries()
           : CatalogueLoader.load(prices).entries());
     } catch (IllegalArgumentException | java.io.IOException | java.io.UncheckedIOException e) {
       System.err.println("costpipe reprice: " + e.getMessage());

@@ -79,7 +79,7 @@ class CommandErrorsTest {
     Path events = file("events.jsonl", "");
     assertThat(oneLine(CommandRun.of("cost", "--input", missing("in.jsonl").toString()), 2))
         .startsWith("costpipe cost: --input " + missing("in.jsonl") + ": no such file or directory");
-    for (String format : new String[] {"costpipe", "litellm"}) {
+    for (String format : new String[] {"costpipe", "litellm", "genai-prices"}) {
       assertThat(oneLine(CommandRun.of("cost", "--prices", missing("p").toString(), "--prices-format", format,
           "--input", events.toString()), 2)).startsWith("costpipe cost: --prices " + missing("p") + ": no such file");
     }

@@ -117,4 +117,15 @@ class CostCommandTest {
     assertThat(run.stderr()).anyMatch(l -> l.contains("LiteLLM catalogue") && l.contains("imported"));
     assertThat(run.records()).hasSize(7);
   }
+
+  @Test
+  void pricesWithGenAiPricesData() throws Exception {
+    Path genAi = Path.of("../cost-engine/src/test/resources/genai_prices/sample_data.json");
+    Run run = run("cost", "--prices-format", "genai-prices", "--prices", genAi.toString(), "--input",
+        EXAMPLES.toString(), "--output", dir.resolve("out.jsonl").toString());
+    assertThat(run.exit()).isZero();
+    assertThat(run.stderr()).anyMatch(l -> l.contains("genai-prices catalogue")
+        && l.contains("imported 8 entries, skipped 4"));
+    assertThat(run.records()).hasSize(7);
+  }
 }

@@ -134,7 +134,7 @@ class PricingInspectCommandsTest {
 
   @Test
   void aMissingPriceFileIsAClearErrorNotAStackTrace() {
-    for (String format : List.of("costpipe", "litellm")) {
+    for (String format : List.of("costpipe", "litellm", "genai-prices")) {
       CommandRun run = CommandRun.of("pricing", "lookup", "gpt-4o", "--prices", "no/such/prices", "--prices-format",
           format);
       assertThat(run.exit()).as(format).isEqualTo(2);

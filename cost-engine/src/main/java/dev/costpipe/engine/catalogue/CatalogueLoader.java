@@ -1,8 +1,10 @@
 package dev.costpipe.engine.catalogue;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.costpipe.engine.pricing.Endpoint;
 import dev.costpipe.engine.pricing.PriceMode;
@@ -23,6 +25,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +42,10 @@ public final class CatalogueLoader {
   private static final String BUILT_IN_DIR = "/catalogue/";
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  private static final ObjectMapper COMPACT = JsonMapper.builder()
+      .enable(JsonReadFeature.ALLOW_YAML_COMMENTS)
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .build();
   private static final Set<String> RATE_KEYS = Set.of("input_mtok", "output_mtok", "cache_read_mtok",
       "cache_write_mtok", "cache_write_1h_mtok", "reasoning_mtok", "audio_input_mtok", "audio_output_mtok",
       "image_output_mtok", "cache_read_audio_mtok", "per_web_search", "per_search_source",
@@ -90,44 +97,96 @@ public final class CatalogueLoader {
     }
   }
 
-  /** Loads a catalogue file, or every {@code *.yml} file of a directory. */
+  /**
+   * Loads a catalogue file, or every {@code *.yml} file of a directory: the curated files first, then
+   * the generated ones ({@code *.generated.yml}), so that a curated entry wins an id both list.
+   */
   public static Catalogue load(Path path) throws IOException {
+    if (!Files.isDirectory(path)) {
+      return load(List.of(path));
+    }
+    try (var list = Files.list(path)) {
+      return load(list.filter(p -> p.toString().endsWith(".yml"))
+          .sorted(Comparator.comparing((Path p) -> p.toString().endsWith(GeneratedCatalogueFiles.SUFFIX))
+              .thenComparing(Path::toString))
+          .toList());
+    }
+  }
+
+  /** Loads these catalogue files, in this order. */
+  public static Catalogue load(List<Path> paths) throws IOException {
     Map<String, InputStream> files = new LinkedHashMap<>();
-    if (Files.isDirectory(path)) {
-      try (var list = Files.list(path)) {
-        for (Path p : list.filter(p -> p.toString().endsWith(".yml")).sorted().toList()) {
-          files.put(p.toString(), Files.newInputStream(p));
-        }
-      }
-    } else {
-      files.put(path.toString(), Files.newInputStream(path));
+    for (Path p : paths) {
+      files.put(p.toString(), Files.newInputStream(p));
     }
     return load(files);
   }
 
   private static Catalogue load(Map<String, InputStream> files) {
+    // files are read and converted in parallel (the large generated ones beside the curated ones), merged in order
+    List<ProviderFile> read = new ArrayList<>(files.entrySet()).parallelStream()
+        .map(f -> read(f.getKey(), f.getValue())).toList();
     Map<String, String> names = new LinkedHashMap<>();
     Map<String, List<Endpoint>> endpoints = new LinkedHashMap<>();
-    List<ProviderInfo> providers = new ArrayList<>();
-    for (var file : files.entrySet()) {
-      try (InputStream in = file.getValue()) {
-        JsonNode root = YAML.readTree(in);
-        String provider = text(root, "provider", file.getKey());
-        providers.add(new ProviderInfo(provider, text(root, "name", file.getKey()),
-            text(root, "pricing_url", file.getKey()), Pattern.compile(text(root, "api_pattern", file.getKey()))));
-        for (JsonNode m : root.path("models")) {
-          String where = file.getKey() + " model " + m.path("model").asText("?");
-          String key = text(m, "model", where);
-          names.putIfAbsent(key, m.path("name").asText(key));
-          endpoints.computeIfAbsent(key, k -> new ArrayList<>()).add(endpoint(provider, m, where));
-        }
-      } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read catalogue file " + file.getKey() + ": " + e.getMessage(), e);
+    Map<String, ProviderInfo> providers = new LinkedHashMap<>();
+    for (ProviderFile file : read) {
+      // a provider's curated and generated files carry the same header: the first one counts
+      providers.putIfAbsent(file.provider().id(), file.provider());
+      for (ProviderModel m : file.models()) {
+        names.putIfAbsent(m.key(), m.name());
+        endpoints.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m.endpoint());
       }
     }
     List<PricingEntry> entries = new ArrayList<>();
     endpoints.forEach((key, eps) -> entries.add(new PricingEntry(key, names.get(key), eps)));
-    return new Catalogue(entries, providers);
+    return new Catalogue(entries, List.copyOf(providers.values()));
+  }
+
+  private record ProviderFile(ProviderInfo provider, List<ProviderModel> models) {}
+
+  private record ProviderModel(String key, String name, Endpoint endpoint) {}
+
+  private static ProviderFile read(String file, InputStream stream) {
+    try (InputStream in = stream) {
+      JsonNode root = parse(in.readAllBytes());
+      String provider = text(root, "provider", file);
+      ProviderInfo info = new ProviderInfo(provider, text(root, "name", file), text(root, "pricing_url", file),
+          Pattern.compile(text(root, "api_pattern", file)));
+      List<ProviderModel> models = new ArrayList<>();
+      for (JsonNode m : root.path("models")) {
+        String where = file + " model " + m.path("model").asText("?");
+        String key = text(m, "model", where);
+        models.add(new ProviderModel(key, m.path("name").asText(key), endpoint(provider, m, where)));
+      }
+      return new ProviderFile(info, models);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read catalogue file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A file in the compact form (JSON, which is YAML too; see {@link CatalogueWriter#compactFiles}) is read
+   * with the JSON parser, many times faster than the YAML one on the large generated files.
+   */
+  private static JsonNode parse(byte[] text) throws IOException {
+    boolean lineStart = true;
+    for (int i = 0; i < text.length; i++) {
+      byte b = text[i];
+      if (b == '#' && lineStart) {
+        while (i < text.length && text[i] != '\n') {
+          i++;
+        }
+        continue;
+      }
+      if (b == '{') {
+        return COMPACT.readTree(text);
+      }
+      if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+        break;
+      }
+      lineStart = b == '\n' || lineStart;
+    }
+    return YAML.readTree(text);
   }
 
   private static Endpoint endpoint(String provider, JsonNode m, String where) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.costpipe.engine.json.Json;
 import dev.costpipe.engine.pricing.Endpoint;
 import dev.costpipe.engine.pricing.PricePeriod;
 import dev.costpipe.engine.pricing.PriceTier;
@@ -44,6 +45,8 @@ public final class CatalogueWriter {
       .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR))
       .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
+  private static final String SCHEMA_LINE = "# yaml-language-server: $schema=./catalogue.schema.json\n";
+
   private CatalogueWriter() {}
 
   /**
@@ -52,6 +55,21 @@ public final class CatalogueWriter {
    * know gets its id as name and a pattern that matches no URL.
    */
   public static Map<String, String> files(List<PricingEntry> entries, Function<String, ProviderInfo> headers) {
+    return render(entries, headers, CatalogueWriter::yaml);
+  }
+
+  /**
+   * The same files in the compact form: JSON (which is YAML too, so the schema and any YAML tool read it)
+   * with one model per line, so a price change is still a one-line diff, and parsed many times faster
+   * than block YAML. For large generated files.
+   */
+  public static Map<String, String> compactFiles(List<PricingEntry> entries,
+      Function<String, ProviderInfo> headers) {
+    return render(entries, headers, CatalogueWriter::compact);
+  }
+
+  private static Map<String, String> render(List<PricingEntry> entries, Function<String, ProviderInfo> headers,
+      Function<ObjectNode, String> format) {
     Map<String, List<ProviderModel>> byProvider = new TreeMap<>();
     for (PricingEntry e : entries) {
       for (Endpoint ep : e.endpoints()) {
@@ -65,7 +83,7 @@ public final class CatalogueWriter {
         header = new ProviderInfo(provider, provider, models.get(0).endpoint().source() == null
             ? "unknown" : models.get(0).endpoint().source(), Pattern.compile(NEVER_MATCHES));
       }
-      files.put(provider + ".yml", providerFile(header, models));
+      files.put(provider + ".yml", SCHEMA_LINE + format.apply(providerFile(header, models)));
     });
     return files;
   }
@@ -82,7 +100,7 @@ public final class CatalogueWriter {
 
   private record ProviderModel(PricingEntry entry, Endpoint endpoint) {}
 
-  private static String providerFile(ProviderInfo header, List<ProviderModel> models) {
+  private static ObjectNode providerFile(ProviderInfo header, List<ProviderModel> models) {
     ObjectNode root = YAML.createObjectNode();
     root.put("provider", header.id());
     root.put("name", header.name());
@@ -91,8 +109,30 @@ public final class CatalogueWriter {
     ArrayNode out = root.putArray("models");
     // stable sort: several endpoints of one model (deployments) keep their order
     models.stream().sorted(Comparator.comparing(m -> m.entry().modelKey())).forEach(m -> out.add(model(m)));
+    return root;
+  }
+
+  private static String yaml(ObjectNode root) {
     try {
-      return "# yaml-language-server: $schema=./catalogue.schema.json\n" + YAML.writeValueAsString(root);
+      return YAML.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String compact(ObjectNode root) {
+    try {
+      StringBuilder s = new StringBuilder("{\n");
+      for (String field : List.of("provider", "name", "pricing_url", "api_pattern")) {
+        s.append(Json.MAPPER.writeValueAsString(field)).append(": ")
+            .append(Json.MAPPER.writeValueAsString(root.get(field))).append(",\n");
+      }
+      s.append("\"models\": [\n");
+      ArrayNode models = (ArrayNode) root.get("models");
+      for (int i = 0; i < models.size(); i++) {
+        s.append(Json.MAPPER.writeValueAsString(models.get(i))).append(i + 1 < models.size() ? ",\n" : "\n");
+      }
+      return s.append("]}\n").toString();
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
