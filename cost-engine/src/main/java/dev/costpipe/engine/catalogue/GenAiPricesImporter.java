@@ -41,7 +41,8 @@ import java.util.TreeSet;
  * <ul>
  *   <li>{@code input_mtok}, {@code output_mtok}, {@code cache_read_mtok}, {@code cache_write_mtok},
  *       {@code cache_write_1h_mtok}, {@code output_reasoning_mtok}, {@code input_audio_mtok},
- *       {@code output_audio_mtok}; {@code requests_kcount} → per request, {@code web_searches_kcount} →
+ *       {@code output_audio_mtok}, {@code output_image_mtok} (image output), {@code cache_audio_read_mtok}
+ *       (cached audio); {@code requests_kcount} → per request, {@code web_searches_kcount} →
  *       per web search (both per thousand upstream);</li>
  *   <li>tiered prices {@code {base, tiers: [{start, price}]}}: genai-prices picks the tier by the request's
  *       total input tokens ({@code input > start}) and bills every token at it, as a {@link PriceTier}
@@ -50,7 +51,7 @@ import java.util.TreeSet;
  *       become dated price periods (genai-prices applies the latest started one, else the first).</li>
  * </ul>
  * What costpipe's price model cannot express is skipped with a counted reason, never approximated:
- * time-of-day windows, cached-audio, image, video or citation token prices that differ from the rate
+ * time-of-day windows, image input, cached-image, video or citation token prices that differ from the rate
  * costpipe bills those tokens at, price fields it does not know, models with no token prices.
  */
 public final class GenAiPricesImporter {
@@ -72,7 +73,9 @@ public final class GenAiPricesImporter {
   private static final int AUDIO_OUTPUT = 7;
   private static final int PER_WEB_SEARCH = 8;
   private static final int PER_REQUEST = 10;
-  private static final int RATE_SLOTS = 11;
+  private static final int IMAGE_OUTPUT = 11;
+  private static final int CACHE_READ_AUDIO = 12;
+  private static final int RATE_SLOTS = 13;
 
   private static final Map<String, Integer> PER_MTOK = Map.of(
       "input_mtok", INPUT,
@@ -82,20 +85,20 @@ public final class GenAiPricesImporter {
       "cache_write_1h_mtok", CACHE_WRITE_1H,
       "output_reasoning_mtok", REASONING,
       "input_audio_mtok", AUDIO_INPUT,
-      "output_audio_mtok", AUDIO_OUTPUT);
+      "output_audio_mtok", AUDIO_OUTPUT,
+      "output_image_mtok", IMAGE_OUTPUT,
+      "cache_audio_read_mtok", CACHE_READ_AUDIO);
   private static final Map<String, Integer> PER_THOUSAND = Map.of(
       "web_searches_kcount", PER_WEB_SEARCH,
       "requests_kcount", PER_REQUEST);
   /**
-   * Prices of tokens costpipe does not count apart: cached audio is billed as cache reads, image and
-   * video input as input, image, video and citation output as output. Exact only when equal to that rate.
+   * Prices of tokens costpipe does not count apart: image and video input are billed as input, cached
+   * images as cache reads, video and citation output as output. Exact only when equal to that rate.
    */
   private static final Map<String, Integer> BILLED_AS = Map.of(
-      "cache_audio_read_mtok", CACHE_READ,
       "input_image_mtok", INPUT,
       "cache_image_read_mtok", CACHE_READ,
       "input_video_mtok", INPUT,
-      "output_image_mtok", OUTPUT,
       "output_video_mtok", OUTPUT,
       "output_citation_mtok", OUTPUT);
   private static final List<String> EXTRA = List.copyOf(new TreeSet<>(BILLED_AS.keySet()));
@@ -307,7 +310,8 @@ public final class GenAiPricesImporter {
     // an entry priced on one side only (embeddings: input) costs nothing on the other
     r[INPUT] = r[INPUT] == null ? BigDecimal.ZERO : r[INPUT];
     r[OUTPUT] = r[OUTPUT] == null ? BigDecimal.ZERO : r[OUTPUT];
-    Rates rates = new Rates(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], null, r[10]);
+    Rates rates = new Rates(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], null, r[10], r[IMAGE_OUTPUT],
+        r[CACHE_READ_AUDIO], null, null);
     Rates billed = rates.withFallbacks();
     for (String extra : EXTRA) {
       TieredValue v = values.get(extra);

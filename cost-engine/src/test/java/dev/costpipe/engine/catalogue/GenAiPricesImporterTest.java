@@ -37,10 +37,10 @@ class GenAiPricesImporterTest {
   @Test
   void sampleTotalsAndSkipReasons() {
     ImportResult r = bundle.result();
-    assertThat(r.summary()).isEqualTo("imported 8 entries, skipped 4 (cache_audio_read price: 1, "
-        + "no token prices: 1, output_image price: 1, time-of-day prices: 1)");
+    assertThat(r.summary()).isEqualTo("imported 10 entries, skipped 2 (no token prices: 1, time-of-day prices: 1)");
     assertThat(byKey).containsOnlyKeys("anthropic/claude-2", "anthropic/claude-sonnet-4-6",
-        "bedrock/global.anthropic.claude-sonnet-5-v1:0", "google/gemini-2.5-pro",
+        "bedrock/global.anthropic.claude-sonnet-5-v1:0", "google/gemini-2.5-flash", "google/gemini-2.5-flash-image",
+        "google/gemini-2.5-pro",
         "openai/gpt-4o-mini-realtime-preview", "openai/text-embedding-3-small", "perplexity/sonar",
         "xai/grok-4-0709");
   }
@@ -141,6 +141,15 @@ class GenAiPricesImporterTest {
     assertThat(and.exactIds()).isEmpty();
     assertThatThrownBy(() -> GenAiModelMatch.parse(json("{\"glob\": \"gpt-*\"}")))
         .hasMessageContaining("unknown match clause 'glob'");
+  }
+
+  @Test
+  void imageOutputAndCachedAudioHaveRatesOfTheirOwn() {
+    // gemini-2.5-flash-image: $30 per million image-output tokens; gemini-2.5-flash: cached audio $0.10 per million
+    assertThat(endpoint("google/gemini-2.5-flash-image").periods().get(0).rates().imageOutput())
+        .isEqualByComparingTo("0.00003");
+    assertThat(endpoint("google/gemini-2.5-flash").periods().get(0).rates().cacheReadAudio())
+        .isEqualByComparingTo("0.0000001");
   }
 
   @Test
