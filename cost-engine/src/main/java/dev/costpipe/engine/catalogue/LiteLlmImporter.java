@@ -308,7 +308,7 @@ public final class LiteLlmImporter {
 
   /**
    * {@code tiered_pricing}: rows {@code {"range": [start, end], <token rates>}}. The row starting at 0
-   * fills the base rates the entry does not give itself; every other row is a tier above its start.
+   * sets the base rates it gives (over the entry's top-level ones); every other row is a tier above its start.
    * Returns false when the table is not shaped that way (e.g. search priced by {@code max_results_range}).
    */
   private static boolean readTieredPricing(JsonNode table, BigDecimal[] base, Map<Long, BigDecimal[]> tiers)
@@ -337,9 +337,10 @@ public final class LiteLlmImporter {
     if (!rows.containsKey(0L)) {
       return false;
     }
+    // LiteLLM bills a request at the row its input falls in, top-level rates only where that row has none.
     BigDecimal[] first = rows.remove(0L);
     for (int i = 0; i < SLOTS; i++) {
-      if (base[i] == null) {
+      if (first[i] != null) {
         base[i] = first[i];
       }
     }
