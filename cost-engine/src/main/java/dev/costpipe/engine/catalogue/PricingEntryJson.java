@@ -67,7 +67,10 @@ public final class PricingEntryJson {
         }
         for (PriceTier t : p.tiers()) {
           ObjectNode tj = pj.withArray("tiers").addObject();
-          tj.put(t.atOrAbove() ? "from_input_tokens" : "above_input_tokens", t.inputTokens());
+          tj.put("above_input_tokens", t.inputTokens());
+          if (t.atOrAbove()) {
+            tj.put("at_or_above", true); // input_tokens >= above_input_tokens
+          }
           tj.set("rates", rates(t.rates()));
         }
         for (TimeOfDayPrice w : p.timeOfDay()) {
@@ -99,8 +102,7 @@ public final class PricingEntryJson {
       for (JsonNode pj : j.path("prices")) {
         List<PriceTier> tiers = new ArrayList<>();
         for (JsonNode tj : pj.path("tiers")) {
-          boolean atOrAbove = tj.has("from_input_tokens");
-          tiers.add(new PriceTier(tj.path(atOrAbove ? "from_input_tokens" : "above_input_tokens").asLong(), atOrAbove,
+          tiers.add(new PriceTier(tj.path("above_input_tokens").asLong(), tj.path("at_or_above").asBoolean(false),
               rates(tj.path("rates"))));
         }
         Map<String, PriceMode> modes = new LinkedHashMap<>();

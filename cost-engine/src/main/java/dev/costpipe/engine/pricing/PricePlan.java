@@ -84,19 +84,22 @@ public final class PricePlan {
         break;
       }
     }
-    PriceMode tier = usage.serviceTier().isEmpty() ? null : period.modes().get(usage.serviceTier());
-    PriceMode geo = usage.inferenceGeo().isEmpty() ? null
-        : period.modes().get(PriceMode.geoKey(usage.inferenceGeo()));
+    EffectiveRates[] tier = usage.serviceTier().isEmpty() ? null : modeRates.get(usage.serviceTier());
+    String geoKey = usage.inferenceGeo().isEmpty() ? null : PriceMode.geoKey(usage.inferenceGeo());
+    EffectiveRates[] geo = geoKey == null ? null : modeRates.get(geoKey);
     if (tier == null && geo == null) {
       return contextRates[clock][context];
     }
     if (clock == 0 && (tier == null || geo == null)) {
-      return modeRates.get(tier != null ? usage.serviceTier() : PriceMode.geoKey(usage.inferenceGeo()))[context];
+      return (tier != null ? tier : geo)[context];
     }
     Rates rates = contexts[clock][context];
     if (tier != null) {
-      rates = tier.over(rates);
+      rates = period.modes().get(usage.serviceTier()).over(rates);
     }
-    return EffectiveRates.of(geo != null ? geo.over(rates) : rates);
+    if (geo != null) {
+      rates = period.modes().get(geoKey).over(rates);
+    }
+    return EffectiveRates.of(rates);
   }
 }
