@@ -220,7 +220,9 @@ public final class CatalogueLoader {
     try {
       return LocalTime.parse(s);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(where + ": time_of_day " + field + " '" + s + "' is not a UTC time HH:MM");
+      // an unquoted 16:30 is a YAML 1.1 sexagesimal number (990)
+      throw new IllegalArgumentException(where + ": time_of_day " + field + " '" + s + "' is not a UTC time HH:MM"
+          + (w.get(field).isNumber() ? " (quote it: \"16:30\")" : ""));
     }
   }
 
