@@ -139,12 +139,13 @@ public final class CostEngine {
           + (ref.model() == null ? "?" : ref.model()));
     } else {
       status = PricingStatus.PRICED;
-      PricePlan plan = match.get().planAt(timestamp != null ? timestamp : Instant.now());
-      Cost cost = CostCalculator.compute(plan, usage);
+      Instant at = timestamp != null ? timestamp : Instant.now();
+      PricePlan plan = match.get().planAt(at);
+      Cost cost = CostCalculator.compute(plan, usage, at);
       costNano = cost.nanoUsd();
       breakdown = cost.breakdownNanoUsd();
       if (usage.cacheReadTokens() > 0) {
-        savings = Cost.toNano(CostCalculator.compute(plan, usage.withoutCacheReads()).totalUsd()
+        savings = Cost.toNano(CostCalculator.compute(plan, usage.withoutCacheReads(), at).totalUsd()
             .subtract(cost.totalUsd()));
       }
       cost.unpriced().forEach(u -> errors.add(CostRecord.UNPRICED_USAGE + u));

@@ -103,7 +103,7 @@ final class PricingCheapestCommand implements Callable<Integer> {
     System.out.println(String.format(ROW, "provider", "deployment", "input/1M", "output/1M", "c.read/1M", "c.write/1M",
         "cost USD", "checked", "ids"));
     for (Offer o : offers) {
-      // the rates this usage is billed at: the highest tier it exceeds, else the base rates
+      // the rates this usage is billed at: the highest tier it passes, else the base rates (no time of day)
       Optional<PriceTier> tier = o.period().tiers().stream().filter(t -> inputTokens > t.aboveInputTokens())
           .reduce((a, b) -> b);
       Rates r = tier.map(t -> t.rates().over(o.period().rates())).orElse(o.period().rates()).withFallbacks();
@@ -112,7 +112,7 @@ final class PricingCheapestCommand implements Callable<Integer> {
           o.endpoint().deployment() == null ? "-" : o.endpoint().deployment(), perMillion(r.input()),
           perMillion(r.output()), perMillion(r.cacheRead()), perMillion(r.cacheWrite()),
           RateRows.plain(o.cost().totalUsd())
-              + tier.map(t -> " (>" + t.aboveInputTokens() + ")").orElse(""),
+              + tier.map(t -> " (" + (t.atOrAbove() ? ">=" : ">") + t.inputTokens() + ")").orElse(""),
           o.endpoint().checked() == null ? "-" : o.endpoint().checked(),
           ids.get(0) + (ids.size() > 1 ? " (+" + (ids.size() - 1) + ")" : "")));
     }

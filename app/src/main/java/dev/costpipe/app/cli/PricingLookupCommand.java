@@ -91,20 +91,27 @@ final class PricingLookupCommand implements Callable<Integer> {
     int index = ep.periods().indexOf(period);
     out.println("at           " + when);
     out.println("period       from " + period.effectiveFrom()
-        + (index + 1 < ep.periods().size() ? " until " + ep.periods().get(index + 1).effectiveFrom() : "")
+        + (period.effectiveUntil() != null ? " until " + period.effectiveUntil()
+            : index + 1 < ep.periods().size() ? " until " + ep.periods().get(index + 1).effectiveFrom() : "")
         + "   (" + (index + 1) + " of " + ep.periods().size() + " in the price history"
         + (period.effectiveFrom().isAfter(when) ? "; TIME is before the first period, which applies" : "") + ")");
     out.println(RateRows.header("  "));
     RateRows.of(period.rates(), true, "  ").forEach(out::println);
     for (PriceTier t : period.tiers()) {
-      out.println("  tier: the whole request at these rates when input_tokens > " + t.aboveInputTokens()
-          + " (others as above)");
+      out.println("  tier: the whole request at these rates when input_tokens " + (t.atOrAbove() ? ">= " : "> ")
+          + t.inputTokens() + " (others as above)");
       RateRows.of(t.rates(), false, "    ").forEach(out::println);
     }
     period.modes().forEach((name, mode) -> {
       out.println("  mode " + name + ": these rates over the request's, token rates x "
           + RateRows.plain(mode.multiplier()) + " (billing mode: service tier, batch, fast or geo_<region>)");
       RateRows.of(mode.rates(), false, "    ").forEach(out::println);
+    });
+    period.timeOfDay().forEach(w -> {
+      out.println("  time of day " + w.from() + "-" + w.until() + " UTC"
+          + (w.days().isEmpty() ? "" : " on " + w.days().stream().sorted().map(Object::toString).toList())
+          + ": these rates over the request's, token rates x " + RateRows.plain(w.prices().multiplier()));
+      RateRows.of(w.prices().rates(), false, "    ").forEach(out::println);
     });
   }
 }

@@ -25,15 +25,17 @@ import java.util.StringJoiner;
  *
  * <p><b>Result.</b> {@code Nullable(Int64)} nano-USD, NULL when the row's (provider, model) is not
  * priced. Where it is priced the value equals {@code CostCalculator.compute(match.planAt(timestamp),
- * usage).nanoUsd()} exactly: the sum is computed in {@code Decimal(38, S)} from exact decimal literals
+ * usage, timestamp).nanoUsd()} exactly: the sum is computed in {@code Decimal(38, S)} from exact decimal literals
  * of the rates in nano-USD per unit (no Float64 anywhere), with S the fraction digits the rates need
  * (at least 1), and rounded once, half-even, to an integer by the expression itself (18.16 has no
  * {@code roundBankers}): truncate with {@code toInt64}, compare the remainder with ±0.5, on a tie take
  * the even neighbour. Same semantics as Java: the period in force is the latest whose effective_from
- * is at or before {@code timestamp} (else the earliest); the highest tier whose threshold
- * {@code input_tokens} exceeds applies to the whole request; a billing mode the period prices (service
- * tier, batch, fast, {@code geo_<region>}) replaces those rates as {@code PricePlan.ratesFor} does; the
- * fallbacks of {@code Rates.withFallbacks}.
+ * is at or before {@code timestamp} and whose effective_until is after it (else the earliest); the
+ * highest tier whose threshold {@code input_tokens} passes ("above N" or "at or above N") applies to the
+ * whole request; the first time-of-day price that applies at {@code timestamp}'s UTC time of day and
+ * weekday is laid over it; a billing mode the period prices (service tier, batch, fast,
+ * {@code geo_<region>}) replaces those rates as {@code PricePlan.ratesFor} does; the fallbacks of
+ * {@code Rates.withFallbacks}.
  *
  * <p><b>Bounds.</b> Generation checks that with every count up to 10^9 no intermediate value leaves
  * Decimal128's 38 digits and the total fits Int64 (it throws {@link IllegalArgumentException} naming
@@ -52,8 +54,8 @@ import java.util.StringJoiner;
  * listed ids: the provider exactly and {@code lower(model)} equal to an id listed for that provider on
  * an endpoint without deployment (ASCII case folding; names with non-ASCII or control characters,
  * surrounding spaces, dated or region-prefixed aliases, and models priced at their author's list are
- * NULL there and need the CASE form) and prices every row at standard rates (billing modes need the CASE
- * form too). Both ignore deployment-specific endpoints: the table has no
+ * NULL there and need the CASE form) and prices every row at standard rates (billing modes and time-of-day
+ * prices need the CASE form too; dated periods, effective_until and both tier thresholds it follows). Both ignore deployment-specific endpoints: the table has no
  * deployment column, so they price like {@code resolve(provider, model, null)}.
  *
  * <p><b>No aliases.</b> Intermediate values are bound as lambda parameters ({@code costpipe_x},
@@ -150,20 +152,29 @@ public final class ClickHouseCostSql {
     }
   }
 
-  /** The period in force: the latest that started at or before {@code timestamp}, else the earliest. */
+  /**
+   * The period in force: the latest started that has not ended, else the earliest (an ended period
+   * always has another in force when it ends, which {@code Endpoint} checks).
+   */
   private static String periods(List<CompiledPlan> plans, int scale) {
     StringBuilder branches = new StringBuilder();
     String otherwise = null;
     for (int k = plans.size() - 1; k >= 1 && otherwise == null; k--) {
       CompiledPlan plan = plans.get(k);
-      if (plan.fromSecond() > CompiledPlan.MAX_DATETIME) {
-        continue; // after every DateTime
+      if (plan.fromSecond() > CompiledPlan.MAX_DATETIME || plan.untilSecond() <= Math.max(0, plan.fromSecond())) {
+        continue; // in force at no DateTime
       }
-      if (plan.fromSecond() <= 0) {
+      List<String> conditions = new ArrayList<>();
+      if (plan.fromSecond() > 0) {
+        conditions.add("toUInt32(timestamp) >= " + plan.fromSecond());
+      }
+      if (plan.untilSecond() <= CompiledPlan.MAX_DATETIME) {
+        conditions.add("toUInt32(timestamp) < " + plan.untilSecond());
+      }
+      if (conditions.isEmpty()) {
         otherwise = tiers(plan, scale); // in force for every DateTime: earlier periods are unreachable
       } else {
-        branches.append("toUInt32(timestamp) >= ").append(plan.fromSecond()).append(", ")
-            .append(tiers(plan, scale)).append(", ");
+        branches.append(String.join(" AND ", conditions)).append(", ").append(tiers(plan, scale)).append(", ");
       }
     }
     if (otherwise == null) {
@@ -178,17 +189,31 @@ public final class ClickHouseCostSql {
     String otherwise = null;
     for (int k = plan.tiers().size() - 1; k >= 0 && otherwise == null; k--) {
       CompiledPlan.Tier tier = plan.tiers().get(k);
+      String rates = windows(tier.coefficients(), tier.modes(), tier.windows(), scale);
       if (tier.aboveInputTokens() < 0) {
-        otherwise = modes(tier.coefficients(), tier.modes(), scale); // every count exceeds it
+        otherwise = rates; // every count exceeds it
       } else {
-        branches.append("input_tokens > ").append(tier.aboveInputTokens()).append(", ")
-            .append(modes(tier.coefficients(), tier.modes(), scale)).append(", ");
+        branches.append("input_tokens > ").append(tier.aboveInputTokens()).append(", ").append(rates).append(", ");
       }
     }
     if (otherwise == null) {
-      otherwise = modes(plan.base(), plan.baseModes(), scale);
+      otherwise = windows(plan.base(), plan.baseModes(), plan.baseWindows(), scale);
     }
     return branches.isEmpty() ? otherwise : "multiIf(" + branches + otherwise + ")";
+  }
+
+  /** The first time-of-day price that applies at the row's timestamp (UTC), else the context's own rates. */
+  private static String windows(List<BigDecimal> standard, List<CompiledPlan.ModeCase> standardModes,
+      List<CompiledPlan.WindowCase> windows, int scale) {
+    if (windows.isEmpty()) {
+      return modes(standard, standardModes, scale);
+    }
+    StringBuilder sql = new StringBuilder("multiIf(");
+    for (CompiledPlan.WindowCase w : windows) {
+      sql.append(TimeOfDaySql.condition(w.when())).append(", ").append(modes(w.coefficients(), w.modes(), scale))
+          .append(", ");
+    }
+    return sql.append(modes(standard, standardModes, scale)).append(')').toString();
   }
 
   /** The billing modes' rates by the row's service_tier and inference_geo, else the standard ones. */

@@ -5,6 +5,7 @@ import dev.costpipe.engine.pricing.PriceMode;
 import dev.costpipe.engine.pricing.PricePeriod;
 import dev.costpipe.engine.pricing.PriceTier;
 import dev.costpipe.engine.pricing.Rates;
+import dev.costpipe.engine.pricing.TimeOfDayPrice;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,16 +14,27 @@ import java.util.Map;
 
 /**
  * One price period as the SQL needs it, mirroring {@code PricePlan}: the first whole second at which
- * it is in force, the base coefficients, and the tiers (ascending thresholds, each with its rates laid
- * over the base ones) as {@link CostCoefficients}; for the base and each tier, the billing modes' cases.
+ * it is in force and the first at which it no longer is, the base coefficients, and the tiers
+ * (ascending thresholds, each with its rates laid over the base ones) as {@link CostCoefficients}; for
+ * the base and each tier, the time-of-day prices' and billing modes' cases.
  */
-record CompiledPlan(long fromSecond, List<BigDecimal> base, List<ModeCase> baseModes, List<Tier> tiers) {
+record CompiledPlan(long fromSecond, long untilSecond, List<BigDecimal> base, List<ModeCase> baseModes,
+    List<WindowCase> baseWindows, List<Tier> tiers) {
 
   /** {@code DateTime} holds whole seconds from 0 to this. */
   static final long MAX_DATETIME = 4_294_967_295L;
+  /** The {@link #untilSecond} of a period without end: no {@code DateTime} reaches it. */
+  static final long NEVER = MAX_DATETIME + 1;
 
-  /** Rates for the whole request once input_tokens exceeds {@code aboveInputTokens}. */
-  record Tier(long aboveInputTokens, List<BigDecimal> coefficients, List<ModeCase> modes) {}
+  /**
+   * Rates for the whole request once input_tokens exceeds {@code aboveInputTokens} (an "at or above N"
+   * tier is "above N − 1").
+   */
+  record Tier(long aboveInputTokens, List<BigDecimal> coefficients, List<ModeCase> modes,
+      List<WindowCase> windows) {}
+
+  /** A time-of-day price over a context: its coefficients and its billing modes' cases over it. */
+  record WindowCase(TimeOfDayPrice when, List<BigDecimal> coefficients, List<ModeCase> modes) {}
 
   /**
    * The coefficients of rows whose {@code service_tier} and {@code inference_geo} columns equal these
@@ -37,12 +49,24 @@ record CompiledPlan(long fromSecond, List<BigDecimal> base, List<ModeCase> baseM
       List<Tier> tiers = new ArrayList<>();
       for (PriceTier tier : period.tiers()) {
         Rates context = tier.rates().over(period.rates());
-        tiers.add(new Tier(tier.aboveInputTokens(), CostCoefficients.of(context), modeCases(period, context)));
+        tiers.add(new Tier(tier.aboveInputTokens(), CostCoefficients.of(context), modeCases(period, context),
+            windowCases(period, context)));
       }
-      plans.add(new CompiledPlan(ceilSecond(period.effectiveFrom()), CostCoefficients.of(period.rates()),
-          modeCases(period, period.rates()), List.copyOf(tiers)));
+      long until = period.effectiveUntil() == null ? NEVER : Math.min(NEVER, ceilSecond(period.effectiveUntil()));
+      plans.add(new CompiledPlan(ceilSecond(period.effectiveFrom()), until, CostCoefficients.of(period.rates()),
+          modeCases(period, period.rates()), windowCases(period, period.rates()), List.copyOf(tiers)));
     }
     return plans;
+  }
+
+  /** The time-of-day prices over {@code context}, in the period's order (the first that applies wins). */
+  private static List<WindowCase> windowCases(PricePeriod period, Rates context) {
+    List<WindowCase> cases = new ArrayList<>();
+    for (TimeOfDayPrice w : period.timeOfDay()) {
+      Rates windowRates = w.prices().over(context);
+      cases.add(new WindowCase(w, CostCoefficients.of(windowRates), modeCases(period, windowRates)));
+    }
+    return List.copyOf(cases);
   }
 
   private static List<ModeCase> modeCases(PricePeriod period, Rates context) {
@@ -66,14 +90,23 @@ record CompiledPlan(long fromSecond, List<BigDecimal> base, List<ModeCase> baseM
     return geoKey.substring(PriceMode.geoKey("").length());
   }
 
-  /** Every coefficient list of this plan: base first, then the tiers', then the modes'. */
+  /** Every coefficient list of this plan: base first, then the tiers', then the modes' and time-of-day prices'. */
   List<List<BigDecimal>> rateSets() {
     List<List<BigDecimal>> all = new ArrayList<>();
     all.add(base);
     tiers.forEach(t -> all.add(t.coefficients()));
     baseModes.forEach(m -> all.add(m.coefficients()));
     tiers.forEach(t -> t.modes().forEach(m -> all.add(m.coefficients())));
+    addWindows(all, baseWindows);
+    tiers.forEach(t -> addWindows(all, t.windows()));
     return all;
+  }
+
+  private static void addWindows(List<List<BigDecimal>> all, List<WindowCase> windows) {
+    for (WindowCase w : windows) {
+      all.add(w.coefficients());
+      w.modes().forEach(m -> all.add(m.coefficients()));
+    }
   }
 
   /**

@@ -27,7 +27,7 @@ import java.util.function.Function;
  */
 final class CostLookupSql {
   /** Period start that no {@code DateTime} reaches. */
-  private static final long NEVER = CompiledPlan.MAX_DATETIME + 1;
+  private static final long NEVER = CompiledPlan.NEVER;
 
   private record Key(String provider, String id) {}
 
@@ -38,6 +38,7 @@ final class CostLookupSql {
   private final Map<Key, Integer> keyToEndpoint = new LinkedHashMap<>();
   private final List<List<Integer>> endpointShapes = new ArrayList<>(); // per endpoint: shape per period
   private final List<List<Long>> endpointStarts = new ArrayList<>(); // per endpoint: first second per period
+  private final List<List<Long>> endpointEnds = new ArrayList<>(); // per endpoint: first second after each period
   private final List<Shape> shapes = new ArrayList<>();
   private final List<List<BigDecimal>> rateSets = new ArrayList<>(); // rate set i+1; shape s has base s
   private final List<String> rateSetOwners = new ArrayList<>(); // a model key using each rate set
@@ -86,6 +87,7 @@ final class CostLookupSql {
         endpointIndex.put(endpoint, e);
         List<Integer> periodShapes = new ArrayList<>();
         List<Long> starts = new ArrayList<>();
+        List<Long> ends = new ArrayList<>();
         for (CompiledPlan plan : CompiledPlan.of(endpoint)) {
           Shape shape = new Shape(plan.base(), plan.tiers());
           Integer s = shapeIndex.get(shape);
@@ -98,9 +100,11 @@ final class CostLookupSql {
           }
           periodShapes.add(s);
           starts.add(plan.fromSecond());
+          ends.add(plan.untilSecond());
         }
         endpointShapes.add(periodShapes);
         endpointStarts.add(starts);
+        endpointEnds.add(ends);
         maxPeriods = Math.max(maxPeriods, periodShapes.size());
       }
       keyToEndpoint.put(w.getKey(), e);
@@ -227,7 +231,7 @@ final class CostLookupSql {
       values.add(0, lookup);
       return ClickHouseCostSql.let(names, values, cost);
     }
-    // Several periods: the lookup gives the endpoint; its period in force picks the shape.
+    // Several periods: the lookup gives the endpoint; its period in force (started, not ended) picks the shape.
     String timestamp = "costpipe_timestamp";
     names.add(timestamp);
     values.add("toUInt32(timestamp)");
@@ -242,7 +246,12 @@ final class CostLookupSql {
         List<Integer> shapesOfEndpoint = endpointShapes.get(i);
         return Integer.toString(period < shapesOfEndpoint.size() ? shapesOfEndpoint.get(period) : 0);
       });
+      String endArray = array(endpointEnds.size(), i -> {
+        List<Long> ends = endpointEnds.get(i);
+        return Long.toString(period < ends.size() ? Math.max(0, ends.get(period)) : NEVER);
+      });
       plan.append(timestamp).append(" >= arrayElement(").append(startArray).append(", ").append(e)
+          .append(") AND ").append(timestamp).append(" < arrayElement(").append(endArray).append(", ").append(e)
           .append("), arrayElement(").append(shapeArray).append(", ").append(e).append("),\n ");
     }
     plan.append("arrayElement(").append(array(endpointShapes.size(), i -> endpointShapes.get(i).get(0).toString()))

@@ -18,14 +18,18 @@ import dev.costpipe.engine.pricing.PriceTier;
 import dev.costpipe.engine.pricing.PricingEntry;
 import dev.costpipe.engine.pricing.PricingRegistry;
 import dev.costpipe.engine.pricing.Rates;
+import dev.costpipe.engine.pricing.TimeOfDayPrice;
 import dev.costpipe.testsupport.ClickHouseTestServer;
 import dev.costpipe.engine.usage.Usage;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.DayOfWeek;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -123,6 +127,25 @@ class ClickHouseCostSqlTest {
     // standard, batch, fast, priority, each with the US region, and geo_us twice (as a tier and a region)
     assertThat(rows.stream().filter(r -> r.model().equals("claude-opus-4-6") && r.usage().inputTokens() == 150_000)
         .map(r -> expected.get(r.id())).distinct().count()).isEqualTo(9);
+    // issue 13 §2, by hand. grok-4.5 from 200,000 (150,000 uncached, 50,000 cached, 1,000 out):
+    // 150,000 × $4/M + 50,000 × $0.6/M + 1,000 × $12/M = 0.6 + 0.03 + 0.012 = $0.642; at 199,999
+    // (150,000 + 49,999 cached): 0.3 + 0.0149997 + 0.006 = $0.3209997
+    assertThat(expected.get(ruleRow(rows, "grok-4.5", JUNE_1, 200_000, ""))).isEqualTo(642_000_000L);
+    assertThat(expected.get(ruleRow(rows, "grok-4.5", JUNE_1, 199_999, ""))).isEqualTo(320_999_700L);
+    // claude-sonnet-5: intro $2/$10 until 06:00:00.25 (10,000 in, 1,000 out: $0.03), then $3/$15 ($0.045)
+    Instant end = Instant.parse("2024-06-20T06:00:00Z");
+    assertThat(expected.get(ruleRow(rows, "claude-sonnet-5", end, 10_000, ""))).isEqualTo(30_000_000L);
+    assertThat(expected.get(ruleRow(rows, "claude-sonnet-5", end.plusSeconds(1), 10_000, ""))).isEqualTo(45_000_000L);
+    // deepseek-chat (6,000 uncached, 4,000 cached, 1,000 out): $0.003 standard, half off-peak, half again batch
+    Instant monday = Instant.parse("2024-06-17T16:30:00Z");
+    assertThat(expected.get(ruleRow(rows, "deepseek-chat", monday.minusSeconds(1), 10_000, ""))).isEqualTo(3_000_000L);
+    assertThat(expected.get(ruleRow(rows, "deepseek-chat", monday, 10_000, ""))).isEqualTo(1_500_000L);
+    assertThat(expected.get(ruleRow(rows, "deepseek-chat", monday, 10_000, "batch"))).isEqualTo(750_000L);
+    // deepseek-v4-flash at 01:00: peak on Friday 06-14 ($0.004016), off-peak on Saturday 06-15 ($0.002008)
+    assertThat(expected.get(ruleRow(rows, "deepseek-v4-flash", Instant.parse("2024-06-14T01:00:00Z"), 10_000, "")))
+        .isEqualTo(4_016_000L);
+    assertThat(expected.get(ruleRow(rows, "deepseek-v4-flash", Instant.parse("2024-06-15T01:00:00Z"), 10_000, "")))
+        .isEqualTo(2_008_000L);
     System.out.printf("CASE form, test registry: %,d bytes of SQL for %d (provider, model) pairs;"
         + " %d rows priced in %d ms%n", sql.length(), present.size(), rows.size(), actual.millis);
   }
@@ -191,7 +214,8 @@ class ClickHouseCostSqlTest {
     String lookupSql = ClickHouseCostSql.lookupExpression(registry);
     List<Map<String, Object>> result = server.query("SELECT countIf(a = b) AS same,"
         + " countIf(a IS NOT NULL AND b IS NOT NULL AND a != b AND standard) AS different FROM (SELECT "
-        + caseSql + " AS a, " + lookupSql + " AS b, service_tier = '' AND inference_geo = '' AS standard FROM "
+        + caseSql + " AS a, " + lookupSql + " AS b, service_tier = '' AND inference_geo = '' AND provider != 'deepseek'"
+        + " AS standard FROM "
         + table + ") FORMAT JSONEachRow");
     assertThat(Long.parseLong(result.get(0).get("same").toString())).isGreaterThan(200);
     assertThat(result.get(0).get("different").toString()).isEqualTo("0");
@@ -420,7 +444,43 @@ class ClickHouseCostSqlTest {
                     new PriceTier(200_000, rates("10", "37.5"))))),
         entry("meta/llama3-1-8b",
             endpoint("bedrock", null, List.of("meta.llama3-1-8b-instruct-v1:0"),
-                period("2024-01-01T00:00:00Z", rates("0.22", "0.22"))))));
+                period("2024-01-01T00:00:00Z", rates("0.22", "0.22")))),
+        // issue 13 §2, prices as in PricingRulesTest: an "at or above" tier (xAI grok-4.5, docs.x.ai)
+        entry("xai/grok-4.5",
+            endpoint("xai", null, List.of("grok-4.5"),
+                period("2024-01-01T00:00:00Z", rates("2", "6", "0.3", null, null, null, null, null, null, null, null),
+                    new PriceTier(200_000, true, rates("4", "12", "0.6", null, null, null, null, null, null, null,
+                        null))))),
+        // an introductory price that ends inside the rows' month, falling back to the list price
+        entry("anthropic/claude-sonnet-5",
+            endpoint("anthropic", null, List.of("claude-sonnet-5"),
+                period("2024-01-01T00:00:00Z", rates("3", "15")),
+                new PricePeriod(Instant.parse("2024-06-10T00:00:00Z"), Instant.parse("2024-06-20T06:00:00.250Z"),
+                    rates("2", "10"), List.of(), Map.of(), List.of()))),
+        // DeepSeek off-peak across midnight, under a batch mode and over a context tier
+        entry("deepseek/deepseek-chat",
+            endpoint("deepseek", null, List.of("deepseek-chat"),
+                new PricePeriod(Instant.parse("2024-01-01T00:00:00Z"), null,
+                    rates("0.27", "1.1", "0.07", null, null, null, null, null, null, null, null),
+                    List.of(new PriceTier(32_000, rates("0.54", "2.2"))),
+                    Map.of("batch", new PriceMode(new BigDecimal("0.5"), null)),
+                    List.of(new TimeOfDayPrice(LocalTime.of(16, 30), LocalTime.of(0, 30), Set.of(),
+                        new PriceMode(new BigDecimal("0.5"), null)))))),
+        // DeepSeek V4 peak windows on weekdays from a date, every day before it
+        entry("deepseek/deepseek-v4-flash",
+            endpoint("deepseek", null, List.of("deepseek-v4-flash"),
+                new PricePeriod(Instant.parse("2024-01-01T00:00:00Z"), null,
+                    rates("0.22", "0.66", "0.007", null, null, null, null, null, null, null, null), List.of(), Map.of(),
+                    peakWindows(Set.of())),
+                new PricePeriod(Instant.parse("2024-06-15T00:00:00Z"), null,
+                    rates("0.22", "0.66", "0.007", null, null, null, null, null, null, null, null), List.of(), Map.of(),
+                    peakWindows(EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY)))))));
+  }
+
+  private static List<TimeOfDayPrice> peakWindows(Set<DayOfWeek> days) {
+    PriceMode peak = new PriceMode(null, rates("0.44", "1.32", "0.014", null, null, null, null, null, null, null, null));
+    return List.of(new TimeOfDayPrice(LocalTime.of(1, 0), LocalTime.of(4, 0), days, peak),
+        new TimeOfDayPrice(LocalTime.of(6, 0), LocalTime.of(10, 0), days, peak));
   }
 
   private static final List<ProviderModel> TEST_PAIRS = List.of(
@@ -439,7 +499,8 @@ class ClickHouseCostSqlTest {
       pm("weird", "tab\tmodel"), pm("weird", "modèle-ü"), pm("old", "ancient"),
       pm("openai", "gpt-unknown-9"), pm("nobody", "no-such-model"), pm("openai", ""),
       pm("OpenAI", "gpt-4o"), // providers match exactly
-      pm("google", "gemini-2.5-flash-image"), pm("anthropic", "claude-opus-4-6"));
+      pm("google", "gemini-2.5-flash-image"), pm("anthropic", "claude-opus-4-6"), pm("xai", "grok-4.5"),
+      pm("anthropic", "claude-sonnet-5"), pm("deepseek", "deepseek-chat"), pm("deepseek", "deepseek-v4-flash"));
 
   private static ProviderModel pm(String provider, String model) {
     return new ProviderModel(provider, model);
@@ -492,6 +553,31 @@ class ClickHouseCostSqlTest {
         }
       }
     }
+    // tier thresholds both ways, a period's end, times of day by the second, weekdays
+    for (long input : new long[] {199_999, 200_000, 200_001}) {
+      rows.add(new Row(rows.size() + 1, "xai", "grok-4.5", june, Usage.builder().inputTokens(input)
+          .cacheReadTokens(input / 4).outputTokens(1_000).build()));
+    }
+    long end = Instant.parse("2024-06-20T06:00:00Z").getEpochSecond(); // the intro price ends 0.25 s later
+    for (long at : new long[] {end - 864_000 - 1, end - 864_000, end - 1, end, end + 1, end + 2}) {
+      rows.add(new Row(rows.size() + 1, "anthropic", "claude-sonnet-5", at, Usage.builder().inputTokens(10_000)
+          .outputTokens(1_000).build()));
+    }
+    // 2024-06-14 is a Friday, 06-15 a Saturday, 06-17 a Monday
+    for (String day : new String[] {"2024-06-14", "2024-06-15", "2024-06-16", "2024-06-17"}) {
+      for (String time : new String[] {"00:29:59", "00:30:00", "00:59:59", "01:00:00", "03:59:59", "04:00:00",
+          "09:59:59", "10:00:00", "16:29:59", "16:30:00", "23:59:59"}) {
+        long at = Instant.parse(day + "T" + time + "Z").getEpochSecond();
+        for (String model : new String[] {"deepseek-chat", "deepseek-v4-flash"}) {
+          for (String tier : new String[] {"", "batch"}) {
+            rows.add(new Row(rows.size() + 1, "deepseek", model, at, Usage.builder().inputTokens(40_000)
+                .cacheReadTokens(16_000).outputTokens(1_000).serviceTier(tier).build()));
+            rows.add(new Row(rows.size() + 1, "deepseek", model, at, Usage.builder().inputTokens(10_000)
+                .cacheReadTokens(4_000).outputTokens(1_000).serviceTier(tier).build()));
+          }
+        }
+      }
+    }
     return rows;
   }
 
@@ -540,6 +626,12 @@ class ClickHouseCostSqlTest {
     return pairs;
   }
 
+  private static int ruleRow(List<Row> rows, String model, Instant at, long input, String serviceTier) {
+    return rows.stream().filter(r -> r.model().equals(model) && r.epochSecond() == at.getEpochSecond()
+            && r.usage().inputTokens() == input && r.usage().serviceTier().equals(serviceTier))
+        .findFirst().orElseThrow().id();
+  }
+
   private static int idOf(List<Row> rows, String provider, String model) {
     return rows.stream().filter(r -> r.provider().equals(provider) && r.model().equals(model))
         .findFirst().orElseThrow().id();
@@ -551,7 +643,8 @@ class ClickHouseCostSqlTest {
   /** What the CASE form must give: the registry's resolution, as CostRecord pricing does it. */
   private static Long javaCost(PricingRegistry registry, Row row) {
     Optional<PriceMatch> match = registry.resolve(row.provider(), row.model(), null);
-    return match.map(m -> CostCalculator.compute(m.planAt(row.timestamp()), row.usage()).nanoUsd()).orElse(null);
+    return match.map(m -> CostCalculator.compute(m.planAt(row.timestamp()), row.usage(), row.timestamp()).nanoUsd())
+        .orElse(null);
   }
 
   /**
@@ -574,7 +667,7 @@ class ClickHouseCostSqlTest {
         for (String id : endpoint.ids()) {
           if (id.toLowerCase(Locale.ROOT).equals(key)) {
             assertThat(registry.resolve(row.provider(), model, null).map(PriceMatch::endpoint)).contains(endpoint);
-            // the lookup form prices billing modes at standard rates (see ClickHouseCostSql)
+            // the lookup form prices billing modes and times of day at standard rates (see ClickHouseCostSql)
             Usage standard = row.usage().toBuilder().serviceTier("").inferenceGeo("").build();
             return CostCalculator.compute(PricePlan.of(endpoint.periodAt(row.timestamp())), standard).nanoUsd();
           }

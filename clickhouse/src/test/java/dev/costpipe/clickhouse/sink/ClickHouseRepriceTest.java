@@ -34,7 +34,7 @@ class ClickHouseRepriceTest {
         {"effective_from":"2020-01-01T00:00:00Z","rates":{"input":0.000003,"output":0.000004,"cache_read":0.0000003}}]}]}""";
 
   private static long javaCost(PricingRegistry registry, String model, Instant at, Usage usage) {
-    return CostCalculator.compute(registry.resolve("testco", model, null).orElseThrow().planAt(at), usage).nanoUsd();
+    return CostCalculator.compute(registry.resolve("testco", model, null).orElseThrow().planAt(at), usage, at).nanoUsd();
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.costpipe.engine.pricing.PricePeriod;
 import dev.costpipe.engine.pricing.PriceTier;
 import dev.costpipe.engine.pricing.PricingEntry;
 import dev.costpipe.engine.pricing.Rates;
+import dev.costpipe.engine.pricing.TimeOfDayPrice;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,14 +22,18 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -50,9 +55,16 @@ public final class CatalogueLoader {
       "cache_write_mtok", "cache_write_1h_mtok", "reasoning_mtok", "audio_input_mtok", "audio_output_mtok",
       "image_output_mtok", "cache_read_audio_mtok", "per_web_search", "per_search_source",
       "per_server_tool_call", "per_image", "per_request");
-  private static final Set<String> PERIOD_KEYS = with(RATE_KEYS, "effective_from", "tiers", "modes");
-  private static final Set<String> TIER_KEYS = with(RATE_KEYS, "above_input_tokens");
+  private static final Set<String> PERIOD_KEYS = with(RATE_KEYS, "effective_from", "effective_until", "tiers",
+      "modes", "time_of_day");
+  private static final Set<String> TIER_KEYS = with(RATE_KEYS, "above_input_tokens", "from_input_tokens");
   private static final Set<String> MODE_KEYS = with(RATE_KEYS, "multiplier");
+  private static final Set<String> TIME_OF_DAY_KEYS = with(MODE_KEYS, "from", "until", "days");
+
+  /** {@code time_of_day} days, as written in the catalogue. */
+  static final Map<String, DayOfWeek> DAYS = Map.of("mon", DayOfWeek.MONDAY, "tue", DayOfWeek.TUESDAY,
+      "wed", DayOfWeek.WEDNESDAY, "thu", DayOfWeek.THURSDAY, "fri", DayOfWeek.FRIDAY, "sat", DayOfWeek.SATURDAY,
+      "sun", DayOfWeek.SUNDAY);
 
   private static volatile Catalogue builtIn;
 
@@ -201,7 +213,7 @@ public final class CatalogueLoader {
       List<PriceTier> tiers = new ArrayList<>();
       for (JsonNode t : p.path("tiers")) {
         checkKeys(t, TIER_KEYS, where);
-        tiers.add(new PriceTier(t.path("above_input_tokens").asLong(), rates(t, where)));
+        tiers.add(tier(t, where));
       }
       Map<String, PriceMode> modes = new LinkedHashMap<>();
       for (Iterator<Map.Entry<String, JsonNode>> it = p.path("modes").fields(); it.hasNext(); ) {
@@ -210,14 +222,67 @@ public final class CatalogueLoader {
         modes.put(mode.getKey(),
             new PriceMode(usd(mode.getValue(), "multiplier", where), rates(mode.getValue(), where)));
       }
-      periods.add(new PricePeriod(instant(text(p, "effective_from", where), where), rates(p, where), tiers, modes));
+      List<TimeOfDayPrice> clock = new ArrayList<>();
+      for (JsonNode w : p.path("time_of_day")) {
+        checkKeys(w, TIME_OF_DAY_KEYS, where);
+        clock.add(timeOfDay(w, where));
+      }
+      Instant until = p.hasNonNull("effective_until") ? instant(p.get("effective_until").asText(), where) : null;
+      try {
+        periods.add(new PricePeriod(instant(text(p, "effective_from", where), where), until, rates(p, where), tiers,
+            modes, clock));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+      }
     }
     if (periods.isEmpty()) {
       throw new IllegalArgumentException(where + ": no prices");
     }
     String deployment = m.hasNonNull("deployment") ? m.get("deployment").asText() : null;
-    return new Endpoint(provider, deployment, ids, m.path("source").asText(null), m.path("checked").asText(null),
-        periods);
+    try {
+      return new Endpoint(provider, deployment, ids, m.path("source").asText(null), m.path("checked").asText(null),
+          periods);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code above_input_tokens: N} (input &gt; N) or {@code from_input_tokens: N} (input &gt;= N), exactly one. */
+  private static PriceTier tier(JsonNode t, String where) {
+    boolean above = t.has("above_input_tokens");
+    if (above == t.has("from_input_tokens")) {
+      throw new IllegalArgumentException(where + ": a tier needs exactly one of above_input_tokens, from_input_tokens");
+    }
+    JsonNode n = t.get(above ? "above_input_tokens" : "from_input_tokens");
+    if (!n.canConvertToLong() || !n.isIntegralNumber() || n.asLong() < 0) {
+      throw new IllegalArgumentException(where + ": a tier's threshold must be a whole number >= 0, got " + n);
+    }
+    return new PriceTier(n.asLong(), !above, rates(t, where));
+  }
+
+  private static TimeOfDayPrice timeOfDay(JsonNode w, String where) {
+    Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+    for (JsonNode d : w.path("days")) {
+      DayOfWeek day = DAYS.get(d.asText().toLowerCase(Locale.ROOT));
+      if (day == null) {
+        throw new IllegalArgumentException(where + ": time_of_day day '" + d.asText() + "' is not one of "
+            + DAYS.keySet());
+      }
+      days.add(day);
+    }
+    return new TimeOfDayPrice(clockTime(w, "from", where), clockTime(w, "until", where), days,
+        new PriceMode(usd(w, "multiplier", where), rates(w, where)));
+  }
+
+  private static LocalTime clockTime(JsonNode w, String field, String where) {
+    String s = text(w, field, where);
+    try {
+      return LocalTime.parse(s);
+    } catch (RuntimeException e) {
+      // an unquoted 16:30 is a YAML 1.1 sexagesimal number (990)
+      throw new IllegalArgumentException(where + ": time_of_day " + field + " '" + s + "' is not a UTC time HH:MM"
+          + (w.get(field).isNumber() ? " (quote it: \"16:30\")" : ""));
+    }
   }
 
   private static Rates rates(JsonNode n, String where) {
@@ -265,7 +330,7 @@ public final class CatalogueLoader {
     try {
       return s.length() == 10 ? LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(s);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(where + ": effective_from '" + s + "' is not a date or ISO instant");
+      throw new IllegalArgumentException(where + ": '" + s + "' is not a date or ISO instant");
     }
   }
 

@@ -9,16 +9,19 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.costpipe.engine.json.Json;
 import dev.costpipe.engine.pricing.Endpoint;
+import dev.costpipe.engine.pricing.PriceMode;
 import dev.costpipe.engine.pricing.PricePeriod;
 import dev.costpipe.engine.pricing.PriceTier;
 import dev.costpipe.engine.pricing.PricingEntry;
 import dev.costpipe.engine.pricing.Rates;
+import dev.costpipe.engine.pricing.TimeOfDayPrice;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -158,30 +161,54 @@ public final class CatalogueWriter {
     ArrayNode prices = o.putArray("prices");
     for (PricePeriod p : ep.periods()) {
       ObjectNode po = prices.addObject();
-      var utc = p.effectiveFrom().atOffset(ZoneOffset.UTC);
-      po.put("effective_from", utc.toLocalTime().equals(LocalTime.MIDNIGHT)
-          ? utc.toLocalDate().toString() : p.effectiveFrom().toString());
+      po.put("effective_from", dateOrInstant(p.effectiveFrom()));
+      if (p.effectiveUntil() != null) {
+        po.put("effective_until", dateOrInstant(p.effectiveUntil()));
+      }
       rates(po, p.rates());
       if (!p.modes().isEmpty()) {
         ObjectNode modes = po.putObject("modes");
         p.modes().forEach((name, mode) -> {
-          ObjectNode mo = modes.putObject(name);
-          if (mode.multiplier().compareTo(BigDecimal.ONE) != 0) {
-            usd(mo, "multiplier", mode.multiplier());
-          }
-          rates(mo, mode.rates());
+          mode(modes.putObject(name), mode);
         });
       }
       if (!p.tiers().isEmpty()) {
         ArrayNode tiers = po.putArray("tiers");
         for (PriceTier t : p.tiers()) {
           ObjectNode to = tiers.addObject();
-          to.put("above_input_tokens", t.aboveInputTokens());
+          to.put(t.atOrAbove() ? "from_input_tokens" : "above_input_tokens", t.inputTokens());
           rates(to, t.rates());
+        }
+      }
+      if (!p.timeOfDay().isEmpty()) {
+        ArrayNode clock = po.putArray("time_of_day");
+        for (TimeOfDayPrice w : p.timeOfDay()) {
+          ObjectNode wo = clock.addObject();
+          wo.put("from", w.from().toString());
+          wo.put("until", w.until().toString());
+          if (!w.days().isEmpty()) {
+            ArrayNode days = wo.putArray("days");
+            CatalogueLoader.DAYS.entrySet().stream().filter(d -> w.days().contains(d.getValue()))
+                .sorted(Comparator.comparing(Map.Entry::getValue)).forEach(d -> days.add(d.getKey()));
+          }
+          mode(wo, w.prices());
         }
       }
     }
     return o;
+  }
+
+  private static void mode(ObjectNode o, PriceMode mode) {
+    if (mode.multiplier().compareTo(BigDecimal.ONE) != 0) {
+      usd(o, "multiplier", mode.multiplier());
+    }
+    rates(o, mode.rates());
+  }
+
+  /** A date for UTC midnight, else the ISO instant. */
+  private static String dateOrInstant(Instant at) {
+    var utc = at.atOffset(ZoneOffset.UTC);
+    return utc.toLocalTime().equals(LocalTime.MIDNIGHT) ? utc.toLocalDate().toString() : at.toString();
   }
 
   private static void rates(ObjectNode o, Rates r) {

@@ -308,7 +308,7 @@ public final class LiteLlmImporter {
 
   /**
    * {@code tiered_pricing}: rows {@code {"range": [start, end], <token rates>}}. The row starting at 0
-   * fills the base rates the entry does not give itself; every other row is a tier above its start.
+   * sets the base rates it gives (over the entry's top-level ones); every other row is a tier above its start.
    * Returns false when the table is not shaped that way (e.g. search priced by {@code max_results_range}).
    */
   private static boolean readTieredPricing(JsonNode table, BigDecimal[] base, Map<Long, BigDecimal[]> tiers)
@@ -337,21 +337,19 @@ public final class LiteLlmImporter {
     if (!rows.containsKey(0L)) {
       return false;
     }
+    // LiteLLM bills every token of a request at the row its input falls in (start < input <= end), a
+    // row's missing cache/reasoning rates at that row's input/output rate, never the top-level ones
+    // (litellm_core_utils/llm_cost_calc/tiered_pricing.py): the first row replaces the base token rates.
     BigDecimal[] first = rows.remove(0L);
+    withinRowFallbacks(first, base);
     for (int i = 0; i < SLOTS; i++) {
-      if (base[i] == null) {
+      if (first[i] != null) {
         base[i] = first[i];
       }
     }
     for (Map.Entry<Long, BigDecimal[]> row : rows.entrySet()) {
       BigDecimal[] rates = row.getValue();
-      // LiteLLM bills a tier's missing cache/reasoning rates at that tier's input/output rate, while a
-      // PriceTier's missing rates fall back to the base's: make the tier's own fallbacks explicit.
-      for (int i = 0; i < SLOTS; i++) {
-        if (rates[i] == null && base[i] != null && TIER_PARENT[i] >= 0) {
-          rates[i] = tierFallback(rates, i);
-        }
-      }
+      withinRowFallbacks(rates, base);
       BigDecimal[] merged = tiers.computeIfAbsent(row.getKey(), t -> new BigDecimal[SLOTS]);
       for (int i = 0; i < SLOTS; i++) {
         if (merged[i] == null) {
@@ -360,6 +358,19 @@ public final class LiteLlmImporter {
       }
     }
     return true;
+  }
+
+  /**
+   * A PriceTier's missing rates fall back to the base's, while LiteLLM bills a row's missing cache and
+   * reasoning rates at that row's input/output rate: make the row's own fallbacks explicit where the
+   * base gives the rate (elsewhere costpipe's fallback chain gives the same).
+   */
+  private static void withinRowFallbacks(BigDecimal[] rates, BigDecimal[] base) {
+    for (int i = 0; i < SLOTS; i++) {
+      if (rates[i] == null && base[i] != null && TIER_PARENT[i] >= 0) {
+        rates[i] = tierFallback(rates, i);
+      }
+    }
   }
 
   private static BigDecimal tierFallback(BigDecimal[] rates, int slot) {

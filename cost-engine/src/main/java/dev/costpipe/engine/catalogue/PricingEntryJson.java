@@ -10,13 +10,18 @@ import dev.costpipe.engine.pricing.PricePeriod;
 import dev.costpipe.engine.pricing.PriceTier;
 import dev.costpipe.engine.pricing.PricingEntry;
 import dev.costpipe.engine.pricing.Rates;
+import dev.costpipe.engine.pricing.TimeOfDayPrice;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.time.DayOfWeek;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A pricing entry with its full price history as JSON: the value format of the {@code llm.pricing}
@@ -52,19 +57,28 @@ public final class PricingEntryJson {
       for (PricePeriod p : ep.periods()) {
         ObjectNode pj = j.withArray("prices").addObject();
         pj.put("effective_from", p.effectiveFrom().toString());
+        if (p.effectiveUntil() != null) {
+          pj.put("effective_until", p.effectiveUntil().toString());
+        }
         pj.set("rates", rates(p.rates()));
         if (!p.modes().isEmpty()) {
           ObjectNode modes = pj.putObject("modes");
-          p.modes().forEach((name, mode) -> {
-            ObjectNode mj = modes.putObject(name);
-            mj.put("multiplier", mode.multiplier());
-            mj.set("rates", rates(mode.rates()));
-          });
+          p.modes().forEach((name, mode) -> mode(modes.putObject(name), mode));
         }
         for (PriceTier t : p.tiers()) {
           ObjectNode tj = pj.withArray("tiers").addObject();
-          tj.put("above_input_tokens", t.aboveInputTokens());
+          tj.put("above_input_tokens", t.inputTokens());
+          if (t.atOrAbove()) {
+            tj.put("at_or_above", true); // input_tokens >= above_input_tokens
+          }
           tj.set("rates", rates(t.rates()));
+        }
+        for (TimeOfDayPrice w : p.timeOfDay()) {
+          ObjectNode wj = pj.withArray("time_of_day").addObject();
+          wj.put("from", w.from().toString());
+          wj.put("until", w.until().toString());
+          w.days().stream().sorted().forEach(d -> wj.withArray("days").add(d.name()));
+          mode(wj, w.prices());
         }
       }
     }
@@ -88,21 +102,24 @@ public final class PricingEntryJson {
       for (JsonNode pj : j.path("prices")) {
         List<PriceTier> tiers = new ArrayList<>();
         for (JsonNode tj : pj.path("tiers")) {
-          tiers.add(new PriceTier(tj.path("above_input_tokens").asLong(), rates(tj.path("rates"))));
+          tiers.add(new PriceTier(tj.path("above_input_tokens").asLong(), tj.path("at_or_above").asBoolean(false),
+              rates(tj.path("rates"))));
         }
         Map<String, PriceMode> modes = new LinkedHashMap<>();
         for (var it = pj.path("modes").fields(); it.hasNext(); ) {
           var mode = it.next();
-          JsonNode multiplier = mode.getValue().get("multiplier");
-          if (multiplier != null && !multiplier.isNull()
-              && (!multiplier.isNumber() || multiplier.decimalValue().signum() < 0)) {
-            throw new IllegalArgumentException("mode " + mode.getKey() + ": multiplier must be a number >= 0");
-          }
-          modes.put(mode.getKey(), new PriceMode(multiplier == null || multiplier.isNull() ? null
-              : multiplier.decimalValue(), rates(mode.getValue().path("rates"))));
+          modes.put(mode.getKey(), mode(mode.getValue(), "mode " + mode.getKey()));
         }
-        periods.add(new PricePeriod(Instant.parse(pj.path("effective_from").asText()), rates(pj.path("rates")), tiers,
-            modes));
+        List<TimeOfDayPrice> clock = new ArrayList<>();
+        for (JsonNode wj : pj.path("time_of_day")) {
+          Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+          wj.path("days").forEach(d -> days.add(DayOfWeek.valueOf(d.asText())));
+          clock.add(new TimeOfDayPrice(LocalTime.parse(wj.path("from").asText()),
+              LocalTime.parse(wj.path("until").asText()), days, mode(wj, "time_of_day")));
+        }
+        periods.add(new PricePeriod(Instant.parse(pj.path("effective_from").asText()),
+            pj.hasNonNull("effective_until") ? Instant.parse(pj.get("effective_until").asText()) : null,
+            rates(pj.path("rates")), tiers, modes, clock));
       }
       if (periods.isEmpty()) {
         throw new IllegalArgumentException("endpoint " + j.path("provider").asText() + " has no prices");
@@ -115,6 +132,21 @@ public final class PricingEntryJson {
       throw new IllegalArgumentException("a pricing entry needs model_key and endpoints");
     }
     return new PricingEntry(key, text(o, "name"), endpoints);
+  }
+
+  private static void mode(ObjectNode o, PriceMode mode) {
+    o.put("multiplier", mode.multiplier());
+    o.set("rates", rates(mode.rates()));
+  }
+
+  private static PriceMode mode(JsonNode o, String what) {
+    JsonNode multiplier = o.get("multiplier");
+    if (multiplier != null && !multiplier.isNull()
+        && (!multiplier.isNumber() || multiplier.decimalValue().signum() < 0)) {
+      throw new IllegalArgumentException(what + ": multiplier must be a number >= 0");
+    }
+    return new PriceMode(multiplier == null || multiplier.isNull() ? null : multiplier.decimalValue(),
+        rates(o.path("rates")));
   }
 
   private static ObjectNode rates(Rates r) {

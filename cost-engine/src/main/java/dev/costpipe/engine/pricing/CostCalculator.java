@@ -2,12 +2,13 @@ package dev.costpipe.engine.pricing;
 
 import dev.costpipe.engine.usage.Usage;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The cost formula of the README, in BigDecimal, at the rates of the request's context tier and billing
- * modes ({@link PricePlan#ratesFor}):
+ * The cost formula of the README, in BigDecimal, at the rates of the request's context tier, time of day
+ * and billing modes ({@link PricePlan#ratesFor}):
  *
  * <pre>
  * (input − cache_read − cache_write − cache_write_1h − audio_input + cache_read_audio) × input
@@ -27,8 +28,9 @@ import java.util.List;
 public final class CostCalculator {
   private CostCalculator() {}
 
-  public static Cost compute(PricePlan plan, Usage usage) {
-    EffectiveRates rates = plan.ratesFor(usage);
+  /** The cost of a request made at {@code at} (UTC; it selects the period's time-of-day prices). */
+  public static Cost compute(PricePlan plan, Usage usage, Instant at) {
+    EffectiveRates rates = plan.ratesFor(usage, at);
     BigDecimal[] parts = new BigDecimal[CostComponent.ALL.length];
     BigDecimal total = BigDecimal.ZERO;
     total = add(parts, total, rates, CostComponent.INPUT, usage.uncachedTextInputTokens());
@@ -47,6 +49,11 @@ public final class CostCalculator {
     total = add(parts, total, rates, CostComponent.IMAGES, usage.images());
     total = add(parts, total, rates, CostComponent.REQUEST, 1);
     return new Cost(parts, total, unpriced(plan, rates, usage));
+  }
+
+  /** The cost at the period's prices outside every time-of-day price (for comparisons, not for a request). */
+  public static Cost compute(PricePlan plan, Usage usage) {
+    return compute(plan, usage, null);
   }
 
   private static List<String> unpriced(PricePlan plan, EffectiveRates rates, Usage usage) {

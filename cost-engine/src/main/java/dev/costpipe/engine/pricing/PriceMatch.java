@@ -7,14 +7,7 @@ public record PriceMatch(PricingEntry entry, Endpoint endpoint, PricePlan[] plan
 
   /** The compiled plan of the price period in force at {@code at}. */
   public PricePlan planAt(Instant at) {
-    PricePlan found = plans[0];
-    for (PricePlan p : plans) {
-      if (p.period().effectiveFrom().isAfter(at)) {
-        break;
-      }
-      found = p;
-    }
-    return found;
+    return plans[Endpoint.indexAt(endpoint.periods(), at)];
   }
 
   public String modelKey() {

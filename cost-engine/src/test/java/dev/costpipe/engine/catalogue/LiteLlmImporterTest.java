@@ -3,8 +3,10 @@ package dev.costpipe.engine.catalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.costpipe.engine.pricing.CostCalculator;
 import dev.costpipe.engine.pricing.Endpoint;
 import dev.costpipe.engine.pricing.PricePeriod;
+import dev.costpipe.engine.pricing.PricePlan;
 import dev.costpipe.engine.pricing.PriceTier;
 import dev.costpipe.engine.pricing.PricingEntry;
 import dev.costpipe.engine.pricing.Rates;
@@ -14,6 +16,7 @@ import dev.costpipe.engine.json.Json;
 import dev.costpipe.engine.pricing.PricingRegistry;
 import dev.costpipe.engine.record.CostRecord;
 import dev.costpipe.engine.usage.ProviderFixturesTestSupport;
+import dev.costpipe.engine.usage.Usage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -289,6 +292,30 @@ class LiteLlmImporterTest {
         null, null, null, null, null, null, null);
     assertRates(period(m.get("openai/gpt-image-1")).rates(), "0.000005", "0.00004", "0.00000125", null, null,
         null, null, null, null, null, null);
+  }
+
+  /**
+   * dashscope/qwen-flash's table verbatim from LiteLLM's catalogue (2026-08-01), with top-level input and
+   * cache-read rates added that disagree: the row the request falls in sets every rate, its missing cache-read
+   * rate is its own input rate (LiteLLM's select_tier_for_input / tier_rate). 256,000 input (in [0, 256000])
+   * and 1,000 output: 256,000 × $0.05/M = 0.0128 + 1,000 × $0.4/M = 0.0004 → $0.0132 (with 100,000 of
+   * them cached: the same, cache reads at $0.05/M too); 256,001 input: 256,001 × $0.25/M = 0.06400025
+   * + 1,000 × $2/M = 0.002 → $0.06600025.
+   */
+  @Test
+  void tieredPricingRowSetsTheRatesOverTopLevelOnes() {
+    ImportResult r = importJson("""
+        {"dashscope/qwen-flash": {"litellm_provider": "dashscope", "mode": "chat", "input_cost_per_token": 1e-06,
+           "cache_read_input_token_cost": 1e-07, "tiered_pricing": [
+            {"input_cost_per_token": 5e-08, "output_cost_per_token": 4e-07, "range": [0, 256000.0]},
+            {"input_cost_per_token": 2.5e-07, "output_cost_per_token": 2e-06, "range": [256000.0, 1000000.0]}]}}""");
+    PricePlan plan = PricePlan.of(period(r.entries().get(0)));
+    assertThat(CostCalculator.compute(plan, Usage.builder().inputTokens(256_000).outputTokens(1_000).build())
+        .nanoUsd()).isEqualTo(13_200_000L);
+    assertThat(CostCalculator.compute(plan, Usage.builder().inputTokens(256_000).cacheReadTokens(100_000)
+        .outputTokens(1_000).build()).nanoUsd()).isEqualTo(13_200_000L);
+    assertThat(CostCalculator.compute(plan, Usage.builder().inputTokens(256_001).outputTokens(1_000).build())
+        .nanoUsd()).isEqualTo(66_000_250L);
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.costpipe.engine.pricing.PricePeriod;
 import dev.costpipe.engine.pricing.PriceTier;
 import dev.costpipe.engine.pricing.PricingEntry;
 import dev.costpipe.engine.pricing.Rates;
+import dev.costpipe.engine.pricing.TimeOfDayPrice;
 import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.Comparator;
@@ -32,14 +33,19 @@ public final class CanonicalPricing {
 
   private static Endpoint endpoint(Endpoint ep) {
     return new Endpoint(ep.provider(), ep.deployment(), ep.ids(), ep.source(), ep.checked(),
-        ep.periods().stream().map(p -> new PricePeriod(p.effectiveFrom(), rates(p.rates()),
-            p.tiers().stream().map(t -> new PriceTier(t.aboveInputTokens(), rates(t.rates()))).toList(),
-            modes(p.modes()))).toList());
+        ep.periods().stream().map(p -> new PricePeriod(p.effectiveFrom(), p.effectiveUntil(), rates(p.rates()),
+            p.tiers().stream().map(t -> new PriceTier(t.inputTokens(), t.atOrAbove(), rates(t.rates()))).toList(),
+            modes(p.modes()), p.timeOfDay().stream().map(w -> new TimeOfDayPrice(w.from(), w.until(), w.days(),
+                mode(w.prices()))).toList())).toList());
+  }
+
+  private static PriceMode mode(PriceMode m) {
+    return new PriceMode(s(m.multiplier()), rates(m.rates()));
   }
 
   private static Map<String, PriceMode> modes(Map<String, PriceMode> modes) {
     Map<String, PriceMode> out = new TreeMap<>();
-    modes.forEach((name, m) -> out.put(name, new PriceMode(s(m.multiplier()), rates(m.rates()))));
+    modes.forEach((name, m) -> out.put(name, mode(m)));
     return out;
   }
 
