@@ -91,6 +91,8 @@ class LateEventsIntegrationTest {
       produce(settings, rest);
       Thread.sleep(TIMEOUT_MS + 5000);
 
+      // the backlog read a few records per poll, so that reading it outlasts the punctuation interval
+      settings.setProperty("consumer.max.poll.records", "5");
       app = startChild(settings, "512m", log);
       assertExactTotals(settings, traffic);
       Map<String, CostRecord> latest = latestRevisions(TopicReader.readUntil(broker.bootstrapServers(),
