@@ -183,7 +183,8 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
       it.forEachRemaining(kv -> {
         OpenRequest r = kv.value;
         if (r.emitted()) {
-          if (byStreamTime && now - r.lastSeenStreamMs() >= dedupWindow.toMillis()) {
+          // from the request's time, as the revisions step keeps the record a revision replaces
+          if (byStreamTime && now - r.firstEmittedMs() >= dedupWindow.toMillis()) {
             expired.add(kv.key);
           }
           return;
