@@ -37,6 +37,15 @@ class TopicConfigAlignerTest {
     admin.close();
   }
 
+  /** A topic just created may not be listed yet (metadata reaches the broker's cache a moment later). */
+  private static void awaitListed(String... names) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!creator.existing().containsAll(List.of(names))) {
+      assertThat(System.nanoTime()).as("topics %s listed within 30 s", List.of(names)).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
   private static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
@@ -51,6 +60,7 @@ class TopicConfigAlignerTest {
             .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "3600000")),
         new NewTopic(right, Optional.of(1), Optional.empty())
             .configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"))));
+    awaitListed(wrong, right);
     Map<String, String> wanted = Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
 
     assertThat(aligner.align(Map.of(wrong, wanted, right, wanted, missing, wanted))).containsExactly(
@@ -68,6 +78,7 @@ class TopicConfigAlignerTest {
   void aRefusalNamesTheTopicAndTheCause() throws Exception {
     String name = unique("refused");
     creator.createMissing(List.of(new NewTopic(name, Optional.of(1), Optional.empty())));
+    awaitListed(name);
     assertThatThrownBy(() -> aligner.align(Map.of(name, Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "Sometime"))))
         .isInstanceOf(TopicCreator.TopicCreationException.class)
         .hasMessageContaining("cannot alter the configs of [" + name + "]");
