@@ -3,6 +3,7 @@ package dev.costpipe.engine.catalogue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.costpipe.engine.json.Json;
 import dev.costpipe.engine.pricing.Endpoint;
+import dev.costpipe.engine.pricing.PriceMatch;
 import dev.costpipe.engine.pricing.PricePeriod;
 import dev.costpipe.engine.pricing.PriceTier;
 import dev.costpipe.engine.pricing.PricingEntry;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -32,7 +35,9 @@ import java.util.regex.Pattern;
  * provider and model: genai-prices where it has the model (its {@code match} rule recognises LiteLLM's id;
  * it dates its price changes), LiteLLM's for the rest, and a curated entry (the hand-kept provider files)
  * over both. Only LiteLLM's chat, completion, responses and embedding models are taken. Every price the
- * two upstreams give differently for the same model is listed as a {@link Disagreement}.
+ * two upstreams give differently for the same model is listed as a {@link Disagreement}. genai-prices has
+ * no billing modes: where it wins a model, LiteLLM's (flex, priority, batch) are kept when their base rates
+ * agree ({@link LiteLlmModes}).
  */
 public final class CatalogueBuilder {
   public static final String LITELLM_SOURCE =
@@ -62,7 +67,9 @@ public final class CatalogueBuilder {
   /** What a build produced, and what it left out and why. */
   public record Result(List<PricingEntry> entries, Map<String, ProviderInfo> headers, ImportResult litellm,
       ImportResult genAiPrices, Map<String, Integer> litellmOutOfScope, int fromGenAiPrices, int fromLitellm,
-      int litellmMatchedByGenAiPrices, Map<String, Integer> dropped, List<Disagreement> disagreements) {}
+      int litellmMatchedByGenAiPrices, Map<String, Integer> dropped, List<Disagreement> disagreements,
+      int genAiModelsWithLitellmModes, List<LiteLlmModes.Case> modesNotTaken,
+      List<LiteLlmModes.Case> modesCuratedCouldTake) {}
 
   /** A generated endpoint while it is being merged. */
   private static final class Draft {
@@ -79,7 +86,7 @@ public final class CatalogueBuilder {
       this.deployment = ep.deployment();
       this.name = name;
       this.ids = new LinkedHashSet<>(ep.ids());
-      this.periods = ep.periods();
+      this.periods = new ArrayList<>(ep.periods());
       this.source = source;
       this.checked = checked;
     }
@@ -106,8 +113,12 @@ public final class CatalogueBuilder {
 
     Map<String, Integer> outOfScope = new TreeMap<>();
     List<Disagreement> disagreements = new ArrayList<>();
+    List<LiteLlmModes.Case> modesNotTaken = new ArrayList<>();
+    Map<String, LiteLlmModes.Case> curatedCouldTake = new LinkedHashMap<>();
+    PricingRegistry curatedPrices = PricingRegistry.of(curated.entries());
     int matched = 0;
     var genAiDay = genAiPrices.checked().atStartOfDay(ZoneOffset.UTC).toInstant();
+    var litellmDay = litellm.checked().atStartOfDay(ZoneOffset.UTC).toInstant();
     for (PricingEntry e : lite.entries()) {
       String mode = modes.get(e.name());
       if (mode == null || !MODES.contains(mode)) {
@@ -115,13 +126,29 @@ public final class CatalogueBuilder {
         continue;
       }
       Endpoint ep = e.endpoints().get(0);
+      PricePeriod litePrice = ep.periods().get(0);
+      Optional<PriceMatch> curatedHere = curatedOn(curatedPrices, ep);
+      if (!litePrice.modes().isEmpty() && curatedHere.isPresent()) {
+        curatedCouldTake(curatedHere.get(), ep, e.name(), litellmDay, curatedCouldTake);
+      }
       GenAiPricesImporter.Model same = ep.deployment() != null ? null
           : sameModel(genAiByProvider.get(ep.provider()), ep.ids().get(0));
       if (same != null) {
         matched++;
-        genAiDrafts.get(same).ids.addAll(ep.ids());
-        disagreements.addAll(Disagreement.between(ep.provider(), same.id(), e.name(), ep.periods().get(0),
-            same.entry().endpoints().get(0).periodAt(genAiDay)));
+        Draft d = genAiDrafts.get(same);
+        d.ids.addAll(ep.ids());
+        // LiteLLM prices only today, so its modes are those of the period genai-prices has in force when
+        // taken (its latest started one); an earlier period had other base rates, whose modes are unknown
+        PricePeriod now = same.entry().endpoints().get(0).periodAt(genAiDay);
+        disagreements.addAll(Disagreement.between(ep.provider(), same.id(), e.name(), litePrice, now));
+        // a curated entry prices this LiteLLM entry's ids: the generated entry will not list them
+        if (!litePrice.modes().isEmpty() && curatedHere.isEmpty()) {
+          if (LiteLlmModes.sameBaseRates(litePrice, now)) {
+            LiteLlmModes.addTo(d.periods, now, litePrice.modes());
+          } else {
+            modesNotTaken.add(new LiteLlmModes.Case(ep.provider(), same.id(), e.name(), litePrice.modes().keySet()));
+          }
+        }
       } else {
         drafts.add(new Draft(ep, e.name(), LITELLM_SOURCE, litellm.checked()));
       }
@@ -129,9 +156,37 @@ public final class CatalogueBuilder {
     int fromLite = drafts.size() - fromGenAi;
 
     Map<String, Integer> dropped = new TreeMap<>();
-    List<PricingEntry> entries = merge(drafts, curated, dropped);
+    List<PricingEntry> entries = merge(drafts, curated, curatedPrices, dropped);
+    // genai-prices has no modes: those its entries have are LiteLLM's
+    long kept = entries.stream().flatMap(en -> en.endpoints().stream())
+        .filter(ep -> ep.source().equals(GenAiPricesImporter.SOURCE))
+        .filter(ep -> ep.periods().stream().anyMatch(p -> !p.modes().isEmpty())).count();
     return new Result(entries, headers(entries, curated, bundle), lite, bundle.result(), outOfScope, fromGenAi,
-        fromLite, matched, dropped, disagreements);
+        fromLite, matched, dropped, disagreements, (int) kept, modesNotTaken,
+        List.copyOf(curatedCouldTake.values()));
+  }
+
+  /** The curated entry that prices a LiteLLM entry's id on its provider, if any. */
+  private static Optional<PriceMatch> curatedOn(PricingRegistry curatedPrices, Endpoint ep) {
+    String provider = ep.provider().replace('_', '-');
+    return curatedPrices.resolve(provider, ep.ids().get(0), ep.deployment())
+        .filter(m -> m.endpoint().provider().equals(provider));
+  }
+
+  /**
+   * Notes, once per curated entry, the LiteLLM modes it lacks where LiteLLM prices the same id at the
+   * same base rates: a hand-written file is only changed by hand.
+   */
+  private static void curatedCouldTake(PriceMatch curated, Endpoint ep, String litellmKey, Instant litellmDay,
+      Map<String, LiteLlmModes.Case> cases) {
+    PricePeriod lite = ep.periods().get(0);
+    PricePeriod now = curated.endpoint().periodAt(litellmDay);
+    Set<String> missing = LiteLlmModes.missing(lite, now).keySet();
+    if (!missing.isEmpty() && LiteLlmModes.sameBaseRates(lite, now)) {
+      String provider = curated.endpoint().provider();
+      cases.putIfAbsent(provider + "/" + curated.modelKey(),
+          new LiteLlmModes.Case(provider, curated.modelKey(), litellmKey, missing));
+    }
   }
 
   /** The first genai-prices model of the provider whose match rule accepts the id (genai-prices' own order). */
@@ -150,8 +205,8 @@ public final class CatalogueBuilder {
    * Curated entries win; then every id is listed once per provider and deployment; then keys are made
    * unique, but for an author's own endpoint of a curated model, which joins it.
    */
-  private static List<PricingEntry> merge(List<Draft> drafts, Catalogue curated, Map<String, Integer> dropped) {
-    PricingRegistry curatedPrices = PricingRegistry.of(curated.entries());
+  private static List<PricingEntry> merge(List<Draft> drafts, Catalogue curated, PricingRegistry curatedPrices,
+      Map<String, Integer> dropped) {
     Set<String> keys = new HashSet<>();
     // a curated model sold elsewhere (deepseek/deepseek-v4-pro on Fireworks) whose author's own endpoint is
     // generated: that endpoint joins the curated entry under its key

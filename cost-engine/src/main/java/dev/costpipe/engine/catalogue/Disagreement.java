@@ -54,6 +54,13 @@ public record Disagreement(String provider, String model, String litellmKey, Str
     return out;
   }
 
+  /** Whether costpipe would bill the two sets of rates alike (fallbacks applied). */
+  static boolean billAlike(Rates litellm, Rates other) {
+    List<Disagreement> out = new ArrayList<>();
+    compare(out, null, null, null, "", litellm, other);
+    return out.isEmpty();
+  }
+
   private static Map<Long, Rates> tiers(PricePeriod p) {
     Map<Long, Rates> t = new TreeMap<>();
     for (PriceTier tier : p.tiers()) {

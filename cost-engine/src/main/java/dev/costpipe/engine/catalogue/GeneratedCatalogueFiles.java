@@ -67,7 +67,10 @@ public final class GeneratedCatalogueFiles {
         + "left out " + count(r.dropped()) + " " + r.dropped() + "\n"
         + "generated: " + r.entries().size() + " entries in " + r.entries().stream()
             .map(e -> e.endpoints().get(0).provider()).distinct().count() + " provider files; "
-        + r.disagreements().size() + " disagreements";
+        + r.disagreements().size() + " disagreements; LiteLLM's flex/priority/batch modes kept on "
+        + r.genAiModelsWithLitellmModes() + " genai-prices models, not taken for " + r.modesNotTaken().size()
+        + " LiteLLM entries (base rates differ); " + r.modesCuratedCouldTake().size()
+        + " curated entries could take LiteLLM's";
   }
 
   private static String disagreements(CatalogueBuilder.Result r, String command) {
@@ -90,6 +93,17 @@ public final class GeneratedCatalogueFiles {
     byField.forEach((f, n) -> s.append("| ").append(f).append(" | ").append(n).append(" |\n"));
     s.append("\n| provider | count |\n|---|---:|\n");
     byProvider.forEach((p, n) -> s.append("| ").append(p).append(" | ").append(n).append(" |\n"));
+    s.append("\n## Modes not taken\n\n")
+        .append("genai-prices has no billing modes; where it wins a model, the flex, priority and batch rates of ")
+        .append("the LiteLLM entries it recognises are kept on its price in force, but not for these: LiteLLM's ")
+        .append("base rates differ from genai-prices' (see below), so its modes' rates may belong to another ")
+        .append("price. A request in such a mode is priced at the standard rate and flagged.\n\n");
+    modeCases(s, "genai-prices model", r.modesNotTaken());
+    s.append("\n## Modes a curated entry could take\n\n")
+        .append("Curated entries lacking modes that LiteLLM gives for the same id at the same base rates (the ")
+        .append("first such LiteLLM entry each). Curated files are changed by hand: check the provider's page ")
+        .append("first.\n\n");
+    modeCases(s, "curated entry", r.modesCuratedCouldTake());
     s.append("\n## Every disagreement\n\n| provider | genai-prices model | LiteLLM key | field | LiteLLM | genai-prices |\n")
         .append("|---|---|---|---|---:|---:|\n");
     for (Disagreement d : r.disagreements()) {
@@ -98,6 +112,14 @@ public final class GeneratedCatalogueFiles {
           .append(" |\n");
     }
     return s.toString();
+  }
+
+  private static void modeCases(StringBuilder s, String modelColumn, List<LiteLlmModes.Case> cases) {
+    s.append("| provider | ").append(modelColumn).append(" | LiteLLM key | modes |\n|---|---|---|---|\n");
+    for (LiteLlmModes.Case c : cases) {
+      s.append("| ").append(c.provider()).append(" | ").append(c.model()).append(" | ").append(c.litellmKey())
+          .append(" | ").append(String.join(", ", c.modes())).append(" |\n");
+    }
   }
 
   private static int count(Map<String, Integer> m) {

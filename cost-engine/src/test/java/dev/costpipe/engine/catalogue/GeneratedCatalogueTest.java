@@ -3,12 +3,16 @@ package dev.costpipe.engine.catalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.engine.json.Json;
 import dev.costpipe.engine.pricing.Endpoint;
 import dev.costpipe.engine.pricing.PriceMatch;
 import dev.costpipe.engine.pricing.PricingEntry;
 import dev.costpipe.engine.pricing.PricingRegistry;
+import dev.costpipe.engine.record.CostRecord;
+import dev.costpipe.engine.record.PricingStatus;
 import dev.costpipe.engine.testing.SharedData;
+import dev.costpipe.engine.usage.ProviderFixturesTestSupport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -137,5 +141,26 @@ class GeneratedCatalogueTest {
     assertThat(liteOnly.checked()).isEqualTo("2026-08-01");
     assertThat(registry.resolve(liteOnly.provider(), liteOnly.ids().get(0), liteOnly.deployment()).orElseThrow()
         .endpoint()).isEqualTo(liteOnly);
+  }
+
+  @Test
+  void aFlexCallToAModelGenAiPricesWinsPaysLiteLlmsFlexRates() throws IOException {
+    Endpoint sol = registry.resolve("openai", "gpt-5.6-sol", null).orElseThrow().endpoint();
+    assertThat(sol.source()).isEqualTo(GenAiPricesImporter.SOURCE);
+    // openai/chat-flex.json (1,200 input of which 1,024 cached, 300 output of which 192 reasoning) sent to
+    // gpt-5.6-sol: genai-prices' $5 in / $0.50 cached / $30 out per Mtok, and LiteLLM's flex rates, which
+    // agree on that base: $2.50 / $0.25 / $15. Reasoning is billed as output.
+    //   176 × 2.50 + 1,024 × 0.25 + (108 + 192) × 15 = 440 + 256 + 4,500 = 5,196 µUSD = $0.005196
+    // (at the standard rates: 176 × 5 + 1,024 × 0.50 + 300 × 30 = $0.010392)
+    Path flex = Path.of("src/test/resources/fixtures/openai/chat-flex.json");
+    ObjectNode fixture = (ObjectNode) Json.MAPPER.readTree(flex.toFile());
+    ((ObjectNode) fixture.get("request_body")).put("model", "gpt-5.6-sol");
+    ((ObjectNode) fixture.get("response_body")).put("model", "gpt-5.6-sol");
+    CostRecord r = ProviderFixturesTestSupport.price(fixture, flex);
+    assertThat(r.modelKey()).isEqualTo("openai/gpt-5.6-sol");
+    assertThat(r.usage().serviceTier()).isEqualTo("flex");
+    assertThat(r.pricingStatus()).isEqualTo(PricingStatus.PRICED);
+    assertThat(r.errors()).isEmpty();
+    assertThat(r.costNanoUsd()).isEqualTo(5_196_000L);
   }
 }
