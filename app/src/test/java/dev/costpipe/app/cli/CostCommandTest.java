@@ -125,7 +125,7 @@ class CostCommandTest {
         EXAMPLES.toString(), "--output", dir.resolve("out.jsonl").toString());
     assertThat(run.exit()).isZero();
     assertThat(run.stderr()).anyMatch(l -> l.contains("genai-prices catalogue")
-        && l.contains("imported 8 entries, skipped 4"));
+        && l.contains("imported 10 entries, skipped 2"));
     assertThat(run.records()).hasSize(7);
   }
 }

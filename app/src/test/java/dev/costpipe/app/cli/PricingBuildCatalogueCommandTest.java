@@ -27,7 +27,7 @@ class PricingBuildCatalogueCommandTest {
         "--genai-prices", SAMPLES.resolve("genai_prices/sample_data.json").toString(),
         "--genai-prices-checked", "2026-08-21", "--out", dir.toString());
     assertThat(run.exit()).as(run.err()).isZero();
-    assertThat(run.out()).contains("genai-prices: imported 8 entries, skipped 4").contains("generated: ");
+    assertThat(run.out()).contains("genai-prices: imported 10 entries, skipped 2").contains("generated: ");
     assertThat(dir.resolve("disagreements.md")).exists();
     assertThat(dir.resolve("anthropic.generated.yml")).exists();
     List<String> index = Files.readAllLines(dir.resolve("index.txt"));
