@@ -48,7 +48,6 @@ final class TestRecords {
     private Map<String, Long> breakdown;
     private long savings;
     private final List<String> errors = new ArrayList<>();
-    private int revision;
 
     private Builder(String requestId) {
       this.requestId = requestId;
@@ -163,11 +162,6 @@ final class TestRecords {
       return this;
     }
 
-    Builder revision(int r) {
-      revision = r;
-      return this;
-    }
-
     CostRecord build() {
       Map<String, Long> parts = breakdown;
       if (parts == null) {
@@ -179,7 +173,7 @@ final class TestRecords {
       }
       return new CostRecord(requestId, timestamp, provider, model, modelKey, userId, sessionId, sessionName,
           sessionPath, properties, status, streamed, cacheHit, usage, usageSource, pricingStatus, cost, parts, savings,
-          errors, revision);
+          errors);
     }
 
     String json() {
