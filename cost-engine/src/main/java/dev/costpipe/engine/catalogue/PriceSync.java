@@ -1,5 +1,6 @@
 package dev.costpipe.engine.catalogue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.costpipe.engine.pricing.Endpoint;
 import dev.costpipe.engine.pricing.PricePeriod;
 import dev.costpipe.engine.pricing.PricingEntry;
@@ -9,6 +10,7 @@ import java.math.MathContext;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,14 +161,20 @@ public final class PriceSync {
     return List.of(new PricePeriod(syncTime, now.effectiveUntil(), now.rates(), now.tiers(), now.modes(), now.timeOfDay()));
   }
 
-  /** Whether two periods price alike, whatever their dates; compared as the pricing topic writes them. */
+  /**
+   * Whether two periods price alike, whatever their dates: compared as the pricing topic writes them, numbers by
+   * value (1E-6 and 0.0000010 alike).
+   */
   static boolean samePrices(PricePeriod a, PricePeriod b) {
-    return asJson(a).equals(asJson(b));
+    return asJson(a).equals(SAME_NUMBER, asJson(b));
   }
 
-  private static String asJson(PricePeriod p) {
+  private static final Comparator<JsonNode> SAME_NUMBER = (x, y) -> x.isNumber() && y.isNumber()
+      ? x.decimalValue().compareTo(y.decimalValue()) : x.equals(y) ? 0 : 1;
+
+  private static JsonNode asJson(PricePeriod p) {
     PricePeriod undated = new PricePeriod(Instant.EPOCH, null, p.rates(), p.tiers(), p.modes(), p.timeOfDay());
-    return PricingEntryJson.write(new PricingEntry("k", "k",
+    return PricingEntryJson.toTree(new PricingEntry("k", "k",
         List.of(new Endpoint("p", null, List.of(), null, null, List.of(undated)))));
   }
 
@@ -175,7 +183,7 @@ public final class PriceSync {
     for (String name : List.of("input", "output", "cache_read", "cache_write")) {
       BigDecimal share = share(rate(before, name), rate(after, name));
       if (share != null && share.abs().compareTo(maxChange) > 0) {
-        return name + " moves " + percent(share) + ", more than " + percent(maxChange);
+        return name + " moves " + percent(share) + ", more than " + percent(maxChange).replace("+", "");
       }
     }
     return null;
