@@ -25,8 +25,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code costpipe pricing sync}: fetches LiteLLM's and/or genai-prices' published catalogues, builds them as the
@@ -45,6 +47,9 @@ final class PricingSyncCommand implements Callable<Integer> {
 
   @Mixin
   KafkaOptions kafka;
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--from", split = ",", paramLabel = "UPSTREAM", defaultValue = "litellm,genai-prices",
       converter = UpstreamConverter.class,
@@ -97,8 +102,11 @@ final class PricingSyncCommand implements Callable<Integer> {
     while (true) {
       try {
         syncOnce(settings, litellm, genAi, wait, share);
-      } catch (RuntimeFailure e) {
-        System.err.println(NAME + ": " + e.getMessage() + "; next run in " + Durations.format(period));
+      } catch (UserInputException e) {
+        throw e;
+      } catch (RuntimeException | java.io.IOException e) {
+        // an upstream or Kafka down now may be back by the next run
+        System.err.println(NAME + ": " + Failure.of(e, spec).message() + "; next run in " + Durations.format(period));
       }
       Thread.sleep(period.toMillis());
     }
@@ -136,10 +144,13 @@ final class PricingSyncCommand implements Callable<Integer> {
             + "): nothing published", e);
       }
       TopologyConfig config = TopologyConfig.from(settings);
+      List<String> created;
       try (Admin admin = Admin.create(settings)) {
-        TopicProvisioner.createMissing(admin, config, settings);
+        created = TopicProvisioner.createMissing(admin, config, settings);
       }
-      List<PricingEntry> current = PricingSource.topicEntries(settings, NAME);
+      // a topic just created holds nothing (and its partitions may not be known to a consumer yet)
+      List<PricingEntry> current = created.contains(config.pricingTopic()) ? List.of()
+          : PricingSource.topicEntries(settings, NAME);
       PriceSync.Result result = PriceSync.decide(current, upstream, sources,
           new PriceSync.Options(share, Set.copyOf(accept), acceptAll, now));
       result.changes().forEach(c -> System.out.println(c.line()));

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,7 @@ class PricingSyncCommandTest {
   private record Answer(int status, String body, long delayMillis) {}
 
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
   private HttpServer server;
   private ExecutorService threads;
 
@@ -44,7 +47,9 @@ class PricingSyncCommandTest {
     threads = Executors.newCachedThreadPool();
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", exchange -> {
-      Answer a = answers.getOrDefault(exchange.getRequestURI().getPath(), new Answer(404, "not found", 0));
+      String path = exchange.getRequestURI().getPath();
+      requests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+      Answer a = answers.getOrDefault(path, new Answer(404, "not found", 0));
       try {
         Thread.sleep(a.delayMillis());
       } catch (InterruptedException e) {
@@ -188,5 +193,39 @@ class PricingSyncCommandTest {
     assertThat(ftp.exit()).isEqualTo(2);
     assertThat(ftp.err()).contains("give an https://, http:// or file: URL");
     assertThat(sync(prefix, "--every", "soon").exit()).isEqualTo(2);
+  }
+
+  @Test
+  void everyDurationSyncsAgainAndAFailedRunIsRetriedAtTheNext() throws Exception {
+    answers.put("/litellm.json", new Answer(200, resource("litellm.json"), 0));
+    answers.put("/genai.json", new Answer(500, "upstream down", 0));
+    AtomicReference<CommandRun> run = new AtomicReference<>();
+    Thread syncing = new Thread(() -> {
+      try {
+        run.set(sync("sync-every", "--every", "1s"));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    syncing.start();
+    awaitRequests("/genai.json", 1);
+    answers.put("/genai.json", new Answer(200, resource("genai-prices.json"), 0));
+    awaitRequests("/genai.json", 4); // a fourth run began: the third (nothing to change) has reported
+    syncing.interrupt();
+    syncing.join(30_000);
+
+    String err = run.get().err();
+    assertThat(err).contains("costpipe pricing sync: " + url("/genai.json")
+        + " answered HTTP 500: nothing published; next run in 1s")
+        .contains("4 added, 0 changed, 0 held back, 0 vanished; 4 entries to publish; published 4")
+        .contains("0 added, 0 changed, 0 held back, 0 vanished; 0 entries to publish");
+  }
+
+  private void awaitRequests(String path, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (requests.getOrDefault(path, new AtomicInteger()).get() < n) {
+      assertThat(System.nanoTime()).as("requests to " + path).isLessThan(deadline);
+      Thread.sleep(50);
+    }
   }
 }
