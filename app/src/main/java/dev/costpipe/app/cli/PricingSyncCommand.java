@@ -1,7 +1,6 @@
 package dev.costpipe.app.cli;
 
 import dev.costpipe.contracts.settings.Durations;
-import dev.costpipe.engine.catalogue.Catalogue;
 import dev.costpipe.engine.catalogue.CatalogueBuilder;
 import dev.costpipe.engine.catalogue.GenAiPricesImporter;
 import dev.costpipe.engine.catalogue.PriceSync;
@@ -32,7 +31,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code costpipe pricing sync}: fetches LiteLLM's and/or genai-prices' published catalogues, builds them as the
- * built-in catalogue is built (same model keys, genai-prices first), and publishes to the pricing topic only
+ * built-in catalogue is built (same model keys, genai-prices first, beside the topic's curated entries), and publishes to the pricing topic only
  * what changed ({@link PriceSync} decides); once, or every {@code --every}.
  */
 @Command(name = "sync", mixinStandardHelpOptions = true,
@@ -89,7 +88,14 @@ final class PricingSyncCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Properties settings = kafka.load();
+    Properties settings;
+    try {
+      settings = kafka.load();
+    } catch (UserInputException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(e.getMessage(), e);
+    }
     Duration wait = timeout(timeout, "--timeout");
     Duration period = every == null ? null : timeout(every, "--every");
     BigDecimal share = share(maxChange);
@@ -134,15 +140,6 @@ final class PricingSyncCommand implements Callable<Integer> {
       } else {
         Files.writeString(gen, "[]");
       }
-      var today = now.atZone(ZoneOffset.UTC).toLocalDate();
-      List<PricingEntry> upstream;
-      try {
-        upstream = CatalogueBuilder.build(new CatalogueBuilder.Upstream(lite, today),
-            new CatalogueBuilder.Upstream(gen, today), new Catalogue(List.of(), List.of())).entries();
-      } catch (RuntimeException e) {
-        throw new RuntimeFailure("an upstream catalogue does not read as its format (" + e.getMessage()
-            + "): nothing published", e);
-      }
       TopologyConfig config = TopologyConfig.from(settings);
       List<String> created;
       try (Admin admin = Admin.create(settings)) {
@@ -151,6 +148,15 @@ final class PricingSyncCommand implements Callable<Integer> {
       // a topic just created holds nothing (and its partitions may not be known to a consumer yet)
       List<PricingEntry> current = created.contains(config.pricingTopic()) ? List.of()
           : PricingSource.topicEntries(settings, NAME);
+      var today = now.atZone(ZoneOffset.UTC).toLocalDate();
+      List<PricingEntry> upstream;
+      try {
+        upstream = CatalogueBuilder.build(new CatalogueBuilder.Upstream(lite, today),
+            new CatalogueBuilder.Upstream(gen, today), PriceSync.curated(current)).entries();
+      } catch (RuntimeException e) {
+        throw new RuntimeFailure("an upstream catalogue does not read as its format (" + e.getMessage()
+            + "): nothing published", e);
+      }
       PriceSync.Result result = PriceSync.decide(current, upstream, sources,
           new PriceSync.Options(share, Set.copyOf(accept), acceptAll, now));
       result.changes().forEach(c -> System.out.println(c.line()));

@@ -65,6 +65,21 @@ public final class PriceSync {
   private PriceSync() {}
 
   /**
+   * The curated part of {@code current} (endpoints whose source is neither upstream's): what the upstreams are built
+   * beside, as the built-in catalogue is, so that an upstream entry whose ids a curated one covers stays out.
+   */
+  public static Catalogue curated(List<PricingEntry> current) {
+    List<PricingEntry> curated = new ArrayList<>();
+    for (PricingEntry e : current) {
+      List<Endpoint> own = e.endpoints().stream().filter(ep -> !UPSTREAM_SOURCES.contains(ep.source())).toList();
+      if (!own.isEmpty()) {
+        curated.add(new PricingEntry(e.modelKey(), e.name(), own));
+      }
+    }
+    return new Catalogue(curated, List.of());
+  }
+
+  /**
    * @param current what the pricing topic holds
    * @param upstream the upstream catalogues' entries
    * @param fetchedSources the sources of the upstreams fetched: endpoints of another upstream are left alone

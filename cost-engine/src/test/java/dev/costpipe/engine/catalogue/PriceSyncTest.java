@@ -144,4 +144,20 @@ class PriceSyncTest {
     assertThat(r.changes()).isEmpty();
     assertThat(r.toPublish()).isEmpty();
   }
+
+  @Test
+  void theCuratedPartIsWhatNeitherUpstreamPriced() {
+    PricingEntry mixed = new PricingEntry("acme/rocket", "Rocket", List.of(
+        new Endpoint("acme", null, List.of("rocket"), "https://acme.example/pricing", "2026-08-01",
+            List.of(period(Instant.EPOCH, "1E-6", "4E-6"))),
+        new Endpoint("cloudy", null, List.of("rocket"), LITE, "2026-08-01",
+            List.of(period(Instant.EPOCH, "1E-6", "4E-6")))));
+    PricingEntry upstreamOnly = entry("acme/comet", GENAI, period(Instant.EPOCH, "1E-6", "4E-6"));
+
+    Catalogue curated = PriceSync.curated(List.of(mixed, upstreamOnly));
+    assertThat(curated.entries()).singleElement().satisfies(e -> {
+      assertThat(e.modelKey()).isEqualTo("acme/rocket");
+      assertThat(e.endpoints()).extracting(Endpoint::provider).containsExactly("acme");
+    });
+  }
 }
