@@ -196,6 +196,21 @@ class PricingSyncCommandTest {
   }
 
   @Test
+  void aCuratedEntryIsNeitherDuplicatedNorOverwritten() throws Exception {
+    String prefix = "sync-curated";
+    CommandRun load = CommandRun.of("pricing", "load", "--prices", "src/test/resources/sync/curated",
+        "--config", KafkaCommandsTest.config(dir, prefix).toString(), "--bootstrap-server", broker.bootstrapServers());
+    assertThat(load.exit()).as(load.err()).isZero();
+    answers.put("/litellm.json", new Answer(200, resource("litellm.json"), 0));
+    answers.put("/genai.json", new Answer(200, resource("genai-prices.json"), 0));
+
+    CommandRun sync = sync(prefix, "--accept-all");
+    assertThat(sync.exit()).as(sync.err()).isZero();
+    assertThat(sync.out()).doesNotContain("gpt-4o-mini").contains("added      openai/gpt-4o  openai");
+    assertThat(lookup(prefix, "gpt-4o-mini", "openai", "2099-01-01").out()).containsPattern("input +0\\.0000002 ");
+  }
+
+  @Test
   void everyDurationSyncsAgainAndAFailedRunIsRetriedAtTheNext() throws Exception {
     answers.put("/litellm.json", new Answer(200, resource("litellm.json"), 0));
     answers.put("/genai.json", new Answer(500, "upstream down", 0));
