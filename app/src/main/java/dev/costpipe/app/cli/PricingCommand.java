@@ -14,10 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code costpipe pricing load|export|lookup|cheapest}: manages and inspects the prices on the pricing topic. */
+/** {@code costpipe pricing load|export|lookup|cheapest|build-catalogue|sync}: manages and inspects the prices on the pricing topic. */
 @Command(name = "pricing", mixinStandardHelpOptions = true, description = "Manage the prices on llm.pricing.",
     subcommands = {PricingCommand.Load.class, PricingExportCommand.class, PricingLookupCommand.class,
-        PricingCheapestCommand.class, PricingBuildCatalogueCommand.class})
+        PricingCheapestCommand.class, PricingBuildCatalogueCommand.class, PricingSyncCommand.class})
 public final class PricingCommand implements Runnable {
 
   @Override

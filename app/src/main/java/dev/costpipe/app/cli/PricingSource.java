@@ -51,6 +51,11 @@ final class PricingSource {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(e.getMessage() + " (or read prices offline with --prices FILE or --builtin)");
     }
+    return topicEntries(settings, command);
+  }
+
+  /** The latest entry of every model on the pricing topic; entries that do not read are skipped, said on standard error. */
+  static List<PricingEntry> topicEntries(Properties settings, String command) {
     String topic = TopologyConfig.from(settings).pricingTopic();
     List<PricingEntry> entries = new ArrayList<>();
     for (Map.Entry<String, String> v : CompactedTopic.latest(settings, topic).entrySet()) {
