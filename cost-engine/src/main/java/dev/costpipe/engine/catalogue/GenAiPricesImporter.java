@@ -1,11 +1,9 @@
 package dev.costpipe.engine.catalogue;
 
+import static dev.costpipe.engine.catalogue.RateSlots.*;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.costpipe.engine.pricing.Endpoint;
 import dev.costpipe.engine.pricing.PricePeriod;
 import dev.costpipe.engine.pricing.PriceTier;
@@ -57,25 +55,6 @@ import java.util.TreeSet;
 public final class GenAiPricesImporter {
   public static final String SOURCE = "https://github.com/pydantic/genai-prices/blob/main/prices/data.json";
 
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
-      .build();
-
-  // Slots of a Rates record, then the prices that must equal another slot's rate to be exact.
-  private static final int INPUT = 0;
-  private static final int OUTPUT = 1;
-  private static final int CACHE_READ = 2;
-  private static final int CACHE_WRITE = 3;
-  private static final int CACHE_WRITE_1H = 4;
-  private static final int REASONING = 5;
-  private static final int AUDIO_INPUT = 6;
-  private static final int AUDIO_OUTPUT = 7;
-  private static final int PER_WEB_SEARCH = 8;
-  private static final int PER_REQUEST = 10;
-  private static final int IMAGE_OUTPUT = 11;
-  private static final int CACHE_READ_AUDIO = 12;
-  private static final int RATE_SLOTS = 13;
 
   private static final Map<String, Integer> PER_MTOK = Map.of(
       "input_mtok", INPUT,
@@ -159,7 +138,7 @@ public final class GenAiPricesImporter {
   public static Bundle read(InputStream json) {
     JsonNode root;
     try {
-      root = JSON.readTree(json);
+      root = EXACT_JSON.readTree(json);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not genai-prices data: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
@@ -298,7 +277,7 @@ public final class GenAiPricesImporter {
 
   /** The rates in force above {@code threshold} (-1: the base), with the billed-as prices checked. */
   private static Rates rates(Map<String, TieredValue> values, long threshold) throws Skip {
-    BigDecimal[] r = new BigDecimal[RATE_SLOTS];
+    BigDecimal[] r = new BigDecimal[COUNT];
     for (var e : PER_MTOK.entrySet()) {
       TieredValue v = values.get(e.getKey());
       r[e.getValue()] = v == null ? null : v.at(threshold).movePointLeft(6);
@@ -310,8 +289,7 @@ public final class GenAiPricesImporter {
     // an entry priced on one side only (embeddings: input) costs nothing on the other
     r[INPUT] = r[INPUT] == null ? BigDecimal.ZERO : r[INPUT];
     r[OUTPUT] = r[OUTPUT] == null ? BigDecimal.ZERO : r[OUTPUT];
-    Rates rates = new Rates(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], null, r[10], r[IMAGE_OUTPUT],
-        r[CACHE_READ_AUDIO], null, null);
+    Rates rates = RateSlots.rates(r);
     Rates billed = rates.withFallbacks();
     for (String extra : EXTRA) {
       TieredValue v = values.get(extra);

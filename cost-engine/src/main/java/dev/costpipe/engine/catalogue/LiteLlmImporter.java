@@ -1,17 +1,14 @@
 package dev.costpipe.engine.catalogue;
 
+import static dev.costpipe.engine.catalogue.RateSlots.*;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.costpipe.engine.pricing.Endpoint;
 import dev.costpipe.engine.pricing.PriceMode;
 import dev.costpipe.engine.pricing.PricePeriod;
 import dev.costpipe.engine.pricing.PriceTier;
 import dev.costpipe.engine.pricing.PricingEntry;
-import dev.costpipe.engine.pricing.Rates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,25 +53,6 @@ import java.util.regex.Pattern;
 public final class LiteLlmImporter {
   public static final String SOURCE = "litellm:model_prices_and_context_window.json";
 
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      // keep each decimal exactly as parsed from its text (2.5e-06 stays 2.5E-6, not re-normalised)
-      .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
-      .build();
-
-  // Slots of a Rates record, in its component order.
-  private static final int INPUT = 0;
-  private static final int OUTPUT = 1;
-  private static final int CACHE_READ = 2;
-  private static final int CACHE_WRITE = 3;
-  private static final int CACHE_WRITE_1H = 4;
-  private static final int REASONING = 5;
-  private static final int AUDIO_INPUT = 6;
-  private static final int AUDIO_OUTPUT = 7;
-  private static final int PER_WEB_SEARCH = 8;
-  private static final int PER_IMAGE = 9;
-  private static final int PER_REQUEST = 10;
-  private static final int SLOTS = 11;
 
   /** Per-token rates: the keys that may also carry an {@code _above_<N>k_tokens} tier suffix. */
   private static final Map<String, Integer> TOKEN_KEYS = Map.of(
@@ -89,7 +66,7 @@ public final class LiteLlmImporter {
       "output_cost_per_audio_token", AUDIO_OUTPUT);
 
   /** Within a tier, a missing derived rate falls back to this rate of the same tier (LiteLLM's rule). */
-  private static final int[] TIER_PARENT = {-1, -1, INPUT, INPUT, CACHE_WRITE, OUTPUT, INPUT, OUTPUT, -1, -1, -1};
+  private static final int[] TIER_PARENT = {-1, -1, INPUT, INPUT, CACHE_WRITE, OUTPUT, INPUT, OUTPUT, -1, -1, -1, -1, -1};
 
   private static final Pattern ABOVE_TOKENS = Pattern.compile("^(.+)_above_(\\d+)k_tokens$");
   /** LiteLLM's service-tier key suffix → costpipe's mode name. */
@@ -131,7 +108,7 @@ public final class LiteLlmImporter {
   public static ImportResult importFrom(InputStream json) {
     JsonNode root;
     try {
-      root = JSON.readTree(json);
+      root = EXACT_JSON.readTree(json);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not a LiteLLM price catalogue: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
@@ -183,7 +160,7 @@ public final class LiteLlmImporter {
     }
     String litellmProvider = providerNode.asText();
 
-    BigDecimal[] base = new BigDecimal[SLOTS];
+    BigDecimal[] base = new BigDecimal[COUNT];
     Map<Long, BigDecimal[]> tiers = new TreeMap<>();
     Map<String, BigDecimal[]> modes = new TreeMap<>();
     try {
@@ -280,7 +257,7 @@ public final class LiteLlmImporter {
       for (Map.Entry<String, Integer> k : TOKEN_KEYS.entrySet()) {
         BigDecimal rate = price(v, k.getKey() + suffix.getKey());
         if (rate != null) {
-          modes.computeIfAbsent(suffix.getValue(), m -> new BigDecimal[SLOTS])[k.getValue()] = rate;
+          modes.computeIfAbsent(suffix.getValue(), m -> new BigDecimal[COUNT])[k.getValue()] = rate;
         }
       }
     }
@@ -302,7 +279,7 @@ public final class LiteLlmImporter {
         continue; // e.g. input_cost_per_character_above_128k_tokens: not a token rate
       }
       long threshold = Long.parseLong(m.group(2)) * 1000L;
-      tiers.computeIfAbsent(threshold, t -> new BigDecimal[SLOTS])[slot] = price(v, name);
+      tiers.computeIfAbsent(threshold, t -> new BigDecimal[COUNT])[slot] = price(v, name);
     }
   }
 
@@ -323,7 +300,7 @@ public final class LiteLlmImporter {
           || !range.get(0).isNumber() || !range.get(1).isNumber() || range.get(0).decimalValue().signum() < 0) {
         return false;
       }
-      BigDecimal[] rates = new BigDecimal[SLOTS];
+      BigDecimal[] rates = new BigDecimal[COUNT];
       boolean any = false;
       for (Map.Entry<String, Integer> k : TOKEN_KEYS.entrySet()) {
         rates[k.getValue()] = price(row, k.getKey());
@@ -342,7 +319,7 @@ public final class LiteLlmImporter {
     // (litellm_core_utils/llm_cost_calc/tiered_pricing.py): the first row replaces the base token rates.
     BigDecimal[] first = rows.remove(0L);
     withinRowFallbacks(first, base);
-    for (int i = 0; i < SLOTS; i++) {
+    for (int i = 0; i < COUNT; i++) {
       if (first[i] != null) {
         base[i] = first[i];
       }
@@ -350,8 +327,8 @@ public final class LiteLlmImporter {
     for (Map.Entry<Long, BigDecimal[]> row : rows.entrySet()) {
       BigDecimal[] rates = row.getValue();
       withinRowFallbacks(rates, base);
-      BigDecimal[] merged = tiers.computeIfAbsent(row.getKey(), t -> new BigDecimal[SLOTS]);
-      for (int i = 0; i < SLOTS; i++) {
+      BigDecimal[] merged = tiers.computeIfAbsent(row.getKey(), t -> new BigDecimal[COUNT]);
+      for (int i = 0; i < COUNT; i++) {
         if (merged[i] == null) {
           merged[i] = rates[i];
         }
@@ -366,7 +343,7 @@ public final class LiteLlmImporter {
    * base gives the rate (elsewhere costpipe's fallback chain gives the same).
    */
   private static void withinRowFallbacks(BigDecimal[] rates, BigDecimal[] base) {
-    for (int i = 0; i < SLOTS; i++) {
+    for (int i = 0; i < COUNT; i++) {
       if (rates[i] == null && base[i] != null && TIER_PARENT[i] >= 0) {
         rates[i] = tierFallback(rates, i);
       }
@@ -461,8 +438,4 @@ public final class LiteLlmImporter {
     return d;
   }
 
-  private static Rates rates(BigDecimal[] r) {
-    return new Rates(r[INPUT], r[OUTPUT], r[CACHE_READ], r[CACHE_WRITE], r[CACHE_WRITE_1H], r[REASONING],
-        r[AUDIO_INPUT], r[AUDIO_OUTPUT], r[PER_WEB_SEARCH], r[PER_IMAGE], r[PER_REQUEST]);
-  }
 }
