@@ -16,6 +16,7 @@ final class ModelIdCandidates {
   private static final Pattern BEDROCK_VENDOR =
       Pattern.compile("^(anthropic|amazon|meta|mistral|cohere|ai21|deepseek|openai|qwen|writer|twelvelabs)\\.");
   private static final Pattern BEDROCK_VERSION = Pattern.compile("-v\\d+(:\\d+)?$");
+  private static final Pattern BEDROCK_VERSION_WITH_REVISION = Pattern.compile("-v\\d+:\\d+$");
   private static final Pattern DATE_SUFFIX = Pattern.compile("-(\\d{4}-\\d{2}-\\d{2}|\\d{8}|\\d{4})$");
   private static final Pattern DIGIT_DOT_DIGIT = Pattern.compile("(\\d)\\.(\\d)");
 
@@ -35,8 +36,11 @@ final class ModelIdCandidates {
       id = id.substring(0, at);
       add(out, id);
     }
-    String bedrock = BEDROCK_VERSION.matcher(
-        BEDROCK_VENDOR.matcher(BEDROCK_REGION.matcher(id).replaceFirst("")).replaceFirst("")).replaceFirst("");
+    String noRegion = BEDROCK_REGION.matcher(id).replaceFirst("");
+    String noVendor = BEDROCK_VENDOR.matcher(noRegion).replaceFirst("");
+    // a version suffix is Bedrock's only on a Bedrock-shaped id: "deepseek-coder-v9" is another model
+    boolean bedrockShaped = !noVendor.equals(noRegion) || BEDROCK_VERSION_WITH_REVISION.matcher(id).find();
+    String bedrock = bedrockShaped ? BEDROCK_VERSION.matcher(noVendor).replaceFirst("") : noVendor;
     if (!bedrock.equals(id)) {
       id = bedrock;
       add(out, id);
