@@ -16,6 +16,8 @@ import dev.costpipe.topology.steps.GlobalTableMirror;
 import dev.costpipe.topology.steps.ParseStep;
 import dev.costpipe.topology.steps.ParsedEvent;
 import dev.costpipe.topology.steps.PriceStep;
+import dev.costpipe.topology.steps.RevisedCost;
+import dev.costpipe.topology.steps.RevisionStep;
 import dev.costpipe.topology.steps.WindowTotalsStep;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
@@ -42,6 +44,8 @@ import org.apache.kafka.streams.state.Stores;
  * llm.pricing ⇒    price                            [pricing-entries, global]
  *                        ↓
  *                  llm.costs
+ *                        ↓
+ *                  pair with the revision replaced  [incomplete-costs]
  *                        ├→ split by dimension → 1h / 1d windows → llm.cost-aggregates
  * llm.alert-rules ⇒      └→ match rules → sum per rule and window → llm.cost-alerts
  * </pre>
@@ -78,8 +82,11 @@ public final class CostpipeTopology {
     KStream<String, ParsedEvent> events = parse(b);
     KStream<String, CostRecord> costs = mergeAndPrice(events, b);
     costs.to(config.costsTopic(), Produced.with(Serdes.String(), config.outputFormat().costRecords()).withName("costs"));
-    aggregate(costs);
-    alert(costs, b);
+    b.addStateStore(RevisionStep.store(config.dedupWindow().plus(config.inactivityTimeout())));
+    KStream<String, RevisedCost> revised = costs.processValues(RevisionStep::new, Named.as("revisions"),
+        RevisionStep.STORE);
+    aggregate(revised);
+    alert(revised, b);
     return b.build();
   }
 
@@ -114,8 +121,8 @@ public final class CostpipeTopology {
         .processValues(() -> new PriceStep(pricing, counters), Named.as("price"));
   }
 
-  /** Step 5: each cost record split by dimension, then summed per window size. */
-  private void aggregate(KStream<String, CostRecord> costs) {
+  /** Step 5: each cost record split by dimension (less the revision it replaces), then summed per window size. */
+  private void aggregate(KStream<String, RevisedCost> costs) {
     var byDimension = costs
         .flatMap((id, r) -> DimensionSplit.of(r), Named.as("split-by-dimension"))
         .repartition(Repartitioned.<String, CostContribution>as("cost-by-dimension")
@@ -128,7 +135,7 @@ public final class CostpipeTopology {
   }
 
   /** Step 6: each cost record matched against the rules, then summed per rule and window. */
-  private void alert(KStream<String, CostRecord> costs, StreamsBuilder b) {
+  private void alert(KStream<String, RevisedCost> costs, StreamsBuilder b) {
     b.addStateStore(AlertThresholdStep.store());
     costs
         .process(() -> new AlertMatchStep(rules), Named.as("match-alert-rules"))

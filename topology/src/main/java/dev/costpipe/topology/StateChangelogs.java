@@ -2,6 +2,7 @@ package dev.costpipe.topology;
 
 import dev.costpipe.topology.steps.AlertThresholdStep;
 import dev.costpipe.topology.steps.ChunkMergeStep;
+import dev.costpipe.topology.steps.RevisionStep;
 import dev.costpipe.topology.steps.WindowTotalsStep;
 import java.time.Duration;
 import java.util.Map;
@@ -32,6 +33,7 @@ public final class StateChangelogs {
     for (Duration size : config.aggregateWindows()) {
       out.put(WindowTotalsStep.name(size), BY_APPEND_TIME);
     }
+    out.put(RevisionStep.STORE, BY_APPEND_TIME);
     out.put(AlertThresholdStep.STORE, BY_APPEND_TIME);
     return out;
   }

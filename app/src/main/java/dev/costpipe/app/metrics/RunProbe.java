@@ -57,7 +57,8 @@ public final class RunProbe implements ComponentProbe {
       case "costs" -> new CounterBridge.Meter("costpipe.cost.records", Tags.of("pricing_status", rest),
           "cost records emitted, by pricing status (unknown_model: the model has no price)");
       case "merge" -> new CounterBridge.Meter("costpipe.merge", Tags.of("outcome", rest),
-          "merge anomalies: duplicate_request, duplicate_event, too_many_events, incomplete_flushed");
+          "merge anomalies: duplicate_request, duplicate_event, too_many_events, incomplete_flushed, "
+              + "late_event_revised");
       case "alerts" -> new CounterBridge.Meter("costpipe.alerts", Tags.of("event", rest),
           "budget alert levels crossed");
       case LateContributions.COUNTER -> new CounterBridge.Meter("costpipe.late.contributions.dropped",
@@ -88,7 +89,8 @@ public final class RunProbe implements ComponentProbe {
     for (PricingStatus s : PricingStatus.values()) {
       counters.register(registry, "costs." + s.wire());
     }
-    for (String outcome : List.of("duplicate_request", "duplicate_event", "too_many_events", "incomplete_flushed")) {
+    for (String outcome : List.of("duplicate_request", "duplicate_event", "too_many_events", "incomplete_flushed",
+        "late_event_revised")) {
       counters.register(registry, "merge." + outcome);
     }
     counters.register(registry, "alerts.fired");

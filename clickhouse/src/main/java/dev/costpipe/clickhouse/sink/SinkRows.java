@@ -123,6 +123,10 @@ final class SinkRows {
       breakdownValues.add(int64(part.getValue(), "cost_breakdown." + part.getKey()));
     }
     long savings = int64(o, null, "cache_savings_nano_usd");
+    long revision = o.hasNonNull("revision") ? count(o, null, "revision") : 0;
+    if (revision > Integer.MAX_VALUE) {
+      throw new InvalidRecordException(OUT_OF_RANGE, "revision " + revision + " is out of range");
+    }
     List<String> errors = new ArrayList<>();
     for (JsonNode e : optionalArray(o, "errors")) {
       if (!e.isTextual()) {
@@ -173,7 +177,9 @@ final class SinkRows {
       longArray(g, "cost_breakdown_values", breakdownValues);
       num(g, "cache_savings_nano_usd", savings);
       stringArray(g, "errors", errors);
-      num(g, "ingested_at", ingestedAt);
+      num(g, "revision", revision);
+      // the version of ReplacingMergeTree: a later revision sorts after an earlier one inserted in the same second
+      num(g, "ingested_at", ingestedAt + revision);
     });
   }
 

@@ -80,7 +80,8 @@ class ClickHouseSinkRowsTest {
     assertThat(row.get("ingested_at").asLong()).isEqualTo(INGESTED);
     assertThat(row.get("image_output_tokens").asLong()).isZero();
     assertThat(row.get("service_tier").asText()).isEmpty();
-    assertThat(row.size()).isEqualTo(39); // every column of request_costs
+    assertThat(row.get("revision").asLong()).isZero();
+    assertThat(row.size()).isEqualTo(40); // every column of request_costs
   }
 
   @Test
@@ -97,6 +98,16 @@ class ClickHouseSinkRowsTest {
     assertThat(row.get("server_tool_calls").asLong()).isEqualTo(3);
     assertThat(row.get("service_tier").asText()).isEqualTo("batch");
     assertThat(row.get("inference_geo").asText()).isEqualTo("us");
+  }
+
+  @Test
+  void aRevisionIsWrittenAndSortsAfterTheOnesBeforeItInTheSameSecond() throws Exception {
+    JsonNode row = costRow(cost("r-6").revision(3).json());
+    assertThat(row.get("revision").asLong()).isEqualTo(3);
+    assertThat(row.get("ingested_at").asLong()).isEqualTo(INGESTED + 3);
+    assertThat(costRow(with(cost("r-6").json(), "revision", null)).get("revision").asLong())
+        .as("a record written before revisions").isZero();
+    assertThat(reason(SinkTable.REQUEST_COSTS, with(cost("r-6").json(), "revision", -1))).startsWith("out_of_range");
   }
 
   @Test

@@ -48,6 +48,7 @@ final class TestRecords {
     private Map<String, Long> breakdown;
     private long savings;
     private final List<String> errors = new ArrayList<>();
+    private int revision;
 
     private Builder(String requestId) {
       this.requestId = requestId;
@@ -162,6 +163,11 @@ final class TestRecords {
       return this;
     }
 
+    Builder revision(int r) {
+      revision = r;
+      return this;
+    }
+
     CostRecord build() {
       Map<String, Long> parts = breakdown;
       if (parts == null) {
@@ -173,7 +179,7 @@ final class TestRecords {
       }
       return new CostRecord(requestId, timestamp, provider, model, modelKey, userId, sessionId, sessionName,
           sessionPath, properties, status, streamed, cacheHit, usage, usageSource, pricingStatus, cost, parts, savings,
-          errors);
+          errors, revision);
     }
 
     String json() {

@@ -66,9 +66,12 @@ public final class CostpipeSettings {
   // run: merge, windows, pricing, output format.
   public static final Setting<Duration> MERGE_INACTIVITY_TIMEOUT = define("costpipe.merge.inactivity-timeout",
       DURATION, "10m", RUN_ONLY,
-      "A request with no new event for this long (by stream time or wall clock) is emitted as incomplete.");
+      "A request with no new event for this long (by stream time, or by wall clock once its task is no longer fed "
+      + "records, counted from the task's start at the earliest) is emitted as incomplete; a late event then "
+      + "makes a corrected revision.");
   public static final Setting<Duration> MERGE_DEDUP_WINDOW = define("costpipe.merge.dedup-window", DURATION,
-      "1d", RUN_ONLY, "A request_id completed within this window is not counted again (a producer's retry).");
+      "1d", RUN_ONLY, "A request_id completed within this window is not counted again (a producer's retry); a "
+      + "request emitted incomplete keeps its events this long, for late events to correct it.");
   public static final Setting<Duration> MERGE_PUNCTUATE_INTERVAL = define("costpipe.merge.punctuate-interval",
       DURATION, "10s", RUN_ONLY, "How often idle requests are looked for.");
   public static final Setting<Integer> MERGE_MAX_EVENTS_PER_REQUEST = define(

@@ -10,7 +10,9 @@ import java.util.Map;
 
 /**
  * The priced request: the public output contract (JSON on the cost topic, a row in ClickHouse).
- * {@code costNanoUsd} is null when the request could not be priced.
+ * {@code costNanoUsd} is null when the request could not be priced. {@code revision} is 0 for a request's first
+ * record; a request first emitted incomplete and corrected by a late event comes out again with 1, 2, …: the
+ * highest revision is the request's cost.
  */
 public record CostRecord(
     String requestId,
@@ -32,7 +34,8 @@ public record CostRecord(
     Long costNanoUsd,
     Map<String, Long> costBreakdown,
     long cacheSavingsNanoUsd,
-    List<String> errors) {
+    List<String> errors,
+    int revision) {
 
   /** Prefix of an error naming billed usage the price leaves out: {@code unpriced usage: <field>=<n>}. */
   public static final String UNPRICED_USAGE = "unpriced usage: ";
@@ -45,6 +48,24 @@ public record CostRecord(
   /** The {@code cost_usd} field: the cost as a decimal string with 9 places, null when not priced. */
   public String costUsd() {
     return costNanoUsd == null ? null : java.math.BigDecimal.valueOf(costNanoUsd, 9).toPlainString();
+  }
+
+  /** A first record (revision 0). */
+  public CostRecord(String requestId, Instant timestamp, String provider, String model, String modelKey,
+      String userId, String sessionId, String sessionName, String sessionPath, Map<String, String> properties,
+      Integer status, boolean streamed, boolean cacheHit, Usage usage, UsageSource usageSource,
+      PricingStatus pricingStatus, Long costNanoUsd, Map<String, Long> costBreakdown, long cacheSavingsNanoUsd,
+      List<String> errors) {
+    this(requestId, timestamp, provider, model, modelKey, userId, sessionId, sessionName, sessionPath, properties,
+        status, streamed, cacheHit, usage, usageSource, pricingStatus, costNanoUsd, costBreakdown,
+        cacheSavingsNanoUsd, errors, 0);
+  }
+
+  /** This record as revision {@code revision} of its request, at the time its first revision had. */
+  public CostRecord revised(int revision, Instant firstTimestamp) {
+    return new CostRecord(requestId, firstTimestamp, provider, model, modelKey, userId, sessionId, sessionName,
+        sessionPath, properties, status, streamed, cacheHit, usage, usageSource, pricingStatus, costNanoUsd,
+        costBreakdown, cacheSavingsNanoUsd, errors, revision);
   }
 
   public CostRecord {

@@ -67,6 +67,7 @@ public final class CostRecordJson {
     r.costBreakdown().forEach(breakdown::put);
     o.put("cache_savings_nano_usd", r.cacheSavingsNanoUsd());
     o.putArray("errors").addAll(r.errors().stream().map(Json.MAPPER.getNodeFactory()::textNode).toList());
+    o.put("revision", r.revision());
     return o;
   }
 
@@ -101,7 +102,7 @@ public final class CostRecordJson {
         o.path("cache_hit").asBoolean(), usage, usageSource(text(o, "usage_source")),
         pricingStatus(text(o, "pricing_status")),
         o.hasNonNull("cost_nano_usd") ? o.get("cost_nano_usd").asLong() : null, breakdown,
-        o.path("cache_savings_nano_usd").asLong(), errors);
+        o.path("cache_savings_nano_usd").asLong(), errors, o.path("revision").asInt());
   }
 
   private static String text(JsonNode o, String f) {

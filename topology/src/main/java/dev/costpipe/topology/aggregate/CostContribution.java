@@ -9,7 +9,11 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 
-/** What one cost record adds to an aggregate: the counted fields only, so repartitioning stays small. */
+/**
+ * What one cost record adds to an aggregate: the counted fields only, so repartitioning stays small. A
+ * {@code retraction} takes back what an earlier revision of the request added (one request less, its amounts
+ * subtracted); it is a flag of the binary form, so contributions written before it read as additions.
+ */
 public record CostContribution(
     String dimension,
     String value,
@@ -23,7 +27,21 @@ public record CostContribution(
     boolean unknownModel,
     boolean error,
     String sessionName,
-    String sessionPath) {
+    String sessionPath,
+    boolean retraction) {
+
+  public CostContribution(String dimension, String value, long costNanoUsd, long inputTokens, long outputTokens,
+      long cacheReadTokens, long cacheWriteTokens, boolean cacheHit, long cacheSavingsNanoUsd, boolean unknownModel,
+      boolean error, String sessionName, String sessionPath) {
+    this(dimension, value, costNanoUsd, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, cacheHit,
+        cacheSavingsNanoUsd, unknownModel, error, sessionName, sessionPath, false);
+  }
+
+  /** This contribution taken back. */
+  public CostContribution retracted() {
+    return new CostContribution(dimension, value, costNanoUsd, inputTokens, outputTokens, cacheReadTokens,
+        cacheWriteTokens, cacheHit, cacheSavingsNanoUsd, unknownModel, error, sessionName, sessionPath, true);
+  }
 
   public static CostContribution of(Dimension dimension, String value, CostRecord r) {
     Usage u = r.usage();
@@ -41,7 +59,7 @@ public record CostContribution(
         cacheSavingsNanoUsd}) {
       out.writeLong(n);
     }
-    out.writeByte((cacheHit ? 1 : 0) | (unknownModel ? 2 : 0) | (error ? 4 : 0));
+    out.writeByte((cacheHit ? 1 : 0) | (unknownModel ? 2 : 0) | (error ? 4 : 0) | (retraction ? 8 : 0));
     BinarySerde.writeString(out, sessionName);
     BinarySerde.writeString(out, sessionPath);
   }
@@ -57,7 +75,8 @@ public record CostContribution(
     long savings = in.readLong();
     int flags = in.readByte();
     return new CostContribution(dimension, value, cost, input, output, cacheRead, cacheWrite, (flags & 1) != 0,
-        savings, (flags & 2) != 0, (flags & 4) != 0, BinarySerde.readString(in), BinarySerde.readString(in));
+        savings, (flags & 2) != 0, (flags & 4) != 0, BinarySerde.readString(in), BinarySerde.readString(in),
+        (flags & 8) != 0);
   }
 
   /** A contribution written as JSON by an earlier version. */

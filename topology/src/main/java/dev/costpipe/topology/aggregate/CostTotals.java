@@ -31,27 +31,33 @@ public final class CostTotals {
   String sessionName;
   final Map<String, long[]> byPath = new TreeMap<>();
 
+  /** Adds a contribution, or subtracts it when it is a retraction; either way one more update. */
   public CostTotals add(CostContribution c) {
+    int sign = c.retraction() ? -1 : 1;
     dimension = c.dimension();
     value = c.value();
-    costNanoUsd = Math.addExact(costNanoUsd, c.costNanoUsd());
-    requests++;
-    inputTokens += c.inputTokens();
-    outputTokens += c.outputTokens();
-    cacheReadTokens += c.cacheReadTokens();
-    cacheWriteTokens += c.cacheWriteTokens();
-    cacheHits += c.cacheHit() ? 1 : 0;
-    cacheSavingsNanoUsd += c.cacheSavingsNanoUsd();
-    unknownModelRequests += c.unknownModel() ? 1 : 0;
-    errorRequests += c.error() ? 1 : 0;
+    costNanoUsd = Math.addExact(costNanoUsd, sign * c.costNanoUsd());
+    requests += sign;
+    inputTokens += sign * c.inputTokens();
+    outputTokens += sign * c.outputTokens();
+    cacheReadTokens += sign * c.cacheReadTokens();
+    cacheWriteTokens += sign * c.cacheWriteTokens();
+    cacheHits += c.cacheHit() ? sign : 0;
+    cacheSavingsNanoUsd += sign * c.cacheSavingsNanoUsd();
+    unknownModelRequests += c.unknownModel() ? sign : 0;
+    errorRequests += c.error() ? sign : 0;
     version++;
-    if (c.sessionName() != null) {
+    if (c.sessionName() != null && !c.retraction()) {
       sessionName = c.sessionName();
     }
     if (c.dimension().equals(Dimension.SESSION.wire())) {
-      long[] path = byPath.computeIfAbsent(c.sessionPath() == null ? "" : c.sessionPath(), p -> new long[2]);
-      path[0] += c.costNanoUsd();
-      path[1]++;
+      String key = c.sessionPath() == null ? "" : c.sessionPath();
+      long[] path = byPath.computeIfAbsent(key, p -> new long[2]);
+      path[0] += sign * c.costNanoUsd();
+      path[1] += sign;
+      if (path[1] == 0 && path[0] == 0) {
+        byPath.remove(key); // a path only a replaced revision had
+      }
     }
     return this;
   }

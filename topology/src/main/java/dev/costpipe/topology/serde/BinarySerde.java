@@ -26,6 +26,7 @@ import org.apache.kafka.common.serialization.Serdes;
  * keeps its state.
  */
 public final class BinarySerde {
+  /** The first binary version, the one every value not listing its own is written in. */
   private static final byte VERSION = 1;
 
   private BinarySerde() {}
@@ -38,6 +39,11 @@ public final class BinarySerde {
     T read(DataInput in) throws IOException;
   }
 
+  /** Reads the fields of any version it knows, from 1 to the version it writes. */
+  public interface VersionedReader<T> {
+    T read(int version, DataInput in) throws IOException;
+  }
+
   public static <T> Serde<T> of(String what, Writer<T> writer, Reader<T> reader, Function<JsonNode, T> fromJson) {
     return of(what, writer, reader, fromJson, value -> 128);
   }
@@ -45,14 +51,24 @@ public final class BinarySerde {
   /** As above, for values whose size is known up front: each is written into one array of exactly that size. */
   public static <T> Serde<T> of(String what, Writer<T> writer, Reader<T> reader, Function<JsonNode, T> fromJson,
       ToIntFunction<T> size) {
-    return Serdes.serdeFrom((topic, value) -> value == null ? null : write(value, writer, size.applyAsInt(value)),
-        (topic, bytes) -> bytes == null ? null : read(what, bytes, reader, fromJson));
+    return of(what, VERSION, writer, (version, in) -> reader.read(in), fromJson, size);
   }
 
-  static <T> byte[] write(T value, Writer<T> writer, int size) {
+  /**
+   * As above, for a value whose form changed: written as {@code version}, read in any version from 1 to it, so state
+   * written before an upgrade is still read.
+   */
+  public static <T> Serde<T> of(String what, int version, Writer<T> writer, VersionedReader<T> reader,
+      Function<JsonNode, T> fromJson, ToIntFunction<T> size) {
+    return Serdes.serdeFrom(
+        (topic, value) -> value == null ? null : write(value, version, writer, size.applyAsInt(value)),
+        (topic, bytes) -> bytes == null ? null : read(what, version, bytes, reader, fromJson));
+  }
+
+  static <T> byte[] write(T value, int version, Writer<T> writer, int size) {
     Output bytes = new Output(1 + size);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(VERSION);
+      out.writeByte(version);
       writer.write(value, out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -76,7 +92,8 @@ public final class BinarySerde {
     return 4 + (s == null ? 0 : s.getBytes(StandardCharsets.UTF_8).length);
   }
 
-  static <T> T read(String what, byte[] bytes, Reader<T> reader, Function<JsonNode, T> fromJson) {
+  static <T> T read(String what, int latest, byte[] bytes, VersionedReader<T> reader,
+      Function<JsonNode, T> fromJson) {
     if (bytes.length > 0 && bytes[0] == '{') {
       try {
         return fromJson.apply(Json.MAPPER.readTree(bytes));
@@ -86,11 +103,11 @@ public final class BinarySerde {
         throw new UncheckedIOException(e);
       }
     }
-    if (bytes.length == 0 || bytes[0] != VERSION) {
+    if (bytes.length == 0 || bytes[0] < VERSION || bytes[0] > latest) {
       throw new SerializationException(what + " of an unknown version " + (bytes.length == 0 ? "(empty)" : bytes[0]));
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 1, bytes.length - 1))) {
-      return reader.read(in);
+      return reader.read(bytes[0], in);
     } catch (EOFException | NegativeArraySizeException e) {
       throw new SerializationException("truncated " + what + " (" + bytes.length + " bytes)", e);
     } catch (IOException e) {

@@ -24,7 +24,8 @@ public final class CostpipeSerdes {
   }
 
   public static Serde<OpenRequest> openRequest() {
-    return BinarySerde.of("open request state", OpenRequestFormat::write, OpenRequestFormat::read,
+    return BinarySerde.of("open request state", OpenRequestFormat.VERSION, OpenRequestFormat::write,
+        OpenRequestFormat::read,
         OpenRequestFormat::fromJson, OpenRequestFormat::size);
   }
 

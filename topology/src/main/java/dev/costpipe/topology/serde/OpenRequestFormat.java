@@ -13,10 +13,14 @@ import java.util.List;
 
 /**
  * An open request in its state store: the request id, the two last-seen times, then each event's original bytes,
- * so storing a request after each of its events is a copy, not a re-serialization of everything seen. Values of
- * earlier versions (a JSON object whose events are envelope trees) are still read.
+ * so storing a request after each of its events is a copy, not a re-serialization of everything seen; then (from
+ * version 2) how many revisions came out and the first one's time. Values of earlier versions (version 1 without
+ * the last two fields; a JSON object whose events are envelope trees) are still read, as requests not emitted.
  */
 final class OpenRequestFormat {
+  /** Version 2 added the revisions emitted and the first one's time. */
+  static final int VERSION = 2;
+
   private OpenRequestFormat() {}
 
   static void write(OpenRequest o, DataOutput out) throws IOException {
@@ -27,13 +31,16 @@ final class OpenRequestFormat {
     for (byte[] e : o.events()) {
       BinarySerde.writeBytes(out, e);
     }
+    out.writeInt(o.emissions());
+    out.writeLong(o.firstEmittedMs());
   }
 
   static int size(OpenRequest o) {
-    return BinarySerde.sizeOf(o.requestId()) + 8 + 8 + 4 + 4 * o.events().size() + Math.toIntExact(o.bytes());
+    return BinarySerde.sizeOf(o.requestId()) + 8 + 8 + 4 + 4 * o.events().size() + Math.toIntExact(o.bytes())
+        + 4 + 8;
   }
 
-  static OpenRequest read(DataInput in) throws IOException {
+  static OpenRequest read(int version, DataInput in) throws IOException {
     String id = BinarySerde.readString(in);
     long streamMs = in.readLong();
     long wallMs = in.readLong();
@@ -42,7 +49,10 @@ final class OpenRequestFormat {
     for (int i = 0; i < n; i++) {
       events.add(BinarySerde.readBytes(in));
     }
-    return new OpenRequest(id, streamMs, wallMs, events);
+    if (version < 2) {
+      return new OpenRequest(id, streamMs, wallMs, events);
+    }
+    return new OpenRequest(id, streamMs, wallMs, events, in.readInt(), in.readLong());
   }
 
   static OpenRequest fromJson(JsonNode n) {

@@ -8,8 +8,12 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
-/** Step 6a: for each rule whose filter a cost record matches, its contribution, keyed by rule id. */
-public final class AlertMatchStep implements Processor<String, CostRecord, String, AlertContribution> {
+/**
+ * Step 6a: for each rule whose filter a cost record matches, its contribution, keyed by rule id. A revision
+ * contributes its difference with the revision it replaces (negative when it costs less, or when it no longer
+ * matches): spend goes down, a level already fired stays fired.
+ */
+public final class AlertMatchStep implements Processor<String, RevisedCost, String, AlertContribution> {
   private final AlertRulesHolder rules;
   private ProcessorContext<String, AlertContribution> context;
 
@@ -23,12 +27,16 @@ public final class AlertMatchStep implements Processor<String, CostRecord, Strin
   }
 
   @Override
-  public void process(Record<String, CostRecord> record) {
-    CostRecord r = record.value();
+  public void process(Record<String, RevisedCost> record) {
+    CostRecord r = record.value().current();
+    CostRecord previous = record.value().previous();
     for (AlertRule rule : rules.all()) {
-      if (rule.matches(r)) {
+      boolean now = rule.matches(r);
+      boolean before = previous != null && rule.matches(previous);
+      long amount = (now ? rule.amount(r) : 0) - (before ? rule.amount(previous) : 0);
+      if (now && !before || amount != 0) {
         context.forward(record.withKey(rule.id())
-            .withValue(new AlertContribution(rule.id(), rule.amount(r), r.requestId(), record.timestamp())));
+            .withValue(new AlertContribution(rule.id(), amount, r.requestId(), record.timestamp())));
       }
     }
   }

@@ -22,16 +22,23 @@ import org.apache.kafka.streams.state.WindowStore;
 /**
  * Step 2: merges each request's events in a persistent store and emits the merged request once, when
  * complete. A request idle longer than the inactivity timeout (by stream time or by wall clock), or holding
- * more events than the bound, is emitted as incomplete. State is removed on emission; a completed id is
- * remembered for the dedup window, so a producer's retry is counted ({@code merge.duplicate_request}) and
+ * more events than the bound, is emitted as incomplete. A complete request's state is removed on emission and
+ * its id remembered for the dedup window, so a producer's retry is counted ({@code merge.duplicate_request}) and
  * not priced again.
+ *
+ * <p>A request emitted incomplete by inactivity keeps its state for the dedup window: a late event with a new
+ * {@code seq} merges with its events into the next revision ({@code merge.late_event_revised}), emitted at the
+ * first revision's time; an event already seen is still a duplicate. The wall-clock flush, there for partitions
+ * whose stream time stands still, waits while the task is still being fed records (it is catching up, or
+ * traffic flows and stream time flushes) and counts idleness from the task's start at the earliest: after a stop
+ * or a lag longer than the timeout, the events still to be read are not all late.
  *
  * <p>The store keeps events as their original bytes and, behind Kafka Streams' record cache, reaches its
  * changelog once per commit, not once per event. What was last stored is also held in memory with the
  * events parsed ({@link ParsedRequests}): an event is parsed once, and an open request's store is written,
  * not read.
  */
-public final class ChunkMergeStep implements Processor<String, ParsedEvent, String, MergedRequest> {
+public final class ChunkMergeStep implements Processor<String, ParsedEvent, String, MergedRevision> {
   public static final String OPEN_STORE = "open-requests";
   public static final String COMPLETED_STORE = "completed-request-ids";
   /** Original bytes of open requests whose parsed events are kept in memory. */
@@ -43,9 +50,13 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
   private final int maxEvents;
   private final PipelineCounters counters;
   private final ParsedRequests parsed = new ParsedRequests(PARSED_CACHE_BYTES);
-  private ProcessorContext<String, MergedRequest> context;
+  private ProcessorContext<String, MergedRevision> context;
   private KeyValueStore<String, OpenRequest> open;
   private WindowStore<String, Long> completed;
+  /** Wall-clock time the task was initialised: no request is idle by wall clock for longer than since then. */
+  private long initWallMs;
+  /** Wall-clock time this task last processed a record. */
+  private long lastRecordWallMs;
 
   public ChunkMergeStep(Duration inactivityTimeout, Duration dedupWindow, Duration punctuateInterval,
       int maxEvents, PipelineCounters counters) {
@@ -66,8 +77,10 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
   }
 
   @Override
-  public void init(ProcessorContext<String, MergedRequest> context) {
+  public void init(ProcessorContext<String, MergedRevision> context) {
     this.context = context;
+    this.initWallMs = context.currentSystemTimeMs();
+    this.lastRecordWallMs = initWallMs;
     // a task (re)initialised, e.g. after a failure, restarts from its stores as of the last commit
     parsed.clear();
     this.open = context.getStateStore(OPEN_STORE);
@@ -79,6 +92,7 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
   @Override
   public void process(Record<String, ParsedEvent> record) {
     String id = record.key();
+    lastRecordWallMs = context.currentSystemTimeMs();
     long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
     ParsedRequests.Held held = parsed.get(id);
     OpenRequest state;
@@ -102,16 +116,23 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
     boolean added = partial.add(record.value().event()) == PartialRequest.Added.NEW;
     if (!added) {
       counters.increment("merge.duplicate_event");
+      if (state.emitted()) {
+        return; // nothing new for a request already out
+      }
+    } else if (state.emitted()) {
+      counters.increment("merge.late_event_revised");
     }
+    OpenRequest next = state.seen(added ? record.value().original() : null, streamTime,
+        context.currentSystemTimeMs());
     if (partial.isComplete()) {
-      emit(partial.toMerged(), record.timestamp(), streamTime);
+      emitFinal(next, partial.toMerged(), record.timestamp(), streamTime);
     } else if (partial.chunkCount() + 2 > maxEvents) {
       // bounds one request's state whatever a producer sends: priced as incomplete from what was seen
       counters.increment("merge.too_many_events");
-      emit(partial.toMerged(), record.timestamp(), streamTime);
+      emitFinal(next, partial.toMerged(), record.timestamp(), streamTime);
+    } else if (state.emitted()) {
+      emitIncomplete(next, partial.toMerged(), record.timestamp());
     } else {
-      OpenRequest next = state.seen(added ? record.value().original() : null, streamTime,
-          context.currentSystemTimeMs());
       open.put(id, next);
       parsed.put(next, partial);
     }
@@ -129,29 +150,56 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
     }
   }
 
-  private void emit(MergedRequest merged, long recordTimestamp, long streamTime) {
+  /** Emits a request's last revision: its state goes, its id is kept for the dedup window. */
+  private void emitFinal(OpenRequest state, MergedRequest merged, long recordTimestamp, long streamTime) {
     open.delete(merged.requestId());
     parsed.remove(merged.requestId());
     completed.put(merged.requestId(), streamTime, streamTime);
+    forward(state, merged, recordTimestamp);
+  }
+
+  /** Emits a revision that a late event may still correct: the state stays, with the events seen. */
+  private void emitIncomplete(OpenRequest state, MergedRequest merged, long recordTimestamp) {
+    parsed.remove(merged.requestId());
+    open.put(merged.requestId(), state.emittedIncomplete(forward(state, merged, recordTimestamp)));
+  }
+
+  /** Forwards the next revision of {@code state}'s request, at the first revision's time; returns that time. */
+  private long forward(OpenRequest state, MergedRequest merged, long recordTimestamp) {
     Instant t = merged.timestamp();
-    context.forward(new Record<>(merged.requestId(), merged, t != null ? t.toEpochMilli() : recordTimestamp));
+    long timestamp = state.emitted() ? state.firstEmittedMs() : t != null ? t.toEpochMilli() : recordTimestamp;
+    context.forward(new Record<>(merged.requestId(), new MergedRevision(merged, state.emissions()), timestamp));
+    return timestamp;
   }
 
   private void flushIdle(boolean byStreamTime, long now) {
+    // by wall clock only once the task's input ran dry: records still coming are the ones idle requests wait for
+    if (!byStreamTime && now - lastRecordWallMs < punctuateInterval.toMillis()) {
+      return;
+    }
     List<OpenRequest> idle = new ArrayList<>();
+    List<String> expired = new ArrayList<>();
     try (var it = open.all()) {
       it.forEachRemaining(kv -> {
-        long last = byStreamTime ? kv.value.lastSeenStreamMs() : kv.value.lastSeenWallMs();
+        OpenRequest r = kv.value;
+        if (r.emitted()) {
+          // from the request's time, as the revisions step keeps the record a revision replaces
+          if (byStreamTime && now - r.firstEmittedMs() >= dedupWindow.toMillis()) {
+            expired.add(kv.key);
+          }
+          return;
+        }
+        long last = byStreamTime ? r.lastSeenStreamMs() : Math.max(r.lastSeenWallMs(), initWallMs);
         if (now - last >= inactivityTimeout.toMillis()) {
-          idle.add(kv.value);
+          idle.add(r);
         }
       });
     }
+    expired.forEach(open::delete);
     for (OpenRequest r : idle) {
       counters.increment("merge.incomplete_flushed");
       ParsedRequests.Held held = parsed.get(r.requestId());
-      emit((held != null ? held.partial() : r.toPartial()).toMerged(), r.lastSeenStreamMs(),
-          Math.max(context.currentStreamTimeMs(), r.lastSeenStreamMs()));
+      emitIncomplete(r, (held != null ? held.partial() : r.toPartial()).toMerged(), r.lastSeenStreamMs());
     }
   }
 }

@@ -9,26 +9,47 @@ import java.util.List;
  * A request still being merged, as its state store keeps it: each distinct event's original bytes, in arrival
  * order, and when it last saw an event by stream time and by wall clock. Keeping bytes, not parsed trees, makes
  * writing the state after each event a copy instead of a re-serialization of everything seen so far.
+ *
+ * <p>A request emitted incomplete stays, for the dedup window, with {@code emissions} (how many revisions came
+ * out) and {@code firstEmittedMs} (the first revision's time, which every later revision keeps): a late event then
+ * merges with its events into the next revision.
  */
-public record OpenRequest(String requestId, long lastSeenStreamMs, long lastSeenWallMs, List<byte[]> events) {
+public record OpenRequest(String requestId, long lastSeenStreamMs, long lastSeenWallMs, List<byte[]> events,
+    int emissions, long firstEmittedMs) {
 
   public OpenRequest {
     events = List.copyOf(events);
+  }
+
+  /** A request not emitted yet. */
+  public OpenRequest(String requestId, long lastSeenStreamMs, long lastSeenWallMs, List<byte[]> events) {
+    this(requestId, lastSeenStreamMs, lastSeenWallMs, events, 0, 0);
   }
 
   public static OpenRequest empty(String requestId) {
     return new OpenRequest(requestId, 0, 0, List.of());
   }
 
+  /** Whether a revision of this request came out already (incomplete: a late event makes the next one). */
+  public boolean emitted() {
+    return emissions > 0;
+  }
+
   /** This request after one more event: {@code newEvent} is null when the event was a duplicate. */
   public OpenRequest seen(byte[] newEvent, long streamMs, long wallMs) {
     if (newEvent == null) {
-      return new OpenRequest(requestId, streamMs, wallMs, events);
+      return new OpenRequest(requestId, streamMs, wallMs, events, emissions, firstEmittedMs);
     }
     List<byte[]> more = new ArrayList<>(events.size() + 1);
     more.addAll(events);
     more.add(newEvent);
-    return new OpenRequest(requestId, streamMs, wallMs, more);
+    return new OpenRequest(requestId, streamMs, wallMs, more, emissions, firstEmittedMs);
+  }
+
+  /** This request after one more revision came out incomplete, at {@code timestampMs} if it was the first. */
+  public OpenRequest emittedIncomplete(long timestampMs) {
+    return new OpenRequest(requestId, lastSeenStreamMs, lastSeenWallMs, events, emissions + 1,
+        emitted() ? firstEmittedMs : timestampMs);
   }
 
   /** The events parsed again: they passed the parse step once, so they parse the same way now. */

@@ -13,9 +13,10 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 /**
  * Step 3: prices a merged request with the prices {@code llm.pricing} holds now, in force at the
  * request's timestamp. The record's timestamp becomes the request's, so windows count it there. A request with
- * an event timestamped in the future ({@link FutureEventTime}) says so in its errors.
+ * an event timestamped in the future ({@link FutureEventTime}) says so in its errors. A later revision of a
+ * request keeps its first revision's timestamp, so it replaces it in the same windows and ClickHouse partition.
  */
-public final class PriceStep implements FixedKeyProcessor<String, MergedRequest, CostRecord> {
+public final class PriceStep implements FixedKeyProcessor<String, MergedRevision, CostRecord> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PriceStep.class);
 
   /** Counts the cost records whose response carried billed usage their price leaves out. */
@@ -36,17 +37,21 @@ public final class PriceStep implements FixedKeyProcessor<String, MergedRequest,
   }
 
   @Override
-  public void process(FixedKeyRecord<String, MergedRequest> record) {
+  public void process(FixedKeyRecord<String, MergedRevision> record) {
+    MergedRequest request = record.value().request();
     CostRecord cost;
     try {
-      cost = pricing.engine().price(record.value(), Instant.ofEpochMilli(record.timestamp()));
+      cost = pricing.engine().price(request, Instant.ofEpochMilli(record.timestamp()));
     } catch (RuntimeException e) {
       // a request the engine cannot handle must not stop the pipeline, nor vanish
       LOG.error("request {} could not be priced", record.key(), e);
-      cost = CostEngine.unpriceable(record.value(), Instant.ofEpochMilli(record.timestamp()),
+      cost = CostEngine.unpriceable(request, Instant.ofEpochMilli(record.timestamp()),
           "internal error: " + e.getClass().getSimpleName());
     }
-    cost = FutureEventTime.flagged(cost, record.value());
+    cost = FutureEventTime.flagged(cost, request);
+    if (record.value().revision() > 0) {
+      cost = cost.revised(record.value().revision(), Instant.ofEpochMilli(record.timestamp()));
+    }
     counters.increment("costs." + cost.pricingStatus().wire());
     if (cost.hasUnpricedUsage()) {
       counters.increment(UNPRICED_USAGE); // billed usage the cost leaves out: never silent

@@ -3,6 +3,7 @@ package dev.costpipe.topology.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.costpipe.engine.CostEngine;
 import dev.costpipe.engine.record.CostRecord;
 import dev.costpipe.engine.record.CostRecordJson;
 import dev.costpipe.topology.TopologyConfig;
@@ -114,17 +115,20 @@ public final class PipelineHarness {
     }
   }
 
-  /** Every output is exactly what the traffic must give: one cost record per request, sums, alerts, DLQ. */
+  /**
+   * Every output is exactly what the traffic must give: one cost record per request (or its revisions 0, 1, …,
+   * each but the last emitted incomplete), the latest exact; sums, alerts, DLQ.
+   */
   public static void assertExactTotals(Properties settings, MixedTraffic traffic) {
     TopologyConfig config = TopologyConfig.from(settings);
     String bootstrap = settings.getProperty("bootstrap.servers");
     List<ConsumerRecord<String, String>> costs = TopicReader.readUntil(bootstrap, config.costsTopic(),
-        got -> got.size() >= traffic.expected.size(), WAIT);
-    Map<String, CostRecord> byId = new HashMap<>();
-    for (var r : costs) {
-      CostRecord c = CostRecordJson.read(r.value());
-      assertThat(byId.put(c.requestId(), c)).as("one cost record for " + c.requestId()).isNull();
-    }
+        got -> {
+          Map<String, CostRecord> latest = latestRevisions(got);
+          return traffic.expected.entrySet().stream().allMatch(e -> latest.containsKey(e.getKey())
+              && latest.get(e.getKey()).usage().equals(e.getValue().usage()));
+        }, WAIT);
+    Map<String, CostRecord> byId = latestRevisions(costs);
     assertThat(byId.keySet()).containsExactlyInAnyOrderElementsOf(traffic.expected.keySet());
     traffic.expected.forEach((id, want) -> {
       CostRecord got = byId.get(id);
@@ -170,6 +174,22 @@ public final class PipelineHarness {
     var alerts = TopicReader.readUntil(bootstrap, config.alertsTopic(), got -> got.size() >= 4, WAIT);
     assertThat(alerts).extracting(r -> TopologyFixture.read(r.value()).path("level_pct").asInt())
         .containsExactly(50, 80, 95, 100);
+  }
+
+  /** The latest revision of each request's cost record; checks that its revisions came in order, each corrected. */
+  public static Map<String, CostRecord> latestRevisions(List<ConsumerRecord<String, String>> costs) {
+    Map<String, CostRecord> byId = new HashMap<>();
+    for (var r : costs) {
+      CostRecord c = CostRecordJson.read(r.value());
+      CostRecord before = byId.put(c.requestId(), c);
+      assertThat(c.revision()).as("revision of " + c.requestId()).isEqualTo(before == null ? 0 : before.revision() + 1);
+      if (before != null) {
+        assertThat(before.errors()).as("a revision follows an incomplete record: " + c.requestId())
+            .contains(CostEngine.INCOMPLETE);
+        assertThat(c.timestamp()).as("a revision keeps the first one's time").isEqualTo(before.timestamp());
+      }
+    }
+    return byId;
   }
 
   /** Each window's updates, in the order written, have strictly increasing versions: none goes backwards. */

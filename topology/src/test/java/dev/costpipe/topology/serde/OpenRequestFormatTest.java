@@ -44,6 +44,31 @@ class OpenRequestFormatTest {
   }
 
   @Test
+  void keepsTheRevisionsEmittedAndReadsVersionOneAsNotEmitted() throws Exception {
+    OpenRequest emitted = new OpenRequest("a", 1, 2, EVENTS).emittedIncomplete(1_780_000_000_000L);
+    OpenRequest back = read(write(emitted.emittedIncomplete(5L)));
+    assertThat(back.emissions()).isEqualTo(2);
+    assertThat(back.firstEmittedMs()).as("the first revision's time").isEqualTo(1_780_000_000_000L);
+
+    // version 1, as written before revisions: the same fields without the last two
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.writeByte(1);
+      BinarySerde.writeString(out, "a");
+      out.writeLong(1);
+      out.writeLong(2);
+      out.writeInt(EVENTS.size());
+      for (byte[] e : EVENTS) {
+        BinarySerde.writeBytes(out, e);
+      }
+    }
+    OpenRequest v1 = read(bytes.toByteArray());
+    assertThat(v1.emitted()).isFalse();
+    assertThat(v1.lastSeenWallMs()).isEqualTo(2);
+    assertThat(v1.events()).hasSize(EVENTS.size());
+  }
+
+  @Test
   void readsStateWrittenAsJsonBeforeThisFormat() {
     ObjectNode legacy = Json.MAPPER.createObjectNode();
     legacy.put("request_id", "a-é").put("last_seen_stream_ms", 5L).put("last_seen_wall_ms", 7L);

@@ -92,6 +92,33 @@ class AlertThresholdStepTest {
     }
   }
 
+  @Test
+  void aRevisionCostingLessLowersTheSpendButNeverUnfiresALevel() {
+    AlertRulesHolder rules = new AlertRulesHolder();
+    rules.put(RULE.id(), RULE);
+    OutputFormat json = OutputFormat.from(new Properties());
+    StreamsBuilder b = new StreamsBuilder();
+    b.addStateStore(AlertThresholdStep.store());
+    b.stream("spend", Consumed.with(Serdes.String(), CostpipeSerdes.alertContribution()))
+        .process(() -> new AlertThresholdStep(rules, new PipelineCounters()), AlertThresholdStep.STORE)
+        .to("alerts", Produced.with(Serdes.String(), json.firedAlerts()));
+    try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), TopologyFixture.driverSettings(stateDir))) {
+      TestInputTopic<String, AlertContribution> spend = driver.createInputTopic("spend", Serdes.String().serializer(),
+          CostpipeSerdes.alertContribution().serializer());
+      TestOutputTopic<String, FiredAlert> alerts = driver.createOutputTopic("alerts",
+          Serdes.String().deserializer(), json.firedAlerts().deserializer());
+
+      send(spend, RULE.id(), 1_200_000_000L, "r1", "2026-06-01T10:00:00Z");
+      send(spend, RULE.id(), -500_000_000L, "r1", "2026-06-01T10:00:00Z"); // r1's revision 1 costs less
+      send(spend, RULE.id(), 400_000_000L, "r2", "2026-06-01T11:00:00Z");
+      send(spend, RULE.id(), 1_300_000_000L, "r3", "2026-06-01T12:00:00Z");
+
+      assertThat(alerts.readValuesToList()).containsExactly(
+          fired(50, 1_200_000_000L, "2026-06-01", "2026-06-01T10:00:00Z", "r1"),
+          fired(100, 2_400_000_000L, "2026-06-01", "2026-06-01T12:00:00Z", "r3"));
+    }
+  }
+
   /** A request's spend on a rule, at the request's time, which is also the record's (as the match step sends it). */
   private static void send(TestInputTopic<String, AlertContribution> spend, String ruleId, long nanoUsd,
       String requestId, String at) {

@@ -1,5 +1,6 @@
 package dev.costpipe.topology.steps;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.costpipe.engine.CostEngine;
@@ -73,7 +74,7 @@ class ChunkMergeStepTest {
   }
 
   @Test
-  void anIdleRequestIsFlushedAsIncompleteByStreamTime() {
+  void anIdleRequestIsFlushedAsIncompleteByStreamTimeAndCorrectedByItsLateEvents() {
     try (TopologyFixture f = new TopologyFixture(timeout("PT10M")).withBuiltInPrices()) {
       List<String> events = Events.anthropicStream("a2", "2026-06-01T00:00:00Z", 1000, 50);
       f.send(events.get(0));
@@ -86,11 +87,57 @@ class ChunkMergeStepTest {
       var a2 = costs.stream().filter(r -> r.requestId().equals("a2")).findFirst().orElseThrow();
       assertThat(a2.errors()).contains(CostEngine.INCOMPLETE);
       assertThat(a2.usage().inputTokens()).as("priced from the usage seen").isEqualTo(1000);
-      assertThat(openRequests(f)).isZero();
+      assertThat(a2.revision()).isZero();
       assertThat(f.counters.get("merge.incomplete_flushed")).isEqualTo(1);
-      // the rest of the stream arriving late is a duplicate, not a second record
-      events.subList(2, events.size()).forEach(f::send);
+      assertThat(openRequests(f)).as("its events kept for a late one").isEqualTo(1);
+
+      // an event seen already is still a duplicate: no revision
+      f.send(events.get(1));
       assertThat(f.readCosts()).isEmpty();
+      assertThat(f.counters.get("merge.duplicate_event")).isEqualTo(1);
+
+      // the rest of the stream arriving late corrects it: revision 1, complete, at the first revision's time
+      f.send(events.get(2));
+      var revision1 = f.readCosts();
+      assertThat(revision1).singleElement().satisfies(r -> {
+        assertThat(r.revision()).isEqualTo(1);
+        assertThat(r.errors()).contains(CostEngine.INCOMPLETE);
+        assertThat(r.timestamp()).isEqualTo(a2.timestamp());
+      });
+      events.subList(3, events.size()).forEach(f::send); // each late event a revision, the response the last
+      var later = f.readCosts();
+      assertThat(later).extracting(r -> r.revision()).containsExactly(2, 3);
+      assertThat(later.get(1)).satisfies(r -> {
+        assertThat(r.errors()).doesNotContain(CostEngine.INCOMPLETE);
+        assertThat(r.usage().inputTokens()).isEqualTo(1000);
+        assertThat(r.usage().outputTokens()).isEqualTo(50);
+        assertThat(r.costNanoUsd()).isGreaterThan(a2.costNanoUsd());
+        assertThat(r.timestamp()).isEqualTo(a2.timestamp());
+      });
+      assertThat(f.counters.get("merge.late_event_revised")).isEqualTo(3);
+      assertThat(openRequests(f)).isZero();
+
+      // a complete emission is final: anything later is a duplicate request
+      f.send("{\"request_id\":\"a2\",\"event_type\":\"chunk\",\"seq\":9,\"timestamp\":\"2026-06-01T00:00:00Z\","
+          + "\"chunk\":\"event: ping\\ndata: {}\\n\\n\"}");
+      assertThat(f.readCosts()).isEmpty();
+      assertThat(f.counters.get("merge.duplicate_request")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anIncompleteRequestsEventsAreKeptForTheDedupWindowOnly() {
+    Properties p = timeout("PT10M");
+    p.setProperty("costpipe.merge.dedup-window", "PT1H");
+    try (TopologyFixture f = new TopologyFixture(p).withBuiltInPrices()) {
+      List<String> events = Events.anthropicStream("a4", "2026-06-01T00:00:00Z", 1000, 50);
+      f.send(events.get(0));
+      f.send(Events.openAi("later", "2026-06-01T00:11:00Z", "gpt-4o", 1, 1, Map.of()));
+      assertThat(f.readCosts()).extracting(r -> r.requestId()).containsExactlyInAnyOrder("later", "a4");
+      assertThat(openRequests(f)).isEqualTo(1);
+      f.send(Events.openAi("an-hour-later", "2026-06-01T01:12:00Z", "gpt-4o", 1, 1, Map.of()));
+      f.readCosts();
+      assertThat(openRequests(f)).isZero();
     }
   }
 
@@ -101,6 +148,38 @@ class ChunkMergeStepTest {
       f.driver.advanceWallClockTime(Duration.ofMinutes(1));
       assertThat(f.readCosts()).isEmpty();
       f.driver.advanceWallClockTime(Duration.ofMinutes(2));
+      assertThat(f.readCosts()).singleElement()
+          .satisfies(r -> assertThat(r.errors()).contains(CostEngine.INCOMPLETE));
+    }
+  }
+
+  @Test
+  void noWallClockFlushWhileTheTaskIsStillFedRecords() {
+    try (TopologyFixture f = new TopologyFixture(timeout("PT2M")).withBuiltInPrices()) {
+      f.send(Events.anthropicStream("a5", "2026-06-01T00:00:00Z", 10, 5).get(0));
+      // a backlog being read: a record every half second, for longer than the timeout, none advancing stream time
+      for (int i = 0; i < 300; i++) {
+        f.driver.advanceWallClockTime(Duration.ofMillis(500));
+        f.send(Events.openAi("backlog-" + i, "2026-06-01T00:00:00Z", "gpt-4o", 1, 1, Map.of()));
+      }
+      assertThat(f.readCosts()).extracting(r -> r.requestId()).doesNotContain("a5");
+      f.driver.advanceWallClockTime(Duration.ofSeconds(2));
+      assertThat(f.readCosts()).extracting(r -> r.requestId()).containsExactly("a5");
+    }
+  }
+
+  @Test
+  void noWallClockFlushWithinTheTimeoutAfterTheTaskStartsWhateverTheStoredWallTime() {
+    try (TopologyFixture f = new TopologyFixture(timeout("PT2M")).withBuiltInPrices()) {
+      // state as a stop of a day left it: last seen by wall clock a day before this task started
+      byte[] event = Events.anthropicStream("a6", "2026-06-01T00:00:00Z", 10, 5).get(0).getBytes(UTF_8);
+      long dayBefore = Instant.parse("2026-05-31T00:00:00Z").toEpochMilli();
+      KeyValueStore<String, OpenRequest> open = f.driver.getKeyValueStore(ChunkMergeStep.OPEN_STORE);
+      open.put("a6", new OpenRequest("a6", Instant.parse("2026-06-01T00:00:00Z").toEpochMilli(), dayBefore,
+          List.of(event)));
+      f.driver.advanceWallClockTime(Duration.ofSeconds(90));
+      assertThat(f.readCosts()).as("its late events may still be in the backlog").isEmpty();
+      f.driver.advanceWallClockTime(Duration.ofSeconds(31));
       assertThat(f.readCosts()).singleElement()
           .satisfies(r -> assertThat(r.errors()).contains(CostEngine.INCOMPLETE));
     }

@@ -1,0 +1,84 @@
+package dev.costpipe.clickhouse.sink;
+
+import static dev.costpipe.clickhouse.sink.TestRecords.cost;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.clickhouse.client.api.Client;
+import com.clickhouse.data.ClickHouseFormat;
+import dev.costpipe.testsupport.ClickHouseTestServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On a real server: a request's later revision replaces the earlier ones under FINAL and in the views, whatever
+ * the second they were inserted in, re-deliveries included (request_costs is ReplacingMergeTree(ingested_at)).
+ */
+class ClickHouseRevisionTest {
+  private static final long T = 1_780_400_000L;
+  private static ClickHouseTestServer server;
+  private static Client client;
+  private static String db;
+
+  @BeforeAll
+  static void migrate() {
+    server = ClickHouseTestServer.shared();
+    client = server.client();
+    db = TestRecords.unique("cp_revisions");
+    new ClickHouseMigrations(client, db).migrate();
+  }
+
+  private static String revision0(String id) {
+    return cost(id).at(java.time.Instant.parse("2026-06-01T10:00:00Z")).cost(10_000).error("incomplete").json();
+  }
+
+  private static String revision1(String id) {
+    return cost(id).at(java.time.Instant.parse("2026-06-01T10:00:00Z")).user("alice").cost(30_000).revision(1)
+        .json();
+  }
+
+  private static void insert(long ingestedAt, String... records) throws Exception {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    for (String r : records) {
+      body.write(SinkRows.costRecord(r.getBytes(StandardCharsets.UTF_8), ingestedAt));
+    }
+    client.insert(db + ".request_costs", new ByteArrayInputStream(body.toByteArray()), ClickHouseFormat.JSONEachRow)
+        .get().close();
+  }
+
+  private static List<Map<String, Object>> q(String sql) {
+    return server.query(sql.replace("{db}", db) + " FORMAT JSONEachRow");
+  }
+
+  @Test
+  void theLatestRevisionWinsUnderFinalAndInTheViews() throws Exception {
+    insert(T, revision0("same-batch"), revision1("same-batch"));
+    insert(T, revision1("batch-reversed"), revision0("batch-reversed"));
+    insert(T, revision0("same-second"));
+    insert(T, revision1("same-second"));
+    insert(T, revision0("redelivered"));
+    insert(T + 5, revision1("redelivered"));
+    insert(T + 60, revision0("redelivered"), revision1("redelivered")); // the sink read both again
+
+    List<Map<String, Object>> rows = q("SELECT request_id, revision, cost_nano_usd, user_id"
+        + " FROM {db}.request_costs FINAL ORDER BY request_id");
+    assertThat(rows).hasSize(4).allSatisfy(r -> {
+      assertThat(String.valueOf(r.get("revision"))).isEqualTo("1");
+      assertThat(r).containsEntry("cost_nano_usd", "30000").containsEntry("user_id", "alice");
+    });
+
+    List<Map<String, Object>> perUser = q("SELECT user_id, requests, total_cost_nano_usd FROM {db}.v_cost_per_user");
+    assertThat(perUser).singleElement().satisfies(r -> assertThat(r).containsEntry("user_id", "alice")
+        .containsEntry("requests", "4").containsEntry("total_cost_nano_usd", "120000"));
+    assertThat(q("SELECT sum(total_cost_nano_usd) AS s FROM {db}.v_cost_per_day").get(0)).containsEntry("s", "120000");
+
+    // and once the parts merge, the rows left are the latest revisions
+    server.execute("OPTIMIZE TABLE " + db + ".request_costs FINAL");
+    assertThat(q("SELECT revision FROM {db}.request_costs")).hasSize(4)
+        .allSatisfy(r -> assertThat(String.valueOf(r.get("revision"))).isEqualTo("1"));
+  }
+}
