@@ -82,8 +82,12 @@ public final class CostpipeTopology {
     KStream<String, ParsedEvent> events = parse(b);
     KStream<String, CostRecord> costs = mergeAndPrice(events, b);
     costs.to(config.costsTopic(), Produced.with(Serdes.String(), config.outputFormat().costRecords()).withName("costs"));
-    b.addStateStore(RevisionStep.store(config.dedupWindow().plus(config.inactivityTimeout())));
-    KStream<String, RevisedCost> revised = costs.processValues(RevisionStep::new, Named.as("revisions"),
+    // twice what the merge step keeps events for: that is by stream time, this by wall clock, and a stop or a lag
+    // moves the two apart
+    Duration revisionsKept = config.dedupWindow().plus(config.inactivityTimeout()).multipliedBy(2);
+    b.addStateStore(RevisionStep.store(revisionsKept));
+    KStream<String, RevisedCost> revised = costs.processValues(() -> new RevisionStep(revisionsKept, counters),
+        Named.as("revisions"),
         RevisionStep.STORE);
     aggregate(revised);
     alert(revised, b);

@@ -29,9 +29,10 @@ import org.apache.kafka.streams.state.WindowStore;
  * <p>A request emitted incomplete by inactivity keeps its state for the dedup window: a late event with a new
  * {@code seq} merges with its events into the next revision ({@code merge.late_event_revised}), emitted at the
  * first revision's time; an event already seen is still a duplicate. The wall-clock flush, there for partitions
- * whose stream time stands still, waits while the task is still being fed records (it is catching up, or
- * traffic flows and stream time flushes) and counts idleness from the task's start at the earliest: after a stop
- * or a lag longer than the timeout, the events still to be read are not all late.
+ * whose stream time stands still, waits until the task itself had no record for the timeout (while records come,
+ * stream time flushes) and counts idleness from the task's start at the earliest: after a stop or a lag longer
+ * than the timeout, the events still to be read are not all late. Both clocks are the records' and the
+ * machine's, never the request's own time, which may be months old.
  *
  * <p>The store keeps events as their original bytes and, behind Kafka Streams' record cache, reaches its
  * changelog once per commit, not once per event. What was last stored is also held in memory with the
@@ -173,8 +174,10 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
   }
 
   private void flushIdle(boolean byStreamTime, long now) {
-    // by wall clock only once the task's input ran dry: records still coming are the ones idle requests wait for
-    if (!byStreamTime && now - lastRecordWallMs < punctuateInterval.toMillis()) {
+    // by wall clock only once the task's input stood still for the timeout (no record since, nor since the task
+    // started): records still coming, a backlog being read after a stop, are the ones idle requests wait for, and
+    // while they come stream time flushes
+    if (!byStreamTime && now - Math.max(lastRecordWallMs, initWallMs) < inactivityTimeout.toMillis()) {
       return;
     }
     List<OpenRequest> idle = new ArrayList<>();
@@ -183,8 +186,8 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
       it.forEachRemaining(kv -> {
         OpenRequest r = kv.value;
         if (r.emitted()) {
-          // from the request's time, as the revisions step keeps the record a revision replaces
-          if (byStreamTime && now - r.firstEmittedMs() >= dedupWindow.toMillis()) {
+          // by stream time since its last event, the records' own clock: the request's time may be months old
+          if (byStreamTime && now - r.lastSeenStreamMs() >= dedupWindow.toMillis()) {
             expired.add(kv.key);
           }
           return;

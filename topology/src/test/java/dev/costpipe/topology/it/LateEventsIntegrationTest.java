@@ -93,7 +93,10 @@ class LateEventsIntegrationTest {
 
       // the backlog read a few records per poll, so that reading it outlasts the punctuation interval
       settings.setProperty("consumer.max.poll.records", "5");
-      app = startChild(settings, "512m", log);
+      Path restartLog = Files.createTempFile("costpipe-it-late-events-restart", ".log");
+      System.out.println("late-events: flushed before the stop " + flushedBeforeTheStop + ", open at the stop "
+          + openAtTheStop + "; logs " + log + " " + restartLog);
+      app = startChild(settings, "512m", restartLog);
       assertExactTotals(settings, traffic);
       Map<String, CostRecord> latest = latestRevisions(TopicReader.readUntil(broker.bootstrapServers(),
           settings.getProperty("costpipe.topic.costs"), got -> false, java.time.Duration.ofSeconds(3)));

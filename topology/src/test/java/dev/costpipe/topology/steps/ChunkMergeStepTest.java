@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
 class ChunkMergeStepTest {
@@ -163,9 +164,37 @@ class ChunkMergeStepTest {
         f.send(Events.openAi("backlog-" + i, "2026-06-01T00:00:00Z", "gpt-4o", 1, 1, Map.of()));
       }
       assertThat(f.readCosts()).extracting(r -> r.requestId()).doesNotContain("a5");
-      f.driver.advanceWallClockTime(Duration.ofSeconds(2));
+      // a pause shorter than the timeout (a slow poll, a commit, a starved machine) is not the input running dry
+      f.driver.advanceWallClockTime(Duration.ofSeconds(90));
+      assertThat(f.readCosts()).isEmpty();
+      f.driver.advanceWallClockTime(Duration.ofSeconds(31));
       assertThat(f.readCosts()).extracting(r -> r.requestId()).containsExactly("a5");
     }
+  }
+
+  @Test
+  void aMonthsOldRequestEmittedIncompleteKeepsItsEventsBesideCurrentTraffic() {
+    try (TopologyFixture f = new TopologyFixture(timeout("PT10M")).withBuiltInPrices()) {
+      // a backfill of June's traffic, read in December: the records' (broker) times are December's
+      Instant now = Instant.parse("2026-12-06T12:00:00Z");
+      List<String> events = Events.anthropicStream("old", "2026-06-01T00:00:00Z", 1000, 50);
+      // a current request emitted incomplete too: the revisions step keeps both, whatever their own times
+      sendAt(f, Events.anthropicStream("now", "2026-12-06T12:00:00Z", 10, 5).get(0), now);
+      sendAt(f, events.get(0), now);
+      sendAt(f, Events.openAi("current", "2026-12-06T12:11:00Z", "gpt-4o", 1, 1, Map.of()), now.plusSeconds(660));
+      assertThat(f.readCosts()).extracting(r -> r.revision()).containsExactly(0, 0, 0);
+      // stream time moves on by more than a punctuation, by less than the dedup window since the request's event
+      sendAt(f, Events.openAi("current-2", "2026-12-06T12:12:00Z", "gpt-4o", 1, 1, Map.of()), now.plusSeconds(720));
+      f.readCosts();
+      assertThat(openRequests(f)).as("kept for their late events").isEqualTo(2);
+      events.subList(1, events.size()).forEach(e -> sendAt(f, e, now.plusSeconds(780)));
+      assertThat(f.readCosts()).extracting(r -> r.revision()).last().isEqualTo(events.size() - 1);
+      assertThat(f.counters.get("revisions.previous_missing")).isZero();
+    }
+  }
+
+  private static void sendAt(TopologyFixture f, String json, Instant recordTime) {
+    f.raw.pipeInput(new TestRecord<>(TopologyFixture.read(json).path("request_id").asText(), json, recordTime));
   }
 
   @Test
