@@ -83,12 +83,15 @@ class LateEventsIntegrationTest {
       assertThat(flushed.values()).as("log " + log)
           .allSatisfy(c -> assertThat(c.errors()).contains(CostEngine.INCOMPLETE));
 
+      long openedAt = System.currentTimeMillis();
       produce(settings, openAtTheStop.stream().map(firstEvents::get).toList());
       Thread.sleep(3000);
       app.destroy();
       assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      // down for longer than the timeout, while the rest of the traffic comes
-      produce(settings, rest);
+      // down for longer than the timeout, while the rest of the traffic comes; stamped as sent within seconds of
+      // the stop (as a producer's own clock would have them, whatever the stop took on a loaded machine), so
+      // that by the records' own clock the open requests were not idle: only a wall clock could flush them
+      produce(settings, rest, openedAt + 4000);
       Thread.sleep(TIMEOUT_MS + 5000);
 
       // the backlog read a few records per poll, so that reading it outlasts the punctuation interval

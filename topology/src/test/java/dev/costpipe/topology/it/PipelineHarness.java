@@ -80,6 +80,11 @@ public final class PipelineHarness {
 
   /** Produces raw events (values as String, or as byte[] for bytes that are not UTF-8) keyed as given. */
   public static void produce(Properties settings, List<? extends Map.Entry<String, ?>> records) {
+    produce(settings, records, null);
+  }
+
+  /** As {@link #produce(Properties, List)}, each record stamped {@code recordTimeMs} (null: when sent). */
+  public static void produce(Properties settings, List<? extends Map.Entry<String, ?>> records, Long recordTimeMs) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getProperty("bootstrap.servers"));
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -92,7 +97,8 @@ public final class PipelineHarness {
     try (var producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
       for (var r : records) {
         byte[] value = r.getValue() instanceof byte[] b ? b : ((String) r.getValue()).getBytes(StandardCharsets.UTF_8);
-        sent.add(producer.send(new ProducerRecord<>(settings.getProperty("costpipe.topic.raw-events"), r.getKey(), value)));
+        sent.add(producer.send(new ProducerRecord<>(settings.getProperty("costpipe.topic.raw-events"), null,
+            recordTimeMs, r.getKey(), value)));
       }
       producer.flush();
       for (var f : sent) {
