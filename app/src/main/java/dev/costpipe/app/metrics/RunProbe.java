@@ -50,8 +50,13 @@ public final class RunProbe implements ComponentProbe {
               ? new CounterBridge.Meter("costpipe.raw.events.future.time", Tags.empty(),
                   "events timestamped beyond costpipe.event-time.max-future: priced at ingestion time, flagged")
               : other(name);
-      case "produce" -> new CounterBridge.Meter("costpipe.writes.refused", Tags.of("reason", rest.substring(
-          rest.indexOf('.') + 1)), "internal or output writes the producer or broker refused for the record itself");
+      case "produce" -> rest.equals("diverted")
+          ? new CounterBridge.Meter("costpipe.writes.diverted", Tags.empty(),
+              "writes refused once and, made again by the re-processing, sent to the dead-letter topic")
+          : new CounterBridge.Meter("costpipe.writes.refused", Tags.of("reason", rest.substring(
+              rest.indexOf('.') + 1)), "internal or output writes the producer or broker refused for the record itself");
+      case "streams" -> new CounterBridge.Meter("costpipe.stream.threads.replaced", Tags.empty(),
+          "stream threads that failed and were replaced");
       case "dlq" -> new CounterBridge.Meter("costpipe.dead.letters", Tags.of("reason", rest),
           "raw events sent to the dead-letter topic, by reason");
       case "costs" -> new CounterBridge.Meter("costpipe.cost.records", Tags.of("pricing_status", rest),

@@ -102,8 +102,13 @@ public final class CostpipeApplication implements AutoCloseable {
     Properties streamsSettings = new Properties();
     streamsSettings.putAll(settings);
     streamsSettings.put(RefusedWriteHandler.COUNTERS, counters);
+    streamsSettings.put(RefusedWrites.SETTING, new RefusedWrites());
+    streamsSettings.put(RefusedWriteDiverter.DEAD_LETTER_TOPIC, config.deadLetterTopic());
+    streamsSettings.put(StreamsConfig.producerPrefix(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG),
+        RefusedWriteDiverter.class.getName());
     streams = new KafkaStreams(topology, streamsSettings);
     streams.setUncaughtExceptionHandler(e -> {
+      counters.increment("streams.thread_replaced");
       LOG.error("stream thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
           .REPLACE_THREAD;

@@ -18,12 +18,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What passing over means depends on the guarantee. Under at-least-once the record is dropped and the thread
  * goes on. Under exactly-once (costpipe's default) a transaction one of whose writes failed cannot commit,
- * whatever this answers: the producer is left in an abortable-error state, Kafka Streams aborts the transaction,
- * replaces the thread and processes the task's input again from its last commit. That is what keeps exactly-once
- * exact (nothing of the failed transaction is visible, nothing counted twice), and also why a record refused
- * every time would stop its partition: the causes are removed before anything is written (event times bounded by
- * the parse step, events over 16 MiB dead-lettered there), and this counter and line say when one gets through.
- * The input named in the line is the one being processed when the broker answered, not necessarily the cause.
+ * whatever this answers: Kafka Streams aborts it and processes the task's input again from its last commit, which
+ * keeps exactly-once exact (nothing of the failed transaction is visible, nothing counted twice). The refused write
+ * is remembered ({@link RefusedWrites}) so that, made again, it goes to the dead-letter topic
+ * ({@link RefusedWriteDiverter}): one aborted transaction per refusal, never a loop that stops the partition. The
+ * causes known are removed before anything is written (event times bounded by the parse step, events over 16 MiB
+ * dead-lettered there); this is for what still gets through, e.g. a topic whose
+ * {@code message.timestamp.before.max.ms} refuses old event times. The input named in the line is the one being
+ * processed when the broker answered, not necessarily the cause.
  */
 public final class RefusedWriteHandler implements ProductionExceptionHandler {
   /** The setting through which the application hands its counters to the handler Kafka Streams creates. */
@@ -31,11 +33,15 @@ public final class RefusedWriteHandler implements ProductionExceptionHandler {
   private static final Logger LOG = LoggerFactory.getLogger(RefusedWriteHandler.class);
 
   private PipelineCounters counters = new PipelineCounters();
+  private RefusedWrites refused = new RefusedWrites();
 
   @Override
   public void configure(Map<String, ?> configs) {
     if (configs.get(COUNTERS) instanceof PipelineCounters c) {
       counters = c;
+    }
+    if (configs.get(RefusedWrites.SETTING) instanceof RefusedWrites r) {
+      refused = r;
     }
   }
 
@@ -46,6 +52,7 @@ public final class RefusedWriteHandler implements ProductionExceptionHandler {
       return Response.fail();
     }
     counters.increment("produce.refused." + reason);
+    refused.remember(record, reason, !reason.equals("record_too_large"), System.currentTimeMillis());
     LOG.error("write to {} refused ({}: {}), timestamp {}; input {}-{}@{}", record.topic(), reason, e.getMessage(),
         record.timestamp(), context.topic(), context.partition(), context.offset());
     return Response.resume();

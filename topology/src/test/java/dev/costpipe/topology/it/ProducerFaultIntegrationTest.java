@@ -37,6 +37,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import dev.costpipe.contracts.DeadLetterHeaders;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -134,6 +139,60 @@ class ProducerFaultIntegrationTest {
       app.destroy();
       app.waitFor(60, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void aWriteTheBrokerRefusesIsDeadLetteredAfterOneAbortedTransactionAndThePartitionFlowsOn() throws Exception {
+    Properties settings = settings(KafkaTestBroker.shared().bootstrapServers(), "refused-write");
+    Path log = Files.createTempFile("costpipe-it-refused-write", ".log");
+    Process app = startChild(settings, "384m", log);
+    try {
+      awaitRawTopic(settings);
+      send(settings, null, List.of(new Event("warm-up", event("warm-up", Instant.now()))));
+      waitForCosts(settings, 1);
+      // a topic policy the parse step cannot know: the windows' contributions refused when over an hour old
+      String repartition = settings.getProperty("application.id") + "-cost-by-dimension-repartition";
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", settings.getProperty("bootstrap.servers")))) {
+        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, repartition),
+            List.of(new AlterConfigOp(new ConfigEntry("message.timestamp.before.max.ms", "3600000"),
+                AlterConfigOp.OpType.SET)))).all().get();
+      }
+      int partition = murmur2Partition("two-hours-old", 3);
+      List<Event> events = new ArrayList<>();
+      events.add(new Event("two-hours-old", event("two-hours-old", Instant.now().minus(2, ChronoUnit.HOURS))));
+      for (int i = 0; events.size() < 11; i++) {
+        if (murmur2Partition("behind-" + i, 3) == partition) {
+          events.add(new Event("behind-" + i, event("behind-" + i, Instant.now())));
+        }
+      }
+      send(settings, null, events);
+
+      var costs = TopicReader.readUntil(settings.getProperty("bootstrap.servers"),
+          settings.getProperty("costpipe.topic.costs"), got -> got.size() >= 12, WAIT);
+      assertThat(costs).as("log " + log).extracting(r -> r.key())
+          .containsAll(events.stream().map(Event::key).toList());
+      // every request behind it reached the windows; the old one's contributions are dead letters with a reason
+      assertThat(latestTotals(settings, 11).values().stream().mapToLong(n -> n.path("requests").asLong()).sum())
+          .isEqualTo(11);
+      var refused = TopicReader.readUntil(settings.getProperty("bootstrap.servers"),
+          settings.getProperty("costpipe.topic.dead-letter"), got -> !got.isEmpty(), WAIT);
+      assertThat(refused).allSatisfy(r -> {
+        assertThat(new String(r.headers().lastHeader(DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8))
+            .isEqualTo("write_refused");
+        assertThat(new String(r.headers().lastHeader(DeadLetterHeaders.MESSAGE).value(), StandardCharsets.UTF_8))
+            .contains(repartition);
+      });
+      assertThat(app.isAlive()).isTrue();
+    } finally {
+      app.destroy();
+      app.waitFor(60, TimeUnit.SECONDS);
+    }
+    String counters = Files.readAllLines(log).stream().filter(l -> l.contains("costpipe stopped; counters"))
+        .findFirst().orElseThrow();
+    assertThat(counters).as("log " + log).contains("produce.diverted=", "produce.refused.");
+    var replaced = java.util.regex.Pattern.compile("streams.thread_replaced=(\\d+)").matcher(counters);
+    assertThat(replaced.find() ? Integer.parseInt(replaced.group(1)) : 0).as("thread replacements; log " + log)
+        .isLessThanOrEqualTo(1);
   }
 
   private record Event(String key, String value) {}
