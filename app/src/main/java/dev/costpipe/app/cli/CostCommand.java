@@ -38,7 +38,8 @@ import picocli.CommandLine.Option;
  * has both). Bad lines go to standard error and never stop the run.
  */
 @Command(name = "cost", mixinStandardHelpOptions = true,
-    description = "Price raw events and usage events (JSON lines) offline; write one cost record per request as a JSON line.")
+    description = "Price raw events and usage events (JSON lines) offline; write one cost record per request as a "
+        + "JSON line.")
 public final class CostCommand implements Callable<Integer> {
   private static final long PROGRESS_EVERY_MS = 5_000;
 

@@ -48,7 +48,8 @@ public final class UsageObject {
         String geo = text(f.getKey(), f.getValue());
         b.inferenceGeo(geo == null ? "" : geo.strip().toLowerCase(Locale.ROOT));
       } else {
-        throw new BadEventException("invalid_usage", "unknown usage field '" + RawEventParser.abbreviate(f.getKey()) + "'");
+        throw new BadEventException("invalid_usage",
+            "unknown usage field '" + RawEventParser.abbreviate(f.getKey()) + "'");
       }
     }
     Usage u = b.build();
