@@ -9,6 +9,7 @@ import dev.costpipe.engine.event.BadEventException;
 import dev.costpipe.engine.event.CallerTags;
 import dev.costpipe.engine.event.EventType;
 import dev.costpipe.engine.event.RawEvent;
+import dev.costpipe.engine.event.UsageReport;
 import dev.costpipe.engine.merge.MergedRequest;
 import dev.costpipe.engine.pricing.Cost;
 import dev.costpipe.engine.pricing.CostCalculator;
@@ -28,6 +29,7 @@ import dev.costpipe.engine.usage.Usage;
 import dev.costpipe.engine.usage.UsageProcessor;
 import dev.costpipe.engine.usage.UsageProcessors;
 import dev.costpipe.engine.usage.UsageSource;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -92,11 +94,13 @@ public final class CostEngine {
   }
 
   public CostRecord price(MergedRequest m, Instant fallbackTimestamp) {
+    if (m.usageEvent() != null) {
+      return priceUsageEvent(m, fallbackTimestamp);
+    }
     List<String> errors = new ArrayList<>();
     if (!m.complete()) {
       errors.add(INCOMPLETE);
     }
-    Instant timestamp = m.timestamp() != null ? m.timestamp() : fallbackTimestamp;
     List<JsonNode> payloads = payloads(m.chunks());
     JsonNode responseBody = m.responseBody();
     ModelRef called = identifier.identify(m.provider(), m.model(), m.targetUrl(), m.requestBody());
@@ -106,33 +110,60 @@ public final class CostEngine {
 
     Usage usage;
     UsageSource source;
-    boolean failed = m.status() != null && m.status() >= 400;
     if (x.usage() != null) {
       usage = x.usage();
       source = UsageSource.PROVIDER;
       if (ServiceTiers.isBatchUrl(m.targetUrl())) {
         usage = usage.toBuilder().serviceTier(BATCH).build();
       }
-    } else if (!failed && TokenEstimator.canEstimate(m.requestBody(), x.outputText())) {
+    } else if (!failed(m) && TokenEstimator.canEstimate(m.requestBody(), x.outputText())) {
       usage = TokenEstimator.estimate(ref.model(), m.requestBody(), x.outputText());
       source = UsageSource.ESTIMATED;
     } else {
       usage = Usage.ZERO;
       source = UsageSource.NONE;
     }
+    return record(m, fallbackTimestamp, ref, usage, source, x.providerCostUsd(), x.unpricedCounts(), null, errors);
+  }
 
+  /**
+   * A call given by its usage event: priced exactly as a body reporting the same usage would be (the same
+   * modifiers, flags and cache-hit rule). Its source's own cost is kept beside costpipe's and never used as the
+   * price: it comes from the source's price list, not the provider's bill. A failed call reporting no usage is
+   * recorded without a cost, as a failed call without a usage body is.
+   */
+  private CostRecord priceUsageEvent(MergedRequest m, Instant fallbackTimestamp) {
+    UsageReport report = m.usageEvent().usageReport();
+    ModelRef ref = identifier.identify(m.provider(), m.model(), m.targetUrl(), null);
+    Usage usage = report.usage();
+    UsageSource source = UsageSource.PROVIDER;
+    if (failed(m) && usage.toBuilder().serviceTier("").inferenceGeo("").build().equals(Usage.ZERO)) {
+      usage = Usage.ZERO;
+      source = UsageSource.NONE;
+    } else if (ServiceTiers.isBatchUrl(m.targetUrl())) {
+      usage = usage.toBuilder().serviceTier(BATCH).build();
+    }
+    Long reported = report.reportedCostUsd() == null ? null : Cost.toNano(report.reportedCostUsd());
+    return record(m, fallbackTimestamp, ref, usage, source, null, Map.of(), reported, new ArrayList<>());
+  }
+
+  /** Prices {@code usage} of the model {@code ref} (or takes the provider's own cost) into the request's record. */
+  private CostRecord record(MergedRequest m, Instant fallbackTimestamp, ModelRef ref, Usage usage,
+      UsageSource source, BigDecimal providerCostUsd, Map<String, Long> unpricedCounts,
+      Long reportedCostNano, List<String> errors) {
+    Instant timestamp = m.timestamp() != null ? m.timestamp() : fallbackTimestamp;
     Optional<PriceMatch> match = registry.resolve(ref.provider(), ref.model(), ref.deployment());
     PricingStatus status;
     Long costNano = null;
     Map<String, Long> breakdown = Map.of();
     long savings = 0;
-    if (x.providerCostUsd() != null) {
+    if (providerCostUsd != null) {
       status = PricingStatus.PROVIDER_REPORTED;
-      costNano = Cost.toNano(x.providerCostUsd());
+      costNano = Cost.toNano(providerCostUsd);
       breakdown = Map.of("provider_reported", costNano);
     } else if (source == UsageSource.NONE) {
       status = PricingStatus.NO_USAGE;
-      errors.add(failed ? "no usage: request failed with status " + m.status() : "no usage reported or estimable");
+      errors.add(failed(m) ? "no usage: request failed with status " + m.status() : "no usage reported or estimable");
     } else if (match.isEmpty()) {
       status = PricingStatus.UNKNOWN_MODEL;
       errors.add("unknown model: " + (ref.provider() == null ? "?" : ref.provider()) + "/"
@@ -149,7 +180,7 @@ public final class CostEngine {
             .subtract(cost.totalUsd()));
       }
       cost.unpriced().forEach(u -> errors.add(CostRecord.UNPRICED_USAGE + u));
-      x.unpricedCounts().forEach((field, n) -> errors.add(CostRecord.UNPRICED_USAGE + field + "=" + n));
+      unpricedCounts.forEach((field, n) -> errors.add(CostRecord.UNPRICED_USAGE + field + "=" + n));
       if (FineTunedIds.isFineTuned(ref.model()) && !FineTunedIds.listsFineTuned(match.get().endpoint())) {
         errors.add(FINE_TUNED_AT_BASE);
       }
@@ -163,7 +194,11 @@ public final class CostEngine {
     return new CostRecord(m.requestId(), timestamp, ref.provider(), ref.model(),
         match.map(PriceMatch::modelKey).orElse(null), tags.userId(), tags.sessionId(), tags.sessionName(),
         tags.sessionPath(), tags.properties(), m.status(), m.streamed(), m.cacheHit(), usage, source, status,
-        costNano, breakdown, savings, errors);
+        costNano, breakdown, savings, errors, 0, reportedCostNano);
+  }
+
+  private static boolean failed(MergedRequest m) {
+    return m.status() != null && m.status() >= 400;
   }
 
   /** The record of a request that could not be priced at all: unpriced, with the reason in errors. */

@@ -34,10 +34,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code costpipe cost}: prices a file of raw events offline, merging each request's events with the
- * same code as the streaming topology. Bad lines go to standard error and never stop the run.
+ * same code as the streaming topology; usage events too, each a whole request (its raw events win when the file
+ * has both). Bad lines go to standard error and never stop the run.
  */
 @Command(name = "cost", mixinStandardHelpOptions = true,
-    description = "Price raw events (JSON lines) offline; write one cost record per request as a JSON line.")
+    description = "Price raw events and usage events (JSON lines) offline; write one cost record per request as a "
+        + "JSON line.")
 public final class CostCommand implements Callable<Integer> {
   private static final long PROGRESS_EVERY_MS = 5_000;
 
@@ -116,6 +118,7 @@ public final class CostCommand implements Callable<Integer> {
       }
     }
     summary.duplicates = merger.duplicates();
+    summary.usageEventsSuperseded = merger.usageEventsSuperseded();
     err.println(summary.line());
     return 0;
   }

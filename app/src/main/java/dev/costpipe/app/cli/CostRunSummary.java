@@ -16,6 +16,8 @@ final class CostRunSummary {
   long incomplete;
   long estimated;
   long unpricedUsage;
+  long usageEventsSuperseded;
+  long reportedCostDisagreements;
 
   void count(CostRecord r) {
     requests++;
@@ -34,6 +36,9 @@ final class CostRunSummary {
     if (r.hasUnpricedUsage()) {
       unpricedUsage++;
     }
+    if (r.reportedCostDisagrees()) {
+      reportedCostDisagreements++;
+    }
   }
 
   String line() {
@@ -41,6 +46,18 @@ final class CostRunSummary {
         + providerReported + " provider-reported, " + unknownModels + " unknown models, " + noUsage
         + " without usage; " + estimated + " estimated, " + incomplete + " incomplete, " + unpricedUsage
         + " with unpriced usage; " + badLines
-        + " bad lines, " + duplicates + " duplicate events";
+        + " bad lines, " + duplicates + " duplicate events" + usageEvents();
+  }
+
+  /** Said only when a file has usage events that something happened to, so raw-event runs read as before. */
+  private String usageEvents() {
+    String out = "";
+    if (usageEventsSuperseded > 0) {
+      out += "; " + usageEventsSuperseded + " usage events superseded by raw events";
+    }
+    if (reportedCostDisagreements > 0) {
+      out += "; " + reportedCostDisagreements + " reported costs off by more than 1% and 1 micro-USD";
+    }
+    return out;
   }
 }

@@ -8,6 +8,7 @@ import dev.costpipe.topology.app.CostpipeApplication;
 import dev.costpipe.topology.steps.AlertThresholdStep;
 import dev.costpipe.topology.steps.ChunkMergeStep;
 import dev.costpipe.topology.steps.ParseStep;
+import dev.costpipe.topology.steps.PriceStep;
 import dev.costpipe.topology.steps.WindowTotalsStep;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -59,11 +60,14 @@ public final class RunProbe implements ComponentProbe {
           "stream threads that failed and were replaced");
       case "dlq" -> new CounterBridge.Meter("costpipe.dead.letters", Tags.of("reason", rest),
           "raw events sent to the dead-letter topic, by reason");
-      case "costs" -> new CounterBridge.Meter("costpipe.cost.records", Tags.of("pricing_status", rest),
-          "cost records emitted, by pricing status (unknown_model: the model has no price)");
+      case "costs" -> name.equals(PriceStep.REPORTED_COST_DISAGREEMENT)
+          ? new CounterBridge.Meter("costpipe.reported.cost.disagreements", Tags.empty(),
+              "cost records whose source reported a cost off costpipe's by more than 1% and 1 micro-USD")
+          : new CounterBridge.Meter("costpipe.cost.records", Tags.of("pricing_status", rest),
+              "cost records emitted, by pricing status (unknown_model: the model has no price)");
       case "merge" -> new CounterBridge.Meter("costpipe.merge", Tags.of("outcome", rest),
           "merge anomalies: duplicate_request, duplicate_event, too_many_events, incomplete_flushed, "
-              + "late_event_revised");
+              + "late_event_revised, usage_event_superseded, usage_event_over_incomplete, raw_after_usage_event");
       case "alerts" -> new CounterBridge.Meter("costpipe.alerts", Tags.of("event", rest),
           "budget alert levels crossed");
       case LateContributions.COUNTER -> new CounterBridge.Meter("costpipe.late.contributions.dropped",
@@ -97,6 +101,10 @@ public final class RunProbe implements ComponentProbe {
     for (String outcome : List.of("duplicate_request", "duplicate_event", "too_many_events", "incomplete_flushed",
         "late_event_revised")) {
       counters.register(registry, "merge." + outcome);
+    }
+    for (String counter : List.of(ChunkMergeStep.USAGE_EVENT_SUPERSEDED, ChunkMergeStep.USAGE_EVENT_OVER_INCOMPLETE,
+        ChunkMergeStep.RAW_AFTER_USAGE_EVENT, PriceStep.REPORTED_COST_DISAGREEMENT)) {
+      counters.register(registry, counter);
     }
     counters.register(registry, "alerts.fired");
     for (Duration size : app.config().aggregateWindows()) {

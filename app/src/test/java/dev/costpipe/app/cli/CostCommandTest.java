@@ -100,6 +100,45 @@ class CostCommandTest {
   }
 
   @Test
+  void pricesUsageEventsAndSaysWhatHappenedToThem() throws Exception {
+    // u-1 alone; u-2 also given by its raw events, which come first and win; u-3 with a reported cost far from
+    // costpipe's; u-4 with a negative count, a bad line
+    Path input = Files.writeString(dir.resolve("usage.jsonl"), """
+        {"event_type":"usage","request_id":"u-1","timestamp":"2026-06-01T00:00:00Z","provider":"openai",\
+        "model":"gpt-4o","usage":{"input_tokens":1000,"output_tokens":100},"reported_cost_usd":"0.0035",\
+        "user_id":"alice","properties":{"team":"search"},"source":"otlp"}
+        {"request_id":"u-2","event_type":"response","timestamp":"2026-06-01T00:00:00Z","provider":"openai",\
+        "status":200,"request_body":{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]},\
+        "response_body":{"object":"chat.completion","model":"gpt-4o",\
+        "choices":[{"message":{"role":"assistant","content":"hello"}}],\
+        "usage":{"prompt_tokens":1000,"completion_tokens":100,"total_tokens":1100}}}
+        {"event_type":"usage","request_id":"u-2","timestamp":"2026-06-01T00:00:00Z","provider":"openai",\
+        "model":"gpt-4o","usage":{"input_tokens":5,"output_tokens":5}}
+        {"event_type":"usage","request_id":"u-3","timestamp":"2026-06-01T00:00:00Z","provider":"openai",\
+        "model":"gpt-4o","usage":{"input_tokens":1000,"output_tokens":100},"reported_cost_usd":0.01}
+        {"event_type":"usage","request_id":"u-4","provider":"openai","model":"gpt-4o","usage":{"input_tokens":-1}}
+        """);
+    Run run = run("cost", "--input", input.toString(), "--output", dir.resolve("out.jsonl").toString());
+    assertThat(run.exit()).isZero();
+    Map<String, JsonNode> byId = run.records().stream()
+        .collect(Collectors.toMap(r -> r.get("request_id").asText(), Function.identity()));
+    assertThat(byId).containsOnlyKeys("u-1", "u-2", "u-3");
+    assertThat(byId.get("u-1").get("cost_nano_usd").asLong()).isEqualTo(3_500_000L);
+    assertThat(byId.get("u-1").get("reported_cost_nano_usd").asLong()).isEqualTo(3_500_000L);
+    assertThat(byId.get("u-1").get("user_id").asText()).isEqualTo("alice");
+    assertThat(byId.get("u-1").get("properties").get("team").asText()).isEqualTo("search");
+    assertThat(byId.get("u-2").get("usage").get("input_tokens").asLong()).isEqualTo(1000);
+    assertThat(byId.get("u-2").get("reported_cost_nano_usd").isNull()).isTrue();
+    assertThat(byId.get("u-3").get("reported_cost_nano_usd").asLong()).isEqualTo(10_000_000L);
+    List<String> bad = run.stderr().stream().filter(l -> l.startsWith("{")).toList();
+    assertThat(bad).singleElement().satisfies(l -> assertThat(JSON.readTree(l).get("reason").asText())
+        .isEqualTo("invalid_usage"));
+    assertThat(run.stderr().get(run.stderr().size() - 1)).contains("3 requests").contains("1 bad lines")
+        .contains("1 usage events superseded by raw events")
+        .contains("1 reported costs off by more than 1% and 1 micro-USD");
+  }
+
+  @Test
   void unreadablePricesFileIsAClearError() throws Exception {
     Path prices = Files.writeString(dir.resolve("bad.yml"), "provider: [");
     Run run = run("cost", "--prices", prices.toString(), "--input", EXAMPLES.toString(), "--output",

@@ -98,13 +98,13 @@ public final class Reprice {
           + " model_key, user_id, session_id, session_name, session_path, property_keys, property_values, status,"
           + " streamed, cache_hit, " + usageColumns() + ", usage_source, pricing_status,"
           + " cost_nano_usd, cost_usd, cost_breakdown_keys, cost_breakdown_values, cache_savings_nano_usd, errors,"
-          + " revision, ingested_at)"
+          + " revision, reported_cost_nano_usd, ingested_at)"
           + " SELECT request_id, timestamp, provider, model, repriced_model_key, user_id, session_id, session_name,"
           + " session_path, property_keys, property_values, status, streamed, cache_hit, "
           + usageColumns() + ", usage_source, 'priced', repriced_cost,"
           + " CAST(toDecimal128(repriced_cost, 9) / 1000000000 AS Nullable(Decimal(18, 9))),"
           + " ['repriced'], [ifNull(repriced_cost, 0)], cache_savings_nano_usd,"
-          + " arrayFilter(e -> NOT (e LIKE 'unknown model:%'), errors), revision,"
+          + " arrayFilter(e -> NOT (e LIKE 'unknown model:%'), errors), revision, reported_cost_nano_usd,"
           + " toDateTime(greatest(toUInt32(now()), toUInt32(ingested_at) + 1), 'UTC')"
           + " FROM (" + rows + ") WHERE repriced");
     }

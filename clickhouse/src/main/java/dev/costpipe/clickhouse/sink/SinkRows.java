@@ -127,6 +127,7 @@ final class SinkRows {
     if (revision > Integer.MAX_VALUE) {
       throw new InvalidRecordException(OUT_OF_RANGE, "revision " + revision + " is out of range");
     }
+    Long reportedCost = optionalInt64(o, "reported_cost_nano_usd");
     List<String> errors = new ArrayList<>();
     for (JsonNode e : optionalArray(o, "errors")) {
       if (!e.isTextual()) {
@@ -178,6 +179,11 @@ final class SinkRows {
       num(g, "cache_savings_nano_usd", savings);
       stringArray(g, "errors", errors);
       num(g, "revision", revision);
+      if (reportedCost == null) {
+        nul(g, "reported_cost_nano_usd");
+      } else {
+        num(g, "reported_cost_nano_usd", reportedCost);
+      }
       // the version of ReplacingMergeTree: a later revision sorts after an earlier one inserted in the same second
       num(g, "ingested_at", ingestedAt + revision);
     });

@@ -77,7 +77,7 @@ class ClickHouseMigrationsTest {
     Map<String, String> columns = server.query("SELECT name, type FROM system.columns WHERE database = '" + db
         + "' AND table = 'request_costs' FORMAT JSONEachRow").stream()
         .collect(Collectors.toMap(r -> (String) r.get("name"), r -> (String) r.get("type")));
-    assertThat(columns).hasSize(40)
+    assertThat(columns).hasSize(41)
         .containsEntry("timestamp", "DateTime('UTC')")
         .containsEntry("cost_nano_usd", "Nullable(Int64)")
         .containsEntry("cost_usd", "Nullable(Decimal(18, 9))")
@@ -87,6 +87,7 @@ class ClickHouseMigrationsTest {
         .containsEntry("user_id", "Nullable(String)")
         .containsEntry("cache_write_1h_tokens", "UInt64")
         .containsEntry("revision", "UInt32")
+        .containsEntry("reported_cost_nano_usd", "Nullable(Int64)")
         .containsEntry("ingested_at", "DateTime('UTC')");
   }
 

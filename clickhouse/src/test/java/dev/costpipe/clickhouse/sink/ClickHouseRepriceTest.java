@@ -66,7 +66,8 @@ class ClickHouseRepriceTest {
         cost("a1").at(d1).model("testco", "alpha", "testco/alpha").usage(alphaUsage).cost(999).json(),
         cost("a2").at(d2).model("testco", "alpha", "testco/alpha").usage(alphaUsage).cost(a2).json(),
         cost("m1").at(d1).model("testco", "alpha", "testco/alpha").usage(batchUsage).cost(1_200_000).json(),
-        cost("b1").at(d1).model("testco", "beta", null).usage(betaUsage).unknownModel().error("incomplete").json(),
+        cost("b1").at(d1).model("testco", "beta", null).usage(betaUsage).unknownModel().error("incomplete")
+            .reportedCost(4_000_000).json(),
         cost("c1").at(d1).model("testco", "alpha", "testco/alpha").usage(alphaUsage).cacheHit(777).json(),
         cost("p1").at(d1).model("openrouter", "x/y", null).providerReported(5_000).json(),
         cost("n1").at(d1).model("testco", "alpha", "testco/alpha").noUsage().json(),
@@ -96,7 +97,7 @@ class ClickHouseRepriceTest {
     Map<String, Map<String, Object>> rows = new java.util.TreeMap<>();
     for (Map<String, Object> r : server.query("SELECT request_id, model_key, pricing_status, cost_nano_usd, cost_usd,"
         + " cost_breakdown_keys, cost_breakdown_values, errors, toUInt32(ingested_at) AS v, service_tier,"
-        + " search_sources, server_tool_calls FROM " + db
+        + " search_sources, server_tool_calls, reported_cost_nano_usd FROM " + db
         + ".request_costs FINAL FORMAT JSONEachRow")) {
       rows.put((String) r.get("request_id"), r);
     }
@@ -109,7 +110,9 @@ class ClickHouseRepriceTest {
     assertThat(new BigDecimal(rows.get("a1").get("cost_usd").toString())).isEqualByComparingTo("0.0012");
     assertThat(((Number) rows.get("a1").get("v")).longValue()).isGreaterThan(ingested);
     assertThat(rows.get("b1")).containsEntry("cost_nano_usd", "3340000").containsEntry("model_key", "testco/beta")
-        .containsEntry("pricing_status", "priced").containsEntry("errors", List.of("incomplete"));
+        .containsEntry("pricing_status", "priced").containsEntry("errors", List.of("incomplete"))
+        .containsEntry("reported_cost_nano_usd", "4000000"); // the source's own figure survives the re-pricing
+    assertThat(rows.get("a1").get("reported_cost_nano_usd")).isNull();
     assertThat(rows.get("a2")).containsEntry("cost_nano_usd", "600000").containsEntry("cost_breakdown_keys",
         List.of("input", "output"));
     assertThat(rows.get("c1")).containsEntry("cost_nano_usd", "0");

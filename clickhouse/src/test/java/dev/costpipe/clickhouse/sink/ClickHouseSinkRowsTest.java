@@ -81,7 +81,8 @@ class ClickHouseSinkRowsTest {
     assertThat(row.get("image_output_tokens").asLong()).isZero();
     assertThat(row.get("service_tier").asText()).isEmpty();
     assertThat(row.get("revision").asLong()).isZero();
-    assertThat(row.size()).isEqualTo(40); // every column of request_costs
+    assertThat(row.get("reported_cost_nano_usd").isNull()).isTrue();
+    assertThat(row.size()).isEqualTo(41); // every column of request_costs
   }
 
   @Test
@@ -108,6 +109,16 @@ class ClickHouseSinkRowsTest {
     assertThat(costRow(with(cost("r-6").json(), "revision", null)).get("revision").asLong())
         .as("a record written before revisions").isZero();
     assertThat(reason(SinkTable.REQUEST_COSTS, with(cost("r-6").json(), "revision", -1))).startsWith("out_of_range");
+  }
+
+  @Test
+  void aReportedCostIsWrittenAndARecordBeforeV006HasNone() throws Exception {
+    assertThat(costRow(cost("r-7").reportedCost(127_300).json()).get("reported_cost_nano_usd").asLong())
+        .isEqualTo(127_300);
+    assertThat(costRow(with(cost("r-7").json(), "reported_cost_nano_usd", null)).get("reported_cost_nano_usd")
+        .isNull()).isTrue();
+    assertThat(reason(SinkTable.REQUEST_COSTS, with(cost("r-7").json(), "reported_cost_nano_usd", "many")))
+        .startsWith("invalid_record");
   }
 
   @Test

@@ -49,6 +49,7 @@ final class TestRecords {
     private long savings;
     private final List<String> errors = new ArrayList<>();
     private int revision;
+    private Long reportedCost;
 
     private Builder(String requestId) {
       this.requestId = requestId;
@@ -168,6 +169,11 @@ final class TestRecords {
       return this;
     }
 
+    Builder reportedCost(long nano) {
+      reportedCost = nano;
+      return this;
+    }
+
     CostRecord build() {
       Map<String, Long> parts = breakdown;
       if (parts == null) {
@@ -179,7 +185,7 @@ final class TestRecords {
       }
       return new CostRecord(requestId, timestamp, provider, model, modelKey, userId, sessionId, sessionName,
           sessionPath, properties, status, streamed, cacheHit, usage, usageSource, pricingStatus, cost, parts, savings,
-          errors, revision);
+          errors, revision, reportedCost);
     }
 
     String json() {

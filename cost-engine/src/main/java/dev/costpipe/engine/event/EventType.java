@@ -2,11 +2,15 @@ package dev.costpipe.engine.event;
 
 import java.util.Locale;
 
-/** The three kinds of raw event a producer sends for one LLM call. */
+/**
+ * The kinds of raw event: a producer sends request, chunk and response events for one LLM call; a source that has
+ * the call's usage but not its bodies (an OpenTelemetry span, LiteLLM, a gateway) sends one usage event instead.
+ */
 public enum EventType {
   REQUEST,
   CHUNK,
-  RESPONSE;
+  RESPONSE,
+  USAGE;
 
   public String wire() {
     return name().toLowerCase(Locale.ROOT);
@@ -17,6 +21,7 @@ public enum EventType {
       case "request" -> REQUEST;
       case "chunk" -> CHUNK;
       case "response" -> RESPONSE;
+      case "usage" -> USAGE;
       default -> null;
     };
   }

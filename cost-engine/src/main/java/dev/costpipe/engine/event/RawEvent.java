@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * One raw event of the input envelope, parsed. Bodies given as JSON strings are parsed; a chunk
- * is the array of its stream payloads (SSE text split into its events' JSON). Null means absent.
+ * is the array of its stream payloads (SSE text split into its events' JSON). Null means absent. A usage event
+ * ({@link EventType#USAGE}) has no bodies and its {@code usageReport}; its explicit user, session and properties
+ * are folded into {@code headers} as the Helicone headers that say the same.
  */
 public record RawEvent(
     String requestId,
@@ -21,7 +23,8 @@ public record RawEvent(
     JsonNode responseBody,
     JsonNode chunk,
     Integer status,
-    Boolean cacheHit) {
+    Boolean cacheHit,
+    UsageReport usageReport) {
 
   public RawEvent {
     headers = headers == null ? Map.of() : Map.copyOf(headers);

@@ -2,6 +2,7 @@ package dev.costpipe.engine.event;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.engine.json.Json;
+import dev.costpipe.engine.record.CostRecordJson;
 
 /**
  * A parsed event back in the envelope's JSON form (the chunk as the array of its payloads), such
@@ -41,6 +42,15 @@ public final class RawEventJson {
     }
     if (e.cacheHit() != null) {
       o.put("cache_hit", e.cacheHit());
+    }
+    if (e.usageReport() != null) {
+      UsageReport r = e.usageReport();
+      o.set("usage", CostRecordJson.usageTree(r.usage()));
+      if (r.reportedCostUsd() != null) {
+        o.put("reported_cost_usd", r.reportedCostUsd().toPlainString());
+      }
+      o.put("streamed", r.streamed());
+      putIfSet(o, "source", r.source());
     }
     return o;
   }

@@ -61,7 +61,7 @@ public final class RawEventParser {
     EventType type = EventType.fromWire(typeText);
     if (type == null) {
       throw new BadEventException("invalid_event_type",
-          "event_type must be request, chunk or response, got '" + abbreviate(typeText) + "'");
+          "event_type must be request, chunk, response or usage, got '" + abbreviate(typeText) + "'");
     }
     Integer seq = integer(root, "seq");
     if (type == EventType.CHUNK) {
@@ -74,14 +74,22 @@ public final class RawEventParser {
     }
     JsonNode chunk = type == EventType.CHUNK ? chunk(root) : null;
     Integer status = integer(root, "status");
+    Map<String, String> headers = headers(root);
+    UsageReport report = null;
+    if (type == EventType.USAGE) {
+      UsageEventFields.refuseBodies(root);
+      status = status == null ? UsageEventFields.DEFAULT_STATUS : status;
+      report = UsageEventFields.report(root, status);
+      headers = UsageEventFields.withCallerTags(root, headers);
+    }
     JsonNode cacheHit = root.get("cache_hit");
     if (cacheHit != null && !cacheHit.isNull() && !cacheHit.isBoolean()) {
       throw new BadEventException("invalid_field", "cache_hit must be a boolean");
     }
     return new RawEvent(requestId, type, seq, timestamp(root), lower(string(root, "provider")),
-        string(root, "target_url"), string(root, "model"), headers(root), body(root, "request_body"),
+        string(root, "target_url"), string(root, "model"), headers, body(root, "request_body"),
         body(root, "response_body"), chunk, status,
-        cacheHit == null || cacheHit.isNull() ? null : cacheHit.booleanValue());
+        cacheHit == null || cacheHit.isNull() ? null : cacheHit.booleanValue(), report);
   }
 
   private static Instant timestamp(JsonNode root) {
@@ -184,7 +192,7 @@ public final class RawEventParser {
     return payloads.addAll(SseParser.payloads(text));
   }
 
-  private static String string(JsonNode root, String field) {
+  static String string(JsonNode root, String field) {
     JsonNode v = root.get(field);
     if (v == null || v.isNull()) {
       return null;
@@ -218,7 +226,8 @@ public final class RawEventParser {
     return abbreviate(nl < 0 ? s : s.substring(0, nl));
   }
 
-  static String abbreviate(String s) {
+  /** {@code s} cut to 80 characters for a message. */
+  public static String abbreviate(String s) {
     return s.length() <= 80 ? s : s.substring(0, 80) + "…";
   }
 }

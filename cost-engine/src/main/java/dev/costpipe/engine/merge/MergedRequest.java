@@ -10,16 +10,31 @@ import java.util.function.Function;
 
 /**
  * All the events of one LLM call, put together: the request side, the response, and the chunks in
- * {@code seq} order. Fields given on several events are read from the request event first.
+ * {@code seq} order. Fields given on several events are read from the request event first. Or a call given by
+ * its usage event alone ({@code usageEvent}, the raw events then absent): complete at once.
  */
 public record MergedRequest(String requestId, RawEvent request, RawEvent response, List<RawEvent> chunks,
-    boolean complete) {
+    boolean complete, RawEvent usageEvent) {
 
   public MergedRequest {
     chunks = List.copyOf(chunks);
   }
 
+  /** A call merged from its raw events. */
+  public MergedRequest(String requestId, RawEvent request, RawEvent response, List<RawEvent> chunks,
+      boolean complete) {
+    this(requestId, request, response, chunks, complete, null);
+  }
+
+  /** A call given by its usage event. */
+  public static MergedRequest ofUsage(RawEvent usageEvent) {
+    return new MergedRequest(usageEvent.requestId(), null, null, List.of(), true, usageEvent);
+  }
+
   public boolean streamed() {
+    if (usageEvent != null) {
+      return usageEvent.usageReport().streamed();
+    }
     if (!chunks.isEmpty()) {
       return true;
     }
@@ -58,16 +73,21 @@ public record MergedRequest(String requestId, RawEvent request, RawEvent respons
   }
 
   public Integer status() {
-    return response == null ? null : response.status();
+    RawEvent last = usageEvent != null ? usageEvent : response;
+    return last == null ? null : last.status();
   }
 
   public boolean cacheHit() {
-    return response != null && Boolean.TRUE.equals(response.cacheHit());
+    RawEvent last = usageEvent != null ? usageEvent : response;
+    return last != null && Boolean.TRUE.equals(last.cacheHit());
   }
 
   /** Headers of every event, the request event's winning on a clash. */
   public Map<String, String> headers() {
     Map<String, String> h = new LinkedHashMap<>();
+    if (usageEvent != null) {
+      h.putAll(usageEvent.headers());
+    }
     chunks.forEach(c -> h.putAll(c.headers()));
     if (response != null) {
       h.putAll(response.headers());
@@ -79,6 +99,9 @@ public record MergedRequest(String requestId, RawEvent request, RawEvent respons
   }
 
   private <T> T first(Function<RawEvent, T> field) {
+    if (usageEvent != null) {
+      return field.apply(usageEvent);
+    }
     if (request != null && field.apply(request) != null) {
       return field.apply(request);
     }

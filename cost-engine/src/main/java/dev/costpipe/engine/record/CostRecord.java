@@ -35,7 +35,8 @@ public record CostRecord(
     Map<String, Long> costBreakdown,
     long cacheSavingsNanoUsd,
     List<String> errors,
-    int revision) {
+    int revision,
+    Long reportedCostNanoUsd) {
 
   /** Prefix of an error naming billed usage the price leaves out: {@code unpriced usage: <field>=<n>}. */
   public static final String UNPRICED_USAGE = "unpriced usage: ";
@@ -50,7 +51,25 @@ public record CostRecord(
     return costNanoUsd == null ? null : java.math.BigDecimal.valueOf(costNanoUsd, 9).toPlainString();
   }
 
-  /** A first record (revision 0). */
+  /** A source's reported cost disagrees when it differs from costpipe's by more than this (and the fraction). */
+  public static final long REPORTED_COST_TOLERANCE_NANO_USD = 1_000;
+  /** … and by more than this fraction of costpipe's cost: 1%. */
+  public static final java.math.BigDecimal REPORTED_COST_TOLERANCE_FRACTION = new java.math.BigDecimal("0.01");
+
+  /**
+   * Whether the source's reported cost and costpipe's differ by more than both 1 micro-USD and 1% of costpipe's
+   * cost: false when either is missing.
+   */
+  public boolean reportedCostDisagrees() {
+    if (reportedCostNanoUsd == null || costNanoUsd == null) {
+      return false;
+    }
+    long diff = Math.abs(reportedCostNanoUsd - costNanoUsd);
+    return diff > REPORTED_COST_TOLERANCE_NANO_USD && java.math.BigDecimal.valueOf(diff)
+        .compareTo(REPORTED_COST_TOLERANCE_FRACTION.multiply(java.math.BigDecimal.valueOf(costNanoUsd))) > 0;
+  }
+
+  /** A first record (revision 0) with no reported cost. */
   public CostRecord(String requestId, Instant timestamp, String provider, String model, String modelKey,
       String userId, String sessionId, String sessionName, String sessionPath, Map<String, String> properties,
       Integer status, boolean streamed, boolean cacheHit, Usage usage, UsageSource usageSource,
@@ -58,14 +77,14 @@ public record CostRecord(
       List<String> errors) {
     this(requestId, timestamp, provider, model, modelKey, userId, sessionId, sessionName, sessionPath, properties,
         status, streamed, cacheHit, usage, usageSource, pricingStatus, costNanoUsd, costBreakdown,
-        cacheSavingsNanoUsd, errors, 0);
+        cacheSavingsNanoUsd, errors, 0, null);
   }
 
   /** This record as revision {@code revision} of its request, at the time its first revision had. */
   public CostRecord revised(int revision, Instant firstTimestamp) {
     return new CostRecord(requestId, firstTimestamp, provider, model, modelKey, userId, sessionId, sessionName,
         sessionPath, properties, status, streamed, cacheHit, usage, usageSource, pricingStatus, costNanoUsd,
-        costBreakdown, cacheSavingsNanoUsd, errors, revision);
+        costBreakdown, cacheSavingsNanoUsd, errors, revision, reportedCostNanoUsd);
   }
 
   public CostRecord {

@@ -41,8 +41,23 @@ public final class CostRecordJson {
     o.put("status", r.status());
     o.put("streamed", r.streamed());
     o.put("cache_hit", r.cacheHit());
-    Usage u = r.usage();
-    ObjectNode usage = o.putObject("usage");
+    o.set("usage", usageTree(r.usage()));
+    o.put("usage_source", r.usageSource().wire());
+    o.put("pricing_status", r.pricingStatus().wire());
+    o.put("cost_nano_usd", r.costNanoUsd());
+    o.put("cost_usd", r.costUsd());
+    ObjectNode breakdown = o.putObject("cost_breakdown");
+    r.costBreakdown().forEach(breakdown::put);
+    o.put("cache_savings_nano_usd", r.cacheSavingsNanoUsd());
+    o.putArray("errors").addAll(r.errors().stream().map(Json.MAPPER.getNodeFactory()::textNode).toList());
+    o.put("revision", r.revision());
+    o.put("reported_cost_nano_usd", r.reportedCostNanoUsd());
+    return o;
+  }
+
+  /** The {@code usage} object: {@link dev.costpipe.engine.usage.UsageObject} reads it back. */
+  public static ObjectNode usageTree(Usage u) {
+    ObjectNode usage = Json.MAPPER.createObjectNode();
     usage.put("input_tokens", u.inputTokens());
     usage.put("output_tokens", u.outputTokens());
     usage.put("cache_read_tokens", u.cacheReadTokens());
@@ -59,16 +74,7 @@ public final class CostRecordJson {
     usage.put("server_tool_calls", u.serverToolCalls());
     usage.put("service_tier", u.serviceTier());
     usage.put("inference_geo", u.inferenceGeo());
-    o.put("usage_source", r.usageSource().wire());
-    o.put("pricing_status", r.pricingStatus().wire());
-    o.put("cost_nano_usd", r.costNanoUsd());
-    o.put("cost_usd", r.costUsd());
-    ObjectNode breakdown = o.putObject("cost_breakdown");
-    r.costBreakdown().forEach(breakdown::put);
-    o.put("cache_savings_nano_usd", r.cacheSavingsNanoUsd());
-    o.putArray("errors").addAll(r.errors().stream().map(Json.MAPPER.getNodeFactory()::textNode).toList());
-    o.put("revision", r.revision());
-    return o;
+    return usage;
   }
 
   public static CostRecord read(String json) {
@@ -102,7 +108,8 @@ public final class CostRecordJson {
         o.path("cache_hit").asBoolean(), usage, usageSource(text(o, "usage_source")),
         pricingStatus(text(o, "pricing_status")),
         o.hasNonNull("cost_nano_usd") ? o.get("cost_nano_usd").asLong() : null, breakdown,
-        o.path("cache_savings_nano_usd").asLong(), errors, o.path("revision").asInt());
+        o.path("cache_savings_nano_usd").asLong(), errors, o.path("revision").asInt(),
+        o.hasNonNull("reported_cost_nano_usd") ? o.get("reported_cost_nano_usd").asLong() : null);
   }
 
   private static String text(JsonNode o, String f) {

@@ -1,5 +1,6 @@
 package dev.costpipe.topology.steps;
 
+import dev.costpipe.engine.event.EventType;
 import dev.costpipe.engine.merge.MergedRequest;
 import dev.costpipe.engine.merge.PartialRequest;
 import dev.costpipe.topology.PipelineCounters;
@@ -34,6 +35,13 @@ import org.apache.kafka.streams.state.WindowStore;
  * than the timeout, the events still to be read are not all late. Both clocks are the records' and the
  * machine's, never the request's own time, which may be months old.
  *
+ * <p>A usage event is a whole request: alone, it is emitted at once, final. The raw events of the same request win
+ * when they complete: before the usage event (it is then superseded, {@code merge.usage_event_superseded}) or while
+ * it waits with them, open; raw events still incomplete when the request idles or was emitted incomplete give way
+ * to it ({@code merge.usage_event_over_incomplete}). Raw events after a request was priced from its usage event
+ * are dropped ({@code merge.raw_after_usage_event}): taking them would mean keeping every usage event's request
+ * for the dedup window. The completed-ids store says which way a request completed.
+ *
  * <p>The store keeps events as their original bytes and, behind Kafka Streams' record cache, reaches its
  * changelog once per commit, not once per event. What was last stored is also held in memory with the
  * events parsed ({@link ParsedRequests}): an event is parsed once, and an open request's store is written,
@@ -42,6 +50,14 @@ import org.apache.kafka.streams.state.WindowStore;
 public final class ChunkMergeStep implements Processor<String, ParsedEvent, String, MergedRevision> {
   public static final String OPEN_STORE = "open-requests";
   public static final String COMPLETED_STORE = "completed-request-ids";
+  /** Usage events dropped because the request's raw events gave it. */
+  public static final String USAGE_EVENT_SUPERSEDED = "merge.usage_event_superseded";
+  /** Requests priced from their usage event although raw events of them came, incomplete. */
+  public static final String USAGE_EVENT_OVER_INCOMPLETE = "merge.usage_event_over_incomplete";
+  /** Raw events dropped because their request was priced from its usage event. */
+  public static final String RAW_AFTER_USAGE_EVENT = "merge.raw_after_usage_event";
+  /** The completed-ids store's value for a request priced from its usage event (else the stream time, ≥ 0). */
+  private static final long COMPLETED_BY_USAGE_EVENT = -1;
   /** Original bytes of open requests whose parsed events are kept in memory. */
   private static final long PARSED_CACHE_BYTES = 16L << 20;
 
@@ -105,8 +121,9 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
       state = open.get(id);
       // an open request cannot have completed (its id would have no state): only a request's first event
       // pays for the lookup in the dedup window
-      if (state == null && wasCompleted(id, streamTime)) {
-        counters.increment("merge.duplicate_request");
+      Long completedAs = state == null ? completedAs(id, streamTime) : null;
+      if (completedAs != null) {
+        counters.increment(duplicateCounter(completedAs, record.value().event().type() == EventType.USAGE));
         return;
       }
       if (state == null) {
@@ -126,13 +143,14 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
     OpenRequest next = state.seen(added ? record.value().original() : null, streamTime,
         context.currentSystemTimeMs());
     if (partial.isComplete()) {
+      countUsageOutcome(partial);
       emitFinal(next, partial.toMerged(), record.timestamp(), streamTime);
     } else if (partial.chunkCount() + 2 > maxEvents) {
       // bounds one request's state whatever a producer sends: priced as incomplete from what was seen
       counters.increment("merge.too_many_events");
       emitFinal(next, partial.toMerged(), record.timestamp(), streamTime);
     } else if (state.emitted()) {
-      emitIncomplete(next, partial.toMerged(), record.timestamp());
+      emitRevision(next, partial, record.timestamp(), streamTime);
     } else {
       open.put(id, next);
       parsed.put(next, partial);
@@ -144,19 +162,47 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
     parsed.clear();
   }
 
-  private boolean wasCompleted(String id, long streamTime) {
+  /** How the request completed within the dedup window (see {@link #COMPLETED_BY_USAGE_EVENT}), null if not. */
+  private Long completedAs(String id, long streamTime) {
     try (var it = completed.fetch(id, Instant.ofEpochMilli(Math.max(0, streamTime - dedupWindow.toMillis())),
         Instant.ofEpochMilli(streamTime + dedupWindow.toMillis()))) {
-      return it.hasNext();
+      return it.hasNext() ? it.next().value : null;
     }
+  }
+
+  private static String duplicateCounter(long completedAs, boolean usageEvent) {
+    boolean byUsageEvent = completedAs == COMPLETED_BY_USAGE_EVENT;
+    if (usageEvent != byUsageEvent) {
+      return usageEvent ? USAGE_EVENT_SUPERSEDED : RAW_AFTER_USAGE_EVENT;
+    }
+    return "merge.duplicate_request";
   }
 
   /** Emits a request's last revision: its state goes, its id is kept for the dedup window. */
   private void emitFinal(OpenRequest state, MergedRequest merged, long recordTimestamp, long streamTime) {
     open.delete(merged.requestId());
     parsed.remove(merged.requestId());
-    completed.put(merged.requestId(), streamTime, streamTime);
+    completed.put(merged.requestId(), merged.usageEvent() != null ? COMPLETED_BY_USAGE_EVENT : streamTime, streamTime);
     forward(state, merged, recordTimestamp);
+  }
+
+  /** Emits the next revision: final when complete (raw events or a usage event), else still open to late events. */
+  private void emitRevision(OpenRequest state, PartialRequest partial, long recordTimestamp, long streamTime) {
+    MergedRequest merged = partial.toMerged();
+    if (merged.complete()) {
+      countUsageOutcome(partial);
+      emitFinal(state, merged, recordTimestamp, streamTime);
+    } else {
+      emitIncomplete(state, merged, recordTimestamp);
+    }
+  }
+
+  private void countUsageOutcome(PartialRequest partial) {
+    if (partial.hasUsageEvent() && partial.rawComplete()) {
+      counters.increment(USAGE_EVENT_SUPERSEDED);
+    } else if (partial.hasUsageEvent() && partial.hasRawEvents()) {
+      counters.increment(USAGE_EVENT_OVER_INCOMPLETE);
+    }
   }
 
   /** Emits a revision that a late event may still correct: the state stays, with the events seen. */
@@ -200,9 +246,12 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
     }
     expired.forEach(open::delete);
     for (OpenRequest r : idle) {
-      counters.increment("merge.incomplete_flushed");
       ParsedRequests.Held held = parsed.get(r.requestId());
-      emitIncomplete(r, (held != null ? held.partial() : r.toPartial()).toMerged(), r.lastSeenStreamMs());
+      PartialRequest partial = held != null ? held.partial() : r.toPartial();
+      if (!partial.hasUsageEvent()) {
+        counters.increment("merge.incomplete_flushed");
+      }
+      emitRevision(r, partial, r.lastSeenStreamMs(), r.lastSeenStreamMs());
     }
   }
 }

@@ -61,6 +61,6 @@ public final class FutureEventTime {
     return new CostRecord(cost.requestId(), cost.timestamp(), cost.provider(), cost.model(), cost.modelKey(),
         cost.userId(), cost.sessionId(), cost.sessionName(), cost.sessionPath(), cost.properties(), cost.status(),
         cost.streamed(), cost.cacheHit(), cost.usage(), cost.usageSource(), cost.pricingStatus(), cost.costNanoUsd(),
-        cost.costBreakdown(), cost.cacheSavingsNanoUsd(), errors);
+        cost.costBreakdown(), cost.cacheSavingsNanoUsd(), errors, cost.revision(), cost.reportedCostNanoUsd());
   }
 }

@@ -21,6 +21,8 @@ public final class PriceStep implements FixedKeyProcessor<String, MergedRevision
 
   /** Counts the cost records whose response carried billed usage their price leaves out. */
   public static final String UNPRICED_USAGE = "costs.unpriced_usage";
+  /** Counts the cost records whose source reported a cost differing from costpipe's beyond the tolerance. */
+  public static final String REPORTED_COST_DISAGREEMENT = "costs.reported_cost_disagreement";
 
   private final PricingHolder pricing;
   private final PipelineCounters counters;
@@ -55,6 +57,9 @@ public final class PriceStep implements FixedKeyProcessor<String, MergedRevision
     counters.increment("costs." + cost.pricingStatus().wire());
     if (cost.hasUnpricedUsage()) {
       counters.increment(UNPRICED_USAGE); // billed usage the cost leaves out: never silent
+    }
+    if (cost.reportedCostDisagrees()) {
+      counters.increment(REPORTED_COST_DISAGREEMENT);
     }
     counters.recordLag(System.currentTimeMillis() - cost.timestamp().toEpochMilli());
     context.forward(record.withValue(cost).withTimestamp(cost.timestamp().toEpochMilli()));
