@@ -145,7 +145,7 @@ public final class SoakCommand implements Callable<Integer> {
       Progress.say("reading the topics and ClickHouse");
       check(pipeline, rules, offline, generated, checks, report);
       report.put("load_average_at_end", MachineInfo.loadAverage());
-    } catch (RuntimeException | IOException e) {
+    } catch (Exception e) {
       checks.fail("the soak itself failed: " + e);
       throw e;
     } finally {
@@ -271,7 +271,10 @@ public final class SoakCommand implements Callable<Integer> {
         .query("SELECT toString(count()) AS n FROM costpipe.request_costs FINAL FORMAT JSONEachRow").get(0).get("n")));
   }
 
-  /** Whether ClickHouse's total stays the same over 5 s (the sink may still be writing a last revision). */
+  /**
+   * Whether ClickHouse's total stays the same over 5 s (the sink may still be writing a last revision): part of the
+   * catch-up time.
+   */
   private static boolean clickHouseTotalSettled(SoakPipeline pipeline) {
     String sum = "SELECT toString(sum(ifNull(cost_nano_usd, 0))) AS s FROM costpipe.request_costs FINAL"
         + " FORMAT JSONEachRow";
