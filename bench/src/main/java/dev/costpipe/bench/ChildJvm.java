@@ -5,8 +5,10 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -101,6 +103,23 @@ final class ChildJvm implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** SIGKILL ({@code kill -9}: no shutdown hook, no flush), then waits until the process is gone. */
+  void kill() {
+    process.destroyForcibly();
+    awaitExit(Duration.ofSeconds(30));
+  }
+
+  /** Waits for the child to exit on its own; its exit status, or empty if it still runs after {@code timeout}. */
+  OptionalInt awaitExit(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the " + name + " JVM", e);
     }
   }
 

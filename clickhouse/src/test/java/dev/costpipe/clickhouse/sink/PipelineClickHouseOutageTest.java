@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.costpipe.engine.record.CostRecord;
 import dev.costpipe.engine.record.CostRecordJson;
+import dev.costpipe.testsupport.ClickHouseServerProcess;
 import dev.costpipe.testsupport.ClickHouseTestServer;
 import dev.costpipe.clickhouse.sink.SinkTestSupport.RunningSink;
 import dev.costpipe.clickhouse.sink.SinkTestSupport.Topics;

@@ -1,4 +1,4 @@
-package dev.costpipe.clickhouse.sink;
+package dev.costpipe.testsupport;
 
 import java.io.IOException;
 import java.net.URI;
@@ -18,9 +18,10 @@ import java.util.concurrent.TimeUnit;
  * dedicated {@code ClickHouseTestServer.start()}: the harness has no restart, so its process is found by the
  * HTTP port in its config file ({@code /proc/<pid>/cmdline} holds {@code --config-file=DIR/config.xml}).
  * A server started here is stopped by {@link #stop()} (and by a watchdog if the test JVM dies); call it
- * before the harness's {@code close()}, which deletes the directory.
+ * before the harness's {@code close()}, which deletes the directory. Used by the ClickHouse outage tests and
+ * the soak run (bench).
  */
-final class ClickHouseServerProcess {
+public final class ClickHouseServerProcess {
   private final Path configFile;
   private final int httpPort;
   private long pid;
@@ -31,7 +32,7 @@ final class ClickHouseServerProcess {
     this.httpPort = httpPort;
   }
 
-  static ClickHouseServerProcess of(String httpUrl) {
+  public static ClickHouseServerProcess of(String httpUrl) {
     int port = URI.create(httpUrl).getPort();
     for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
       List<String> args = cmdline(p.pid());
@@ -63,12 +64,12 @@ final class ClickHouseServerProcess {
     }
   }
 
-  synchronized long pid() {
+  public synchronized long pid() {
     return pid;
   }
 
   /** SIGTERM, then waits until the process is gone (SIGKILL after 15 s). */
-  synchronized void stop() {
+  public synchronized void stop() {
     stop(Duration.ofSeconds(15));
   }
 
@@ -76,7 +77,7 @@ final class ClickHouseServerProcess {
    * SIGTERM, SIGKILL if it is still running after {@code grace}, and waits until it is gone. (18.16 keeps
    * serving open keep-alive connections after SIGTERM until they idle, so a busy client delays its exit.)
    */
-  synchronized void stop(Duration grace) {
+  public synchronized void stop(Duration grace) {
     Optional<ProcessHandle> p = ProcessHandle.of(pid);
     if (p.isEmpty()) {
       return;
@@ -95,7 +96,7 @@ final class ClickHouseServerProcess {
   }
 
   /** Starts clickhouse-server again with the same config (same directory, same ports) and waits for /ping. */
-  synchronized void start() throws Exception {
+  public synchronized void start() throws Exception {
     Path dir = configFile.getParent();
     Path pidFile = dir.resolve("clickhouse.pid");
     Files.deleteIfExists(pidFile);
