@@ -52,10 +52,27 @@ public final class RefusedWriteHandler implements ProductionExceptionHandler {
       return Response.fail();
     }
     counters.increment("produce.refused." + reason);
-    refused.remember(record, reason, !reason.equals("record_too_large"), System.currentTimeMillis());
+    if (isOwnError(e) && !isChangelog(record.topic())) {
+      refused.remember(record, reason, reason.equals("invalid_record"), System.currentTimeMillis());
+    }
     LOG.error("write to {} refused ({}: {}), timestamp {}; input {}-{}@{}", record.topic(), reason, e.getMessage(),
         record.timestamp(), context.topic(), context.partition(), context.offset());
     return Response.resume();
+  }
+
+  /**
+   * Whether the error names this record itself: the producer's size check, or the broker's error for this record
+   * of its batch (KIP-467). A transaction's writes after its first refusal fail with that same error, as an
+   * {@link InvalidTimestampException} of no record in particular: remembering those would divert good writes.
+   */
+  static boolean isOwnError(Exception e) {
+    return e instanceof RecordTooLargeException
+        || (e instanceof InvalidRecordException && e.getMessage() != null && e.getMessage().startsWith("Timestamp "));
+  }
+
+  /** A state store's changelog: never diverted, its records are the state a restore rebuilds. */
+  static boolean isChangelog(String topic) {
+    return topic.endsWith("-changelog");
   }
 
   /** The counter's reason for an error of the record itself, null for any other. */

@@ -38,6 +38,27 @@ class RefusedWriteHandlerTest {
         Map.entry("produce.refused.invalid_timestamp", 1L), Map.entry("produce.refused.invalid_record", 1L));
   }
 
+  @Test
+  void onlyAWriteRefusedForItselfIsRememberedAndNeverAChangelogs() {
+    RefusedWrites refused = new RefusedWrites();
+    RefusedWriteHandler handler = new RefusedWriteHandler();
+    handler.configure(Map.of(RefusedWrites.SETTING, refused));
+    long now = System.currentTimeMillis();
+    var old = new ProducerRecord<>("app-cost-by-dimension-repartition", 0, now - 7_200_000, new byte[1], new byte[1]);
+    var collateral = new ProducerRecord<>("app-costs", 0, now - 7_200_000, new byte[2], new byte[2]);
+    var changelog = new ProducerRecord<>("app-open-requests-changelog", 0, now - 7_200_000, new byte[3], new byte[3]);
+    handler.handleError(new Context(), old, new InvalidRecordException("Timestamp 1 of message with offset 0 is out "
+        + "of range. The timestamp should be within [2, 3]"));
+    // a transaction's later writes fail with its first error, naming no record
+    handler.handleError(new Context(), collateral, new InvalidTimestampException("One or more records have been "
+        + "rejected due to invalid timestamp"));
+    handler.handleError(new Context(), changelog, new RecordTooLargeException("big"));
+
+    assertThat(refused.refusedBefore(old, now)).isEqualTo("invalid_record");
+    assertThat(refused.refusedBefore(collateral, now)).isNull();
+    assertThat(refused.refusedBefore(changelog, now)).isNull();
+  }
+
   private static final class Context implements ErrorHandlerContext {
     @Override
     public String topic() {
