@@ -1,4 +1,4 @@
-package dev.costpipe.app.http;
+package dev.costpipe.http;
 
 import dev.costpipe.contracts.settings.CostpipeSettings;
 import java.io.IOException;

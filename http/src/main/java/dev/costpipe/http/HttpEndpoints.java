@@ -1,4 +1,4 @@
-package dev.costpipe.app.http;
+package dev.costpipe.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;

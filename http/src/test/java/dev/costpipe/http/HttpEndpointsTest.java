@@ -1,4 +1,4 @@
-package dev.costpipe.app.http;
+package dev.costpipe.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
