@@ -9,7 +9,9 @@ import java.util.zip.ZipException;
 
 /**
  * Reads a request body, gunzipping it when {@code Content-Encoding: gzip}, and stops at the size limit, which
- * applies after decompression (as OTLP/HTTP says), so a small gzip bomb is refused after reading at most the limit.
+ * applies after decompression (as OTLP/HTTP says), so a small gzip bomb is refused after inflating at most the
+ * limit. The rest of a refused body is read and dropped (up to {@value #DISCARD_LIMIT} bytes, past which the
+ * connection is cut) so that the sender receives the 413 instead of a reset connection.
  */
 final class RequestBody {
   /** The body exceeds the limit (413). */
@@ -29,7 +31,19 @@ final class RequestBody {
     }
   }
 
+  /** Up to this much of a refused body is read and dropped, so the sender is still there to read its 413. */
+  private static final long DISCARD_LIMIT = 64L * 1024 * 1024;
+
   private RequestBody() {}
+
+  private static void discardRest(InputStream raw) throws IOException {
+    long skipped = 0;
+    byte[] buffer = new byte[64 * 1024];
+    int n;
+    while (skipped < DISCARD_LIMIT && (n = raw.read(buffer)) > 0) {
+      skipped += n;
+    }
+  }
 
   static byte[] read(HttpExchange e, int maxBytes) throws IOException, TooLarge, Unreadable {
     String encoding = e.getRequestHeaders().getFirst("Content-Encoding");
@@ -42,19 +56,10 @@ final class RequestBody {
         throw new Unreadable(415, "Content-Encoding " + encoding + " is not supported (gzip or none)");
       }
     }
-    String length = e.getRequestHeaders().getFirst("Content-Length");
-    if (!gzip && length != null) {
-      try {
-        if (Long.parseLong(length.strip()) > maxBytes) {
-          throw new TooLarge("the body (" + length.strip() + " bytes) exceeds the limit of " + maxBytes + " bytes");
-        }
-      } catch (NumberFormatException ignored) {
-        // the server refuses a malformed Content-Length before this runs
-      }
-    }
     try (InputStream raw = e.getRequestBody(); InputStream in = gzip ? new GZIPInputStream(raw, 8192) : raw) {
       byte[] body = in.readNBytes(maxBytes + 1);
       if (body.length > maxBytes) {
+        discardRest(raw);
         throw new TooLarge("the body exceeds the limit of " + maxBytes + " bytes" + (gzip ? " once decompressed" : ""));
       }
       return body;
