@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
  * unmapped provider). The metrics endpoint exposes them; tests read {@link #get}.
  */
 public final class IngestCounters {
-  /** One counter: {@code what} (requests, events, rejected, ignored, flagged), its endpoint, and a status for requests. */
+  /** One counter: {@code what} (requests, events, rejected, ignored, flagged), its endpoint, a status for requests. */
   public record Key(String what, String endpoint, String status) implements Comparable<Key> {
     @Override
     public int compareTo(Key o) {

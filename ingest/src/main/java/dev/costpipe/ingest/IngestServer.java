@@ -40,6 +40,8 @@ public final class IngestServer implements AutoCloseable {
   private final EventProducer producer;
   private final IngestCounters counters = new IngestCounters();
   private final HttpEndpoints endpoints;
+  /** Whether the last body's events went unacknowledged: not ready until one is acknowledged again. */
+  private volatile boolean kafkaFailing;
 
   private IngestServer(IngestSettings settings, EventProducer producer) throws IOException {
     this.settings = settings;
@@ -83,6 +85,11 @@ public final class IngestServer implements AutoCloseable {
 
   public IngestCounters counters() {
     return counters;
+  }
+
+  /** Whether the last body produced went unacknowledged by Kafka (503). */
+  public boolean kafkaFailing() {
+    return kafkaFailing;
   }
 
   private void handle(HttpExchange e, Map<String, String> properties, String endpoint, Mapper mapper)
@@ -131,11 +138,13 @@ public final class IngestServer implements AutoCloseable {
       try {
         producer.produce(batch.events());
       } catch (KafkaUnavailableException ex) {
+        kafkaFailing = true;
         LOG.warn("{}: {} events not acknowledged: {}", endpoint, batch.events().size(), ex.getMessage());
         e.getResponseHeaders().set("Retry-After", Integer.toString(IngestSettings.RETRY_AFTER_SECONDS));
         fail(e, endpoint, 503, traces, encoding, "Kafka is unavailable, retry later");
         return;
       }
+      kafkaFailing = false;
       counters.add("events", endpoint, "", batch.events().size());
       if (traces) {
         answer(e, endpoint, 200, contentType(encoding), OtlpResponses.success(batch, encoding));

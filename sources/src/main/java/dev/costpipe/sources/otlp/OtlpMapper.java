@@ -52,6 +52,7 @@ public final class OtlpMapper {
 
   private static String name(Span span) {
     HexFormat hex = HexFormat.of();
-    return "span " + hex.formatHex(span.getTraceId().toByteArray()) + "/" + hex.formatHex(span.getSpanId().toByteArray());
+    return "span " + hex.formatHex(span.getTraceId().toByteArray()) + "/"
+        + hex.formatHex(span.getSpanId().toByteArray());
   }
 }

@@ -47,7 +47,8 @@ class EnvelopeMapperTest {
 
   @Test
   void defaultPropertiesWinAndReachRawEventsAsHeliconeHeaders() throws Exception {
-    MappedBatch b = map("{\"event_type\":\"usage\",\"request_id\":\"u\",\"properties\":{\"tenant\":\"evil\",\"a\":\"b\"}}\n"
+    MappedBatch b = map("{\"event_type\":\"usage\",\"request_id\":\"u\","
+        + "\"properties\":{\"tenant\":\"evil\",\"a\":\"b\"}}\n"
         + "{\"event_type\":\"request\",\"request_id\":\"r\",\"headers\":{\"helicone-property-tenant\":\"evil\"}}");
     b.events().forEach(e -> DefaultProperties.apply(e, Map.of("tenant", "acme")));
     assertThat(b.events().get(0).get("properties").toString()).isEqualTo("{\"tenant\":\"acme\",\"a\":\"b\"}");
