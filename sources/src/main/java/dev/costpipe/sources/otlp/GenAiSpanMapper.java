@@ -94,9 +94,11 @@ final class GenAiSpanMapper {
     int httpStatus = status != null ? status.intValue() : failed ? 500 : 200;
     long start = span.getStartTimeUnixNano();
     Instant timestamp = start > 0 ? Instant.ofEpochSecond(0, start) : null;
+    boolean streamed = Boolean.TRUE.equals(a.bool("gen_ai.request.stream"))
+        || Boolean.TRUE.equals(a.bool("llm.is_streaming")); // OpenLLMetry's pre-migration name
     UsageEvent event = new UsageEvent(requestId, timestamp, provider, model, usage,
         a.string("user.id", "enduser.id"), a.string("gen_ai.conversation.id", "session.id"), Map.of(), httpStatus,
-        false, Boolean.TRUE.equals(a.bool("gen_ai.request.stream")), null, "otlp");
+        false, streamed, null, "otlp");
     return new Mapped(event, warning);
   }
 }
