@@ -27,7 +27,8 @@ import java.util.function.IntConsumer;
 public final class HttpEndpoints implements AutoCloseable {
   static final int THREADS = 4;
   static final Duration MAX_REQUEST_TIME = Duration.ofSeconds(5);
-  static final Duration MAX_RESPONSE_TIME = Duration.ofSeconds(30);
+  /** The longest a response may take: an endpoint that waits (ingest's Kafka acknowledgement) must stay below. */
+  public static final Duration MAX_RESPONSE_TIME = Duration.ofSeconds(30);
 
   static {
     // The JDK server reads its timeouts once, from these properties, when it is first used (a user's own values win).

@@ -6,6 +6,7 @@ import dev.costpipe.app.metrics.IngestProbe;
 import dev.costpipe.app.metrics.MetricsServer;
 import dev.costpipe.contracts.settings.Component;
 import dev.costpipe.contracts.settings.CostpipeSettings;
+import dev.costpipe.http.HttpEndpoints;
 import dev.costpipe.ingest.EventProducer;
 import dev.costpipe.ingest.IngestServer;
 import dev.costpipe.ingest.IngestSettings;
@@ -61,6 +62,10 @@ public final class IngestCommand implements Callable<Integer> {
         CostpipeSettings.TOPIC_RAW_EVENTS.read(p), CostpipeSettings.INGEST_MAX_BODY_BYTES.read(p),
         CostpipeSettings.INGEST_ACK_TIMEOUT.read(p), CostpipeSettings.INGEST_THREADS.read(p),
         CostpipeSettings.INGEST_DRAIN_TIMEOUT.read(p));
+    if (settings.ackTimeout().compareTo(HttpEndpoints.MAX_RESPONSE_TIME) >= 0) {
+      throw new UserInputException(CostpipeSettings.INGEST_ACK_TIMEOUT.key() + " must be below "
+          + HttpEndpoints.MAX_RESPONSE_TIME.toSeconds() + "s, the longest an HTTP response may take");
+    }
     IngestServer server;
     try {
       server = IngestServer.start(settings, new EventProducer(kafka, settings.topic(), settings.ackTimeout()));
