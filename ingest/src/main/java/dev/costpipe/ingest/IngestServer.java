@@ -141,7 +141,7 @@ public final class IngestServer implements AutoCloseable {
         kafkaFailing = true;
         LOG.warn("{}: {} events not acknowledged: {}", endpoint, batch.events().size(), ex.getMessage());
         e.getResponseHeaders().set("Retry-After", Integer.toString(IngestSettings.RETRY_AFTER_SECONDS));
-        fail(e, endpoint, 503, traces, encoding, "Kafka is unavailable, retry later");
+        fail(e, endpoint, 503, traces, encoding, ex.getMessage() + "; retry later");
         return;
       }
       kafkaFailing = false;
