@@ -177,6 +177,34 @@ class IngestEndpointsIntegrationTest {
   }
 
   @Test
+  void liteLlmNdjsonAsItsCallbackPostsItIsProducedWithItsCostExactly() throws Exception {
+    String success = "{\"id\":\"chatcmpl-1\",\"trace_id\":\"tr-9\",\"status\":\"success\",\"stream\":false,"
+        + "\"custom_llm_provider\":\"bedrock\",\"model\":\"bedrock/anthropic.claude-3-5-haiku-20241022-v1:0\","
+        + "\"startTime\":1742855151.5,\"response_cost\":0.00022500000000000002,\"end_user\":\"bob\","
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"SECRET\"}],"
+        + "\"response\":{\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":20}}}";
+    String failure = "{\"id\":\"fail-1\",\"status\":\"failure\",\"custom_llm_provider\":\"openai\","
+        + "\"model\":\"gpt-4o\",\"error_information\":{\"error_code\":\"429\"}}";
+    try (IngestHarness h = new IngestHarness(null)) {
+      HttpResponse<byte[]> r = h.post("/v1/litellm", "application/json", (success + "\n" + failure + "\n")
+          .getBytes(StandardCharsets.UTF_8));
+      assertThat(r.statusCode()).isEqualTo(200);
+      List<ConsumerRecord<String, String>> produced = h.produced();
+      assertThat(produced).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("chatcmpl-1", "fail-1");
+      JsonNode ok = JSON.readTree(produced.stream().filter(x -> x.key().equals("chatcmpl-1")).findFirst()
+          .orElseThrow().value());
+      assertThat(ok.get("provider").asText()).isEqualTo("bedrock");
+      assertThat(ok.get("model").asText()).isEqualTo("anthropic.claude-3-5-haiku-20241022-v1:0");
+      assertThat(ok.get("reported_cost_usd").asText()).isEqualTo("0.00022500000000000002");
+      assertThat(ok.get("session_id").asText()).isEqualTo("tr-9");
+      assertThat(produced.toString()).doesNotContain("SECRET");
+      JsonNode failed = JSON.readTree(produced.stream().filter(x -> x.key().equals("fail-1")).findFirst()
+          .orElseThrow().value());
+      assertThat(failed.get("status").asInt()).isEqualTo(429);
+    }
+  }
+
+  @Test
   void bearerTokensSay401Or403AndAddTheirProperties() throws Exception {
     Path tokens = Files.writeString(dir.resolve("tokens"), "# tenants\ntok-acme tenant=acme env=prod\ntok-plain\n");
     try (IngestHarness h = new IngestHarness(tokens)) {
