@@ -25,11 +25,11 @@ public final class ConfigCommand implements Runnable {
   }
 
   @Command(name = "check", mixinStandardHelpOptions = true,
-      description = {"Validate the configuration of run, sink or notify (file + COSTPIPE_* environment) and print"
+      description = {"Validate the configuration of run, sink, notify or ingest (file + COSTPIPE_* environment) and print"
           + " every effective setting with its source, secrets masked.", "Exit 0 when valid, 2 when not."})
   static final class Check implements Callable<Integer> {
-    @Option(names = "--component", required = true, paramLabel = "run|sink|notify",
-        description = "Whose configuration: run, sink or notify.")
+    @Option(names = "--component", required = true, paramLabel = "run|sink|notify|ingest",
+        description = "Whose configuration: run, sink, notify or ingest.")
     String component;
 
     @Option(names = "--config", paramLabel = "FILE", description = "The file the component is started with.")
@@ -42,6 +42,7 @@ public final class ConfigCommand implements Runnable {
       switch (component) {
         case "run" -> loaded = ConfigLoader.load(Component.RUN, config, System.getenv(), Map.of(), true);
         case "sink" -> loaded = ConfigLoader.load(Component.SINK, config, System.getenv(), Map.of(), true);
+        case "ingest" -> loaded = ConfigLoader.load(Component.INGEST, config, System.getenv(), Map.of(), true);
         case "notify" -> {
           if (config == null) {
             System.err.println("costpipe config check: --config FILE is required for notify");
@@ -50,7 +51,7 @@ public final class ConfigCommand implements Runnable {
           loaded = NotifyConfigLoader.load(config, System.getenv(), null).loaded();
         }
         default -> {
-          System.err.println("costpipe config check: --component must be run, sink or notify, got '" + component + "'");
+          System.err.println("costpipe config check: --component must be run, sink, notify or ingest, got '" + component + "'");
           return 2;
         }
       }

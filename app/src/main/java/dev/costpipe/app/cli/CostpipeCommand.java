@@ -10,7 +10,7 @@ import picocli.CommandLine.ScopeType;
     description = "Exact per-request USD cost of LLM API traffic.",
     subcommands = {CostCommand.class, RunCommand.class, PricingCommand.class, AlertsCommand.class,
         NotifyCommand.class, SinkCommand.class, RepriceCommand.class, ReportCommand.class, QueryCommand.class,
-        ConfigCommand.class, GenerateCommand.class, LocalCommand.class, ClickHouseCommand.class},
+        ConfigCommand.class, GenerateCommand.class, LocalCommand.class, ClickHouseCommand.class, IngestCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:the run failed (a server unreachable, a port in use, I/O failing midway)",
         "2:bad input or usage (a missing or unreadable file, a wrong flag, an invalid value)"})

@@ -1,6 +1,6 @@
 package dev.costpipe.app.config;
 
-import dev.costpipe.app.http.HttpSettings;
+import dev.costpipe.http.HttpSettings;
 import dev.costpipe.contracts.settings.Component;
 import dev.costpipe.contracts.settings.CostpipeSettings;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package dev.costpipe.app.metrics;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import dev.costpipe.app.http.HttpEndpoints;
-import dev.costpipe.app.http.HttpSettings;
+import dev.costpipe.http.HttpEndpoints;
+import dev.costpipe.http.HttpSettings;
 import dev.costpipe.contracts.settings.CostpipeSettings;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;

@@ -1,6 +1,6 @@
 package dev.costpipe.app.metrics;
 
-import dev.costpipe.app.http.HttpSettings;
+import dev.costpipe.http.HttpSettings;
 import dev.costpipe.testsupport.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -9,7 +9,9 @@ public enum Component {
   /** {@code costpipe sink clickhouse}. */
   SINK(9465),
   /** {@code costpipe notify}: alert delivery (a YAML file, see {@code NotifierConfig}). */
-  NOTIFY(9466);
+  NOTIFY(9466),
+  /** {@code costpipe ingest}: the HTTP endpoint that produces OTLP, LiteLLM and envelope posts to Kafka. */
+  INGEST(9467);
 
   private final int defaultMetricsPort;
 
@@ -21,7 +23,7 @@ public enum Component {
     return defaultMetricsPort;
   }
 
-  /** run, sink, notify: as the command line names it. */
+  /** run, sink, notify, ingest: as the command line names it. */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -1,5 +1,6 @@
 package dev.costpipe.contracts.settings;
 
+import static dev.costpipe.contracts.settings.Component.INGEST;
 import static dev.costpipe.contracts.settings.Component.NOTIFY;
 import static dev.costpipe.contracts.settings.Component.RUN;
 import static dev.costpipe.contracts.settings.Component.SINK;
@@ -43,7 +44,7 @@ public final class CostpipeSettings {
 
   // The topics: every topic run and sink read or write.
   public static final Setting<String> TOPIC_RAW_EVENTS = define("costpipe.topic.raw-events", TOPIC,
-      "llm.raw-events", RUN_ONLY, "Raw LLM API traffic: the pipeline's input.");
+      "llm.raw-events", Set.of(RUN, INGEST), "Raw LLM API traffic: the pipeline's input (ingest writes to it).");
   public static final Setting<String> TOPIC_PRICING = define("costpipe.topic.pricing", TOPIC,
       "llm.pricing", RUN_ONLY, "Price catalogue entries (compacted).");
   public static final Setting<String> TOPIC_ALERT_RULES = define("costpipe.topic.alert-rules", TOPIC,
@@ -120,16 +121,30 @@ public final class CostpipeSettings {
 
   /** Its default differs per component: {@link Component#defaultMetricsPort()}. */
   public static final Setting<Integer> METRICS_PORT = define("costpipe.metrics.port", PORT, null,
-      Set.of(RUN, SINK, NOTIFY), "Port of /metrics and /health/*: -1 off, 0 any free port.");
+      Set.of(RUN, SINK, NOTIFY, INGEST), "Port of /metrics and /health/*: -1 off, 0 any free port.");
 
   // Every HTTP endpoint costpipe serves (metrics and health now): one server, these settings.
   public static final Setting<String> HTTP_BIND_ADDRESS = define("costpipe.http.bind-address", STRING, "127.0.0.1",
-      Set.of(RUN, SINK, NOTIFY), "Address the HTTP endpoints listen on: 0.0.0.0 for every interface (as the"
+      Set.of(RUN, SINK, NOTIFY, INGEST), "Address the HTTP endpoints listen on: 0.0.0.0 for every interface (as the"
           + " Kubernetes manifests set it), or one interface's address.");
   public static final Setting<String> HTTP_TOKENS_FILE = define("costpipe.http.tokens-file", FILE, null,
-      Set.of(RUN, SINK, NOTIFY), "A file of bearer tokens, one per line (blank lines and # comments skipped): when"
-          + " set, every HTTP endpoint but the probes /health/live and /health/ready requires"
-          + " `Authorization: Bearer <token>`.");
+      Set.of(RUN, SINK, NOTIFY, INGEST), "A file of bearer tokens, one per line (blank lines and # comments"
+          + " skipped): when set, every HTTP endpoint but the probes /health/live and /health/ready requires"
+          + " `Authorization: Bearer <token>`. A token may be followed by `name=value` properties that ingest adds"
+          + " to every event sent with it (e.g. `tok-123 tenant=acme`).");
+
+  // costpipe ingest: the HTTP endpoint producing OTLP, LiteLLM and envelope posts to the raw-events topic.
+  public static final Setting<Integer> INGEST_PORT = define("costpipe.ingest.port", PORT, "4318", Set.of(INGEST),
+      "Port of ingest's /v1/traces, /v1/litellm, /v1/events (4318: OTLP/HTTP's standard port); on"
+          + " costpipe.http.bind-address. --listen HOST:PORT sets both.");
+  public static final Setting<Integer> INGEST_MAX_BODY_BYTES = define("costpipe.ingest.max-body-bytes", INT,
+      "16777216", Set.of(INGEST), "Largest body accepted, after decompression (larger: 413).");
+  public static final Setting<Duration> INGEST_ACK_TIMEOUT = define("costpipe.ingest.ack-timeout", DURATION, "10s",
+      Set.of(INGEST), "How long a request waits for Kafka to acknowledge its events before it is answered 503.");
+  public static final Setting<Integer> INGEST_THREADS = define("costpipe.ingest.threads", INT, "16",
+      Set.of(INGEST), "Requests served at once (each holds its thread until Kafka acknowledged).");
+  public static final Setting<Duration> INGEST_DRAIN_TIMEOUT = define("costpipe.ingest.drain-timeout", DURATION,
+      "10s", Set.of(INGEST), "On shutdown, how long requests in flight may take to finish.");
 
   /** Settings of which only one may be given: a higher layer's choice drops a lower layer's other one. */
   private static final List<Set<String>> ALTERNATIVES = alternatives(SINK_PASSWORD, SINK_PASSWORD_FILE);

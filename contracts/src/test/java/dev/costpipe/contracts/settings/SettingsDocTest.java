@@ -30,7 +30,7 @@ class SettingsDocTest {
     String doc = SettingsDoc.markdown();
     CostpipeSettings.all().forEach(s -> assertThat(doc).contains("| `" + s.key() + "` | " + s.type().name() + " | ")
         .contains("`" + EnvNames.of(s.key()) + "`"));
-    assertThat(doc).contains("| `costpipe.metrics.port` | port | 9464 (run), 9465 (sink), 9466 (notify) |")
+    assertThat(doc).contains("| `costpipe.metrics.port` | port | 9464 (run), 9465 (sink), 9466 (notify), 9467 (ingest) |")
         .contains("| `costpipe.sink.clickhouse.password` | string |  | sink | yes |")
         .contains("| `costpipe.sink.clickhouse.batch-ms` | milliseconds | `costpipe.sink.clickhouse.batch-time` |");
   }

@@ -1,4 +1,4 @@
-package dev.costpipe.app.http;
+package dev.costpipe.http;
 
 import dev.costpipe.contracts.settings.CostpipeSettings;
 import java.io.IOException;
@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,12 +27,23 @@ public record HttpSettings(String bindAddress, Path tokensFile) {
 
   /** The tokens of the file: one per line, blank lines and {@code #} comments skipped; empty without a file. */
   public List<String> tokens() {
+    return bearerTokens().stream().map(BearerToken::token).toList();
+  }
+
+  /** The tokens with the properties each adds to ingested events ({@link BearerToken}). */
+  public List<BearerToken> bearerTokens() {
     if (tokensFile == null) {
       return List.of();
     }
     try {
-      List<String> tokens = Files.readAllLines(tokensFile, StandardCharsets.UTF_8).stream().map(String::strip)
-          .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+      List<String> lines = Files.readAllLines(tokensFile, StandardCharsets.UTF_8);
+      List<BearerToken> tokens = new ArrayList<>();
+      for (int i = 0; i < lines.size(); i++) {
+        String l = lines.get(i).strip();
+        if (!l.isEmpty() && !l.startsWith("#")) {
+          tokens.add(BearerToken.parse(l, i + 1));
+        }
+      }
       if (tokens.isEmpty()) {
         throw new IllegalArgumentException(CostpipeSettings.HTTP_TOKENS_FILE.key() + " " + tokensFile
             + " holds no token");

@@ -1,4 +1,4 @@
-package dev.costpipe.app.http;
+package dev.costpipe.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -10,9 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * The one HTTP server of costpipe's endpoints (the JDK's {@code com.sun.net.httpserver}), configured by
@@ -24,22 +27,33 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HttpEndpoints implements AutoCloseable {
   static final int THREADS = 4;
   static final Duration MAX_REQUEST_TIME = Duration.ofSeconds(5);
-  static final Duration MAX_RESPONSE_TIME = Duration.ofSeconds(30);
+  /** The longest a response may take: an endpoint that waits (ingest's Kafka acknowledgement) must stay below. */
+  public static final Duration MAX_RESPONSE_TIME = Duration.ofSeconds(30);
 
   static {
     // The JDK server reads its timeouts once, from these properties, when it is first used (a user's own values win).
     System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", Long.toString(MAX_REQUEST_TIME.toSeconds()));
     System.getProperties().putIfAbsent("sun.net.httpserver.maxRspTime", Long.toString(MAX_RESPONSE_TIME.toSeconds()));
+    // Without TCP_NODELAY a response body written after its headers waits for the client's delayed ACK (~40 ms)
+    System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
   }
 
   private final HttpServer server;
   private final ExecutorService executor;
+  private final List<BearerToken> bearerTokens;
   private final List<byte[]> tokens;
 
-  private HttpEndpoints(HttpServer server, ExecutorService executor, List<byte[]> tokens) {
+  private HttpEndpoints(HttpServer server, ExecutorService executor, List<BearerToken> bearerTokens) {
     this.server = server;
     this.executor = executor;
-    this.tokens = tokens;
+    this.bearerTokens = bearerTokens;
+    this.tokens = bearerTokens.stream().map(t -> t.token().getBytes(StandardCharsets.UTF_8)).toList();
+  }
+
+  /** A handler of an endpoint that knows its caller's token: {@code properties} are those it adds (none without). */
+  @FunctionalInterface
+  public interface AuthenticatedHandler {
+    void handle(HttpExchange exchange, Map<String, String> properties) throws IOException;
   }
 
   /**
@@ -50,7 +64,13 @@ public final class HttpEndpoints implements AutoCloseable {
    */
   public static HttpEndpoints create(HttpSettings settings, int port, String what, String portSetting)
       throws IOException {
-    List<byte[]> tokens = settings.tokens().stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
+    return create(settings, port, what, portSetting, THREADS);
+  }
+
+  /** As above with {@code threads} serving threads: endpoints that hold a request open (ingest) need more. */
+  public static HttpEndpoints create(HttpSettings settings, int port, String what, String portSetting, int threads)
+      throws IOException {
+    List<BearerToken> tokens = settings.bearerTokens();
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), port), 64);
@@ -59,7 +79,7 @@ public final class HttpEndpoints implements AutoCloseable {
           + e.getMessage() + "): set " + portSetting + " to a free port, 0 for any, -1 for none");
     }
     AtomicInteger n = new AtomicInteger();
-    ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
+    ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "costpipe-http-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
@@ -79,6 +99,40 @@ public final class HttpEndpoints implements AutoCloseable {
           e.sendResponseHeaders(401, -1);
         }
       }
+    });
+  }
+
+  /**
+   * Serves {@code path} to holders of a token, passing the properties that token adds; answers 401 without
+   * credentials and 403 with a token that is not in the file, so a misconfigured sender's log says which.
+   *
+   * @param refused told the status of each request refused so (for counting)
+   */
+  public void serveAuthenticated(String path, AuthenticatedHandler handler, IntConsumer refused) {
+    server.createContext(path, e -> {
+      if (tokens.isEmpty()) {
+        handler.handle(e, Map.of());
+        return;
+      }
+      String header = e.getRequestHeaders().getFirst("Authorization");
+      if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        try (e) {
+          e.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+          e.sendResponseHeaders(401, -1);
+        }
+        refused.accept(401);
+        return;
+      }
+      int match = matching(header);
+      if (match < 0) {
+        try (e) {
+          e.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+          e.sendResponseHeaders(403, -1);
+        }
+        refused.accept(403);
+        return;
+      }
+      handler.handle(e, bearerTokens.get(match).properties());
     });
   }
 
@@ -112,10 +166,17 @@ public final class HttpEndpoints implements AutoCloseable {
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return false;
     }
+    return matching(header) >= 0;
+  }
+
+  /** The index of the token a {@code Bearer} header holds, -1 for none. */
+  private int matching(String header) {
     byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-    boolean match = false;
-    for (byte[] token : tokens) {
-      match |= MessageDigest.isEqual(token, given); // constant time, and every token compared
+    int match = -1;
+    for (int i = 0; i < tokens.size(); i++) {
+      if (MessageDigest.isEqual(tokens.get(i), given) && match < 0) { // constant time, and every token compared
+        match = i;
+      }
     }
     return match;
   }
@@ -123,6 +184,21 @@ public final class HttpEndpoints implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    executor.shutdownNow();
+  }
+
+  /**
+   * Stops accepting connections, then lets the requests in flight finish for up to {@code drain} before closing:
+   * a graceful shutdown loses no request that was already being answered.
+   */
+  public void close(Duration drain) {
+    server.stop((int) Math.max(1, drain.toSeconds()));
+    executor.shutdown();
+    try {
+      executor.awaitTermination(drain.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     executor.shutdownNow();
   }
 }

@@ -1,4 +1,4 @@
-package dev.costpipe.app.http;
+package dev.costpipe.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -120,6 +120,39 @@ class HttpEndpointsTest {
         }
       }
     }
+  }
+
+  @Test
+  void aDrainingCloseLetsTheRequestInFlightFinish() throws Exception {
+    HttpEndpoints server = HttpEndpoints.create(HttpSettings.DEFAULT, 0, "ingest", "p", 2);
+    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+    server.serve("/slow", e -> {
+      inside.countDown();
+      try {
+        Thread.sleep(1_000);
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+      }
+      answer(e, "done");
+    });
+    server.start();
+    var response = HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/slow"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(inside.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    server.close(Duration.ofSeconds(5));
+    assertThat(response.get(5, java.util.concurrent.TimeUnit.SECONDS).body()).isEqualTo("done");
+  }
+
+  @Test
+  void aTokenLineMayAddPropertiesNeverShowingTheToken() throws Exception {
+    Path tokens = Files.writeString(dir.resolve("tokens"), "tok-a tenant=acme env=prod\ntok-b\n");
+    HttpSettings settings = new HttpSettings("127.0.0.1", tokens);
+    assertThat(settings.tokens()).containsExactly("tok-a", "tok-b");
+    assertThat(settings.bearerTokens().get(0).properties()).containsEntry("tenant", "acme").containsEntry("env", "prod");
+    assertThat(settings.bearerTokens().get(0).toString()).doesNotContain("tok-a");
+    Path bad = Files.writeString(dir.resolve("bad"), "tok-a tenant\n");
+    assertThatThrownBy(() -> new HttpSettings("127.0.0.1", bad).bearerTokens())
+        .hasMessageContaining("line 1").hasMessageNotContaining("tok-a");
   }
 
   private static void trickle(Socket s) {
