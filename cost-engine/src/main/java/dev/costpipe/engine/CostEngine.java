@@ -28,6 +28,7 @@ import dev.costpipe.engine.usage.Usage;
 import dev.costpipe.engine.usage.UsageProcessor;
 import dev.costpipe.engine.usage.UsageProcessors;
 import dev.costpipe.engine.usage.UsageSource;
+import dev.costpipe.engine.usage.VertexEndpoints;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -112,6 +113,10 @@ public final class CostEngine {
       source = UsageSource.PROVIDER;
       if (ServiceTiers.isBatchUrl(m.targetUrl())) {
         usage = usage.toBuilder().serviceTier(BATCH).build();
+      }
+      String vertexGeo = VertexEndpoints.claudeInferenceGeo(called.provider(), m.targetUrl());
+      if (usage.inferenceGeo().isEmpty() && !vertexGeo.isEmpty()) {
+        usage = usage.toBuilder().inferenceGeo(vertexGeo).build();
       }
     } else if (!failed && TokenEstimator.canEstimate(m.requestBody(), x.outputText())) {
       usage = TokenEstimator.estimate(ref.model(), m.requestBody(), x.outputText());

@@ -194,6 +194,52 @@ class BilledUsageTest {
     assertThat(base.errors()).containsExactly(CostEngine.FINE_TUNED_AT_BASE);
   }
 
+  // ---- Vertex AI: regional endpoints for Claude Sonnet 4.5 and later --------------------------------
+
+  @Test
+  void claudeOnAVertexRegionalEndpointPaysTheRegionalUplift() throws IOException {
+    // real rawPredict capture, Claude Opus 4.6 on us-east5 (a regional endpoint): in 5, out 25, regional x1.1
+    // (9 x 5 + 24 x 25) x 1.1 = (45 + 600) x 1.1 = 709.5 -> $0.0007095
+    CostRecord regional = price("vertex/anthropic-raw-predict.json", prices);
+    assertCost(regional, "0.000709500");
+    assertThat(regional.usage().inferenceGeo()).isEqualTo("regional");
+    assertThat(regional.errors()).isEmpty();
+
+    // the same call on the global endpoint: no uplift, 645 -> $0.000645
+    assertCost(priceAt("vertex/anthropic-raw-predict.json", "https://aiplatform.googleapis.com/v1/projects/my-project"
+        + "/locations/global/publishers/anthropic/models/claude-opus-4-6:rawPredict", null), "0.000645000");
+    // a multi-region endpoint (us) is priced as a regional one: $0.0007095
+    assertCost(priceAt("vertex/anthropic-raw-predict.json", "https://aiplatform.googleapis.com/v1/projects/my-project"
+        + "/locations/us/publishers/anthropic/models/claude-opus-4-6:rawPredict", null), "0.000709500");
+  }
+
+  @Test
+  void olderClaudeOnAVertexRegionalEndpointKeepsItsPriceAndAnUnknownUpliftIsFlagged() throws IOException {
+    String url = "https://us-east5-aiplatform.googleapis.com/v1/projects/my-project/locations/us-east5/publishers"
+        + "/anthropic/models/claude-sonnet-4@20250514:rawPredict";
+    // Claude Sonnet 4 (its entry says: no regional uplift): 9 x 3 + 24 x 15 = 27 + 360 = 387 -> $0.000387
+    CostRecord older = priceAt("vertex/anthropic-raw-predict.json", url, "claude-sonnet-4@20250514");
+    assertCost(older, "0.000387000");
+    assertThat(older.errors()).isEmpty();
+    // an entry without a regional price (the generic test prices of anthropic.yml have none for Vertex): the
+    // standard price, and the region named as unpriced usage, never silently
+    CostEngine noRegional = CostEngine.withPrices(PricingRegistry.of(CatalogueLoader.load(
+        Path.of("src/test/resources/billed-usage-prices/anthropic.yml")).entries()));
+    CostRecord flagged = ProviderFixturesTestSupport.price(fixture("vertex/anthropic-raw-predict.json"),
+        FIXTURES.resolve("vertex/anthropic-raw-predict.json"), noRegional);
+    assertThat(flagged.errors()).contains(CostRecord.UNPRICED_USAGE + "inference_geo=regional");
+  }
+
+  private CostRecord priceAt(String name, String url, String model) throws IOException {
+    JsonNode f = fixture(name);
+    ((ObjectNode) f).put("target_url", url);
+    if (model != null) {
+      ((ObjectNode) f).put("model", model);
+      ((ObjectNode) f.get("response_body")).put("model", model);
+    }
+    return ProviderFixturesTestSupport.price(f, FIXTURES.resolve(name), prices);
+  }
+
   private CostRecord priceAs(String name, String model) throws IOException {
     JsonNode f = fixture(name);
     ((ObjectNode) f).put("model", model);
