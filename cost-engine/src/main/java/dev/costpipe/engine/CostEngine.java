@@ -29,6 +29,7 @@ import dev.costpipe.engine.usage.Usage;
 import dev.costpipe.engine.usage.UsageProcessor;
 import dev.costpipe.engine.usage.UsageProcessors;
 import dev.costpipe.engine.usage.UsageSource;
+import dev.costpipe.engine.usage.VertexEndpoints;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -115,6 +116,10 @@ public final class CostEngine {
       source = UsageSource.PROVIDER;
       if (ServiceTiers.isBatchUrl(m.targetUrl())) {
         usage = usage.toBuilder().serviceTier(BATCH).build();
+      }
+      String vertexGeo = VertexEndpoints.claudeInferenceGeo(called.provider(), m.targetUrl());
+      if (usage.inferenceGeo().isEmpty() && !vertexGeo.isEmpty()) {
+        usage = usage.toBuilder().inferenceGeo(vertexGeo).build();
       }
     } else if (!failed(m) && TokenEstimator.canEstimate(m.requestBody(), x.outputText())) {
       usage = TokenEstimator.estimate(ref.model(), m.requestBody(), x.outputText());

@@ -2,7 +2,6 @@ package dev.costpipe.app.cli;
 
 import dev.costpipe.engine.pricing.Endpoint;
 import dev.costpipe.engine.pricing.PriceMatch;
-import dev.costpipe.engine.pricing.PricePlan;
 import dev.costpipe.engine.pricing.PricingEntry;
 import dev.costpipe.engine.pricing.PricingRegistry;
 import dev.costpipe.contracts.settings.Suggestions;
@@ -73,7 +72,7 @@ final class ModelResolver {
   }
 
   private static PriceMatch match(PricingEntry entry, Endpoint ep) {
-    return new PriceMatch(entry, ep, ep.periods().stream().map(PricePlan::of).toArray(PricePlan[]::new));
+    return new PriceMatch(entry, ep);
   }
 
   /** The one entry a name denotes, called on whichever provider; empty when none or several do. */

@@ -53,6 +53,11 @@ public final class RepriceCommand implements Callable<Integer> {
         dryRun ? "dry run" : "repriced", from, to, r.rowsInRange(), r.rowsRepriced(), usd(r.oldTotalNanoUsd()),
         usd(r.newTotalNanoUsd()), r.newTotalNanoUsd() >= r.oldTotalNanoUsd() ? "+" : "-",
         usd(Math.abs(r.newTotalNanoUsd() - r.oldTotalNanoUsd())));
+    if (!r.stillUnknown().isEmpty()) {
+      System.out.printf("%d requests of %d models still unknown_model (no price for them):%n", r.stillUnknownRows(),
+          r.stillUnknown().size());
+      r.stillUnknown().forEach((model, n) -> System.out.printf("  %s: %d%n", model, n));
+    }
     return 0;
   }
 

@@ -11,17 +11,21 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.StringJoiner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Re-prices stored requests server-side ({@code costpipe reprice --from DATE --to DATE}): the (provider,
- * model) pairs of the range are read with a {@code SELECT DISTINCT}, {@link ClickHouseCostSql#caseExpression}
- * prices them from the given registry, and every row whose cost changes is inserted again with a newer
+ * model) pairs of the range are read first, only those the registry resolves get SQL
+ * ({@link ClickHouseCostSql#caseExpression}), {@value #PAIRS_PER_QUERY} pairs per query (the CASE form
+ * grows a branch per endpoint, past 18.16's {@code max_query_size} from about 1,200, and every row pays
+ * every branch of its query), and every row whose cost changes is inserted again with a newer
  * {@code ingested_at}, so it replaces the old row (ReplacingMergeTree; the views read FINAL).
  *
  * <p>Rows re-priced: {@code pricing_status} {@code priced} or {@code unknown_model}, with usage, not a
@@ -34,10 +38,21 @@ import org.slf4j.LoggerFactory;
  * bring the old price back; re-price after replays.
  */
 public final class Reprice {
+  /** Pairs priced by one query: a few hundred KB of SQL at most, and rows pay for 100 branches, not thousands. */
+  static final int PAIRS_PER_QUERY = 100;
   private static final Logger LOG = LoggerFactory.getLogger(Reprice.class);
 
-  /** Requests in the range, how many were (or would be) re-priced, and the range's total cost before and after. */
-  public record Result(long rowsInRange, long rowsRepriced, long oldTotalNanoUsd, long newTotalNanoUsd) {}
+  /**
+   * Requests in the range, how many were (or would be) re-priced, the range's total cost before and after,
+   * and the {@code unknown_model} requests that stay so, per {@code provider/model} (most first).
+   */
+  public record Result(long rowsInRange, long rowsRepriced, long oldTotalNanoUsd, long newTotalNanoUsd,
+      Map<String, Long> stillUnknown) {
+
+    public long stillUnknownRows() {
+      return stillUnknown.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
 
   private final Client client;
   private final String database;
@@ -74,43 +89,87 @@ public final class Reprice {
     String table = database + ".request_costs";
     String range = "timestamp >= toDateTime(" + fromSecond + ", 'UTC') AND toUInt32(timestamp) < " + toSecond;
 
-    Set<ProviderModel> pairs = new LinkedHashSet<>();
-    for (JsonNode row : ClickHouseStatements.query(client, "SELECT DISTINCT provider, model FROM " + table
-        + " WHERE " + range + " AND provider IS NOT NULL AND model IS NOT NULL FORMAT JSONEachRow")) {
-      pairs.add(new ProviderModel(row.get("provider").asText(), row.get("model").asText()));
+    long rowsInRange = 0;
+    long oldTotal = 0;
+    Map<String, Long> unknown = new HashMap<>();
+    List<ProviderModel> resolved = new ArrayList<>();
+    for (JsonNode row : ClickHouseStatements.query(client, "SELECT provider, model, count() AS n,"
+        + " sum(ifNull(cost_nano_usd, 0)) AS total, countIf(pricing_status = 'unknown_model') AS unknown FROM "
+        + table + " FINAL WHERE " + range + " GROUP BY provider, model FORMAT JSONEachRow")) {
+      rowsInRange += row.get("n").asLong();
+      oldTotal += row.get("total").asLong();
+      String provider = row.get("provider").isNull() ? null : row.get("provider").asText();
+      String model = row.get("model").isNull() ? null : row.get("model").asText();
+      unknown.merge(label(provider, model), row.get("unknown").asLong(), Long::sum);
+      if (provider != null && model != null && registry.resolve(provider, model, null).isPresent()) {
+        resolved.add(new ProviderModel(provider, model));
+      }
     }
-    String cost = ClickHouseCostSql.caseExpression(registry, pairs);
-    String rows = "SELECT *, " + cost + " AS repriced_cost, " + modelKey(registry, pairs) + " AS repriced_model_key,"
-        + " pricing_status IN ('priced', 'unknown_model') AND cache_hit = 0 AND usage_source != 'none'"
-        + " AND isNotNull(repriced_cost)"
-        + " AND (isNull(cost_nano_usd) OR ifNull(repriced_cost, 0) != ifNull(cost_nano_usd, 0)) AS repriced"
-        + " FROM " + table + " FINAL WHERE " + range;
 
-    JsonNode summary = ClickHouseStatements.query(client, "SELECT count() AS rows_in_range,"
-        + " countIf(repriced) AS rows_repriced, sum(ifNull(cost_nano_usd, 0)) AS old_total,"
-        + " sum(if(repriced, ifNull(repriced_cost, 0), ifNull(cost_nano_usd, 0))) AS new_total"
-        + " FROM (" + rows + ") FORMAT JSONEachRow").get(0);
-    Result result = new Result(summary.get("rows_in_range").asLong(), summary.get("rows_repriced").asLong(),
-        summary.get("old_total").asLong(), summary.get("new_total").asLong());
-
-    if (!dryRun && result.rowsRepriced() > 0) {
-      ClickHouseStatements.execute(client, "INSERT INTO " + table + " (request_id, timestamp, provider, model,"
-          + " model_key, user_id, session_id, session_name, session_path, property_keys, property_values, status,"
-          + " streamed, cache_hit, " + usageColumns() + ", usage_source, pricing_status,"
-          + " cost_nano_usd, cost_usd, cost_breakdown_keys, cost_breakdown_values, cache_savings_nano_usd, errors,"
-          + " revision, reported_cost_nano_usd, ingested_at)"
-          + " SELECT request_id, timestamp, provider, model, repriced_model_key, user_id, session_id, session_name,"
-          + " session_path, property_keys, property_values, status, streamed, cache_hit, "
-          + usageColumns() + ", usage_source, 'priced', repriced_cost,"
-          + " CAST(toDecimal128(repriced_cost, 9) / 1000000000 AS Nullable(Decimal(18, 9))),"
-          + " ['repriced'], [ifNull(repriced_cost, 0)], cache_savings_nano_usd,"
-          + " arrayFilter(e -> NOT (e LIKE 'unknown model:%'), errors), revision, reported_cost_nano_usd,"
-          + " toDateTime(greatest(toUInt32(now()), toUInt32(ingested_at) + 1), 'UTC')"
-          + " FROM (" + rows + ") WHERE repriced");
+    long rowsRepriced = 0;
+    long delta = 0;
+    for (int i = 0; i < resolved.size(); i += PAIRS_PER_QUERY) {
+      List<ProviderModel> pairs = resolved.subList(i, Math.min(resolved.size(), i + PAIRS_PER_QUERY));
+      String rows = "SELECT *, " + ClickHouseCostSql.caseExpression(registry, pairs) + " AS repriced_cost, "
+          + modelKey(registry, pairs) + " AS repriced_model_key,"
+          + " pricing_status IN ('priced', 'unknown_model') AND cache_hit = 0 AND usage_source != 'none'"
+          + " AND isNotNull(repriced_cost)"
+          + " AND (isNull(cost_nano_usd) OR ifNull(repriced_cost, 0) != ifNull(cost_nano_usd, 0)) AS repriced"
+          + " FROM " + table + " FINAL WHERE " + range + " AND " + among(pairs);
+      long chunkRepriced = 0;
+      for (JsonNode row : ClickHouseStatements.query(client, "SELECT provider, model, countIf(repriced) AS repriced_rows,"
+          + " countIf(repriced AND pricing_status = 'unknown_model') AS unknown_repriced,"
+          + " sum(if(repriced, ifNull(repriced_cost, 0) - ifNull(cost_nano_usd, 0), 0)) AS delta"
+          + " FROM (" + rows + ") GROUP BY provider, model FORMAT JSONEachRow")) {
+        chunkRepriced += row.get("repriced_rows").asLong();
+        delta += row.get("delta").asLong();
+        unknown.merge(label(row.get("provider").asText(), row.get("model").asText()),
+            -row.get("unknown_repriced").asLong(), Long::sum);
+      }
+      rowsRepriced += chunkRepriced;
+      if (!dryRun && chunkRepriced > 0) {
+        insertRepriced(table, rows);
+      }
     }
-    LOG.info("re-priced {} of {} requests from {} to {}{}: total {} → {} nano-USD", result.rowsRepriced(),
-        result.rowsInRange(), from, to, dryRun ? " (dry run)" : "", result.oldTotalNanoUsd(), result.newTotalNanoUsd());
+    Map<String, Long> stillUnknown = new LinkedHashMap<>();
+    unknown.entrySet().stream().filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .forEach(e -> stillUnknown.put(e.getKey(), e.getValue()));
+    Result result = new Result(rowsInRange, rowsRepriced, oldTotal, oldTotal + delta, stillUnknown);
+    LOG.info("re-priced {} of {} requests from {} to {}{}: total {} → {} nano-USD; {} still of unknown model",
+        result.rowsRepriced(), result.rowsInRange(), from, to, dryRun ? " (dry run)" : "", result.oldTotalNanoUsd(),
+        result.newTotalNanoUsd(), result.stillUnknownRows());
     return result;
+  }
+
+  private void insertRepriced(String table, String rows) {
+    ClickHouseStatements.execute(client, "INSERT INTO " + table + " (request_id, timestamp, provider, model,"
+        + " model_key, user_id, session_id, session_name, session_path, property_keys, property_values, status,"
+        + " streamed, cache_hit, " + usageColumns() + ", usage_source, pricing_status,"
+        + " cost_nano_usd, cost_usd, cost_breakdown_keys, cost_breakdown_values, cache_savings_nano_usd, errors,"
+        + " revision, reported_cost_nano_usd, ingested_at)"
+        + " SELECT request_id, timestamp, provider, model, repriced_model_key, user_id, session_id, session_name,"
+        + " session_path, property_keys, property_values, status, streamed, cache_hit, "
+        + usageColumns() + ", usage_source, 'priced', repriced_cost,"
+        + " CAST(toDecimal128(repriced_cost, 9) / 1000000000 AS Nullable(Decimal(18, 9))),"
+        + " ['repriced'], [ifNull(repriced_cost, 0)], cache_savings_nano_usd,"
+        + " arrayFilter(e -> NOT (e LIKE 'unknown model:%'), errors), revision, reported_cost_nano_usd,"
+        + " toDateTime(greatest(toUInt32(now()), toUInt32(ingested_at) + 1), 'UTC')"
+        + " FROM (" + rows + ") WHERE repriced");
+  }
+
+  /** {@code provider/model} as reported; {@code ?} for a missing part. */
+  private static String label(String provider, String model) {
+    return (provider == null ? "?" : provider) + "/" + (model == null ? "?" : model);
+  }
+
+  /** The rows of these pairs, by exact match of both columns. */
+  private static String among(List<ProviderModel> pairs) {
+    StringJoiner tuples = new StringJoiner(", ", "(provider, model) IN (", ")");
+    for (ProviderModel p : pairs) {
+      tuples.add("(" + SqlLiterals.string(p.provider()) + ", " + SqlLiterals.string(p.model()) + ")");
+    }
+    return tuples.toString();
   }
 
   /** Every usage column, copied as it is into the re-priced row. */
@@ -120,7 +179,7 @@ public final class Reprice {
   }
 
   /** The pricing entry each present pair resolves to, as a multiIf; unresolved pairs keep their model_key. */
-  private static String modelKey(PricingRegistry registry, Set<ProviderModel> pairs) {
+  private static String modelKey(PricingRegistry registry, List<ProviderModel> pairs) {
     List<String> branches = new ArrayList<>();
     for (ProviderModel pair : pairs) {
       Optional<PriceMatch> match = registry.resolve(pair.provider(), pair.model(), null);

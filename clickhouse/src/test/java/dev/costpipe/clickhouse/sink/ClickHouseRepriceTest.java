@@ -87,7 +87,7 @@ class ClickHouseRepriceTest {
     LocalDate to = LocalDate.parse("2026-06-02");
     Reprice.Result dry = reprice.reprice(registry, from, to, true);
     assertThat(dry).isEqualTo(new Reprice.Result(9, 3, 999 + a2 + 1_200_000 + 5_000,
-        a1New + a2 + m1New + b1New + 5_000));
+        a1New + a2 + m1New + b1New + 5_000, Map.of("other/zzz", 1L, "testco/alpha' OR 1=1 --", 1L)));
     assertThat(server.query("SELECT count() AS n FROM " + db + ".request_costs FORMAT JSONEachRow").get(0).get("n"))
         .isEqualTo("10"); // a dry run writes nothing
 

@@ -181,6 +181,11 @@ public final class CatalogueLoader {
    * with the JSON parser, many times faster than the YAML one on the large generated files.
    */
   private static JsonNode parse(byte[] text) throws IOException {
+    return isCompact(text) ? COMPACT.readTree(text) : YAML.readTree(text);
+  }
+
+  /** Whether a catalogue file is in the compact form: after any leading comment lines, a JSON object. */
+  static boolean isCompact(byte[] text) {
     boolean lineStart = true;
     for (int i = 0; i < text.length; i++) {
       byte b = text[i];
@@ -191,14 +196,14 @@ public final class CatalogueLoader {
         continue;
       }
       if (b == '{') {
-        return COMPACT.readTree(text);
+        return true;
       }
       if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-        break;
+        return false;
       }
       lineStart = b == '\n' || lineStart;
     }
-    return YAML.readTree(text);
+    return false;
   }
 
   private static Endpoint endpoint(String provider, JsonNode m, String where) {

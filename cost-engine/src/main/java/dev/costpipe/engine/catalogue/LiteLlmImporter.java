@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,8 +48,9 @@ import java.util.regex.Pattern;
  *       the tier is chosen by the request's input tokens, {@code start < input <= end}, and every token
  *       of the request is billed at it — the same whole-request semantics as {@link PriceTier}).</li>
  * </ul>
- * Entries that are not models, or whose price is not per token (per second, character, pixel,
- * image, query, page), are skipped with a counted reason.
+ * Entries that are not models, whose price is not per token (per second, character, pixel,
+ * image, query, page), or whose image input tokens have a rate of their own (costpipe bills them as
+ * input tokens: gpt-image-1, gemini-3.1-flash-live-preview), are skipped with a counted reason.
  */
 public final class LiteLlmImporter {
   public static final String SOURCE = "litellm:model_prices_and_context_window.json";
@@ -94,6 +96,8 @@ public final class LiteLlmImporter {
   static final String BAD_TIERED_PRICING = "tiered_pricing not by input tokens";
   static final String INVALID_PRICE = "invalid price value";
   static final String DUPLICATE = "duplicate key";
+  /** Image input tokens at a rate of their own (gpt-image-1): costpipe bills them as input tokens. */
+  static final String IMAGE_INPUT_APART = "input image tokens priced apart";
 
   private LiteLlmImporter() {}
 
@@ -163,10 +167,12 @@ public final class LiteLlmImporter {
     BigDecimal[] base = new BigDecimal[COUNT];
     Map<Long, BigDecimal[]> tiers = new TreeMap<>();
     Map<String, BigDecimal[]> modes = new TreeMap<>();
+    Map<String, Map<Long, BigDecimal[]>> tierModes = new TreeMap<>();
     try {
       readBase(v, base);
       readAboveTiers(v, tiers);
       readServiceTiers(v, modes);
+      readTieredServiceTiers(v, tierModes);
       JsonNode table = v.get("tiered_pricing");
       if (table != null && !table.isNull() && !readTieredPricing(table, base, tiers)) {
         return Outcome.skip(BAD_TIERED_PRICING);
@@ -175,6 +181,14 @@ public final class LiteLlmImporter {
       return Outcome.skip(INVALID_PRICE);
     }
 
+    try {
+      BigDecimal imageInput = price(v, "input_cost_per_image_token");
+      if (imageInput != null && (base[INPUT] == null || imageInput.compareTo(base[INPUT]) != 0)) {
+        return Outcome.skip(IMAGE_INPUT_APART);
+      }
+    } catch (InvalidPrice e) {
+      return Outcome.skip(INVALID_PRICE);
+    }
     if (base[INPUT] == null && base[OUTPUT] == null) {
       String unit = unitReason(v, "", true);
       return Outcome.skip(unit != null ? unit : NO_TOKEN_PRICES);
@@ -221,7 +235,11 @@ public final class LiteLlmImporter {
     List<PriceTier> priceTiers = new ArrayList<>();
     tiers.forEach((threshold, rates) -> priceTiers.add(new PriceTier(threshold, rates(rates))));
     Map<String, PriceMode> priceModes = new TreeMap<>();
-    modes.forEach((name, rates) -> priceModes.put(name, new PriceMode(null, rates(rates))));
+    modes.forEach((name, rates) -> {
+      BigDecimal multiplier = tierModes.containsKey(name)
+          ? uniformMultiplier(base, rates, tiers, tierModes.get(name)) : null;
+      priceModes.put(name, multiplier != null ? new PriceMode(multiplier, null) : new PriceMode(null, rates(rates)));
+    });
     PricePeriod period = new PricePeriod(Instant.EPOCH, rates(base), priceTiers, priceModes);
     Endpoint endpoint = new Endpoint(provider, deployment, ids, SOURCE, null, List.of(period));
     return new Outcome(new PricingEntry(provider + "/" + modelId, key, List.of(endpoint)), null);
@@ -261,6 +279,62 @@ public final class LiteLlmImporter {
         }
       }
     }
+  }
+
+  /** {@code <token rate key>_above_<N>k_tokens_flex|_priority|_batches} → that mode's rate in that tier. */
+  private static void readTieredServiceTiers(JsonNode v, Map<String, Map<Long, BigDecimal[]>> out)
+      throws InvalidPrice {
+    for (Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      for (Map.Entry<String, String> suffix : SERVICE_TIER_SUFFIXES.entrySet()) {
+        if (!name.endsWith(suffix.getKey())) {
+          continue;
+        }
+        Matcher m = ABOVE_TOKENS.matcher(name.substring(0, name.length() - suffix.getKey().length()));
+        Integer slot = m.matches() ? TOKEN_KEYS.get(m.group(1)) : null;
+        if (slot != null) {
+          out.computeIfAbsent(suffix.getValue(), k -> new TreeMap<>())
+              .computeIfAbsent(Long.parseLong(m.group(2)) * 1000L, t -> new BigDecimal[COUNT])[slot] = price(v, name);
+        }
+      }
+    }
+  }
+
+  /**
+   * A mode LiteLLM also prices per context tier ({@code input_cost_per_token_above_272k_tokens_flex}) is
+   * one multiplier over whichever rates apply, base or tier, when every rate it gives is the same multiple
+   * of the standard rate it replaces (in LiteLLM 2026-08-01 always so: flex 0.5, priority 2 or 1.8); a
+   * mode of absolute rates would replace a tier's rates with the base ones. Null when they disagree (the
+   * mode's base rates are kept, as for a mode without tier rates).
+   */
+  static BigDecimal uniformMultiplier(BigDecimal[] base, BigDecimal[] baseMode, Map<Long, BigDecimal[]> tiers,
+      Map<Long, BigDecimal[]> tierModes) {
+    BigDecimal[] multiplier = new BigDecimal[1];
+    boolean alike = sameMultiple(base, baseMode, multiplier);
+    for (Map.Entry<Long, BigDecimal[]> t : tierModes.entrySet()) {
+      BigDecimal[] standard = tiers.get(t.getKey());
+      alike &= standard != null && sameMultiple(standard, t.getValue(), multiplier);
+    }
+    return alike ? multiplier[0] : null;
+  }
+
+  /** Whether each rate of {@code mode} is {@code multiplier[0]} times the same slot of {@code standard} (set on first use). */
+  private static boolean sameMultiple(BigDecimal[] standard, BigDecimal[] mode, BigDecimal[] multiplier) {
+    for (int i = 0; i < COUNT; i++) {
+      if (mode[i] == null) {
+        continue;
+      }
+      if (standard[i] == null || standard[i].signum() == 0) {
+        return false;
+      }
+      if (multiplier[0] == null) {
+        multiplier[0] = mode[i].divide(standard[i], MathContext.DECIMAL64).stripTrailingZeros();
+      }
+      if (standard[i].multiply(multiplier[0]).compareTo(mode[i]) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code <token rate key>_above_<N>k_tokens} → a tier above N×1000 input tokens. */

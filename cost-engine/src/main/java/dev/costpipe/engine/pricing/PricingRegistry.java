@@ -31,8 +31,7 @@ public final class PricingRegistry {
     for (PricingEntry entry : entries.values()) {
       String author = author(entry.modelKey());
       for (Endpoint endpoint : entry.endpoints()) {
-        PriceMatch match = new PriceMatch(entry, endpoint,
-            endpoint.periods().stream().map(PricePlan::new).toArray(PricePlan[]::new));
+        PriceMatch match = new PriceMatch(entry, endpoint);
         boolean firstParty = endpoint.provider().equals(author) && endpoint.deployment() == null;
         for (String id : endpoint.ids()) {
           String lower = id.toLowerCase(Locale.ROOT);

@@ -279,18 +279,24 @@ class LiteLlmImporterTest {
             "litellm_provider": "deepseek", "mode": "chat", "output_cost_per_token": 2.19e-06},
          "gpt-image-1": {"cache_read_input_token_cost": 1.25e-06, "input_cost_per_image_token": 1e-05,
             "input_cost_per_token": 5e-06, "litellm_provider": "openai", "mode": "image_generation",
+            "output_cost_per_image_token": 4e-05},
+         "gpt-image-1-same-rates": {"cache_read_input_token_cost": 1.25e-06, "input_cost_per_image_token": 5e-06,
+            "input_cost_per_token": 5e-06, "litellm_provider": "openai", "mode": "image_generation",
             "output_cost_per_image_token": 4e-05}}""");
     Map<String, PricingEntry> m = r.entries().stream()
         .collect(Collectors.toMap(PricingEntry::modelKey, Function.identity()));
+    // gpt-image-1 bills image input tokens at $10/M, text at $5/M: costpipe counts them as input, so it is left
+    // out (counted) rather than priced at $5/M; with one rate for both it is priced, output at the image rate
     assertThat(m).containsOnlyKeys("cohere/rerank-v3.5", "perplexity/sonar-small-online",
-        "deepseek/deepseek-r1", "openai/gpt-image-1");
+        "deepseek/deepseek-r1", "openai/gpt-image-1-same-rates");
+    assertThat(r.skippedByReason()).containsExactly(Map.entry(LiteLlmImporter.IMAGE_INPUT_APART, 1));
     assertRates(period(m.get("cohere/rerank-v3.5")).rates(), "0", "0", null, null, null, null, null, null, null,
         null, "0.002");
     assertRates(period(m.get("perplexity/sonar-small-online")).rates(), "0", "0.00000028", null, null, null,
         null, null, null, null, null, "0.005");
     assertRates(period(m.get("deepseek/deepseek-r1")).rates(), "0.00000055", "0.00000219", "0.00000014", null,
         null, null, null, null, null, null, null);
-    assertRates(period(m.get("openai/gpt-image-1")).rates(), "0.000005", "0.00004", "0.00000125", null, null,
+    assertRates(period(m.get("openai/gpt-image-1-same-rates")).rates(), "0.000005", "0.00004", "0.00000125", null, null,
         null, null, null, null, null, null);
   }
 
@@ -316,6 +322,56 @@ class LiteLlmImporterTest {
         .outputTokens(1_000).build()).nanoUsd()).isEqualTo(13_200_000L);
     assertThat(CostCalculator.compute(plan, Usage.builder().inputTokens(256_001).outputTokens(1_000).build())
         .nanoUsd()).isEqualTo(66_000_250L);
+  }
+
+  /**
+   * gpt-5.6's keys verbatim from LiteLLM's catalogue (2026-08-01): flex is also priced above 272k input
+   * ({@code *_above_272k_tokens_flex}), at half the tier's rates as below it, so flex is a 0.5 multiplier over
+   * whichever rates apply; priority has base rates only and stays absolute. Rates per million: standard
+   * in 5 / cache read 0.5 / out 30, above 272k in 10 / 1 / 45.
+   * Flex, 100,000 in + 1,000 out: (100,000 × 5 + 1,000 × 30) / 2 = (0.5 + 0.03) / 2 = $0.265.
+   * Flex, 300,000 in (100,000 cached) + 1,000 out: (200,000 × 10 + 100,000 × 1 + 1,000 × 45) / 2
+   * = (2 + 0.1 + 0.045) / 2 = $1.0725 (with flex's base rates laid over the tier: 200,000 × 2.5 + 100,000 × 0.25
+   * + 1,000 × 15 = $0.54, half the bill). Priority below 272k: 100,000 × 10 + 1,000 × 60 = $1.06.
+   */
+  @Test
+  void aModeAlsoPricedPerTierIsAMultiplierOverTheTier() {
+    ImportResult r = importJson("""
+        {"gpt-5.6": {"litellm_provider": "openai", "mode": "chat",
+          "cache_creation_input_token_cost": 6.25e-06, "cache_creation_input_token_cost_above_272k_tokens": 1.25e-05,
+          "cache_creation_input_token_cost_above_272k_tokens_flex": 6.25e-06,
+          "cache_creation_input_token_cost_flex": 3.125e-06, "cache_creation_input_token_cost_priority": 1.25e-05,
+          "cache_read_input_token_cost": 5e-07, "cache_read_input_token_cost_above_272k_tokens": 1e-06,
+          "cache_read_input_token_cost_above_272k_tokens_flex": 5e-07, "cache_read_input_token_cost_flex": 2.5e-07,
+          "cache_read_input_token_cost_priority": 1e-06, "input_cost_per_token": 5e-06,
+          "input_cost_per_token_above_272k_tokens": 1e-05, "input_cost_per_token_above_272k_tokens_flex": 5e-06,
+          "input_cost_per_token_batches": 2.5e-06, "input_cost_per_token_flex": 2.5e-06,
+          "input_cost_per_token_priority": 1e-05, "output_cost_per_token": 3e-05,
+          "output_cost_per_token_above_272k_tokens": 4.5e-05, "output_cost_per_token_above_272k_tokens_flex": 2.25e-05,
+          "output_cost_per_token_batches": 1.5e-05, "output_cost_per_token_flex": 1.5e-05,
+          "output_cost_per_token_priority": 6e-05}}""");
+    PricePeriod period = period(r.entries().get(0));
+    assertThat(period.modes().get("flex").multiplier()).isEqualByComparingTo("0.5");
+    assertThat(period.modes().get("flex").rates()).isEqualTo(Rates.EMPTY);
+    assertThat(period.modes().get("priority").multiplier()).isEqualByComparingTo("1");
+    PricePlan plan = PricePlan.of(period);
+    assertThat(CostCalculator.compute(plan, Usage.builder().inputTokens(100_000).outputTokens(1_000)
+        .serviceTier("flex").build()).nanoUsd()).isEqualTo(265_000_000L);
+    assertThat(CostCalculator.compute(plan, Usage.builder().inputTokens(300_000).cacheReadTokens(100_000)
+        .outputTokens(1_000).serviceTier("flex").build()).nanoUsd()).isEqualTo(1_072_500_000L);
+    assertThat(CostCalculator.compute(plan, Usage.builder().inputTokens(100_000).outputTokens(1_000)
+        .serviceTier("priority").build()).nanoUsd()).isEqualTo(1_060_000_000L);
+  }
+
+  @Test
+  void aModeWhoseTierRatesAreNotOneMultipleKeepsItsBaseRates() {
+    ImportResult r = importJson("""
+        {"acme-model": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 4e-06,
+          "output_cost_per_token": 8e-06, "input_cost_per_token_flex": 2e-06, "output_cost_per_token_flex": 4e-06,
+          "input_cost_per_token_above_200k_tokens": 8e-06, "input_cost_per_token_above_200k_tokens_flex": 5e-06}}""");
+    PricePeriod period = period(r.entries().get(0));
+    assertThat(period.modes().get("flex").multiplier()).isEqualByComparingTo("1");
+    assertThat(period.modes().get("flex").rates().input()).isEqualByComparingTo("0.000002");
   }
 
   @Test

@@ -147,6 +147,17 @@ class BilledUsageTest {
   }
 
   @Test
+  void bedrockBatchInferenceIsHalfPrice() throws IOException {
+    // a real Bedrock batch-inference record (its modelOutput is the InvokeModel body), sent to a batch job URL:
+    // claude-3-haiku in 0.25, out 1.25: (111 x 0.25 + 73 x 1.25) / 2 = (27.75 + 91.25) / 2 = 59.5 -> $0.0000595
+    JsonNode f = fixture("bedrock/invoke-anthropic.json");
+    ((ObjectNode) f).put("target_url", "https://bedrock.us-east-1.amazonaws.com/model-invocation-job/job-1");
+    CostRecord r = ProviderFixturesTestSupport.price(f, FIXTURES.resolve("bedrock/invoke-anthropic.json"), prices);
+    assertThat(r.usage().serviceTier()).isEqualTo("batch");
+    assertCost(r, "0.000059500");
+  }
+
+  @Test
   void anthropicMessageBatchesAreHalfPrice() throws IOException {
     // claude-sonnet-4-5: 1000 x 3 + 500 x 15 = 10500, batch x 0.5 = 5250 -> $0.00525
     CostRecord r = price("anthropic/messages-batch.json", prices);
@@ -192,6 +203,89 @@ class BilledUsageTest {
     assertThat(base.modelKey()).isEqualTo("openai/gpt-4.1-nano");
     assertCost(base, "0.000146800");
     assertThat(base.errors()).containsExactly(CostEngine.FINE_TUNED_AT_BASE);
+  }
+
+  // ---- pricing rules on real bodies: time of day, long-context tier x service tier ----------------
+
+  @Test
+  void deepSeekOffPeakIsPricedByTheRequestsTimeOfDay() throws IOException {
+    // real deepseek-chat body: 135 prompt (128 cache hit, 7 miss), 21 completion; in 0.28, hit 0.028, out 0.42
+    // 12:00 UTC (peak): 7 x 0.28 + 128 x 0.028 + 21 x 0.42 = 1.96 + 3.584 + 8.82 = 14.364 -> $0.000014364
+    // 23:00 UTC (off-peak, 16:30-00:30): half, 7.182 -> $0.000007182; 00:30 is peak again
+    JsonNode f = fixture("deepseek/chat-cache-hit.json");
+    Path file = FIXTURES.resolve("deepseek/chat-cache-hit.json");
+    assertCost(ProviderFixturesTestSupport.price(f, file, prices, "2026-06-01T12:00:00Z"), "0.000014364");
+    assertCost(ProviderFixturesTestSupport.price(f, file, prices, "2026-06-01T23:00:00Z"), "0.000007182");
+    assertCost(ProviderFixturesTestSupport.price(f, file, prices, "2026-06-02T00:30:00Z"), "0.000014364");
+  }
+
+  @Test
+  void aServiceTierAppliesToTheLongContextTierItFallsIn() throws IOException {
+    // the chat-flex body shape with long-context counts (CONSTRUCTED): gpt-5.4, 300,000 prompt (100,000 cached),
+    // 1,000 completion; above 272,000 the tier's rates: uncached 200,000 x 5 = 1.0, cached 100,000 x 0.5 = 0.05,
+    // out 1,000 x 22.5 = 0.0225: $1.0725; flex half of it -> $0.53625 (flex's base rates would give $0.265)
+    assertCost(priceLong("flex", 300_000), "0.536250000");
+    // priority at exactly 272,000 (not above): base rates 172,000 x 2.5 = 0.43, 100,000 x 0.25 = 0.025,
+    // 1,000 x 15 = 0.015: $0.47, twice -> $0.94
+    assertCost(priceLong("priority", 272_000), "0.940000000");
+  }
+
+  private CostRecord priceLong(String tier, long prompt) throws IOException {
+    JsonNode f = fixture("openai/chat-flex.json");
+    ((ObjectNode) f).put("model", "gpt-5.4");
+    ((ObjectNode) f.get("request_body")).put("model", "gpt-5.4");
+    ObjectNode body = (ObjectNode) f.get("response_body");
+    body.put("model", "gpt-5.4").put("service_tier", tier);
+    ObjectNode usage = (ObjectNode) body.get("usage");
+    usage.put("prompt_tokens", prompt).put("completion_tokens", 1_000).put("total_tokens", prompt + 1_000);
+    ((ObjectNode) usage.get("prompt_tokens_details")).put("cached_tokens", 100_000);
+    return ProviderFixturesTestSupport.price(f, FIXTURES.resolve("openai/chat-flex.json"), prices);
+  }
+
+  // ---- Vertex AI: regional endpoints for Claude Sonnet 4.5 and later --------------------------------
+
+  @Test
+  void claudeOnAVertexRegionalEndpointPaysTheRegionalUplift() throws IOException {
+    // real rawPredict capture, Claude Opus 4.6 on us-east5 (a regional endpoint): in 5, out 25, regional x1.1
+    // (9 x 5 + 24 x 25) x 1.1 = (45 + 600) x 1.1 = 709.5 -> $0.0007095
+    CostRecord regional = price("vertex/anthropic-raw-predict.json", prices);
+    assertCost(regional, "0.000709500");
+    assertThat(regional.usage().inferenceGeo()).isEqualTo("regional");
+    assertThat(regional.errors()).isEmpty();
+
+    // the same call on the global endpoint: no uplift, 645 -> $0.000645
+    assertCost(priceAt("vertex/anthropic-raw-predict.json", "https://aiplatform.googleapis.com/v1/projects/my-project"
+        + "/locations/global/publishers/anthropic/models/claude-opus-4-6:rawPredict", null), "0.000645000");
+    // a multi-region endpoint (us) is priced as a regional one: $0.0007095
+    assertCost(priceAt("vertex/anthropic-raw-predict.json", "https://aiplatform.googleapis.com/v1/projects/my-project"
+        + "/locations/us/publishers/anthropic/models/claude-opus-4-6:rawPredict", null), "0.000709500");
+  }
+
+  @Test
+  void olderClaudeOnAVertexRegionalEndpointKeepsItsPriceAndAnUnknownUpliftIsFlagged() throws IOException {
+    String url = "https://us-east5-aiplatform.googleapis.com/v1/projects/my-project/locations/us-east5/publishers"
+        + "/anthropic/models/claude-sonnet-4@20250514:rawPredict";
+    // Claude Sonnet 4 (its entry says: no regional uplift): 9 x 3 + 24 x 15 = 27 + 360 = 387 -> $0.000387
+    CostRecord older = priceAt("vertex/anthropic-raw-predict.json", url, "claude-sonnet-4@20250514");
+    assertCost(older, "0.000387000");
+    assertThat(older.errors()).isEmpty();
+    // an entry without a regional price (the generic test prices of anthropic.yml have none for Vertex): the
+    // standard price, and the region named as unpriced usage, never silently
+    CostEngine noRegional = CostEngine.withPrices(PricingRegistry.of(CatalogueLoader.load(
+        Path.of("src/test/resources/billed-usage-prices/anthropic.yml")).entries()));
+    CostRecord flagged = ProviderFixturesTestSupport.price(fixture("vertex/anthropic-raw-predict.json"),
+        FIXTURES.resolve("vertex/anthropic-raw-predict.json"), noRegional);
+    assertThat(flagged.errors()).contains(CostRecord.UNPRICED_USAGE + "inference_geo=regional");
+  }
+
+  private CostRecord priceAt(String name, String url, String model) throws IOException {
+    JsonNode f = fixture(name);
+    ((ObjectNode) f).put("target_url", url);
+    if (model != null) {
+      ((ObjectNode) f).put("model", model);
+      ((ObjectNode) f.get("response_body")).put("model", model);
+    }
+    return ProviderFixturesTestSupport.price(f, FIXTURES.resolve(name), prices);
   }
 
   private CostRecord priceAs(String name, String model) throws IOException {

@@ -32,10 +32,15 @@ public final class ProviderFixturesTestSupport {
 
   /** The same, priced by {@code engine}. */
   public static CostRecord price(JsonNode f, Path file, CostEngine engine) throws IOException {
+    return price(f, file, engine, "2026-06-01T12:00:00Z");
+  }
+
+  /** The same, the request sent at {@code timestamp} (ISO-8601). */
+  public static CostRecord price(JsonNode f, Path file, CostEngine engine, String timestamp) throws IOException {
     List<ObjectNode> events = new ArrayList<>();
     ObjectNode request = base(f, "request");
     request.set("request_body", f.get("request_body"));
-    request.put("timestamp", "2026-06-01T12:00:00Z");
+    request.put("timestamp", timestamp);
     events.add(request);
     ObjectNode response = base(f, "response");
     response.put("status", 200);
