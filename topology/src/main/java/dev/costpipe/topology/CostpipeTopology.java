@@ -12,6 +12,7 @@ import dev.costpipe.topology.serde.CostpipeSerdes;
 import dev.costpipe.topology.steps.AlertMatchStep;
 import dev.costpipe.topology.steps.AlertThresholdStep;
 import dev.costpipe.topology.steps.ChunkMergeStep;
+import dev.costpipe.topology.steps.OtlpSpansStep;
 import dev.costpipe.topology.steps.GlobalTableMirror;
 import dev.costpipe.topology.steps.ParseStep;
 import dev.costpipe.topology.steps.ParsedEvent;
@@ -99,8 +100,12 @@ public final class CostpipeTopology {
    * repartitioned unless already on their request id's partition (whatever the producer's key and partitioner).
    */
   private KStream<String, ParsedEvent> parse(StreamsBuilder b) {
-    var branches = b
-        .stream(config.rawEventsTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-events"))
+    KStream<byte[], byte[]> raw = b
+        .stream(config.rawEventsTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-events"));
+    if (config.otlpInput().enabled()) {
+      raw = raw.merge(otlpUsageEvents(b), Named.as("raw-and-otlp-events"));
+    }
+    var branches = raw
         .process(() -> new ParseStep(pricing, counters, config.eventTimeMaxFuture(), rawPartitions),
             Named.as(ParseStep.NAME))
         .split(Named.as("parsed-"))
@@ -113,6 +118,20 @@ public final class CostpipeTopology {
     return branches.get("parsed-keyed")
         .merge(branches.get("parsed-rekey").repartition(Repartitioned.<String, ParsedEvent>as("events-by-request-id")
             .withKeySerde(Serdes.String()).withValueSerde(CostpipeSerdes.parsedEvent())), Named.as("events-by-request-id-merge"));
+  }
+
+  /** Step 0 of the OTLP input: its GenAI spans as usage events for the parse step; undecodable ones dead letters. */
+  private KStream<byte[], byte[]> otlpUsageEvents(StreamsBuilder b) {
+    var branches = b
+        .stream(config.otlpInput().topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("otlp-records"))
+        .process(() -> new OtlpSpansStep(config.otlpInput().encoding(), counters), Named.as(OtlpSpansStep.NAME))
+        .split(Named.as("otlp-"))
+        .branch((k, v) -> v.deadLetter(), Branched.as("rejected"))
+        .defaultBranch(Branched.as("events"));
+    branches.get("otlp-rejected")
+        .mapValues(OtlpSpansStep.Output::bytes, Named.as("otlp-original-bytes"))
+        .to(config.deadLetterTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("otlp-dead-letters"));
+    return branches.get("otlp-events").mapValues(OtlpSpansStep.Output::bytes, Named.as("otlp-usage-events"));
   }
 
   /** Steps 2 and 3: each request's events merged once it is complete, then priced. */

@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * Everything the topology itself needs to know: topic names, how far ahead of its ingestion an event may
- * be timestamped, and the timing of merge, dedup and windows. Read
+ * Everything the topology itself needs to know: topic names (the OTLP input's, if any), how far ahead of its
+ * ingestion an event may be timestamped, and the timing of merge, dedup and windows. Read
  * from {@code costpipe.*} properties through their declarations ({@link CostpipeSettings}: keys, types,
  * defaults); Kafka Streams' own settings pass through untouched elsewhere.
  */
@@ -44,7 +44,8 @@ public record TopologyConfig(
     List<Duration> aggregateWindows,
     Duration aggregateGrace,
     boolean bootstrapCatalogue,
-    OutputFormat outputFormat) {
+    OutputFormat outputFormat,
+    OtlpInput otlpInput) {
 
   public static TopologyConfig defaults() {
     return from(new Properties());
@@ -68,6 +69,7 @@ public record TopologyConfig(
         AGGREGATE_WINDOWS.read(p),
         AGGREGATE_GRACE.read(p),
         PRICING_BOOTSTRAP_CATALOGUE.read(p),
-        OutputFormat.from(p));
+        OutputFormat.from(p),
+        OtlpInput.from(p));
   }
 }

@@ -45,6 +45,12 @@ public final class CostpipeSettings {
   // The topics: every topic run and sink read or write.
   public static final Setting<String> TOPIC_RAW_EVENTS = define("costpipe.topic.raw-events", TOPIC,
       "llm.raw-events", Set.of(RUN, INGEST), "Raw LLM API traffic: the pipeline's input (ingest writes to it).");
+  public static final Setting<String> INPUT_OTLP_TOPIC = define("costpipe.input.otlp-topic", STRING, null,
+      RUN_ONLY, "A topic of OpenTelemetry spans as the Collector's Kafka exporter writes them (its default: "
+      + "otlp_spans): GenAI spans read as usage events beside the raw events (default: none).");
+  public static final Setting<String> INPUT_OTLP_ENCODING = define("costpipe.input.otlp-encoding", STRING,
+      "otlp_proto", RUN_ONLY, "Encoding of that topic's records, as the Collector's Kafka exporter names it: "
+      + "otlp_proto or otlp_json.");
   public static final Setting<String> TOPIC_PRICING = define("costpipe.topic.pricing", TOPIC,
       "llm.pricing", RUN_ONLY, "Price catalogue entries (compacted).");
   public static final Setting<String> TOPIC_ALERT_RULES = define("costpipe.topic.alert-rules", TOPIC,

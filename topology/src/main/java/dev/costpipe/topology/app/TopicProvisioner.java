@@ -8,6 +8,7 @@ import dev.costpipe.topology.TopologyConfig;
 import dev.costpipe.topology.steps.ParseStep;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,20 +48,24 @@ public final class TopicProvisioner {
       throws InterruptedException {
     Optional<Integer> partitions = CostpipeSettings.TOPICS_PARTITIONS.find(settings);
     Optional<Short> replication = CostpipeSettings.TOPICS_REPLICATION_FACTOR.find(settings).map(Integer::shortValue);
-    Map<String, Boolean> wanted = Map.of(
+    Map<String, Boolean> wanted = new LinkedHashMap<>(Map.of(
         config.rawEventsTopic(), false,
         config.pricingTopic(), true,
         config.alertRulesTopic(), true,
         config.costsTopic(), false,
         config.aggregatesTopic(), false,
         config.alertsTopic(), false,
-        config.deadLetterTopic(), false);
+        config.deadLetterTopic(), false));
+    if (config.otlpInput().enabled()) {
+      // the Collector creates it too, as it likes; created here only so that run can start before it
+      wanted.put(config.otlpInput().topic(), false);
+    }
     List<NewTopic> topics = new ArrayList<>();
     wanted.forEach((name, compacted) -> {
       NewTopic t = new NewTopic(name, compacted ? Optional.of(1) : partitions, replication);
       if (compacted) {
         t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-      } else if (name.equals(config.rawEventsTopic())) {
+      } else if (name.equals(config.rawEventsTopic()) || name.equals(config.otlpInput().topic())) {
         // events up to twice the parse limit are accepted, so that the parse step refuses them with a
         // reason in the dead-letter topic instead of the broker refusing them to the producer
         t.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime",
