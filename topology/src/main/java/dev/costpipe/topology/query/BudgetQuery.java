@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -38,17 +39,19 @@ public final class BudgetQuery {
 
   /** The rule in force with this id; empty when there is none (or its value is unreadable, as the topology skips it). */
   public Optional<AlertRule> rule(String id) {
-    byte[] bytes = rules().get(id);
+    byte[] bytes = rules(store -> store.get(id));
     return bytes == null ? Optional.empty() : parse(bytes);
   }
 
   /** Every rule in force. */
   public List<AlertRule> all() {
-    List<AlertRule> out = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = rules().all()) {
-      it.forEachRemaining(kv -> parse(kv.value).ifPresent(out::add));
-    }
-    return out;
+    return rules(store -> {
+      List<AlertRule> out = new ArrayList<>();
+      try (KeyValueIterator<String, byte[]> it = store.all()) {
+        it.forEachRemaining(kv -> parse(kv.value).ifPresent(out::add));
+      }
+      return out;
+    });
   }
 
   public KeyOwner owner(String ruleId) {
@@ -58,9 +61,9 @@ public final class BudgetQuery {
   /** {@code rule}'s window holding {@code at}, from this instance's active store of {@code partition}. */
   public BudgetWindow local(AlertRule rule, Instant at, int partition) {
     Instant start = rule.window().startOf(at);
-    ReadOnlyKeyValueStore<String, AlertWindowState> windows = access.local(AlertThresholdStep.STORE,
-        QueryableStoreTypes.keyValueStore(), partition);
-    AlertWindowState state = windows.get(windowKey(rule, start));
+    AlertWindowState state = access.local(AlertThresholdStep.STORE,
+        QueryableStoreTypes.<String, AlertWindowState>keyValueStore(), partition,
+        (ReadOnlyKeyValueStore<String, AlertWindowState> windows) -> windows.get(windowKey(rule, start)));
     return new BudgetWindow(rule, start, start.plus(rule.window().length()), state == null ? 0 : state.spent(),
         state == null ? List.of() : state.fired());
   }
@@ -70,8 +73,9 @@ public final class BudgetQuery {
     return rule.id() + '\u001f' + rule.window().wire() + '\u001f' + start.toEpochMilli();
   }
 
-  private ReadOnlyKeyValueStore<String, byte[]> rules() {
-    return access.global(CostpipeTopology.ALERT_RULES_STORE, QueryableStoreTypes.keyValueStore());
+  private <R> R rules(Function<ReadOnlyKeyValueStore<String, byte[]>, R> read) {
+    return access.global(CostpipeTopology.ALERT_RULES_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore(),
+        read);
   }
 
   private static Optional<AlertRule> parse(byte[] bytes) {

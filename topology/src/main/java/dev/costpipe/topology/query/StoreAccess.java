@@ -1,6 +1,7 @@
 package dev.costpipe.topology.query;
 
 import java.time.Duration;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -48,20 +49,23 @@ public final class StoreAccess {
     return new KeyOwner(m.activeHost(), m.partition(), m.activeHost().equals(self));
   }
 
-  /** This instance's active store for one partition. */
-  public <T> T local(String store, QueryableStoreType<T> type, int partition) {
+  /**
+   * {@code read} of this instance's active store for one partition. The store is checked when read, not when
+   * handed out (a partition that moved away since the metadata was read fails then): both are covered.
+   */
+  public <T, R> R local(String store, QueryableStoreType<T> type, int partition, Function<T, R> read) {
     try {
-      return running().store(StoreQueryParameters.fromNameAndType(store, type).withPartition(partition));
+      return read.apply(running().store(StoreQueryParameters.fromNameAndType(store, type).withPartition(partition)));
     } catch (InvalidStateStoreException e) {
       throw new StoreUnavailable("store " + store + " partition " + partition
           + " is restoring or moving to another instance", RETRY_AFTER);
     }
   }
 
-  /** A global store (every instance holds all of it). */
-  public <T> T global(String store, QueryableStoreType<T> type) {
+  /** {@code read} of a global store (every instance holds all of it). */
+  public <T, R> R global(String store, QueryableStoreType<T> type, Function<T, R> read) {
     try {
-      return running().store(StoreQueryParameters.fromNameAndType(store, type));
+      return read.apply(running().store(StoreQueryParameters.fromNameAndType(store, type)));
     } catch (InvalidStateStoreException e) {
       throw new StoreUnavailable("store " + store + " is not ready", RETRY_AFTER);
     }

@@ -57,9 +57,9 @@ public final class WindowTotalsQuery {
     String store = WindowTotalsStep.name(size);
     Window w = TimeWindows.ofSizeWithNoGrace(size).windowsFor(at.toEpochMilli()).values()
         .iterator().next();
-    ReadOnlyWindowStore<String, CostTotals> totals = access.local(store, QueryableStoreTypes.windowStore(),
-        partition);
-    CostTotals t = totals.fetch(DimensionSplit.key(dimension, value), w.start());
+    CostTotals t = access.local(store, QueryableStoreTypes.<String, CostTotals>windowStore(), partition,
+        (ReadOnlyWindowStore<String, CostTotals> totals) -> totals.fetch(DimensionSplit.key(dimension, value),
+            w.start()));
     return new WindowTotals(dimension, value, store.substring(STORE_PREFIX.length()), w.startTime(), w.endTime(),
         t == null ? new CostTotals() : t);
   }
