@@ -8,6 +8,7 @@ import dev.costpipe.topology.alert.AlertRule;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
+import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 
 /** Parsing the check's body and the totals' query, without servers: what is refused and what a call matches. */
@@ -70,6 +71,15 @@ class BudgetRequestsTest {
     assertThatThrownBy(() -> TotalsRequest.parse(QueryParams.parse("dimension=user&key=a&window=1d&user=b"), NOW))
         .hasMessageContaining("unknown parameter user");
     assertThatThrownBy(() -> QueryParams.parse("key=a&key=b")).hasMessage("parameter key given twice");
+  }
+
+  @Test
+  void otherInstancesAreToldTheBindAddressOrThisHostsWhenListeningEverywhere() {
+    assertThat(QueryEndpoints.advertisedAddress(new HttpSettings("127.0.0.1", null), 9464))
+        .isEqualTo(new HostInfo("127.0.0.1", 9464));
+    HostInfo everywhere = QueryEndpoints.advertisedAddress(new HttpSettings("0.0.0.0", null), 9464);
+    assertThat(everywhere.host()).isNotEqualTo("0.0.0.0");
+    assertThat(everywhere.port()).isEqualTo(9464);
   }
 
   private static CheckRequest check(String json) {
