@@ -2,6 +2,7 @@ package dev.costpipe.app.cli;
 
 import dev.costpipe.devtools.local.LocalKafka;
 import dev.costpipe.app.config.LoadedConfig;
+import dev.costpipe.app.budgets.QueryEndpoints;
 import dev.costpipe.app.metrics.MetricsServer;
 import dev.costpipe.app.metrics.RunProbe;
 import dev.costpipe.topology.PipelineCounters;
@@ -88,6 +89,9 @@ public final class RunCommand implements Callable<Integer> {
     CostpipeApplication app = new CostpipeApplication(settings);
     RunProbe probe = new RunProbe(app);
     MetricsServer metrics = MetricsServer.start(loaded.metricsPort(), loaded.http(), "run", probe);
+    if (metrics != null) {
+      QueryEndpoints.serve(metrics.endpoints(), loaded.http(), app);
+    }
     LocalKafka broker = localKafka;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       probe.close();

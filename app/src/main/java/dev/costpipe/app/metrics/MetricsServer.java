@@ -86,6 +86,11 @@ public final class MetricsServer implements AutoCloseable {
     return server.port();
   }
 
+  /** The server, for the component's other endpoints. */
+  public HttpEndpoints endpoints() {
+    return server;
+  }
+
   public PrometheusMeterRegistry registry() {
     return registry;
   }

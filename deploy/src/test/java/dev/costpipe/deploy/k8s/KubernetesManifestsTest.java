@@ -171,6 +171,22 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void runPodsTellEachOtherWhereToForwardQueriesAndKeepStandbys() throws Exception {
+    JsonNode run = byName("StatefulSet", "costpipe-run");
+    Map<String, JsonNode> env = new HashMap<>();
+    container(run).path("env").forEach(e -> env.put(e.path("name").asText(), e));
+    assertThat(env.get("POD_IP").path("valueFrom").path("fieldRef").path("fieldPath").asText())
+        .isEqualTo("status.podIP");
+    assertThat(env.get("COSTPIPE_KAFKA_APPLICATION_SERVER").path("value").asText())
+        .as("application.server: the pod's IP and the port of its HTTP server").isEqualTo("$(POD_IP):" + PORTS.get("run"));
+    Properties config = properties(mountedConfigMapFile(run, "/etc/costpipe/costpipe.properties"));
+    assertThat(Integer.parseInt(config.getProperty("num.standby.replicas"))).isPositive();
+    JsonNode budgets = byName("Service", "costpipe-run-budgets");
+    assertThat(budgets.path("spec").path("selector")).isEqualTo(run.path("spec").path("selector").path("matchLabels"));
+    assertThat(budgets.path("spec").path("ports").get(0).path("targetPort").asText()).isEqualTo("metrics");
+  }
+
+  @Test
   void probesAndScrapeAnnotationsUseTheComponentsMetricsPort() {
     for (JsonNode w : kind("Deployment", "StatefulSet")) {
       int port = PORTS.get(component(w));

@@ -19,6 +19,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +83,17 @@ public final class CostpipeApplication implements AutoCloseable {
 
   public KafkaStreams streams() {
     return streams;
+  }
+
+  /**
+   * Where this instance answers interactive queries, told to the others through Kafka Streams' metadata
+   * ({@code application.server}: {@code host:port}); a value in the settings wins. Before {@link #start}.
+   *
+   * @return the address in force
+   */
+  public HostInfo advertiseQueriesAt(HostInfo address) {
+    settings.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, address.host() + ":" + address.port());
+    return HostInfo.buildFromEndpoint(settings.get(StreamsConfig.APPLICATION_SERVER_CONFIG).toString());
   }
 
   /** Prepares topics and prices, then starts processing; returns once started. */

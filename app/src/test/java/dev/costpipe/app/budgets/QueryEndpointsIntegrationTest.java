@@ -1,0 +1,188 @@
+package dev.costpipe.app.budgets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.costpipe.engine.json.Json;
+import dev.costpipe.testsupport.Await;
+import dev.costpipe.testsupport.KafkaTestBroker;
+import dev.costpipe.topology.Events;
+import dev.costpipe.topology.it.PipelineHarness;
+import dev.costpipe.topology.it.TopicReader;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The query endpoints of two application instances on a real broker: each answers for every key, forwarding those
+ * the other owns; the answers equal the aggregates committed on {@code llm.cost-aggregates}; an instance joining
+ * with empty stores (restoring) answers 503 with {@code Retry-After} or the right number, never a wrong one.
+ */
+class QueryEndpointsIntegrationTest {
+  private static final Duration WAIT = Duration.ofSeconds(120);
+  private static final int USERS = 12;
+  private static final int CALLS_PER_USER = 3;
+
+  private final KafkaTestBroker broker = KafkaTestBroker.shared();
+
+  @Test
+  void everyInstanceAnswersEveryKeyWithTheCommittedTotalsAndARestoringOneSaysRetryLater() throws Exception {
+    String name = "it-queries-" + Long.toHexString(System.nanoTime());
+    Properties settings = PipelineHarness.settings(broker.bootstrapServers(), name);
+    Instant at = Instant.now().minusSeconds(5);
+    String day = at.truncatedTo(ChronoUnit.DAYS).toString();
+
+    QueryInstance a = new QueryInstance(PipelineHarness.settings(broker.bootstrapServers(), name));
+    QueryInstance b = new QueryInstance(PipelineHarness.settings(broker.bootstrapServers(), name));
+    QueryInstance c = null;
+    try {
+      assertThat(a.get("/v1/totals?dimension=total&window=1d").status()).as("not started yet").isEqualTo(503);
+      a.start();
+      b.start();
+      PipelineHarness.awaitRawTopic(settings);
+      putRules(settings, Map.of(
+          "u1-daily", "{\"id\":\"u1-daily\",\"budget_usd\":1000,\"window\":\"1d\",\"filter\":{\"user_id\":\"u1\"}}",
+          "u2-calls", "{\"id\":\"u2-calls\",\"metric\":\"requests\",\"budget_count\":" + CALLS_PER_USER
+              + ",\"window\":\"1d\",\"filter\":{\"user_id\":\"u2\"}}"));
+      Await.until("both instances RUNNING with the rules", WAIT, () -> a.running() && b.running()
+          && a.get("/v1/budgets/u1-daily").status() == 200 && b.get("/v1/budgets/u2-calls").status() == 200);
+
+      List<Map.Entry<String, String>> traffic = new ArrayList<>();
+      for (int u = 0; u < USERS; u++) {
+        for (int i = 0; i < CALLS_PER_USER; i++) {
+          String id = "q-" + u + "-" + i;
+          traffic.add(Map.entry(id, Events.openAi(id, at.toString(), "gpt-4o-mini", 1_000L * (u + 1) + i, 100L * i,
+              Map.of("Helicone-User-Id", "u" + u))));
+        }
+      }
+      PipelineHarness.produce(settings, traffic);
+      Map<String, JsonNode> committed = committedDailyTotals(settings, day);
+
+      // after the commit: every key from either instance, equal to the committed aggregate; some forwarded
+      Await.until("both instances RUNNING", WAIT, () -> a.running() && b.running());
+      int forwarded = 0;
+      for (QueryInstance asked : List.of(a, b)) {
+        for (int u = 0; u < USERS; u++) {
+          QueryInstance.Answer got = asked.get("/v1/totals?dimension=user&key=u" + u + "&window=1d&at=" + at);
+          assertThat(got.status()).as(got.body().toString()).isEqualTo(200);
+          assertEqualsCommitted(got.body(), committed.get("user/u" + u + "/1d/" + day));
+          forwarded += got.body().path("answered_by").asText().equals(asked.address()) ? 0 : 1;
+        }
+        QueryInstance.Answer total = asked.get("/v1/totals?dimension=total&window=1d&at=" + at);
+        assertEqualsCommitted(total.body(), committed.get("total/all/1d/" + day));
+        assertThat(total.body().path("requests").asLong()).isEqualTo((long) USERS * CALLS_PER_USER);
+      }
+      assertThat(forwarded).as("keys owned by the other instance, answered through it").isPositive();
+
+      long u1Spent = committed.get("user/u1/1d/" + day).path("cost_nano_usd").asLong();
+      for (QueryInstance asked : List.of(a, b)) {
+        JsonNode budget = asked.get("/v1/budgets/u1-daily?at=" + at).body();
+        assertThat(budget.path("spent").decimalValue()).isEqualByComparingTo(BigDecimal.valueOf(u1Spent, 9));
+        assertThat(budget.path("window_start").asText()).isEqualTo(day);
+        assertThat(budget.path("rule").path("filter").path("user_id").asText()).isEqualTo("u1");
+        JsonNode calls = asked.get("/v1/budgets/u2-calls?at=" + at).body();
+        assertThat(calls.path("spent").asLong()).isEqualTo(CALLS_PER_USER);
+        assertThat(calls.path("levels_crossed").toString()).isEqualTo("[50,80,95,100]");
+
+        String remaining = BigDecimal.valueOf(1000_000_000_000L - u1Spent, 9).toPlainString();
+        JsonNode fits = asked.post("/v1/budgets/check", "{\"user_id\":\"u1\",\"estimated_cost_usd\":\"" + remaining
+            + "\"}").body();
+        assertThat(fits.path("allowed").asBoolean()).as(fits.toString()).isTrue();
+        assertThat(fits.path("remaining_usd").asText()).isEqualTo(remaining);
+        JsonNode tooMuch = asked.post("/v1/budgets/check", "{\"user_id\":\"u1\",\"estimated_cost_usd\":\""
+            + new BigDecimal(remaining).add(new BigDecimal("0.000000001")).toPlainString() + "\"}").body();
+        assertThat(tooMuch.path("allowed").asBoolean()).isFalse();
+        assertThat(tooMuch.path("denied_by").toString()).isEqualTo("[\"u1-daily\"]");
+        JsonNode spentCalls = asked.post("/v1/budgets/check", "{\"dimension\":\"user\",\"key\":\"u2\"}").body();
+        assertThat(spentCalls.path("denied_by").toString()).isEqualTo("[\"u2-calls\"]");
+        assertThat(asked.post("/v1/budgets/check", "{\"user_id\":\"u3\",\"estimated_cost_usd\":5}").body()
+            .path("allowed").asBoolean()).as("under no rule").isTrue();
+      }
+
+      // an instance joining with empty stores: 503 with Retry-After, or the committed number; never another
+      b.close();
+      c = new QueryInstance(PipelineHarness.settings(broker.bootstrapServers(), name));
+      QueryInstance joining = c;
+      joining.start();
+      List<String> unavailable = new ArrayList<>();
+      Await.until("the joining instance answers every key", WAIT, () -> {
+        boolean all = true;
+        for (int u = 0; u < USERS; u++) {
+          QueryInstance.Answer got = joining.get("/v1/totals?dimension=user&key=u" + u + "&window=1d&at=" + at);
+          if (got.status() == 200) {
+            assertEqualsCommitted(got.body(), committed.get("user/u" + u + "/1d/" + day));
+          } else {
+            assertThat(got.status()).as(got.body().toString()).isEqualTo(503);
+            assertThat(got.retryAfter()).isNotNull();
+            unavailable.add(got.body().path("error").asText());
+            all = false;
+          }
+        }
+        return all && joining.running();
+      });
+      assertThat(unavailable).as("answers refused while the instance joined and restored").isNotEmpty();
+    } finally {
+      a.close();
+      b.close();
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
+  private static void assertEqualsCommitted(JsonNode answer, JsonNode committed) {
+    assertThat(committed).as("committed aggregate").isNotNull();
+    for (String field : List.of("cost_nano_usd", "requests", "input_tokens", "output_tokens", "version")) {
+      assertThat(answer.path(field).asLong()).as(field + " of " + answer).isEqualTo(committed.path(field).asLong());
+    }
+    assertThat(answer.path("cost_usd").asText())
+        .isEqualTo(BigDecimal.valueOf(committed.path("cost_nano_usd").asLong(), 9).toPlainString());
+  }
+
+  /** The latest committed daily aggregate of every key, once every user's requests are in them. */
+  private static Map<String, JsonNode> committedDailyTotals(Properties settings, String day) {
+    Map<String, JsonNode> latest = new HashMap<>();
+    TopicReader.readUntil(settings.getProperty("bootstrap.servers"),
+        settings.getProperty("costpipe.topic.cost-aggregates"), got -> {
+          latest.clear();
+          for (ConsumerRecord<String, String> r : got) {
+            JsonNode u = read(r.value());
+            latest.merge(r.key(), u, (x, y) -> y.path("version").asLong() >= x.path("version").asLong() ? y : x);
+          }
+          JsonNode total = latest.get("total/all/1d/" + day);
+          return total != null && total.path("requests").asLong() == (long) USERS * CALLS_PER_USER
+              && java.util.stream.IntStream.range(0, USERS).allMatch(u -> latest.containsKey("user/u" + u + "/1d/"
+                  + day) && latest.get("user/u" + u + "/1d/" + day).path("requests").asLong() == CALLS_PER_USER);
+        }, WAIT);
+    return latest;
+  }
+
+  private static void putRules(Properties settings, Map<String, String> rules) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getProperty("bootstrap.servers"));
+    try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+      rules.forEach((id, rule) -> producer.send(new ProducerRecord<>(settings.getProperty(
+          "costpipe.topic.alert-rules"), id, rule)));
+    }
+  }
+
+  private static JsonNode read(String json) {
+    try {
+      return Json.MAPPER.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

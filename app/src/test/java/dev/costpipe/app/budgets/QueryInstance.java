@@ -1,0 +1,81 @@
+package dev.costpipe.app.budgets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.costpipe.engine.json.Json;
+import dev.costpipe.http.HttpEndpoints;
+import dev.costpipe.http.HttpSettings;
+import dev.costpipe.topology.app.CostpipeApplication;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+
+/** One application instance in this JVM with the query endpoints on its own HTTP server, as `costpipe run` serves. */
+final class QueryInstance implements AutoCloseable {
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** An answer: status, {@code Retry-After}, body. */
+  record Answer(int status, String retryAfter, JsonNode body) {}
+
+  final CostpipeApplication app;
+  final HttpEndpoints server;
+
+  /** Serving already (503 until started). */
+  QueryInstance(Properties settings) throws IOException {
+    app = new CostpipeApplication(settings);
+    server = HttpEndpoints.create(HttpSettings.DEFAULT, 0, "queries", "costpipe.metrics.port");
+    QueryEndpoints.serve(server, HttpSettings.DEFAULT, app);
+    server.start();
+  }
+
+  void start() throws Exception {
+    app.start();
+  }
+
+  boolean running() {
+    KafkaStreams s = app.streams();
+    return s != null && s.state() == KafkaStreams.State.RUNNING;
+  }
+
+  String address() {
+    return "127.0.0.1:" + server.port();
+  }
+
+  Answer get(String pathAndQuery) {
+    return send(HttpRequest.newBuilder(uri(pathAndQuery)).GET());
+  }
+
+  Answer post(String path, String json) {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  private URI uri(String pathAndQuery) {
+    return URI.create("http://" + address() + pathAndQuery);
+  }
+
+  private static Answer send(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> r = HTTP.send(request.timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return new Answer(r.statusCode(), r.headers().firstValue("Retry-After").orElse(null),
+          Json.MAPPER.readTree(r.body()));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    app.close();
+    server.close();
+  }
+}

@@ -1,0 +1,88 @@
+package dev.costpipe.topology.query;
+
+import dev.costpipe.topology.CostpipeTopology;
+import dev.costpipe.topology.alert.AlertRule;
+import dev.costpipe.topology.alert.AlertWindowState;
+import dev.costpipe.topology.steps.AlertThresholdStep;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * A budget rule and its spend in one window: the rule from the global store over {@code llm.alert-rules}
+ * ({@link CostpipeTopology#ALERT_RULES_STORE}, on every instance), the spend and the levels crossed from the
+ * {@code alert-windows} store ({@link AlertThresholdStep#STORE}), partitioned by rule id.
+ */
+public final class BudgetQuery {
+  private final StoreAccess access;
+
+  public BudgetQuery(StoreAccess access) {
+    this.access = access;
+  }
+
+  /** A rule's window holding some instant: its spend so far and the levels it crossed, in the rule's unit. */
+  public record BudgetWindow(AlertRule rule, Instant start, Instant end, long spent, List<Integer> levelsCrossed) {
+    public BudgetWindow {
+      levelsCrossed = List.copyOf(levelsCrossed);
+    }
+
+    /** What is left of the budget, never below zero. */
+    public long remaining() {
+      return Math.max(0, rule.budget() - spent);
+    }
+  }
+
+  /** The rule in force with this id; empty when there is none (or its value is unreadable, as the topology skips it). */
+  public Optional<AlertRule> rule(String id) {
+    byte[] bytes = rules(store -> store.get(id));
+    return bytes == null ? Optional.empty() : parse(bytes);
+  }
+
+  /** Every rule in force. */
+  public List<AlertRule> all() {
+    return rules(store -> {
+      List<AlertRule> out = new ArrayList<>();
+      try (KeyValueIterator<String, byte[]> it = store.all()) {
+        it.forEachRemaining(kv -> parse(kv.value).ifPresent(out::add));
+      }
+      return out;
+    });
+  }
+
+  public KeyOwner owner(String ruleId) {
+    return access.owner(AlertThresholdStep.STORE, ruleId);
+  }
+
+  /** {@code rule}'s window holding {@code at}, from this instance's active store of {@code partition}. */
+  public BudgetWindow local(AlertRule rule, Instant at, int partition) {
+    Instant start = rule.window().startOf(at);
+    AlertWindowState state = access.local(AlertThresholdStep.STORE,
+        QueryableStoreTypes.<String, AlertWindowState>keyValueStore(), partition,
+        (ReadOnlyKeyValueStore<String, AlertWindowState> windows) -> windows.get(windowKey(rule, start)));
+    return new BudgetWindow(rule, start, start.plus(rule.window().length()), state == null ? 0 : state.spent(),
+        state == null ? List.of() : state.fired());
+  }
+
+  /** The key of a rule's window in {@code alert-windows}, as {@link AlertThresholdStep} writes it. */
+  static String windowKey(AlertRule rule, Instant start) {
+    return rule.id() + '\u001f' + rule.window().wire() + '\u001f' + start.toEpochMilli();
+  }
+
+  private <R> R rules(Function<ReadOnlyKeyValueStore<String, byte[]>, R> read) {
+    return access.global(CostpipeTopology.ALERT_RULES_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore(),
+        read);
+  }
+
+  private static Optional<AlertRule> parse(byte[] bytes) {
+    try {
+      return Optional.of(AlertRule.parse(bytes));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+}
