@@ -45,6 +45,11 @@ final class BatchWriter {
     this.clickHouseDown = clickHouseDown;
   }
 
+  /** Whether an outage is being retried (cleared by the next acknowledged insert). */
+  boolean clickHouseDown() {
+    return clickHouseDown.get();
+  }
+
   /** Writes every table's rows; returns a dead letter for each row ClickHouse refused (the others are written). */
   List<DeadLetter> write(Map<SinkTable, List<SinkRow>> rows, Backoff.Sleeper sleeper) {
     List<DeadLetter> letters = new ArrayList<>();

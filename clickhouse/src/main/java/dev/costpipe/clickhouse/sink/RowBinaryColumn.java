@@ -74,7 +74,7 @@ abstract class RowBinaryColumn {
 
   private static RowBinaryColumn decimal(int precision, int scale) {
     int bytes = precision <= 9 ? 4 : precision <= 18 ? 8 : precision <= 38 ? 16 : 32;
-    return new Decimal(bytes, scale);
+    return new Decimal(bytes, precision, scale);
   }
 
   private static IOException unexpected(JsonParser p, String what) throws IOException {
@@ -138,13 +138,18 @@ abstract class RowBinaryColumn {
     }
   }
 
-  /** The unscaled value at the column's scale, as a 4-, 8-, 16- or 32-byte integer; never rounded. */
+  /**
+   * The unscaled value at the column's scale, as a 4-, 8-, 16- or 32-byte integer; never rounded. More digits than
+   * the precision are refused here, as ClickHouse refuses them in JSON (RowBinary would store them unchecked).
+   */
   private static final class Decimal extends RowBinaryColumn {
     private final int bytes;
+    private final BigInteger limit;
     private final int scale;
 
-    Decimal(int bytes, int scale) {
+    Decimal(int bytes, int precision, int scale) {
       this.bytes = bytes;
+      this.limit = BigInteger.TEN.pow(precision);
       this.scale = scale;
     }
 
@@ -161,10 +166,10 @@ abstract class RowBinaryColumn {
       } catch (ArithmeticException e) {
         throw new IOException(v + " has more than " + scale + " decimal places at " + p.currentName());
       }
+      if (unscaled.abs().compareTo(limit) >= 0) {
+        throw new IOException(v + " has more digits than the Decimal column at " + p.currentName());
+      }
       if (bytes <= 8) {
-        if (unscaled.bitLength() >= 8 * bytes) {
-          throw new IOException(v + " does not fit the Decimal column at " + p.currentName());
-        }
         out.writeLittleEndian(unscaled.longValue(), bytes);
       } else {
         out.writeLittleEndian(unscaled, bytes);

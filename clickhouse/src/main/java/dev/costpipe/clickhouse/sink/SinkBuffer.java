@@ -4,8 +4,10 @@ import dev.costpipe.contracts.avro.registry.SchemaRegistryUnavailableException;
 import dev.costpipe.contracts.avro.serde.JsonOrAvroValues;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -29,8 +31,8 @@ final class SinkBuffer {
   private EnumMap<SinkTable, List<SinkRow>> rows = emptyRows();
   private List<DeadLetter> deadLetters = new ArrayList<>();
   private Map<TopicPartition, Long> pendingOffsets = new HashMap<>();
-  /** Offsets of the records being flushed: a revocation meanwhile removes its partitions. */
-  private Map<TopicPartition, Long> inFlightOffsets;
+  /** Offsets of the flushes being written, oldest first: a revocation meanwhile removes its partitions. */
+  private final Deque<Map<TopicPartition, Long>> inFlightOffsets = new ArrayDeque<>();
   private int records;
   private long firstNanos;
 
@@ -120,10 +122,13 @@ final class SinkBuffer {
     return System.nanoTime() - firstNanos >= batchTime.toNanos();
   }
 
-  /** Takes everything pending for a flush; its offsets stay in flight until {@link #flushEnded}. */
+  /**
+   * Takes everything pending for a flush; its offsets stay in flight until {@link #flushEnded} (flushes end in
+   * the order they started).
+   */
   Flush startFlush() {
     Flush flush = new Flush(rows, deadLetters, pendingOffsets);
-    inFlightOffsets = pendingOffsets;
+    inFlightOffsets.addLast(pendingOffsets);
     rows = emptyRows();
     deadLetters = new ArrayList<>();
     pendingOffsets = new HashMap<>();
@@ -131,8 +136,9 @@ final class SinkBuffer {
     return flush;
   }
 
+  /** The oldest flush in flight ended (committed, or given up). */
   void flushEnded() {
-    inFlightOffsets = null;
+    inFlightOffsets.pollFirst();
   }
 
   /** Offsets whose commit failed are committed with the next flush (never beyond what is written). */
@@ -149,9 +155,7 @@ final class SinkBuffer {
    */
   void forget(Collection<TopicPartition> partitions) {
     partitions.forEach(pendingOffsets::remove);
-    if (inFlightOffsets != null) {
-      partitions.forEach(inFlightOffsets::remove);
-    }
+    inFlightOffsets.forEach(offsets -> partitions.forEach(offsets::remove));
   }
 
   private static EnumMap<SinkTable, List<SinkRow>> emptyRows() {

@@ -153,6 +153,14 @@ class RowBinaryRowsTest {
     assertThatThrownBy(() -> encoding.encode(List.of(row), new RowBinaryOutput(16))).isInstanceOf(IOException.class);
     assertThatThrownBy(() -> encoding.encode(List.of("{\"k\":\"x\",\"e\":256}".getBytes(StandardCharsets.UTF_8)),
         new RowBinaryOutput(16))).isInstanceOf(IOException.class).hasMessageContaining("UInt8");
+    RowBinaryRows money = RowBinaryRows.of(Map.of("k", "String", "usd", "Nullable(Decimal(12, 9))"),
+        "{\"k\":\"x\",\"usd\":null}".getBytes(StandardCharsets.UTF_8)).orElseThrow();
+    assertThatThrownBy(() -> money.encode(List.of("{\"k\":\"x\",\"usd\":5000.000000000}"
+        .getBytes(StandardCharsets.UTF_8)), new RowBinaryOutput(16))).as("ClickHouse refuses it in JSON")
+        .isInstanceOf(IOException.class).hasMessageContaining("digits");
+    assertThatThrownBy(() -> money.encode(List.of("{\"k\":\"x\",\"usd\":1.0000000001}"
+        .getBytes(StandardCharsets.UTF_8)), new RowBinaryOutput(16))).isInstanceOf(IOException.class)
+        .hasMessageContaining("decimal places");
   }
 
   @Test
