@@ -64,8 +64,9 @@ final class RowBinaryRows {
 
   /** Appends the rows to {@code out}; throws when a row's fields are not this encoding's (in name or order). */
   void encode(List<byte[]> rows, RowBinaryOutput out) throws IOException {
-    for (byte[] row : rows) {
-      try (JsonParser p = FACTORY.createParser(row)) {
+    // one parser over the rows one after the other (root-level values): no parser per row
+    try (JsonParser p = FACTORY.createParser(new RowsInputStream(rows))) {
+      for (int row = 0; row < rows.size(); row++) {
         if (p.nextToken() != JsonToken.START_OBJECT) {
           throw new IOException("a row must be a JSON object");
         }
@@ -79,6 +80,9 @@ final class RowBinaryRows {
         if (p.nextToken() != JsonToken.END_OBJECT) {
           throw new IOException("the row has more fields than " + columns);
         }
+      }
+      if (p.nextToken() != null) {
+        throw new IOException("more JSON than " + rows.size() + " rows");
       }
     }
   }

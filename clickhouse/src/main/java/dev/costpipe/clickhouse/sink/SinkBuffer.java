@@ -71,23 +71,42 @@ final class SinkBuffer {
     long ingestedAt = Instant.now().getEpochSecond();
     List<ConsumerRecord<byte[], byte[]>> inOrder = new ArrayList<>();
     polled.forEach(inOrder::add);
-    for (int i = 0; i < inOrder.size(); i++) {
+    // The values first, in order: from the first one the registry cannot read now, the records wait.
+    List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>(inOrder.size());
+    List<RowConverter.Value> valuesRead = new ArrayList<>(inOrder.size());
+    RegistryUnavailable unavailable = null;
+    for (int i = 0; i < inOrder.size() && unavailable == null; i++) {
       ConsumerRecord<byte[], byte[]> r = inOrder.get(i);
       SinkTable table = tableByTopic.get(r.topic());
       if (table == null) {
         continue; // not subscribed: cannot happen
       }
       try {
-        rows.get(table).add(new SinkRow(table.row(SinkValueFormat.json(values, r), ingestedAt), r));
+        valuesRead.add(new RowConverter.Value(table, SinkValueFormat.json(values, r), null));
+        taken.add(r);
       } catch (InvalidRecordException e) {
-        deadLetters.add(new DeadLetter(r, e.reason(), e.getMessage()));
+        valuesRead.add(new RowConverter.Value(table, null, e));
+        taken.add(r);
       } catch (SchemaRegistryUnavailableException e) {
-        throw new RegistryUnavailable(e, inOrder.subList(i, inOrder.size()));
+        unavailable = new RegistryUnavailable(e, inOrder.subList(i, inOrder.size()));
+      }
+    }
+    List<RowConverter.Converted> converted = RowConverter.rows(valuesRead, ingestedAt);
+    for (int i = 0; i < taken.size(); i++) {
+      ConsumerRecord<byte[], byte[]> r = taken.get(i);
+      RowConverter.Converted c = converted.get(i);
+      if (c.invalid() == null) {
+        rows.get(valuesRead.get(i).table()).add(new SinkRow(c.row(), r));
+      } else {
+        deadLetters.add(new DeadLetter(r, c.invalid().reason(), c.invalid().getMessage()));
       }
       if (records++ == 0) {
         firstNanos = System.nanoTime();
       }
       pendingOffsets.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+    }
+    if (unavailable != null) {
+      throw unavailable;
     }
   }
 
