@@ -37,6 +37,7 @@ final class SinkConsumerLoop {
   private static final Logger LOG = LoggerFactory.getLogger(SinkConsumerLoop.class);
   private static final Duration IDLE_POLL = Duration.ofMillis(500);
   private static final Duration WAIT_POLL = Duration.ofMillis(200);
+  private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(50);
   private static final Duration REPORT_EVERY = Duration.ofMinutes(1);
   /** For the last flush at stop: an outage ends it at once. */
   private static final Backoff.Sleeper NO_WAIT = d -> false;
@@ -93,7 +94,8 @@ final class SinkConsumerLoop {
     LOG.info("ClickHouse sink consuming {} into database {}", config.sourceTopics(), config.database());
     while (running.get()) {
       try {
-        buffer.add(consumer.poll(buffer.pollTimeout(IDLE_POLL)));
+        // with flushes in flight, poll briefly so that each is committed soon after it is written
+        buffer.add(consumer.poll(buffer.pollTimeout(inserts.isEmpty() ? IDLE_POLL : IN_FLIGHT_POLL)));
       } catch (WakeupException e) {
         continue; // stop() was called: the loop condition ends it
       } catch (SinkBuffer.RegistryUnavailable e) {
