@@ -51,6 +51,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--sink-rows", description = "rows for the sink comparison (default: 100,000 quick, 500,000 full)")
   Integer sinkRows;
 
+  @Option(names = "--sink-only", description = "only the ClickHouse sink against clickhouse-client, --runs pairs"
+      + " on synthetic cost records (no topology, no heap check)")
+  boolean sinkOnly;
+
   @Option(names = "--heap-check-requests",
       description = "requests of the heap check, 0 for none (default: 0 quick, 1,000,000 full)")
   Integer heapCheckRequests;
@@ -102,6 +106,18 @@ public final class BenchCommand implements Callable<Integer> {
         + " work dir %s", quick ? "quick" : "full", plan.warmupRequests(), plan.requests(), runs, partitions,
         loadStart, dir);
 
+    if (sinkOnly) {
+      var json = SinkPairs.run(plan, dir, loadStart, startedAt, begin);
+      Files.writeString(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+      System.out.printf("%nsink %s rows/s, clickhouse-client %s rows/s: sink / clickhouse-client %s (median of %d"
+          + " pairs; each pair %s)%nresults: %s%n", json.get("sink_rows_per_s"),
+          json.get("clickhouse_client_rows_per_s"), json.get("sink_vs_clickhouse_client"), runs,
+          json.get("per_pair").findValuesAsText("ratio"), out.toAbsolutePath());
+      if (workDir == null) {
+        ServerProcesses.deleteRecursively(dir);
+      }
+      return 0;
+    }
     List<BenchRun.Result> results = new ArrayList<>();
     HeapCheck.Result heapCheck = null;
     try (KafkaTestBroker broker = KafkaTestBroker.start(KafkaTestBroker.JvmProfile.BENCHMARK);

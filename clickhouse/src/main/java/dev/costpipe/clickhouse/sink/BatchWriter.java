@@ -3,9 +3,9 @@ package dev.costpipe.clickhouse.sink;
 import dev.costpipe.clickhouse.sink.RowInserter.InsertFailure;
 import dev.costpipe.contracts.Backoff;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * ClickHouse refuses a batch, {@link #diagnose} tells bad rows (isolated by bisection, returned as dead letters
  * with reason {@link ClickHouseSink#REJECTED}, the rest written) from a table or server at fault (retried like
  * an outage). Waits go through the {@link Backoff.Sleeper} of each call; a wait cut short throws
- * {@link StopRequested}. Used by one thread at a time.
+ * {@link StopRequested}. Several flushes may be written at once, each by one thread. Every batch carries its
+ * {@link DeduplicationToken} (the re-sent known-good row of a diagnosis does not: it must reach the table).
  */
 final class BatchWriter {
   /** A table at fault is diagnosed again every this many retries; between, the batch is only sent again. */
@@ -29,7 +30,7 @@ final class BatchWriter {
   private final ClickHouseSinkMetrics metrics;
   private final AtomicBoolean clickHouseDown;
   /** Per table, the last row ClickHouse accepted: sent again to tell a bad row from a broken table. */
-  private final Map<SinkTable, SinkRow> lastAccepted = new EnumMap<>(SinkTable.class);
+  private final Map<SinkTable, SinkRow> lastAccepted = new ConcurrentHashMap<>();
 
   /** A refusal by the server and what it said; {@code row} is set when one row was sent. */
   private record Refusal(SinkRow row, String message) {}
@@ -42,6 +43,11 @@ final class BatchWriter {
     this.backoff = backoff;
     this.metrics = metrics;
     this.clickHouseDown = clickHouseDown;
+  }
+
+  /** Whether an outage is being retried (cleared by the next acknowledged insert). */
+  boolean clickHouseDown() {
+    return clickHouseDown.get();
   }
 
   /** Writes every table's rows; returns a dead letter for each row ClickHouse refused (the others are written). */
@@ -65,7 +71,7 @@ final class BatchWriter {
   private void writeChunk(SinkTable table, List<SinkRow> chunk, List<DeadLetter> letters, Backoff.Sleeper sleeper) {
     Backoff.Attempts attempts = backoff.attempts(LOG, sleeper);
     while (true) {
-      Refusal refusal = insertThroughOutages(table, chunk, sleeper);
+      Refusal refusal = insertThroughOutages(table, chunk, true, sleeper);
       if (refusal == null) {
         return;
       }
@@ -95,7 +101,7 @@ final class BatchWriter {
   private List<Refusal> diagnose(SinkTable table, List<SinkRow> chunk, Refusal refusal, Backoff.Sleeper sleeper) {
     SinkRow known = lastAccepted.get(table);
     if (known != null) {
-      if (insertThroughOutages(table, List.of(known), sleeper) != null) {
+      if (insertThroughOutages(table, List.of(known), false, sleeper) != null) {
         // Refused as well. Forget it: after a schema change it may be the row itself that no longer fits,
         // so the next diagnosis goes by bisection.
         lastAccepted.remove(table);
@@ -113,7 +119,7 @@ final class BatchWriter {
     List<Refusal> refused = new ArrayList<>();
     int mid = rows.size() / 2;
     for (List<SinkRow> half : List.of(rows.subList(0, mid), rows.subList(mid, rows.size()))) {
-      Refusal r = insertThroughOutages(table, half, sleeper);
+      Refusal r = insertThroughOutages(table, half, true, sleeper);
       if (r == null) {
         continue;
       }
@@ -126,14 +132,18 @@ final class BatchWriter {
     return refused;
   }
 
-  /** Inserts rows, waiting out outages; returns null once acknowledged, or the server's refusal of the data. */
-  private Refusal insertThroughOutages(SinkTable table, List<SinkRow> rows, Backoff.Sleeper sleeper) {
+  /**
+   * Inserts rows (named by their {@link DeduplicationToken} when {@code named}), waiting out outages; returns null
+   * once acknowledged, or the server's refusal of the data.
+   */
+  private Refusal insertThroughOutages(SinkTable table, List<SinkRow> rows, boolean named, Backoff.Sleeper sleeper) {
     Backoff.Attempts attempts = backoff.attempts(LOG, sleeper);
     List<byte[]> json = rows.stream().map(SinkRow::json).toList();
+    String token = named ? DeduplicationToken.of(table, rows) : null;
     while (true) {
       long begin = System.nanoTime();
       try {
-        inserter.insert(table, json);
+        inserter.insert(table, json, token);
         metrics.batchWritten(table, rows.size(), System.nanoTime() - begin);
         lastAccepted.put(table, rows.get(rows.size() - 1));
         clickHouseDown.set(false);

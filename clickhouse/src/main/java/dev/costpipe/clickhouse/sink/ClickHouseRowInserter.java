@@ -2,17 +2,40 @@ package dev.costpipe.clickhouse.sink;
 
 import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.insert.InsertResponse;
+import com.clickhouse.client.api.insert.InsertSettings;
 import com.clickhouse.data.ClickHouseFormat;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Inserts rows over ClickHouse's HTTP interface (client-v2; the sink owns and closes the client), telling
- * refusals from outages by {@link ClickHouseErrors}.
+ * refusals from outages by {@link ClickHouseErrors}. Safe for several inserts at once.
+ *
+ * <p>The rows go as RowBinary the sink encodes itself ({@link RowBinaryRows}: client-v2's own binary paths read
+ * wrong values on 18.16), typed by the table's columns as the server lists them; a table with a column type
+ * RowBinary is not written for here, or a batch that does not encode, goes as JSONEachRow, the reference the
+ * RowBinary values equal. A refused insert drops what was learnt of the table (its layout may have changed).
+ * The batch's deduplication token is sent only to servers that know {@code insert_deduplication_token} (22.2
+ * and later); 18.16 refuses unknown settings.
  */
 final class ClickHouseRowInserter implements RowInserter {
+  private static final Logger LOG = LoggerFactory.getLogger(ClickHouseRowInserter.class);
+  /** The first release with {@code insert_deduplication_token}. */
+  private static final int[] TOKENS_SINCE = {22, 2};
+
   private final Client client;
   private final ClickHouseSinkConfig config;
+  private final Map<SinkTable, Optional<RowBinaryRows>> encodings = new ConcurrentHashMap<>();
+  private volatile Boolean sendsTokens;
 
   ClickHouseRowInserter(Client client, ClickHouseSinkConfig config) {
     this.client = client;
@@ -20,18 +43,96 @@ final class ClickHouseRowInserter implements RowInserter {
   }
 
   @Override
-  public void insert(SinkTable table, List<byte[]> rows) throws InsertFailure, InterruptedException {
+  public void insert(SinkTable table, List<byte[]> rows, String deduplicationToken)
+      throws InsertFailure, InterruptedException {
     Throwable failure;
-    try (InsertResponse ignored = client.insert(config.table(table.tableName()), new RowsInputStream(rows),
-        ClickHouseFormat.JSONEachRow).get()) {
-      return;
+    try {
+      Optional<RowBinaryRows> encoding = encoding(table, rows.get(0));
+      InsertSettings settings = new InsertSettings();
+      if (deduplicationToken != null && sendsTokens()) {
+        settings.setDeduplicationToken(deduplicationToken);
+      }
+      RowBinaryOutput body = encoding.isPresent() ? encode(table, encoding.get(), rows) : null;
+      CompletableFuture<InsertResponse> sent = body != null
+          ? client.insert(config.table(table.tableName()), quoted(encoding.get().columns()), body.stream(),
+              ClickHouseFormat.RowBinary, settings)
+          : client.insert(config.table(table.tableName()), new RowsInputStream(rows), ClickHouseFormat.JSONEachRow,
+              settings);
+      try (InsertResponse ignored = sent.get()) {
+        return;
+      }
     } catch (ExecutionException e) {
       failure = e.getCause() == null ? e : e.getCause();
-    } catch (RuntimeException e) {
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
       failure = e;
     }
     String message = ClickHouseErrors.describe(failure);
-    throw ClickHouseErrors.classify(failure) == ClickHouseErrors.Kind.OUTAGE
-        ? InsertFailure.outage(message) : InsertFailure.refused(message);
+    if (ClickHouseErrors.classify(failure) == ClickHouseErrors.Kind.OUTAGE) {
+      throw InsertFailure.outage(message);
+    }
+    encodings.remove(table);
+    throw InsertFailure.refused(message);
+  }
+
+  /** The rows as RowBinary, or null (JSONEachRow then) when they do not fit the encoding learnt. */
+  private static RowBinaryOutput encode(SinkTable table, RowBinaryRows encoding, List<byte[]> rows) {
+    RowBinaryOutput body = new RowBinaryOutput(rows.size() * 384);
+    try {
+      encoding.encode(rows, body);
+      return body;
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("{} rows for {} do not encode as RowBinary ({}); sent as JSONEachRow", rows.size(), table.tableName(),
+          e.getMessage());
+      return null;
+    }
+  }
+
+  /** How rows shaped like {@code sample} are written into the table: learnt from the server once per table. */
+  private Optional<RowBinaryRows> encoding(SinkTable table, byte[] sample) throws IOException {
+    Optional<RowBinaryRows> known = encodings.get(table);
+    if (known != null) {
+      return known;
+    }
+    Map<String, String> types = new HashMap<>();
+    for (JsonNode c : ClickHouseStatements.query(client, "SELECT name, type FROM system.columns WHERE database = '"
+        + config.database() + "' AND table = '" + table.tableName() + "' FORMAT JSONEachRow")) {
+      types.put(c.get("name").asText(), c.get("type").asText());
+    }
+    Optional<RowBinaryRows> encoding = RowBinaryRows.of(types, sample);
+    if (encoding.isEmpty()) {
+      LOG.info("{} has a column type the sink does not write as RowBinary: its rows go as JSONEachRow",
+          config.table(table.tableName()));
+    }
+    encodings.put(table, encoding);
+    return encoding;
+  }
+
+  private boolean sendsTokens() {
+    Boolean known = sendsTokens;
+    if (known == null) {
+      String version = ClickHouseStatements.query(client, "SELECT version() AS v FORMAT JSONEachRow").get(0)
+          .get("v").asText();
+      known = atLeast(version, TOKENS_SINCE);
+      sendsTokens = known;
+    }
+    return known;
+  }
+
+  /** Whether a version such as "18.16.1" or "24.8.4.13" is at least {@code since} (major, minor). */
+  static boolean atLeast(String version, int[] since) {
+    String[] parts = version.split("\\.");
+    for (int i = 0; i < since.length; i++) {
+      int v = i < parts.length ? Integer.parseInt(parts[i].replaceAll("\\D.*", "")) : 0;
+      if (v != since[i]) {
+        return v > since[i];
+      }
+    }
+    return true;
+  }
+
+  private static List<String> quoted(List<String> columns) {
+    return columns.stream().map(c -> "`" + c + "`").toList();
   }
 }

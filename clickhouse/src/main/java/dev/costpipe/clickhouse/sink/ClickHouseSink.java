@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Delivery.</b> One consumer group ({@code read_committed}, no auto-commit) reads the three topics.
  * Each record becomes one JSONEachRow row in its table's buffer; a buffer is written when it holds
- * {@code batch-rows} rows or its oldest row is {@code batch-ms} old, and then every buffer is written. Offsets
- * are committed only after ClickHouse acknowledged every row read so far and the dead letters are
+ * {@code batch-rows} rows or its oldest row is {@code batch-ms} old, and then every buffer is written, up to
+ * {@code inserts-in-flight} such flushes at once (as RowBinary, see {@link ClickHouseRowInserter}). Offsets are
+ * committed in order, only after ClickHouse acknowledged every row read before them and the dead letters are
  * acknowledged by Kafka. A crash, a rebalance or a failed commit therefore re-delivers rows, never skips
  * them; the tables are ReplacingMergeTrees whose sort key a re-delivered row shares, so with {@code FINAL}
  * (as the views read them) nothing is counted twice.
@@ -58,8 +59,9 @@ import org.slf4j.LoggerFactory;
  * batch is bisected, and a refusal of every row is taken as the table's fault.)
  *
  * <p><b>Parts.</b> This class is the life cycle (clients, schema, dead-letter topic, stop); {@link SinkConsumerLoop}
- * polls, commits and follows rebalances, {@link SinkBuffer} decides batching, {@link BatchWriter} writes rows
- * through a {@link RowInserter} (bisecting refused batches), {@link DeadLetterWriter} writes dead letters; every
+ * polls, commits and follows rebalances, {@link SinkBuffer} decides batching, {@link InsertPipeline} keeps
+ * flushes in flight and hands them back in order, {@link BatchWriter} writes rows through a {@link RowInserter}
+ * (bisecting refused batches), {@link DeadLetterWriter} writes dead letters; every
  * retry waits by the one {@link Backoff} policy.
  *
  * <p><b>Counters.</b> {@link #metrics()}: rows written per table, insert batches, retries, dead letters (by

@@ -4,6 +4,7 @@ import static dev.costpipe.contracts.settings.CostpipeSettings.SERDE_VALUE_DESER
 import static dev.costpipe.contracts.settings.CostpipeSettings.SINK_BATCH_ROWS;
 import static dev.costpipe.contracts.settings.CostpipeSettings.SINK_BATCH_TIME;
 import static dev.costpipe.contracts.settings.CostpipeSettings.SINK_DATABASE;
+import static dev.costpipe.contracts.settings.CostpipeSettings.SINK_INSERTS_IN_FLIGHT;
 import static dev.costpipe.contracts.settings.CostpipeSettings.SINK_PASSWORD;
 import static dev.costpipe.contracts.settings.CostpipeSettings.SINK_PASSWORD_FILE;
 import static dev.costpipe.contracts.settings.CostpipeSettings.SINK_RETRY_BACKOFF;
@@ -56,6 +57,7 @@ public record ClickHouseSinkConfig(
     String password,
     int batchRows,
     Duration batchTime,
+    int insertsInFlight,
     Duration retryBackoff,
     Duration retryBackoffMax,
     Duration socketTimeout,
@@ -80,6 +82,9 @@ public record ClickHouseSinkConfig(
     password = password == null ? "" : password;
     if (batchRows < 1) {
       throw new IllegalArgumentException(PREFIX + "batch-rows must be at least 1");
+    }
+    if (insertsInFlight < 1) {
+      throw new IllegalArgumentException(PREFIX + "inserts-in-flight must be at least 1");
     }
     if (batchTime.isNegative() || retryBackoff.isNegative() || retryBackoff.isZero()
         || retryBackoffMax.compareTo(retryBackoff) < 0) {
@@ -119,6 +124,7 @@ public record ClickHouseSinkConfig(
         password,
         SINK_BATCH_ROWS.read(p),
         SINK_BATCH_TIME.read(p),
+        SINK_INSERTS_IN_FLIGHT.read(p),
         SINK_RETRY_BACKOFF.read(p),
         SINK_RETRY_BACKOFF_MAX.read(p),
         SINK_SOCKET_TIMEOUT.read(p),
@@ -216,7 +222,7 @@ public record ClickHouseSinkConfig(
     kafka.forEach((k, v) -> shownKafka.put(k, SecretKeys.shown(k, v)));
     return "ClickHouseSinkConfig[url=" + SecretKeys.maskUrl(url) + ", database=" + database + ", user=" + user
         + ", password=" + (password.isEmpty() ? "(none)" : SecretKeys.MASK) + ", batchRows=" + batchRows
-        + ", batchTime=" + Durations.format(batchTime) + ", retryBackoff=" + Durations.format(retryBackoff)
+        + ", batchTime=" + Durations.format(batchTime) + ", insertsInFlight=" + insertsInFlight + ", retryBackoff=" + Durations.format(retryBackoff)
         + ", retryBackoffMax=" + Durations.format(retryBackoffMax) + ", socketTimeout="
         + Durations.format(socketTimeout) + ", topics=" + sourceTopics() + ", deadLetterTopic=" + deadLetterTopic
         + ", kafka=" + shownKafka + "]";

@@ -7,8 +7,13 @@ import java.util.List;
  * ClickHouse ({@link ClickHouseRowInserter}), so that they can be tested without a server.
  */
 interface RowInserter {
-  /** Inserts the JSONEachRow rows; returns once ClickHouse acknowledged them all. */
-  void insert(SinkTable table, List<byte[]> rows) throws InsertFailure, InterruptedException;
+  /**
+   * Inserts the JSONEachRow rows; returns once ClickHouse acknowledged them all. {@code deduplicationToken} names
+   * the rows (the same token always means the same rows, see {@link DeduplicationToken}); servers that offer
+   * insert deduplication by token drop a second insert with it.
+   */
+  void insert(SinkTable table, List<byte[]> rows, String deduplicationToken)
+      throws InsertFailure, InterruptedException;
 
   /** A failed insert: the server refused the data, or ClickHouse is not available (the same rows are retried). */
   final class InsertFailure extends Exception {

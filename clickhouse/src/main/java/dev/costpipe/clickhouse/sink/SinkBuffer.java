@@ -4,8 +4,10 @@ import dev.costpipe.contracts.avro.registry.SchemaRegistryUnavailableException;
 import dev.costpipe.contracts.avro.serde.JsonOrAvroValues;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -29,8 +31,8 @@ final class SinkBuffer {
   private EnumMap<SinkTable, List<SinkRow>> rows = emptyRows();
   private List<DeadLetter> deadLetters = new ArrayList<>();
   private Map<TopicPartition, Long> pendingOffsets = new HashMap<>();
-  /** Offsets of the records being flushed: a revocation meanwhile removes its partitions. */
-  private Map<TopicPartition, Long> inFlightOffsets;
+  /** Offsets of the flushes being written, oldest first: a revocation meanwhile removes its partitions. */
+  private final Deque<Map<TopicPartition, Long>> inFlightOffsets = new ArrayDeque<>();
   private int records;
   private long firstNanos;
 
@@ -69,23 +71,42 @@ final class SinkBuffer {
     long ingestedAt = Instant.now().getEpochSecond();
     List<ConsumerRecord<byte[], byte[]>> inOrder = new ArrayList<>();
     polled.forEach(inOrder::add);
-    for (int i = 0; i < inOrder.size(); i++) {
+    // The values first, in order: from the first one the registry cannot read now, the records wait.
+    List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>(inOrder.size());
+    List<RowConverter.Value> valuesRead = new ArrayList<>(inOrder.size());
+    RegistryUnavailable unavailable = null;
+    for (int i = 0; i < inOrder.size() && unavailable == null; i++) {
       ConsumerRecord<byte[], byte[]> r = inOrder.get(i);
       SinkTable table = tableByTopic.get(r.topic());
       if (table == null) {
         continue; // not subscribed: cannot happen
       }
       try {
-        rows.get(table).add(new SinkRow(table.row(SinkValueFormat.json(values, r), ingestedAt), r));
+        valuesRead.add(new RowConverter.Value(table, SinkValueFormat.json(values, r), null));
+        taken.add(r);
       } catch (InvalidRecordException e) {
-        deadLetters.add(new DeadLetter(r, e.reason(), e.getMessage()));
+        valuesRead.add(new RowConverter.Value(table, null, e));
+        taken.add(r);
       } catch (SchemaRegistryUnavailableException e) {
-        throw new RegistryUnavailable(e, inOrder.subList(i, inOrder.size()));
+        unavailable = new RegistryUnavailable(e, inOrder.subList(i, inOrder.size()));
+      }
+    }
+    List<RowConverter.Converted> converted = RowConverter.rows(valuesRead, ingestedAt);
+    for (int i = 0; i < taken.size(); i++) {
+      ConsumerRecord<byte[], byte[]> r = taken.get(i);
+      RowConverter.Converted c = converted.get(i);
+      if (c.invalid() == null) {
+        rows.get(valuesRead.get(i).table()).add(new SinkRow(c.row(), r));
+      } else {
+        deadLetters.add(new DeadLetter(r, c.invalid().reason(), c.invalid().getMessage()));
       }
       if (records++ == 0) {
         firstNanos = System.nanoTime();
       }
       pendingOffsets.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+    }
+    if (unavailable != null) {
+      throw unavailable;
     }
   }
 
@@ -120,10 +141,13 @@ final class SinkBuffer {
     return System.nanoTime() - firstNanos >= batchTime.toNanos();
   }
 
-  /** Takes everything pending for a flush; its offsets stay in flight until {@link #flushEnded}. */
+  /**
+   * Takes everything pending for a flush; its offsets stay in flight until {@link #flushEnded} (flushes end in
+   * the order they started).
+   */
   Flush startFlush() {
     Flush flush = new Flush(rows, deadLetters, pendingOffsets);
-    inFlightOffsets = pendingOffsets;
+    inFlightOffsets.addLast(pendingOffsets);
     rows = emptyRows();
     deadLetters = new ArrayList<>();
     pendingOffsets = new HashMap<>();
@@ -131,8 +155,9 @@ final class SinkBuffer {
     return flush;
   }
 
+  /** The oldest flush in flight ended (committed, or given up). */
   void flushEnded() {
-    inFlightOffsets = null;
+    inFlightOffsets.pollFirst();
   }
 
   /** Offsets whose commit failed are committed with the next flush (never beyond what is written). */
@@ -149,9 +174,7 @@ final class SinkBuffer {
    */
   void forget(Collection<TopicPartition> partitions) {
     partitions.forEach(pendingOffsets::remove);
-    if (inFlightOffsets != null) {
-      partitions.forEach(inFlightOffsets::remove);
-    }
+    inFlightOffsets.forEach(offsets -> partitions.forEach(offsets::remove));
   }
 
   private static EnumMap<SinkTable, List<SinkRow>> emptyRows() {

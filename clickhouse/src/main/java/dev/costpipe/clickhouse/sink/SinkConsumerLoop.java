@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sink's consumer loop: polls the source topics into the {@link SinkBuffer}, flushes it when due (rows
- * through the {@link BatchWriter}, then dead letters through the {@link DeadLetterWriter}) and commits only
- * what was written. While an outage is waited out ({@link #waitFor}) the consumer keeps polling with its
+ * through the {@link InsertPipeline}: several flushes written at once while the loop reads on), and, for each
+ * flush that ended, oldest first and never past one still being written or failed, sends its dead letters
+ * through the {@link DeadLetterWriter} and commits its offsets: only what was written, in order. While an outage is waited out ({@link #waitFor}) the consumer keeps polling with its
  * partitions paused, so it stays in its group — a ClickHouse outage, or a schema registry outage: the records
  * whose values the registry cannot read now are added again after each backoff, never dead-lettered; a
  * rebalance drops the offsets of partitions taken away. Runs on the sink's thread; {@link #assignment}, {@link #inGroup}, {@link #consumer} and {@link #wakeup} are safe from
@@ -36,9 +37,17 @@ final class SinkConsumerLoop {
   private static final Logger LOG = LoggerFactory.getLogger(SinkConsumerLoop.class);
   private static final Duration IDLE_POLL = Duration.ofMillis(500);
   private static final Duration WAIT_POLL = Duration.ofMillis(200);
+  private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(50);
   private static final Duration REPORT_EVERY = Duration.ofMinutes(1);
   /** For the last flush at stop: an outage ends it at once. */
   private static final Backoff.Sleeper NO_WAIT = d -> false;
+  /** Waiting for the oldest flush in flight: this long blocked, then polling with the partitions paused. */
+  private static final Duration BLOCKED_AT_MOST = Duration.ofSeconds(1);
+  /** At stop: the flushes in flight end by themselves (their retries stop with the sink). */
+  private static final Backoff.Sleeper UNTIL_WRITTEN = d -> {
+    Thread.sleep(d.toMillis());
+    return true;
+  };
 
   private final ClickHouseSinkConfig config;
   private final SinkBuffer buffer;
@@ -52,7 +61,7 @@ final class SinkConsumerLoop {
   private volatile Consumer<byte[], byte[]> consumer;
 
   // Everything below belongs to the thread in run().
-  private BatchWriter batches;
+  private InsertPipeline inserts;
   private DeadLetterWriter deadLetters;
   private boolean paused;
   private long lastReportNanos = System.nanoTime();
@@ -70,23 +79,35 @@ final class SinkConsumerLoop {
   /** Consumes, writes and commits until the sink stops, then writes and commits what is left once. */
   void run(Consumer<byte[], byte[]> consumer, BatchWriter batches, DeadLetterWriter deadLetters) {
     this.consumer = consumer;
-    this.batches = batches;
     this.deadLetters = deadLetters;
     if (!running.get()) {
       return;
     }
+    try (InsertPipeline pipeline = new InsertPipeline(batches, config.insertsInFlight(), running::get)) {
+      inserts = pipeline;
+      consume();
+    }
+  }
+
+  private void consume() {
     consumer.subscribe(config.sourceTopics(), new Rebalances());
     LOG.info("ClickHouse sink consuming {} into database {}", config.sourceTopics(), config.database());
     while (running.get()) {
       try {
-        buffer.add(consumer.poll(buffer.pollTimeout(IDLE_POLL)));
+        // with flushes in flight, poll briefly so that each is committed soon after it is written
+        buffer.add(consumer.poll(buffer.pollTimeout(inserts.isEmpty() ? IDLE_POLL : IN_FLIGHT_POLL)));
       } catch (WakeupException e) {
         continue; // stop() was called: the loop condition ends it
       } catch (SinkBuffer.RegistryUnavailable e) {
         waitForRegistry(e);
       }
+      if (inserts.outage()) {
+        // no use reading on: wait for the oldest flush, polling with the partitions paused
+        inserts.awaitOldest(this::waitFor, Duration.ZERO, WAIT_POLL);
+      }
+      commitWritten(this::waitFor);
       if (buffer.flushDue()) {
-        flushAndCommit(this::waitFor);
+        startFlush(this::waitFor);
       }
       report();
     }
@@ -161,19 +182,52 @@ final class SinkConsumerLoop {
   }
 
   /**
-   * Writes every buffered row and dead letter, then commits the offsets read so far. Outages are waited out
-   * with {@code sleeper}; one it cuts short throws {@link StopRequested} and nothing is committed.
+   * Starts writing what is buffered, once the window of flushes in flight has room: until then, waits for the
+   * oldest (polling paused while it takes long) and commits what ended. A wait {@code sleeper} cuts short throws
+   * {@link StopRequested}.
    */
-  private void flushAndCommit(Backoff.Sleeper sleeper) {
-    SinkBuffer.Flush flush = buffer.startFlush();
+  private void startFlush(Backoff.Sleeper sleeper) {
+    while (!inserts.hasRoom()) {
+      inserts.awaitOldest(sleeper, BLOCKED_AT_MOST, WAIT_POLL);
+      commitWritten(sleeper);
+    }
+    inserts.start(buffer.startFlush());
+  }
+
+  /** Writes everything buffered and waits until every flush in flight is written and committed. */
+  private void flushAndCommitAll(Backoff.Sleeper sleeper) {
+    if (buffer.hasPending()) {
+      startFlush(sleeper);
+    }
+    while (!inserts.isEmpty()) {
+      inserts.awaitOldest(sleeper, BLOCKED_AT_MOST, WAIT_POLL);
+      commitWritten(sleeper);
+    }
+  }
+
+  /**
+   * For the flushes written since the last call, oldest first and none after one not written yet: sends their
+   * dead letters (records that are no rows, rows ClickHouse refused), then commits their offsets. The failure of
+   * a flush (a stop during its retries) is thrown, and neither it nor any later flush is committed.
+   */
+  private void commitWritten(Backoff.Sleeper sleeper) {
+    List<InsertPipeline.Written> written = inserts.takeWritten();
+    if (written.isEmpty()) {
+      return;
+    }
+    List<DeadLetter> letters = new ArrayList<>();
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    for (InsertPipeline.Written w : written) {
+      letters.addAll(w.flush().deadLetters());
+      letters.addAll(w.refused());
+      w.flush().offsets().forEach((tp, offset) -> offsets.merge(tp, offset, Math::max));
+    }
     try {
-      List<DeadLetter> letters = new ArrayList<>(flush.deadLetters());
-      letters.addAll(batches.write(flush.rows(), sleeper));
       deadLetters.send(letters, sleeper);
       resumeIfPaused();
-      commit(flush.offsets());
+      commit(offsets);
     } finally {
-      buffer.flushEnded();
+      written.forEach(w -> buffer.flushEnded());
     }
   }
 
@@ -185,9 +239,7 @@ final class SinkConsumerLoop {
   private void waitForRegistry(SinkBuffer.RegistryUnavailable unavailable) {
     registryDown = true;
     try {
-      if (buffer.hasPending()) {
-        flushAndCommit(this::waitFor);
-      }
+      flushAndCommitAll(this::waitFor);
       Backoff.Attempts attempts = backoff.attempts(LOG, this::waitFor);
       SinkBuffer.RegistryUnavailable waiting = unavailable;
       while (true) {
@@ -209,16 +261,30 @@ final class SinkConsumerLoop {
     }
   }
 
-  /** On stop: write what is buffered once (no waiting) and commit it. */
+  /**
+   * On stop: the flushes in flight end (written, or given up at their next outage), what is buffered is written
+   * once (no waiting), and what was written is committed in order.
+   */
   private void finalFlush() {
-    if (!buffer.hasPending()) {
+    if (!buffer.hasPending() && inserts.isEmpty()) {
       return;
     }
     int records = buffer.records();
     try {
-      flushAndCommit(NO_WAIT);
+      while (!inserts.isEmpty()) {
+        inserts.awaitOldest(UNTIL_WRITTEN, BLOCKED_AT_MOST, WAIT_POLL);
+        commitWritten(NO_WAIT);
+      }
+      if (buffer.hasPending()) {
+        inserts.start(buffer.startFlush());
+      }
+      while (!inserts.isEmpty()) {
+        inserts.awaitOldest(UNTIL_WRITTEN, BLOCKED_AT_MOST, WAIT_POLL);
+        commitWritten(NO_WAIT);
+      }
     } catch (StopRequested e) {
-      LOG.info("ClickHouse unavailable at shutdown: {} buffered records are read again on restart", records);
+      LOG.info("ClickHouse unavailable at shutdown: {} buffered records and the flushes not written are read"
+          + " again on restart", records);
     }
   }
 

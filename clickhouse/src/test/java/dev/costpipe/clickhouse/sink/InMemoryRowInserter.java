@@ -29,7 +29,8 @@ final class InMemoryRowInserter implements RowInserter {
   }
 
   @Override
-  public void insert(SinkTable table, List<byte[]> rows) throws InsertFailure {
+  public synchronized void insert(SinkTable table, List<byte[]> rows, String deduplicationToken)
+      throws InsertFailure {
     requestSizes.add(rows.size());
     if (outages > 0) {
       outages--;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.costpipe.contracts.avro.serde.JsonOrAvroValues;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -77,6 +78,26 @@ class SinkBufferTest {
     b.add(List.of(cost(0, 0)));
     assertThat(b.flushDue()).isTrue();
     assertThat(b.pollTimeout(IDLE)).isZero();
+  }
+
+  @Test
+  void aLargePollIsConvertedOnSeveralThreadsAndKeepsTheRecordOrder() {
+    SinkBuffer b = buffer(100_000, 60_000);
+    List<ConsumerRecord<byte[], byte[]>> poll = new ArrayList<>();
+    for (int i = 0; i < 3 * RowConverter.PARALLEL_FROM; i++) {
+      poll.add(i % 97 == 13 ? record("llm.costs", i % 2, i, "not json") : cost(i % 2, i));
+    }
+    b.add(poll);
+
+    SinkBuffer.Flush f = b.startFlush();
+    List<ConsumerRecord<byte[], byte[]>> good = poll.stream().filter(r -> r.offset() % 97 != 13).toList();
+    assertThat(f.rows().get(SinkTable.REQUEST_COSTS)).extracting(SinkRow::source).containsExactlyElementsOf(good);
+    assertThat(f.rows().get(SinkTable.REQUEST_COSTS)).allSatisfy(r -> assertThat(new String(r.json(),
+        StandardCharsets.UTF_8)).contains("\"request_id\":\"r-" + r.source().partition() + "-" + r.source().offset()
+        + "\""));
+    assertThat(f.deadLetters()).extracting(l -> l.source().offset()).containsExactly(13L, 110L, 207L, 304L, 401L,
+        498L, 595L, 692L);
+    assertThat(f.offsets()).isEqualTo(Map.of(COSTS_0, 767L, COSTS_1, 768L));
   }
 
   @Test

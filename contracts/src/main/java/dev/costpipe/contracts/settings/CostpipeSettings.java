@@ -114,6 +114,9 @@ public final class CostpipeSettings {
       null, SINK_ONLY, "A file holding the password (its trailing newline dropped).");
   public static final Setting<Integer> SINK_BATCH_ROWS = define("costpipe.sink.clickhouse.batch-rows", INT,
       "10000", SINK_ONLY, "Rows per table and batch.");
+  public static final Setting<Integer> SINK_INSERTS_IN_FLIGHT = define("costpipe.sink.clickhouse.inserts-in-flight",
+      INT, "3", SINK_ONLY, "Batches written at once while the sink reads on; memory holds up to this many"
+      + " batches (plus the one being filled), offsets are committed in order.");
   public static final Setting<Duration> SINK_BATCH_TIME = renamed("costpipe.sink.clickhouse.batch-time", "1s",
       "Longest a row waits in memory before its batch is written.", "costpipe.sink.clickhouse.batch-ms");
   public static final Setting<Duration> SINK_RETRY_BACKOFF = renamed("costpipe.sink.clickhouse.retry-backoff",
