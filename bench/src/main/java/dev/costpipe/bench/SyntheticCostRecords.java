@@ -66,7 +66,7 @@ final class SyntheticCostRecords {
           properties, limited ? 429 : 200, random.nextBoolean(), cached, usage,
           limited ? UsageSource.NONE : UsageSource.PROVIDER,
           unknown ? PricingStatus.UNKNOWN_MODEL : limited ? PricingStatus.NO_USAGE : PricingStatus.PRICED, cost,
-          breakdown, cached ? input * 2_500L : 0, errors, 0);
+          breakdown, cached ? input * 2_500L : 0, errors, 0, null);
       out.add(CostRecordJson.write(r).getBytes(StandardCharsets.UTF_8));
     }
     return out;
