@@ -11,14 +11,14 @@
 CREATE TABLE IF NOT EXISTS {db}.request_costs_time_led_local ON CLUSTER '{cluster}' AS {db}.request_costs_local
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{db}/request_costs_time_led', '{replica}', ingested_at)
 PARTITION BY toMonday(timestamp)
-ORDER BY (toDate(timestamp), request_id);
+ORDER BY (timestamp, request_id);
 
 RENAME TABLE {db}.request_costs_local TO {db}.request_costs_before_v007_local, {db}.request_costs_time_led_local TO {db}.request_costs_local ON CLUSTER '{cluster}';
 
 DROP TABLE IF EXISTS {db}.request_costs ON CLUSTER '{cluster}';
 
 CREATE TABLE IF NOT EXISTS {db}.request_costs ON CLUSTER '{cluster}' AS {db}.request_costs_local
-ENGINE = Distributed('{cluster}', {db}, request_costs_local, cityHash64(toDate(timestamp), request_id));
+ENGINE = Distributed('{cluster}', {db}, request_costs_local, cityHash64(timestamp, request_id));
 
 CREATE TABLE IF NOT EXISTS {db}.request_costs_before_v007 ON CLUSTER '{cluster}' AS {db}.request_costs_before_v007_local
 ENGINE = Distributed('{cluster}', {db}, request_costs_before_v007_local, cityHash64(request_id));

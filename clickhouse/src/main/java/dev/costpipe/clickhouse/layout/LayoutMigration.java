@@ -124,12 +124,12 @@ public final class LayoutMigration {
 
   /** Request ids of the old partition that the new table lacks (the new table read through its time-led key). */
   private long missing(Partition p) {
-    String month = "toDate(toDateTime(" + SqlLiterals.string(p.id().substring(0, 4) + "-" + p.id().substring(4)
-        + "-01 00:00:00") + ", 'UTC'))";
+    String month = "toDateTime(" + SqlLiterals.string(p.id().substring(0, 4) + "-" + p.id().substring(4)
+        + "-01 00:00:00") + ", 'UTC')";
     return ClickHouseStatements.query(client, "SELECT count() AS n FROM (SELECT DISTINCT request_id FROM "
         + oldTable() + " WHERE " + inPartition(p) + ") WHERE request_id NOT IN (SELECT request_id FROM "
-        + database + "." + TimeLedLayout.TABLE + " WHERE toDate(timestamp) >= " + month
-        + " AND toDate(timestamp) < addMonths(" + month + ", 1))"
+        + database + "." + TimeLedLayout.TABLE + " WHERE timestamp >= " + month
+        + " AND timestamp < addMonths(" + month + ", 1))"
         + " FORMAT JSONEachRow").get(0).path("n").asLong();
   }
 

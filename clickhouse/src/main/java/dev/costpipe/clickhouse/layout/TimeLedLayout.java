@@ -17,7 +17,7 @@ public final class TimeLedLayout {
   /** The table V007 renamed the order-by-request_id table to, until its rows are copied. */
   public static final String OLD_TABLE = "request_costs_before_v007";
   /** The time-led sort key as {@code system.tables.sorting_key} shows it. */
-  static final String SORTING_KEY = "toDate(timestamp), request_id";
+  static final String SORTING_KEY = "timestamp, request_id";
 
   private TimeLedLayout() {}
 

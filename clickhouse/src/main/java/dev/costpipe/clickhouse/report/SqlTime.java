@@ -5,8 +5,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Time bounds for SQL over a {@code DateTime('UTC')} column (whole seconds). */
 final class SqlTime {
@@ -26,26 +24,18 @@ final class SqlTime {
         return "toDateTime(" + SqlLiterals.string(text) + ", 'UTC')";
     }
 
-    /**
-     * {@code timestamp >= from AND timestamp < to} (either bound may be null: unbounded), preceded by the same bounds
-     * on {@code toDate(timestamp)}, the first column of the time-led sort key (V007): 18.16 uses the key only for a
-     * condition on the key's own expression, not for one on {@code timestamp}. The day bounds hold every row the
-     * exact bounds do, so the answer is the same on any layout.
-     */
+    /** {@code timestamp >= from AND timestamp < to} (either bound may be null: unbounded). */
     static String range(Instant from, Instant to) {
-        List<String> conditions = new ArrayList<>();
+        StringBuilder sql = new StringBuilder();
         if (from != null) {
-            conditions.add("toDate(timestamp) >= toDate(" + literal(from) + ")");
+            sql.append("timestamp >= ").append(literal(from));
         }
         if (to != null) {
-            conditions.add("toDate(timestamp) <= toDate(" + literal(to) + ")");
+            if (sql.length() > 0) {
+                sql.append(" AND ");
+            }
+            sql.append("timestamp < ").append(literal(to));
         }
-        if (from != null) {
-            conditions.add("timestamp >= " + literal(from));
-        }
-        if (to != null) {
-            conditions.add("timestamp < " + literal(to));
-        }
-        return conditions.isEmpty() ? "1" : String.join(" AND ", conditions);
+        return sql.length() == 0 ? "1" : sql.toString();
     }
 }

@@ -25,8 +25,9 @@ import java.util.Map;
 
 /**
  * The SQL behind {@link WeeklyReport}: one SELECT per section, each over {@code request_costs FINAL} ({@link
- * CostSource}) and the week's time range, read through the time-led sort key ({@link SqlTime#range}), written for ClickHouse 18.16 and current servers (no query parameters, no Map type, no
- * Float64 for money: costs are summed as Int64 nano-USD and divided in Java with {@code BigDecimal}).
+ * CostSource}) and the week's time range (a condition on {@code timestamp}, the time-led sort key's first column:
+ * only the week's rows are read), written for ClickHouse 18.16 and current servers (no query parameters, no Map
+ * type, no Float64 for money: costs are summed as Int64 nano-USD and divided in Java with {@code BigDecimal}).
  * String columns are read through {@code ifNull(col, '')} so the SQL works whether the sink declares them
  * {@code String} or {@code Nullable(String)}.
  */
