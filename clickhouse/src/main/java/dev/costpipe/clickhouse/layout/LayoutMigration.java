@@ -61,6 +61,15 @@ public final class LayoutMigration {
           + " (request_costs is time-led, or the sink has not run migration V007 yet)");
       return new Result(List.of(), List.of(), !dryRun);
     }
+    String engine = ClickHouseStatements.query(client, "SELECT engine FROM system.tables WHERE database = "
+        + SqlLiterals.string(database) + " AND name = " + SqlLiterals.string(TimeLedLayout.OLD_TABLE)
+        + " FORMAT JSONEachRow").get(0).path("engine").asText();
+    if (!engine.endsWith("MergeTree")) {
+      // a Distributed table on a cluster: its months are in each node's _local table (docs/clickhouse.md)
+      throw new IllegalStateException(oldTable() + " is a " + engine + " table: migrate-layout copies a single"
+          + " node's table; on a cluster copy each month with INSERT INTO request_costs SELECT * FROM "
+          + TimeLedLayout.OLD_TABLE + " WHERE toYYYYMM(timestamp) = <month>");
+    }
     if (!dryRun) {
       ClickHouseStatements.execute(client, "CREATE TABLE IF NOT EXISTS " + progressTable()
           + " (partition String, rows UInt64, copied_at DateTime('UTC'))"
