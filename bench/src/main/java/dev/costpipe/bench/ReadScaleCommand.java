@@ -109,7 +109,9 @@ public final class ReadScaleCommand implements Callable<Integer> {
       }
       results.put("read_scale_per_day", perDay);
       results.put("read_scale_note", "history loaded server-side (INSERT … SELECT, bench/read-scale-rows.sql) on"
-          + " ClickHouse 18.16; reads timed in one JVM, median of " + runs + " after one untimed run; " + MachineInfo.describe());
+          + " ClickHouse 18.16; reads timed in one JVM, median of " + runs + " after one untimed run");
+      results.set("read_scale_machine", MachineInfo.describe());
+      results.put("read_scale_load_average", MachineInfo.loadAverage());
       Files.writeString(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(results) + "\n");
       System.out.println("results: " + out.toAbsolutePath());
     } finally {
