@@ -21,15 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the sink's database, tables and views: SQL files under {@code clickhouse/} on the classpath, one
- * statement each (18.16 refuses multi-statement requests), {@code {db}} standing for the database.
+ * Creates the sink's database, tables and views: SQL files under {@code clickhouse/} on the classpath, each
+ * statement sent alone (18.16 refuses multi-statement requests), {@code {db}} standing for the database.
  *
  * <ul>
  *   <li>{@code migrations/V<nnn>__<name>.sql} run once each, in order (a file with several statements ends each
  *       but the last with {@code ;} at the end of a line), and are recorded in
  *       {@code schema_migrations} (version, name, SHA-256 of the file, time). They are written to be
- *       idempotent anyway ({@code CREATE TABLE IF NOT EXISTS}), so a run interrupted between a statement
- *       and its record is harmless. A recorded migration whose file has changed is reported, not re-run:
+ *       idempotent anyway ({@code CREATE TABLE IF NOT EXISTS}; V007's RENAME is skipped once done), so a run
+ *       interrupted between a statement and its record is harmless. A recorded migration whose file has changed is reported, not re-run:
  *       schema changes are new files.</li>
  *   <li>{@code views/<name>.sql} ({@code CREATE VIEW IF NOT EXISTS}) run on every start (so a dropped view
  *       comes back); a view whose SQL changed since it was recorded is dropped and created again (a view
@@ -111,6 +111,7 @@ public final class ClickHouseMigrations {
       } else if (file.equals(TIME_LED_MIGRATION) && TimeLedLayout.isInPlace(client, database)) {
         // a RENAME cannot say IF NOT EXISTS: a start that renamed before recording it, or the replicated DDL
         LOG.info("ClickHouse migration {}: request_costs is time-led already, recorded as applied", file);
+        TimeLedLayout.dropOldTableIfEmpty(client, database);
       } else {
         LOG.info("applying ClickHouse migration {} to database {}", file, database);
         for (String statement : statements) {
