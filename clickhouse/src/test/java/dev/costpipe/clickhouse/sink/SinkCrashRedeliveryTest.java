@@ -33,12 +33,29 @@ import org.junit.jupiter.api.Test;
 class SinkCrashRedeliveryTest {
   private static final int RECORDS = 1_200;
 
-  private static long committed(KafkaTestBroker broker, String group) throws Exception {
+  private static Map<TopicPartition, OffsetAndMetadata> committedOffsets(KafkaTestBroker broker, String group)
+      throws Exception {
     try (Admin admin = SinkTestSupport.admin(broker)) {
-      Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
-          .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-      return offsets.values().stream().mapToLong(OffsetAndMetadata::offset).sum();
+      return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  private static long committed(KafkaTestBroker broker, String group) throws Exception {
+    return committedOffsets(broker, group).values().stream().mapToLong(OffsetAndMetadata::offset).sum();
+  }
+
+  /** The partition and offset each record landed on: produced in order, keyed, with Kafka's default partitioner. */
+  private static Map<String, TopicPartition> partitionOf(String topic, List<Map.Entry<String, String>> records,
+      Map<String, Long> offsetOf) {
+    Map<String, TopicPartition> out = new java.util.HashMap<>();
+    long[] next = new long[2];
+    for (var r : records) {
+      int partition = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+          r.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8))) % 2;
+      out.put(r.getKey(), new TopicPartition(topic, partition));
+      offsetOf.put(r.getKey(), next[partition]++);
+    }
+    return out;
   }
 
   private static long count(ClickHouseTestServer clickhouse, String sql) {
@@ -91,9 +108,15 @@ class SinkCrashRedeliveryTest {
 
     // First life: the 6th insert's thread dies after the inserts started after it were written.
     AtomicInteger inserts = new AtomicInteger();
+    List<String> failedIds = new java.util.concurrent.CopyOnWriteArrayList<>();
     ClickHouseSinkMetrics firstLife = new ClickHouseSinkMetrics();
     RowInserter dying = (table, rows, token) -> {
       if (inserts.incrementAndGet() == 6) {
+        for (byte[] r : rows) {
+          String line = new String(r, java.nio.charset.StandardCharsets.UTF_8);
+          int at = line.indexOf("\"request_id\":\"") + 14;
+          failedIds.add(line.substring(at, line.indexOf('"', at)));
+        }
         Thread.sleep(1_500);
         throw new IllegalStateException("the insert thread died");
       }
@@ -104,7 +127,17 @@ class SinkCrashRedeliveryTest {
     assertThat(crash).hasMessage("the insert thread died");
     long committedBeforeCrash = committed(broker, group);
     long writtenBeforeCrash = firstLife.rowsWritten(SinkTable.REQUEST_COSTS);
-    assertThat(committedBeforeCrash).as("never past the failed insert").isLessThanOrEqualTo(5 * 40);
+    // the 6th insert call is not always the 6th batch (three threads race to call), so the bound is the failed
+    // rows' own offsets: on each partition the commit stops at or before the first of them
+    Map<String, Long> offsetOf = new java.util.HashMap<>();
+    Map<String, TopicPartition> partitionOf = partitionOf(topics.costs(), records, offsetOf);
+    Map<TopicPartition, OffsetAndMetadata> committedAt = committedOffsets(broker, group);
+    assertThat(failedIds).isNotEmpty();
+    for (String id : failedIds) {
+      OffsetAndMetadata c = committedAt.get(partitionOf.get(id));
+      assertThat(c == null ? 0 : c.offset()).as("never past the failed insert's row " + id)
+          .isLessThanOrEqualTo(offsetOf.get(id));
+    }
     assertThat(writtenBeforeCrash).as("inserts after the failed one were written").isGreaterThan(5 * 40);
     assertThat(count(clickhouse, "SELECT count() AS n FROM " + db + ".request_costs"))
         .isEqualTo(writtenBeforeCrash);
