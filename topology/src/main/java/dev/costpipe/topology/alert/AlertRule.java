@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.engine.json.Json;
 import dev.costpipe.engine.pricing.Cost;
 import dev.costpipe.engine.record.CostRecord;
+import dev.costpipe.topology.aggregate.Dimension;
+import dev.costpipe.topology.aggregate.DimensionSplit;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A budget alert rule, the value format of {@code llm.alert-rules}:
@@ -116,6 +119,42 @@ public record AlertRule(String id, String name, Metric metric, long budget, Aler
   /** What a matching record adds to the spend: its cost in nano-USD, or one request. */
   public long amount(CostRecord r) {
     return metric == Metric.REQUESTS ? 1 : r.costNanoUsd() == null ? 0 : r.costNanoUsd();
+  }
+
+  /**
+   * What the rule's spend is counted by: metric, window and filter. A rule put again with the same basis (a new
+   * budget, levels, name or channels) keeps its windows' spend and fired levels; a new basis starts them again.
+   */
+  public String basis() {
+    return metric.wire() + '|' + window.wire() + '|' + new TreeMap<>(properties) + '|' + userId + '|' + model + '|'
+        + provider + '|' + sessionName;
+  }
+
+  /**
+   * The key of the aggregate whose totals are exactly this rule's spend ({@link DimensionSplit#key}), or null when
+   * none is: the filter names one user, one provider or one property (no filter: the total), and nothing else.
+   * A model filter is not enough: the model aggregate is keyed by the catalogue's model key, and a rule's model
+   * may be a raw model name. Whether the aggregate is kept for the rule's window size is the caller's to check.
+   */
+  public String aggregateKey() {
+    if (model != null || sessionName != null) {
+      return null;
+    }
+    int named = properties.size() + (userId == null ? 0 : 1) + (provider == null ? 0 : 1);
+    if (named == 0) {
+      return DimensionSplit.key(Dimension.TOTAL, "all");
+    }
+    if (named > 1) {
+      return null;
+    }
+    if (userId != null) {
+      return DimensionSplit.key(Dimension.USER, userId);
+    }
+    if (provider != null) {
+      return DimensionSplit.key(Dimension.PROVIDER, provider);
+    }
+    var p = properties.entrySet().iterator().next();
+    return DimensionSplit.key(Dimension.PROPERTY, p.getKey() + "=" + p.getValue());
   }
 
   /** The budget or a spend in the rule's unit: USD (exact decimal) or a count. */
