@@ -115,10 +115,14 @@ public final class EmailChannel implements Channel {
     return new DeliveryException("smtp_error", "SMTP " + where + ": " + msg, true, null, e);
   }
 
-  /** {@code [costpipe] Production daily: 80% of budget reached ($80.12 of $100.00, 1d window)}. */
+  /**
+   * {@code [costpipe] Production daily: 80% of budget reached ($80.12 of $100.00, 1d window)}; for a rule added
+   * mid-window {@code (…, 1d window, since 14:05 UTC (rule added mid-window))}.
+   */
   public static String subject(AlertEvent a) {
     return "[costpipe] " + clean(a.ruleName()) + ": " + a.levelPct() + "% of budget reached (" + a.amount(a.spent())
-        + " of " + a.amount(a.budget()) + ", " + a.windowLabel() + " window)";
+        + " of " + a.amount(a.budget()) + ", " + a.windowLabel() + " window"
+        + (a.partialNote() == null ? "" : ", " + a.partialNote()) + ")";
   }
 
   /** The plain-text body: every number of the alert. */
@@ -129,6 +133,9 @@ public final class EmailChannel implements Channel {
     line(b, "Rule", a.ruleLabel());
     line(b, "Level", a.levelPct() + "% of the budget");
     line(b, "Spent", a.amount(a.spent()) + "  (" + a.exactAmount(a.spent()) + ")");
+    if (a.partialNote() != null) {
+      line(b, "Counted", a.partialNote() + ": spend before is not included");
+    }
     line(b, "Budget", a.amount(a.budget()) + "  (" + a.exactAmount(a.budget()) + ")");
     if (a.usedPct() != null) {
       line(b, "Used", a.usedPct());

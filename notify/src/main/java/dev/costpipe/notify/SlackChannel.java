@@ -57,7 +57,8 @@ public final class SlackChannel implements Channel {
     field(fields, "*Rule*\n" + escape(a.ruleName()) + " (`" + escape(a.ruleId()) + "`)");
     field(fields, "*Level*\n" + a.levelPct() + "% of budget" + (a.usedPct() == null ? "" : " (now " + a.usedPct()
         + ")"));
-    field(fields, "*Spent / budget*\n" + escape(a.amount(a.spent())) + " / " + escape(a.amount(a.budget())));
+    field(fields, "*Spent / budget*\n" + escape(a.amount(a.spent())) + " / " + escape(a.amount(a.budget()))
+        + (a.partialNote() == null ? "" : "\n_" + a.partialNote() + "_"));
     field(fields, "*Window*\n" + a.windowLabel() + ": " + a.windowStart()
         + (a.windowEnd() == null ? "" : " – " + a.windowEnd()));
 
