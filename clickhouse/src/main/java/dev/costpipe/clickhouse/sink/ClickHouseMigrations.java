@@ -45,7 +45,8 @@ public final class ClickHouseMigrations {
       "V002__cost_aggregates.sql",
       "V003__cost_alerts.sql",
       "V004__request_costs_usage_fields.sql",
-      "V005__request_costs_revision.sql");
+      "V005__request_costs_revision.sql",
+      "V009__cost_alerts_partial_since.sql");
 
   /** The views, in creation order (v_cost_per_session_name reads v_session_costs). */
   public static final List<String> VIEWS = List.of(

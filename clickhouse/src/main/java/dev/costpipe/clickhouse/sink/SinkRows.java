@@ -281,6 +281,7 @@ final class SinkRows {
     long windowEnd = dateTime(o, "window_end");
     long crossedAt = dateTime(o, "crossed_at");
     String lastRequestId = optionalText(o, "last_request_id");
+    Long partialSince = o.hasNonNull("partial_since") ? dateTime(o, "partial_since") : null;
     JsonNode channels = o.get("channels");
     String channelsJson;
     try {
@@ -304,6 +305,11 @@ final class SinkRows {
       num(g, "crossed_at", crossedAt);
       nullableString(g, "last_request_id", lastRequestId);
       str(g, "channels", channelsJson);
+      if (partialSince == null) {
+        nul(g, "partial_since");
+      } else {
+        num(g, "partial_since", partialSince);
+      }
       num(g, "ingested_at", ingestedAt);
     });
   }
