@@ -20,10 +20,12 @@ import java.util.TreeMap;
  * A budget alert rule, the value format of {@code llm.alert-rules}:
  * {@code {id, name, metric: cost|requests, budget_usd | budget_count, window: 1h|1d|7d|30d,
  * levels: [50,80,95,100], filter: {properties: {…}, user_id, model, provider, session_name},
- * channels: [...]}}. The budget is kept in the metric's unit: nano-USD for cost, requests for requests.
+ * per: user_id | session_id | model | provider | properties.<name>, channels: [...]}}. The budget is kept in the
+ * metric's unit: nano-USD for cost, requests for requests. With {@code per} ({@link AlertPer}) the budget, levels
+ * and alerts are each key's of that dimension; {@code per} is null otherwise.
  */
 public record AlertRule(String id, String name, Metric metric, long budget, AlertWindow window, List<Integer> levels,
-    Map<String, String> properties, String userId, String model, String provider, String sessionName,
+    Map<String, String> properties, String userId, String model, String provider, String sessionName, AlertPer per,
     JsonNode json) {
 
   public enum Metric {
@@ -100,11 +102,15 @@ public record AlertRule(String id, String name, Metric metric, long budget, Aler
     f.path("properties").fields().forEachRemaining(e -> props.put(e.getKey(), e.getValue().asText()));
     return new AlertRule(id, o.path("name").asText(id), metric, budget,
         AlertWindow.fromWire(o.path("window").asText("1d")), levels, props, text(f, "user_id"), text(f, "model"),
-        text(f, "provider"), text(f, "session_name"), o);
+        text(f, "provider"), text(f, "session_name"), o.hasNonNull("per") ? AlertPer.fromWire(o.get("per").asText())
+        : null, o);
   }
 
-  /** Whether a cost record falls under this rule's filter. */
+  /** Whether a cost record falls under this rule's filter (and, with {@code per}, has a value to count under). */
   public boolean matches(CostRecord r) {
+    if (per != null && per.valueOf(r) == null) {
+      return false;
+    }
     for (var p : properties.entrySet()) {
       if (!p.getValue().equals(r.properties().get(p.getKey()))) {
         return false;
@@ -127,17 +133,18 @@ public record AlertRule(String id, String name, Metric metric, long budget, Aler
    */
   public String basis() {
     return metric.wire() + '|' + window.wire() + '|' + new TreeMap<>(properties) + '|' + userId + '|' + model + '|'
-        + provider + '|' + sessionName;
+        + provider + '|' + sessionName + (per == null ? "" : "|per " + per.wire());
   }
 
   /**
    * The key of the aggregate whose totals are exactly this rule's spend ({@link DimensionSplit#key}), or null when
    * none is: the filter names one user, one provider or one property (no filter: the total), and nothing else.
    * A model filter is not enough: the model aggregate is keyed by the catalogue's model key, and a rule's model
-   * may be a raw model name. Whether the aggregate is kept for the rule's window size is the caller's to check.
+   * may be a raw model name. A rule with {@code per} has one per key ({@link #perAggregates}), not this one.
+   * Whether the aggregate is kept for the rule's window size is the caller's to check.
    */
   public String aggregateKey() {
-    if (model != null || sessionName != null) {
+    if (per != null || model != null || sessionName != null) {
       return null;
     }
     int named = properties.size() + (userId == null ? 0 : 1) + (provider == null ? 0 : 1);
@@ -155,6 +162,17 @@ public record AlertRule(String id, String name, Metric metric, long budget, Aler
     }
     var p = properties.entrySet().iterator().next();
     return DimensionSplit.key(Dimension.PROPERTY, p.getKey() + "=" + p.getValue());
+  }
+
+  /** Whether the aggregates of {@code per}'s dimension hold each key's spend: the rule has no other filter. */
+  public boolean perAggregates() {
+    return per != null && properties.isEmpty() && userId == null && model == null && provider == null
+        && sessionName == null;
+  }
+
+  /** The key the rule counts {@code r} under: its {@code per} value, or null for a rule without {@code per}. */
+  public String perValue(CostRecord r) {
+    return per == null ? null : per.valueOf(r);
   }
 
   /** The budget or a spend in the rule's unit: USD (exact decimal) or a count. */

@@ -28,8 +28,8 @@ import org.apache.kafka.streams.state.TimestampedWindowStore;
 
 /**
  * Step 6c, beside the windowed aggregates (whose stores it reads): when a rule is put (or its basis changes) and an
- * aggregate holds exactly its spend ({@link #aggregateKey}), sends the running totals of that aggregate's windows
- * still open for alerts to the rule's threshold step, so that a rule put mid-window counts the spend already there.
+ * aggregate holds exactly its spend ({@link #seeded}; for a rule with {@code per}, one aggregate per key), sends the
+ * running totals of that aggregate's windows still open for alerts to the rule's threshold step, so that a rule put mid-window counts the spend already there.
  * Each task sends the totals of the keys it holds, once per rule version (remembered in its store); it looks when
  * the rules change, on its next contribution or within a second. Looking on a contribution, it takes the totals
  * before that one: the contributions of requests priced after the rule arrived come to the threshold step through
@@ -64,13 +64,14 @@ public final class AlertSeedStep implements Processor<String, CostContribution, 
   }
 
   /**
-   * The key of the aggregate that holds exactly {@code rule}'s spend per window, or null when there is none: the
-   * rule's filter names at most one user, provider or property ({@link AlertRule#aggregateKey}) and the aggregates
-   * are kept for windows of its size, cut as its own (1h, 1d and 30d; a 7d window starts on Monday).
+   * Whether aggregates hold exactly {@code rule}'s spend per window: its filter names at most one user, provider
+   * or property ({@link AlertRule#aggregateKey}), or it has {@code per} and no filter ({@link
+   * AlertRule#perAggregates}); and the aggregates are kept for windows of its size, cut as its own (1h, 1d and
+   * 30d; a 7d window starts on Monday).
    */
-  public static String aggregateKey(AlertRule rule, List<Duration> aggregateWindows) {
+  public static boolean seeded(AlertRule rule, List<Duration> aggregateWindows) {
     return rule.window().epochAligned() && aggregateWindows.contains(rule.window().length())
-        ? rule.aggregateKey() : null;
+        && (rule.aggregateKey() != null || rule.perAggregates());
   }
 
   @Override
@@ -96,27 +97,43 @@ public final class AlertSeedStep implements Processor<String, CostContribution, 
 
   private void seedNewRules(Record<String, CostContribution> current) {
     for (AlertRule rule : changes.look(context.currentSystemTimeMs()).added()) {
-      String key = aggregateKey(rule, aggregateWindows);
       long streamTime = context.currentStreamTimeMs();
-      if (key == null || streamTime < 0) {
+      if (!seeded(rule, aggregateWindows) || streamTime < 0) {
         continue;
       }
       long length = rule.window().length().toMillis();
       // the windows the threshold step still keeps: ended less than their length before stream time
-      try (var it = aggregates.get(rule.window().length()).fetch(key, streamTime - 2 * length, streamTime)) {
-        it.forEachRemaining(kv -> {
-          CostTotals totals = kv.value.value();
-          long amount = rule.metric() == Metric.COST ? totals.costNanoUsd() : totals.requests();
-          if (current != null && current.key().equals(key) && rule.window().startOf(
-              Instant.ofEpochMilli(current.timestamp())).toEpochMilli() == kv.key) {
-            amount -= added(rule.metric(), current.value());
-          }
-          if (amount != 0) {
-            context.forward(new Record<>(rule.id(), AlertContribution.seed(rule.id(), rule.basis(), amount, kv.key),
-                Math.max(streamTime, kv.key)));
-          }
-        });
+      var store = aggregates.get(rule.window().length());
+      if (rule.per() == null) {
+        try (var it = store.fetch(rule.aggregateKey(), streamTime - 2 * length, streamTime)) {
+          it.forEachRemaining(kv -> seed(rule, null, rule.aggregateKey(), kv.key, kv.value.value(), current));
+        }
+      } else {
+        String prefix = rule.per().aggregateKeyPrefix();
+        try (var it = store.fetchAll(Instant.ofEpochMilli(streamTime - 2 * length), Instant.ofEpochMilli(streamTime))) {
+          it.forEachRemaining(kv -> {
+            String key = kv.key.key();
+            if (key.startsWith(prefix)) {
+              seed(rule, rule.per().valueOfAggregateKey(key), key, kv.key.window().start(), kv.value.value(),
+                  current);
+            }
+          });
+        }
       }
+    }
+  }
+
+  /** Sends {@code totals} (of {@code aggregateKey}'s window from {@code windowStartMs}) as the rule's seed. */
+  private void seed(AlertRule rule, String perValue, String aggregateKey, long windowStartMs, CostTotals totals,
+      Record<String, CostContribution> current) {
+    long amount = rule.metric() == Metric.COST ? totals.costNanoUsd() : totals.requests();
+    if (current != null && current.key().equals(aggregateKey)
+        && rule.window().startOf(Instant.ofEpochMilli(current.timestamp())).toEpochMilli() == windowStartMs) {
+      amount -= added(rule.metric(), current.value());
+    }
+    if (amount != 0) {
+      AlertContribution seed = AlertContribution.seed(rule.id(), perValue, rule.basis(), amount, windowStartMs);
+      context.forward(new Record<>(seed.key(), seed, Math.max(context.currentStreamTimeMs(), windowStartMs)));
     }
   }
 }

@@ -27,8 +27,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Step 6b: sums each rule's spend per window and fires one alert per window and level, the first time the
- * spend reaches it. A deleted rule's contributions are ignored and its windows forgotten; a rule put again with a
+ * Step 6b: sums each rule's spend per window (and per key, for a rule with {@code per}) and fires one alert per
+ * window and level, the first time the spend reaches it. A deleted rule's contributions are ignored and its windows forgotten; a rule put again with a
  * new basis (metric, window, filter) starts its windows again. A rule put mid-window starts from the spend the
  * window already had when an aggregate holds it (a seed from {@link AlertSeedStep}); else that window's state and
  * alerts say since when the rule counts ({@code partial_since}). Windows ended a window's length before stream
@@ -92,7 +92,11 @@ public final class AlertThresholdStep implements Processor<String, AlertContribu
     Instant at = Instant.ofEpochMilli(c.timestampMs());
     Instant start = rule.window().startOf(at);
     Instant end = start.plus(rule.window().length());
-    String key = rule.id() + SEP + rule.window().wire() + SEP + start.toEpochMilli();
+    if ((rule.per() == null) != (c.perValue() == null)) {
+      return; // counted before the rule gained or lost its per: its windows start again
+    }
+    String key = rule.id() + SEP + rule.window().wire() + SEP + start.toEpochMilli()
+        + (c.perValue() == null ? "" : SEP + c.perValue());
     long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
     if (ended(start.toEpochMilli(), end.toEpochMilli(), streamTime)) {
       if (!c.isSeed()) {
@@ -115,10 +119,11 @@ public final class AlertThresholdStep implements Processor<String, AlertContribu
       if (!fired.contains(level) && reached(spent, rule.budget(), level)) {
         fired.add(level);
         counters.increment("alerts.fired");
-        LOG.info("alert {} crossed {}% in window {}: spent {} of {} ({})", rule.id(), level, start, spent,
-            rule.budget(), c.isSeed() ? "spend before the rule was put" : "request " + c.requestId());
-        context.forward(new Record<>(rule.id(), FiredAlert.of(rule, level, spent, start, end, crossedAt,
-            c.requestId(), partialSince), record.timestamp()));
+        LOG.info("alert {}{} crossed {}% in window {}: spent {} of {} ({})", rule.id(),
+            c.perValue() == null ? "" : " for " + c.perValue(), level, start, spent, rule.budget(),
+            c.isSeed() ? "spend before the rule was put" : "request " + c.requestId());
+        context.forward(new Record<>(rule.id(), FiredAlert.of(rule, c.perValue(), level, spent, start, end,
+            crossedAt, c.requestId(), partialSince), record.timestamp()));
       }
     }
     windows.put(key, new AlertWindowState(start.toEpochMilli(), end.toEpochMilli(), spent, fired,
@@ -131,7 +136,7 @@ public final class AlertThresholdStep implements Processor<String, AlertContribu
    */
   private Long partialSince(AlertRule rule, Instant start) {
     long since = changes.since(rule);
-    return since > start.toEpochMilli() && AlertSeedStep.aggregateKey(rule, aggregateWindows) == null ? since : null;
+    return since > start.toEpochMilli() && !AlertSeedStep.seeded(rule, aggregateWindows) ? since : null;
   }
 
   /** Takes in rule changes: the windows of a deleted rule, or of one counted by a new basis now, are forgotten. */

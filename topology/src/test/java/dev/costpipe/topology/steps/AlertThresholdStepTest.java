@@ -136,6 +136,7 @@ class AlertThresholdStepTest {
   private static FiredAlert fired(int level, long spent, String day, String crossedAt, String requestId) {
     Instant start = Instant.parse(day + "T00:00:00Z");
     return new FiredAlert("prod-daily", "Production daily", Metric.COST, level, 2_000_000_000L, spent, start,
-        start.plusSeconds(86_400), Instant.parse(crossedAt), requestId, RULE.json().get("channels"), null);
+        start.plusSeconds(86_400), Instant.parse(crossedAt), requestId, RULE.json().get("channels"), null, null,
+        null);
   }
 }
