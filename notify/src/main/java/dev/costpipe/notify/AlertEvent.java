@@ -19,7 +19,8 @@ import java.util.List;
  * {@code {"rule_id","rule_name","metric","level_pct","budget","spent","window_start","window_end","crossed_at",
  * "last_request_id","channels","partial_since"}} ({@code budget}/{@code spent} in USD for cost rules, counts for
  * request rules; {@code channels} only when the rule has them; {@code partial_since} only when the rule was put
- * mid-window and counts from then). {@link #raw()} keeps the record's exact bytes: the webhook
+ * mid-window and counts from then; {@code per} and {@code per_value} only for a rule with {@code per}: the key,
+ * e.g. the user, whose own budget it is). {@link #raw()} keeps the record's exact bytes: the webhook
  * sends them unchanged.
  *
  * @param channels the channel names the rule gives, in order, without duplicates; empty when it gives none
@@ -28,7 +29,7 @@ import java.util.List;
  */
 public record AlertEvent(byte[] raw, String ruleId, String ruleName, String metric, int levelPct, BigDecimal budget,
     BigDecimal spent, Instant windowStart, Instant windowEnd, String crossedAt, String lastRequestId,
-    Instant partialSince, List<String> channels, List<String> invalidChannels) {
+    Instant partialSince, String per, String perValue, List<String> channels, List<String> invalidChannels) {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter DAY_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
@@ -81,8 +82,8 @@ public record AlertEvent(byte[] raw, String ruleId, String ruleName, String metr
     String name = text(o, "rule_name");
     return new AlertEvent(raw, ruleId, name == null || name.isBlank() ? ruleId : name,
         o.path("metric").asText("cost"), level.intValue(), decimal(o, "budget"), decimal(o, "spent"), start, end,
-        text(o, "crossed_at"), text(o, "last_request_id"), instant(o, "partial_since", false), List.copyOf(channels),
-        List.copyOf(invalid));
+        text(o, "crossed_at"), text(o, "last_request_id"), instant(o, "partial_since", false), text(o, "per"),
+        text(o, "per_value"), List.copyOf(channels), List.copyOf(invalid));
   }
 
   public boolean isCost() {
@@ -153,9 +154,27 @@ public record AlertEvent(byte[] raw, String ruleId, String ruleName, String metr
     return "since " + (firstDay ? TIME : DAY_TIME).format(partialSince) + " UTC (rule added mid-window)";
   }
 
+  /**
+   * The key of a rule with {@code per} as people say it: {@code user alice} ({@code user_id}), {@code session s1},
+   * {@code model gpt-4o}, {@code Team search} ({@code properties.Team}); null for a rule without.
+   */
+  public String perLabel() {
+    if (perValue == null) {
+      return null;
+    }
+    String dimension = per == null ? "key" : per.startsWith("properties.") ? per.substring("properties.".length())
+        : per.endsWith("_id") ? per.substring(0, per.length() - 3) : per;
+    return dimension + " " + perValue;
+  }
+
+  /** The rule's name, and for a rule with {@code per} whose key it is: {@code Each user daily for user alice}. */
+  public String ruleNameFor() {
+    return perValue == null ? ruleName : ruleName + " for " + perLabel();
+  }
+
   /** One line: what crossed, how much of what, in which window (and since when, for a rule added mid-window). */
   public String summary() {
-    return ruleName + " reached " + levelPct + "% of its budget: " + amount(spent) + " of " + amount(budget)
+    return ruleNameFor() + " reached " + levelPct + "% of its budget: " + amount(spent) + " of " + amount(budget)
         + " (" + windowLabel() + " window from " + windowStart
         + (partialSince == null ? "" : "; spent " + partialNote()) + ")";
   }

@@ -120,7 +120,7 @@ public final class EmailChannel implements Channel {
    * mid-window {@code (…, 1d window, since 14:05 UTC (rule added mid-window))}.
    */
   public static String subject(AlertEvent a) {
-    return "[costpipe] " + clean(a.ruleName()) + ": " + a.levelPct() + "% of budget reached (" + a.amount(a.spent())
+    return "[costpipe] " + clean(a.ruleNameFor()) + ": " + a.levelPct() + "% of budget reached (" + a.amount(a.spent())
         + " of " + a.amount(a.budget()) + ", " + a.windowLabel() + " window"
         + (a.partialNote() == null ? "" : ", " + a.partialNote()) + ")";
   }
@@ -129,8 +129,11 @@ public final class EmailChannel implements Channel {
   public static String body(AlertEvent a) {
     StringBuilder b = new StringBuilder();
     b.append("Budget alert from costpipe\n\n");
-    b.append(a.ruleName()).append(" reached ").append(a.levelPct()).append("% of its budget.\n\n");
+    b.append(a.ruleNameFor()).append(" reached ").append(a.levelPct()).append("% of its budget.\n\n");
     line(b, "Rule", a.ruleLabel());
+    if (a.perLabel() != null) {
+      line(b, "For", a.perLabel() + " (the rule's budget is each " + a.per() + "'s)");
+    }
     line(b, "Level", a.levelPct() + "% of the budget");
     line(b, "Spent", a.amount(a.spent()) + "  (" + a.exactAmount(a.spent()) + ")");
     if (a.partialNote() != null) {

@@ -8,7 +8,10 @@ import dev.costpipe.engine.json.Json;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** What every channel's text says of an alert whose rule was added mid-window (partial_since), and of one whose was not. */
+/**
+ * What every channel's text says of an alert whose rule was added mid-window (partial_since), of one whose was not,
+ * and of a rule with {@code per} (each user its own budget): which user, and one delivery per user.
+ */
 class AlertTextTest {
   private static final String EVENT = Alerts.event(Alerts.rule("{\"id\":\"alice-gpt\",\"name\":\"Alice on GPT\","
       + "\"budget_usd\":10,\"window\":\"1d\",\"filter\":{\"user_id\":\"alice\",\"model\":\"gpt-4o\"}}"), 80,
@@ -48,5 +51,27 @@ class AlertTextTest {
     assertThat(a.summary()).endsWith("(1d window from 2026-06-01T00:00:00Z)");
     assertThat(EmailChannel.subject(a)).endsWith("1d window)");
     assertThat(EmailChannel.body(a)).doesNotContain("Counted");
+  }
+
+  @Test
+  void aPerUserAlertNamesItsUserAndIsDeliveredOncePerUser() throws Exception {
+    ObjectNode o = (ObjectNode) Json.MAPPER.readTree(EVENT);
+    o.put("rule_name", "Each user daily").put("per", "user_id").put("per_value", "alice");
+    AlertEvent alice = Alerts.parsed(o.toString());
+    o.put("per_value", "bob");
+    AlertEvent bob = Alerts.parsed(o.toString());
+
+    assertThat(alice.perLabel()).isEqualTo("user alice");
+    assertThat(alice.summary()).startsWith("Each user daily for user alice reached 80% of its budget: $8.00 of $10.00");
+    assertThat(EmailChannel.subject(alice)).startsWith("[costpipe] Each user daily for user alice: 80% of budget");
+    assertThat(EmailChannel.body(alice)).contains("For:          user alice (the rule's budget is each user_id's)\n");
+    JsonNode slack = Json.MAPPER.readTree(SlackChannel.message(alice));
+    assertThat(slack.path("blocks").get(0).path("text").path("text").asText())
+        .isEqualTo(":rotating_light: Budget alert: Each user daily for user alice at 80%");
+    assertThat(DeliveryKey.of(alice, "ops-slack").wire())
+        .isEqualTo("[\"alice-gpt\",\"2026-06-01T00:00:00Z\",80,\"ops-slack\",\"alice\"]");
+    assertThat(DeliveryKey.of(bob, "ops-slack").id()).isNotEqualTo(DeliveryKey.of(alice, "ops-slack").id());
+    assertThat(DeliveryKey.of(Alerts.parsed(EVENT), "ops-slack").wire()).as("unchanged without per")
+        .isEqualTo("[\"alice-gpt\",\"2026-06-01T00:00:00Z\",80,\"ops-slack\"]");
   }
 }
