@@ -46,7 +46,7 @@ public final class ClickHouseMigrations {
       "V003__cost_alerts.sql",
       "V004__request_costs_usage_fields.sql",
       "V005__request_costs_revision.sql",
-      "V009__cost_alerts_partial_since.sql");
+      "V009__cost_alerts_partial_since_and_per.sql");
 
   /** The views, in creation order (v_cost_per_session_name reads v_session_costs). */
   public static final List<String> VIEWS = List.of(
