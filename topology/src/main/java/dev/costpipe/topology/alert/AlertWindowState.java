@@ -38,6 +38,7 @@ public record AlertWindowState(long windowStartMs, long windowEndMs, long spent,
     List<Integer> fired = new ArrayList<>();
     o.path("fired").forEach(l -> fired.add(l.asInt()));
     return new AlertWindowState(o.path("window_start_ms").asLong(), o.path("window_end_ms").asLong(),
-        o.path("spent").asLong(), fired, o.path("seeded").asBoolean(), o.hasNonNull("partial_since_ms") ? o.get("partial_since_ms").asLong() : null);
+        o.path("spent").asLong(), fired, o.path("seeded").asBoolean(),
+        o.hasNonNull("partial_since_ms") ? o.get("partial_since_ms").asLong() : null);
   }
 }

@@ -29,9 +29,9 @@ import org.apache.kafka.streams.state.TimestampedWindowStore;
 /**
  * Step 6c, beside the windowed aggregates (whose stores it reads): when a rule is put (or its basis changes) and an
  * aggregate holds exactly its spend ({@link #seeded}; for a rule with {@code per}, one aggregate per key), sends the
- * running totals of that aggregate's windows still open for alerts to the rule's threshold step, so that a rule put mid-window counts the spend already there.
- * Each task sends the totals of the keys it holds, once per rule version (remembered in its store); it looks when
- * the rules change, on its next contribution or within a second. Looking on a contribution, it takes the totals
+ * running totals of that aggregate's windows still open for alerts to the rule's threshold step, so that a rule
+ * put mid-window counts the spend already there. Each task sends the totals of the keys it holds, once per rule
+ * version (remembered in its store); it looks when the rules change, on its next contribution or within a second. Looking on a contribution, it takes the totals
  * before that one: the contributions of requests priced after the rule arrived come to the threshold step through
  * the match step already, and in the pipeline's order the first contribution after a rule change is such a one.
  * Under load, the contributions in flight between the two steps when a rule arrives (about one commit interval
@@ -89,12 +89,12 @@ public final class AlertSeedStep implements Processor<String, CostContribution, 
     seedNewRules(record);
   }
 
-  /** @param current the contribution being processed, already in the aggregates; null on a punctuation */
   /** What a contribution added to an aggregate in {@code metric}'s unit. */
   private static long added(Metric metric, CostContribution c) {
     return (c.retraction() ? -1 : 1) * (metric == Metric.COST ? c.costNanoUsd() : 1);
   }
 
+  /** @param current the contribution being processed, already in the aggregates; null on a punctuation */
   private void seedNewRules(Record<String, CostContribution> current) {
     for (AlertRule rule : changes.look(context.currentSystemTimeMs()).added()) {
       long streamTime = context.currentStreamTimeMs();
@@ -110,7 +110,8 @@ public final class AlertSeedStep implements Processor<String, CostContribution, 
         }
       } else {
         String prefix = rule.per().aggregateKeyPrefix();
-        try (var it = store.fetchAll(Instant.ofEpochMilli(streamTime - 2 * length), Instant.ofEpochMilli(streamTime))) {
+        try (var it = store.fetchAll(Instant.ofEpochMilli(streamTime - 2 * length),
+            Instant.ofEpochMilli(streamTime))) {
           it.forEachRemaining(kv -> {
             String key = kv.key.key();
             if (key.startsWith(prefix)) {

@@ -28,8 +28,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Step 6b: sums each rule's spend per window (and per key, for a rule with {@code per}) and fires one alert per
- * window and level, the first time the spend reaches it. A deleted rule's contributions are ignored and its windows forgotten; a rule put again with a
- * new basis (metric, window, filter) starts its windows again. A rule put mid-window starts from the spend the
+ * window and level, the first time the spend reaches it. A deleted rule's contributions are ignored and its
+ * windows forgotten; a rule put again with a new basis (metric, window, filter, per) starts its windows again. A rule put mid-window starts from the spend the
  * window already had when an aggregate holds it (a seed from {@link AlertSeedStep}); else that window's state and
  * alerts say since when the rule counts ({@code partial_since}). Windows ended a window's length before stream
  * time are dropped from the store, and a contribution to such a window is counted and dropped too (it would start
