@@ -7,15 +7,20 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One alert event of {@code llm.cost-alerts}, as {@code AlertThresholdStep} writes it:
  * {@code {"rule_id","rule_name","metric","level_pct","budget","spent","window_start","window_end","crossed_at",
- * "last_request_id","channels"}} ({@code budget}/{@code spent} in USD for cost rules, counts for request rules;
- * {@code channels} only when the rule has them). {@link #raw()} keeps the record's exact bytes: the webhook
+ * "last_request_id","channels","partial_since"}} ({@code budget}/{@code spent} in USD for cost rules, counts for
+ * request rules; {@code channels} only when the rule has them; {@code partial_since} only when the rule was put
+ * mid-window and counts from then; {@code per} and {@code per_value} only for a rule with {@code per}: the key,
+ * e.g. the user, whose own budget it is). {@link #raw()} keeps the record's exact bytes: the webhook
  * sends them unchanged.
  *
  * @param channels the channel names the rule gives, in order, without duplicates; empty when it gives none
@@ -24,7 +29,10 @@ import java.util.List;
  */
 public record AlertEvent(byte[] raw, String ruleId, String ruleName, String metric, int levelPct, BigDecimal budget,
     BigDecimal spent, Instant windowStart, Instant windowEnd, String crossedAt, String lastRequestId,
-    List<String> channels, List<String> invalidChannels) {
+    Instant partialSince, String per, String perValue, List<String> channels, List<String> invalidChannels) {
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DAY_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
   /** Parses a record value; {@link IllegalArgumentException} with the reason when it is not an alert event. */
   public static AlertEvent parse(byte[] raw) {
@@ -74,7 +82,8 @@ public record AlertEvent(byte[] raw, String ruleId, String ruleName, String metr
     String name = text(o, "rule_name");
     return new AlertEvent(raw, ruleId, name == null || name.isBlank() ? ruleId : name,
         o.path("metric").asText("cost"), level.intValue(), decimal(o, "budget"), decimal(o, "spent"), start, end,
-        text(o, "crossed_at"), text(o, "last_request_id"), List.copyOf(channels), List.copyOf(invalid));
+        text(o, "crossed_at"), text(o, "last_request_id"), instant(o, "partial_since", false), text(o, "per"),
+        text(o, "per_value"), List.copyOf(channels), List.copyOf(invalid));
   }
 
   public boolean isCost() {
@@ -133,10 +142,41 @@ public record AlertEvent(byte[] raw, String ruleId, String ruleName, String metr
     return ruleName.equals(ruleId) ? ruleId : ruleName + " (" + ruleId + ")";
   }
 
-  /** One line: what crossed, how much of what, in which window. */
+  /**
+   * {@code since 14:05 UTC (rule added mid-window)} (with the date when not the window's first day) when the spend
+   * is counted only from then; null when it is the whole window's.
+   */
+  public String partialNote() {
+    if (partialSince == null) {
+      return null;
+    }
+    boolean firstDay = partialSince.truncatedTo(ChronoUnit.DAYS).equals(windowStart.truncatedTo(ChronoUnit.DAYS));
+    return "since " + (firstDay ? TIME : DAY_TIME).format(partialSince) + " UTC (rule added mid-window)";
+  }
+
+  /**
+   * The key of a rule with {@code per} as people say it: {@code user alice} ({@code user_id}), {@code session s1},
+   * {@code model gpt-4o}, {@code Team search} ({@code properties.Team}); null for a rule without.
+   */
+  public String perLabel() {
+    if (perValue == null) {
+      return null;
+    }
+    String dimension = per == null ? "key" : per.startsWith("properties.") ? per.substring("properties.".length())
+        : per.endsWith("_id") ? per.substring(0, per.length() - 3) : per;
+    return dimension + " " + perValue;
+  }
+
+  /** The rule's name, and for a rule with {@code per} whose key it is: {@code Each user daily for user alice}. */
+  public String ruleNameFor() {
+    return perValue == null ? ruleName : ruleName + " for " + perLabel();
+  }
+
+  /** One line: what crossed, how much of what, in which window (and since when, for a rule added mid-window). */
   public String summary() {
-    return ruleName + " reached " + levelPct + "% of its budget: " + amount(spent) + " of " + amount(budget)
-        + " (" + windowLabel() + " window from " + windowStart + ")";
+    return ruleNameFor() + " reached " + levelPct + "% of its budget: " + amount(spent) + " of " + amount(budget)
+        + " (" + windowLabel() + " window from " + windowStart
+        + (partialSince == null ? "" : "; spent " + partialNote()) + ")";
   }
 
   private static String text(JsonNode o, String f) {

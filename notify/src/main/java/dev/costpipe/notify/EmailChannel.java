@@ -115,20 +115,30 @@ public final class EmailChannel implements Channel {
     return new DeliveryException("smtp_error", "SMTP " + where + ": " + msg, true, null, e);
   }
 
-  /** {@code [costpipe] Production daily: 80% of budget reached ($80.12 of $100.00, 1d window)}. */
+  /**
+   * {@code [costpipe] Production daily: 80% of budget reached ($80.12 of $100.00, 1d window)}; for a rule added
+   * mid-window {@code (…, 1d window, since 14:05 UTC (rule added mid-window))}.
+   */
   public static String subject(AlertEvent a) {
-    return "[costpipe] " + clean(a.ruleName()) + ": " + a.levelPct() + "% of budget reached (" + a.amount(a.spent())
-        + " of " + a.amount(a.budget()) + ", " + a.windowLabel() + " window)";
+    return "[costpipe] " + clean(a.ruleNameFor()) + ": " + a.levelPct() + "% of budget reached (" + a.amount(a.spent())
+        + " of " + a.amount(a.budget()) + ", " + a.windowLabel() + " window"
+        + (a.partialNote() == null ? "" : ", " + a.partialNote()) + ")";
   }
 
   /** The plain-text body: every number of the alert. */
   public static String body(AlertEvent a) {
     StringBuilder b = new StringBuilder();
     b.append("Budget alert from costpipe\n\n");
-    b.append(a.ruleName()).append(" reached ").append(a.levelPct()).append("% of its budget.\n\n");
+    b.append(a.ruleNameFor()).append(" reached ").append(a.levelPct()).append("% of its budget.\n\n");
     line(b, "Rule", a.ruleLabel());
+    if (a.perLabel() != null) {
+      line(b, "For", a.perLabel() + " (the rule's budget is each " + a.per() + "'s)");
+    }
     line(b, "Level", a.levelPct() + "% of the budget");
     line(b, "Spent", a.amount(a.spent()) + "  (" + a.exactAmount(a.spent()) + ")");
+    if (a.partialNote() != null) {
+      line(b, "Counted", a.partialNote() + ": spend before is not included");
+    }
     line(b, "Budget", a.amount(a.budget()) + "  (" + a.exactAmount(a.budget()) + ")");
     if (a.usedPct() != null) {
       line(b, "Used", a.usedPct());

@@ -421,6 +421,9 @@ public final class Notifier {
       mark.put("rule_id", alert.ruleId()).put("window_start", alert.windowStart().toString())
           .put("level_pct", alert.levelPct()).put("channel", name).put("channel_type", channel.config().type())
           .put("delivered_at", Instant.now().toString()).put("attempts", attempt);
+      if (alert.perValue() != null) {
+        mark.put("per_value", alert.perValue());
+      }
       source(mark, r);
       deliveryLog.markDelivered(key, mark.toString());
       counters.increment("delivered." + name);
@@ -445,6 +448,9 @@ public final class Notifier {
         .put("window_start", alert.windowStart().toString())
         .put("window_end", alert.windowEnd() == null ? null : alert.windowEnd().toString())
         .put("channel", channel).put("channel_type", type).put("reason", reason).put("error", error);
+    if (alert.perValue() != null) {
+      v.put("per_value", alert.perValue());
+    }
     if (status != null) {
       v.put("status", status);
     } else {

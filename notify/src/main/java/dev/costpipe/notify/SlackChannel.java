@@ -48,16 +48,18 @@ public final class SlackChannel implements Channel {
     m.put("text", escape("Budget alert: " + a.summary()));
     ArrayNode blocks = m.putArray("blocks");
 
-    String header = ":rotating_light: Budget alert: " + a.ruleName() + " at " + a.levelPct() + "%";
+    String header = ":rotating_light: Budget alert: " + a.ruleNameFor() + " at " + a.levelPct() + "%";
     ObjectNode h = blocks.addObject().put("type", "header");
     h.putObject("text").put("type", "plain_text").put("text", truncate(header, HEADER_MAX)).put("emoji", true);
 
     ObjectNode section = blocks.addObject().put("type", "section");
     ArrayNode fields = section.putArray("fields");
-    field(fields, "*Rule*\n" + escape(a.ruleName()) + " (`" + escape(a.ruleId()) + "`)");
+    field(fields, "*Rule*\n" + escape(a.ruleName()) + " (`" + escape(a.ruleId()) + "`)"
+        + (a.perLabel() == null ? "" : "\nfor " + escape(a.perLabel())));
     field(fields, "*Level*\n" + a.levelPct() + "% of budget" + (a.usedPct() == null ? "" : " (now " + a.usedPct()
         + ")"));
-    field(fields, "*Spent / budget*\n" + escape(a.amount(a.spent())) + " / " + escape(a.amount(a.budget())));
+    field(fields, "*Spent / budget*\n" + escape(a.amount(a.spent())) + " / " + escape(a.amount(a.budget()))
+        + (a.partialNote() == null ? "" : "\n_" + a.partialNote() + "_"));
     field(fields, "*Window*\n" + a.windowLabel() + ": " + a.windowStart()
         + (a.windowEnd() == null ? "" : " – " + a.windowEnd()));
 

@@ -23,7 +23,8 @@ import javax.crypto.spec.SecretKeySpec;
  *       the timestamp header's value, one full stop (0x2E), then the exact body bytes as received, no
  *       re-encoding or re-serialising of the JSON.</li>
  *   <li>{@code X-Costpipe-Delivery-Id}: {@link DeliveryKey#id()}, lowercase hex SHA-256 of the delivery's key
- *       (the JSON array {@code [rule_id, window_start, level_pct, channel]}), the same for every retry and
+ *       (the JSON array {@code [rule_id, window_start, level_pct, channel]}, then {@code per_value} for a rule
+ *       with {@code per}), the same for every retry and
  *       restart: a receiver drops repeats of it.</li>
  * </ul>
  * A receiver recomputes the HMAC over the raw body it received, compares it with a constant-time comparison

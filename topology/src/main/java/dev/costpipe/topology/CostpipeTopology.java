@@ -10,6 +10,7 @@ import dev.costpipe.topology.alert.AlertRulesHolder;
 import dev.costpipe.topology.pricing.PricingHolder;
 import dev.costpipe.topology.serde.CostpipeSerdes;
 import dev.costpipe.topology.steps.AlertMatchStep;
+import dev.costpipe.topology.steps.AlertSeedStep;
 import dev.costpipe.topology.steps.AlertThresholdStep;
 import dev.costpipe.topology.steps.ChunkMergeStep;
 import dev.costpipe.topology.steps.OtlpSpansStep;
@@ -48,6 +49,7 @@ import org.apache.kafka.streams.state.Stores;
  *                        ↓
  *                  pair with the revision replaced  [incomplete-costs]
  *                        ├→ split by dimension → 1h / 1d windows → llm.cost-aggregates
+ *                        │                           ↓ (a rule put mid-window: the totals it missed)
  * llm.alert-rules ⇒      └→ match rules → sum per rule and window → llm.cost-alerts
  * </pre>
  */
@@ -90,8 +92,8 @@ public final class CostpipeTopology {
     KStream<String, RevisedCost> revised = costs.processValues(() -> new RevisionStep(revisionsKept, counters),
         Named.as("revisions"),
         RevisionStep.STORE);
-    aggregate(revised);
-    alert(revised, b);
+    KStream<String, CostContribution> byDimension = aggregate(revised);
+    alert(revised, byDimension, b);
     return b.build();
   }
 
@@ -144,8 +146,11 @@ public final class CostpipeTopology {
         .processValues(() -> new PriceStep(pricing, counters), Named.as("price"));
   }
 
-  /** Step 5: each cost record split by dimension (less the revision it replaces), then summed per window size. */
-  private void aggregate(KStream<String, RevisedCost> costs) {
+  /**
+   * Step 5: each cost record split by dimension (less the revision it replaces), then summed per window size.
+   * Returns the contributions by dimension, for the alert rules' seeds (which read the windows' totals).
+   */
+  private KStream<String, CostContribution> aggregate(KStream<String, RevisedCost> costs) {
     var byDimension = costs
         .flatMap((id, r) -> DimensionSplit.of(r), Named.as("split-by-dimension"))
         .repartition(Repartitioned.<String, CostContribution>as("cost-by-dimension")
@@ -155,16 +160,32 @@ public final class CostpipeTopology {
           .to(config.aggregatesTopic(), Produced.with(Serdes.String(), config.outputFormat().aggregateUpdates())
               .withName(WindowTotalsStep.name(size) + "-out"));
     }
+    return byDimension;
   }
 
-  /** Step 6: each cost record matched against the rules, then summed per rule and window. */
-  private void alert(KStream<String, RevisedCost> costs, StreamsBuilder b) {
+  /**
+   * Step 6: each cost record matched against the rules, then summed per rule and window; a rule put mid-window
+   * also gets the totals its windows had from the aggregates that hold its spend (added after the aggregates, so
+   * that it reads their stores). Both repartition topics are keyed by rule id and have as many partitions as the
+   * raw-events topic, so a rule's seeds and spend meet in one task.
+   */
+  private void alert(KStream<String, RevisedCost> costs, KStream<String, CostContribution> byDimension,
+      StreamsBuilder b) {
+    b.addStateStore(AlertSeedStep.store());
     b.addStateStore(AlertThresholdStep.store());
+    b.addStateStore(AlertThresholdStep.versionsStore());
+    KStream<String, AlertContribution> seeds = byDimension
+        .process(() -> new AlertSeedStep(rules, config.aggregateWindows()), Named.as("seed-alert-rules"),
+            AlertSeedStep.stores(config.aggregateWindows()))
+        .repartition(Repartitioned.<String, AlertContribution>as("alert-seeds")
+            .withKeySerde(Serdes.String()).withValueSerde(CostpipeSerdes.alertContribution()));
     costs
         .process(() -> new AlertMatchStep(rules), Named.as("match-alert-rules"))
         .repartition(Repartitioned.<String, AlertContribution>as("spend-by-rule")
             .withKeySerde(Serdes.String()).withValueSerde(CostpipeSerdes.alertContribution()))
-        .process(() -> new AlertThresholdStep(rules, counters), Named.as("alert-thresholds"), AlertThresholdStep.STORE)
+        .merge(seeds, Named.as("spend-and-seeds"))
+        .process(() -> new AlertThresholdStep(rules, config.aggregateWindows(), counters),
+            Named.as("alert-thresholds"), AlertThresholdStep.STORE, AlertThresholdStep.VERSIONS_STORE)
         .to(config.alertsTopic(), Produced.with(Serdes.String(), config.outputFormat().firedAlerts())
             .withName("alerts"));
   }

@@ -1,5 +1,6 @@
 package dev.costpipe.topology;
 
+import dev.costpipe.topology.steps.AlertSeedStep;
 import dev.costpipe.topology.steps.AlertThresholdStep;
 import dev.costpipe.topology.steps.ChunkMergeStep;
 import dev.costpipe.topology.steps.RevisionStep;
@@ -35,6 +36,8 @@ public final class StateChangelogs {
     }
     out.put(RevisionStep.STORE, BY_APPEND_TIME);
     out.put(AlertThresholdStep.STORE, BY_APPEND_TIME);
+    out.put(AlertThresholdStep.VERSIONS_STORE, BY_APPEND_TIME);
+    out.put(AlertSeedStep.STORE, BY_APPEND_TIME);
     return out;
   }
 

@@ -23,7 +23,7 @@ class CostpipeTopologyTest {
       "Helicone-Property-Environment", "production");
 
   /** A one-model price list at $input/$output per million tokens, from {@code from}. */
-  private static PricingEntry price(String input, String output, String... periodsFrom) {
+  static PricingEntry price(String input, String output, String... periodsFrom) {
     List<PricePeriod> periods = new java.util.ArrayList<>();
     for (String from : periodsFrom) {
       periods.add(new PricePeriod(Instant.parse(from), new Rates(new BigDecimal(input).movePointLeft(6),

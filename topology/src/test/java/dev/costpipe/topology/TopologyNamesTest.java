@@ -31,9 +31,10 @@ class TopologyNamesTest {
     }));
     d.globalStores().forEach(g -> stores.addAll(g.processor().stores()));
 
-    assertThat(stores).containsExactly("aggregates-1d", "aggregates-1h", "alert-rules", "alert-windows",
+    assertThat(stores).containsExactly("aggregates-1d", "aggregates-1h", "alert-rule-seeds", "alert-rule-versions",
+        "alert-rules", "alert-windows",
         "completed-request-ids", "incomplete-costs", "open-requests", "pricing-entries");
-    assertThat(sinks).containsExactly("cost-by-dimension-repartition", "events-by-request-id-repartition",
+    assertThat(sinks).containsExactly("alert-seeds-repartition", "cost-by-dimension-repartition", "events-by-request-id-repartition",
         "llm.cost-aggregates", "llm.cost-alerts", "llm.costs", "llm.raw-events.dlq", "spend-by-rule-repartition");
   }
 }

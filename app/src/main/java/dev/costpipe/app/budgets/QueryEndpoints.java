@@ -189,19 +189,31 @@ public final class QueryEndpoints {
       return Answer.error(404, "name a rule: /v1/budgets/{rule}");
     }
     Map<String, String> params = QueryParams.parse(e.getRequestURI().getRawQuery());
-    params.keySet().stream().filter(p -> !p.equals("at")).findFirst().ifPresent(p -> {
-      throw new IllegalArgumentException("unknown parameter " + p + " (at)");
+    params.keySet().stream().filter(p -> !p.equals("at") && !p.equals("key")).findFirst().ifPresent(p -> {
+      throw new IllegalArgumentException("unknown parameter " + p + " (at, key)");
     });
     Instant at = TotalsRequest.instant(params.get("at"), clock.instant());
     Optional<AlertRule> rule = budgets.rule(id);
     if (rule.isEmpty()) {
       return Answer.error(404, "no rule " + id + " in force");
     }
-    KeyOwner owner = budgets.owner(id);
+    // a per rule has a budget per key: which one must be named, never a zero for no key
+    String key = params.get("key");
+    if (rule.get().per() != null && key == null) {
+      return Answer.error(400, "rule " + id + " has a budget per " + rule.get().per().wire() + ": name one with ?key=");
+    }
+    if (rule.get().per() == null && key != null) {
+      return Answer.error(400, "rule " + id + " has one budget, not one per key: drop ?key=");
+    }
+    KeyOwner owner = budgets.owner(id, key);
     if (!owner.local()) {
       return forward(e, owner);
     }
-    return Answer.ok(BudgetJson.answer(budgets.local(rule.get(), at, owner.partition())).put("answered_by", self));
+    ObjectNode answer = BudgetJson.answer(budgets.local(rule.get(), key, at, owner.partition()));
+    if (key != null) {
+      answer.put("key", key);
+    }
+    return Answer.ok(answer.put("answered_by", self));
   }
 
   private Answer check(HttpExchange e) throws IOException {
@@ -210,21 +222,27 @@ public final class QueryEndpoints {
     Instant now = clock.instant();
     List<BudgetWindow> windows = new ArrayList<>();
     for (AlertRule rule : budgets.all()) {
-      if (rule.matches(call)) {
-        window(rule, now, e).ifPresent(windows::add);
+      String key = rule.perValue(call);
+      // a per rule counts a call that has its key (a user, a session…) against that key's budget only
+      if (rule.matches(call) && (rule.per() == null || key != null)) {
+        window(rule, key, now, e).ifPresent(windows::add);
       }
     }
     return Answer.ok(BudgetDecision.of(request.estimatedNanoUsd(), windows).toTree().put("answered_by", self));
   }
 
-  /** {@code rule}'s window holding {@code at}, here or from its owner; empty when the owner no longer has the rule. */
-  private Optional<BudgetWindow> window(AlertRule rule, Instant at, HttpExchange e) {
-    KeyOwner owner = budgets.owner(rule.id());
+  /**
+   * {@code rule}'s window holding {@code at} (for {@code key} of its {@code per}, else null), here or from its
+   * owner; empty when the owner no longer has the rule.
+   */
+  private Optional<BudgetWindow> window(AlertRule rule, String key, Instant at, HttpExchange e) {
+    KeyOwner owner = budgets.owner(rule.id(), key);
     if (owner.local()) {
-      return Optional.of(budgets.local(rule, at, owner.partition()));
+      return Optional.of(budgets.local(rule, key, at, owner.partition()));
     }
     PeerForwarder.Answer a = peers.get(owner.host(), "/v1/budgets/" + rule.id(),
-        "at=" + URLEncoder.encode(at.toString(), StandardCharsets.UTF_8),
+        "at=" + URLEncoder.encode(at.toString(), StandardCharsets.UTF_8)
+            + (key == null ? "" : "&key=" + URLEncoder.encode(key, StandardCharsets.UTF_8)),
         e.getRequestHeaders().getFirst("Authorization"));
     return switch (a.status()) {
       case 200 -> Optional.of(BudgetJson.fromTree(rule, read(a.body())));

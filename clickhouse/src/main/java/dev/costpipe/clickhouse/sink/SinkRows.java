@@ -287,6 +287,9 @@ final class SinkRows {
     long windowEnd = dateTime(o, "window_end");
     long crossedAt = dateTime(o, "crossed_at");
     String lastRequestId = optionalText(o, "last_request_id");
+    Long partialSince = o.hasNonNull("partial_since") ? dateTime(o, "partial_since") : null;
+    String per = optionalText(o, "per");
+    String perValue = optionalText(o, "per_value");
     JsonNode channels = o.get("channels");
     String channelsJson;
     try {
@@ -297,7 +300,8 @@ final class SinkRows {
     }
 
     return write(g -> {
-      str(g, "rule_id", ruleId);
+      // each key of a per rule its own rows: the sort key (rule_id, window_start, level_pct) cannot take per_value
+      str(g, "rule_id", perValue == null ? ruleId : ruleId + "/" + perValue);
       str(g, "rule_name", ruleName);
       str(g, "metric", metric);
       num(g, "level_pct", level);
@@ -310,6 +314,13 @@ final class SinkRows {
       num(g, "crossed_at", crossedAt);
       nullableString(g, "last_request_id", lastRequestId);
       str(g, "channels", channelsJson);
+      if (partialSince == null) {
+        nul(g, "partial_since");
+      } else {
+        num(g, "partial_since", partialSince);
+      }
+      str(g, "per", per == null ? "" : per);
+      str(g, "per_value", perValue == null ? "" : perValue);
       num(g, "ingested_at", ingestedAt);
     });
   }

@@ -191,7 +191,17 @@ class ClickHouseSinkRowsTest {
     JsonNode a = Json.MAPPER.readTree(alertRow);
     assertThat(a.get("crossed_at").asLong()).isEqualTo(1_780_318_800L);
     assertThat(Json.MAPPER.readTree(a.get("channels").asText()).get(0).get("type").asText()).isEqualTo("slack");
-    assertThat(a.size()).isEqualTo(12);
+    assertThat(a.get("partial_since").isNull()).isTrue();
+    assertThat(a.get("per").asText()).isEmpty();
+    assertThat(a.get("per_value").asText()).isEmpty();
+    assertThat(a.size()).isEqualTo(15);
+    assertThat(Json.MAPPER.readTree(SinkRows.alert(with(alert, "partial_since", "2026-06-01T14:05:00Z")
+        .getBytes(StandardCharsets.UTF_8), INGESTED)).get("partial_since").asLong()).isEqualTo(1_780_322_700L);
+    assertThat(reason(SinkTable.COST_ALERTS, with(alert, "partial_since", "14:05"))).startsWith("invalid_record");
+    JsonNode perUser = Json.MAPPER.readTree(SinkRows.alert(with(with(alert, "per", "user_id"), "per_value", "alice")
+        .getBytes(StandardCharsets.UTF_8), INGESTED));
+    assertThat(perUser.get("rule_id").asText()).isEqualTo("prod-daily/alice");
+    assertThat(perUser.get("per_value").asText()).isEqualTo("alice");
 
     assertThat(reason(SinkTable.COST_ALERTS, with(alert, "spent", 0.0000000001))).startsWith("out_of_range");
     assertThat(reason(SinkTable.COST_ALERTS, with(alert, "metric", "tokens"))).startsWith("invalid_record");

@@ -161,6 +161,14 @@ class ClickHouseSinkTest {
             "req-000" + level / 50)));
       }
     }
+    // a rule put mid-window that no aggregate could seed: its spend counts from then
+    alerts.set(4, Map.entry("rule-b", withField(alerts.get(4).getValue(), "partial_since",
+        "2026-06-01T14:05:00Z")));
+    // a rule with per: one alert per user at the same level and window, two rows
+    for (String user : List.of("alice", "bob")) {
+      alerts.add(Map.entry("rule-c", withField(withField(alerts.get(3).getValue().replace("rule-b", "rule-c"), "per",
+          "user_id"), "per_value", user)));
+    }
     alerts.add(alerts.get(0)); // the topology may emit an event again after a restart
     String badAlert = withField(alerts.get(1).getValue(), "metric", "tokens");
     alerts.add(Map.entry("bad-alert", badAlert));
@@ -283,16 +291,19 @@ class ClickHouseSinkTest {
         .containsEntry("session_paths_path", List.of("", "/refund"))
         .containsEntry("session_paths_cost_nano_usd", List.of("1000000000", "2000000000"))
         .containsEntry("session_paths_requests", List.of("1", "1"));
-    // alerts: one row per rule, window and level
+    // alerts: one row per rule, window and level (and key, for a rule with per)
     List<Map<String, Object>> alerts = clickhouse.query("SELECT rule_id, level_pct, budget, spent,"
-        + " toString(crossed_at) AS crossed, last_request_id, channels FROM " + db
-        + ".cost_alerts FINAL ORDER BY rule_id, level_pct FORMAT JSONEachRow");
-    assertThat(alerts).extracting(r -> r.get("rule_id") + "@" + r.get("level_pct"))
-        .containsExactly("rule-a@50", "rule-a@80", "rule-a@100", "rule-b@50", "rule-b@80");
+        + " toString(crossed_at) AS crossed, last_request_id, channels, toString(partial_since) AS partial, per_value"
+        + " FROM " + db + ".cost_alerts FINAL ORDER BY rule_id, level_pct FORMAT JSONEachRow");
+    assertThat(alerts).extracting(r -> r.get("rule_id") + "@" + r.get("level_pct") + " " + r.get("per_value"))
+        .containsExactly("rule-a@50 ", "rule-a@80 ", "rule-a@100 ", "rule-b@50 ", "rule-b@80 ", "rule-c/alice@50 alice",
+            "rule-c/bob@50 bob");
     assertThat(new BigDecimal(alerts.get(1).get("spent").toString())).isEqualByComparingTo("80.000000001");
     assertThat(new BigDecimal(alerts.get(1).get("budget").toString())).isEqualByComparingTo("100");
     assertThat(alerts.get(2)).containsEntry("crossed", "2026-06-01 12:00:00").containsEntry("last_request_id", "req-0002");
     assertThat((String) alerts.get(0).get("channels")).contains("\"type\":\"slack\"");
+    assertThat(alerts.get(0).get("partial")).isNull();
+    assertThat(alerts.get(4)).containsEntry("partial", "2026-06-01 14:05:00");
   }
 
   @Test

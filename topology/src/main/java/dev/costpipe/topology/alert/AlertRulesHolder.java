@@ -14,6 +14,11 @@ public final class AlertRulesHolder implements MirrorTarget<AlertRule> {
     return rules.get().values();
   }
 
+  /** The rules in force now, by id: the same map until the next change, so a step can tell that one happened. */
+  public Map<String, AlertRule> snapshot() {
+    return rules.get();
+  }
+
   public AlertRule get(String id) {
     return rules.get().get(id);
   }

@@ -33,6 +33,11 @@ public enum AlertWindow {
     return length;
   }
 
+  /** Whether its windows start at multiples of its length since the epoch, as the aggregates' windows do. */
+  public boolean epochAligned() {
+    return this != WEEK;
+  }
+
   public Instant startOf(Instant t) {
     return switch (this) {
       case HOUR -> t.truncatedTo(ChronoUnit.HOURS);

@@ -55,22 +55,37 @@ public final class BudgetQuery {
   }
 
   public KeyOwner owner(String ruleId) {
-    return access.owner(AlertThresholdStep.STORE, ruleId);
+    return owner(ruleId, null);
+  }
+
+  /** The owner of a rule's windows for one key of its {@code per} (null: a rule without {@code per}). */
+  public KeyOwner owner(String ruleId, String perValue) {
+    return access.owner(AlertThresholdStep.STORE, perValue == null ? ruleId : ruleId + '\u001f' + perValue);
   }
 
   /** {@code rule}'s window holding {@code at}, from this instance's active store of {@code partition}. */
   public BudgetWindow local(AlertRule rule, Instant at, int partition) {
+    return local(rule, null, at, partition);
+  }
+
+  /** As {@link #local(AlertRule, Instant, int)}, for one key of the rule's {@code per} (null: none). */
+  public BudgetWindow local(AlertRule rule, String perValue, Instant at, int partition) {
     Instant start = rule.window().startOf(at);
     AlertWindowState state = access.local(AlertThresholdStep.STORE,
         QueryableStoreTypes.<String, AlertWindowState>keyValueStore(), partition,
-        (ReadOnlyKeyValueStore<String, AlertWindowState> windows) -> windows.get(windowKey(rule, start)));
+        (ReadOnlyKeyValueStore<String, AlertWindowState> windows) -> windows.get(windowKey(rule, start, perValue)));
     return new BudgetWindow(rule, start, start.plus(rule.window().length()), state == null ? 0 : state.spent(),
         state == null ? List.of() : state.fired());
   }
 
   /** The key of a rule's window in {@code alert-windows}, as {@link AlertThresholdStep} writes it. */
   static String windowKey(AlertRule rule, Instant start) {
-    return rule.id() + '\u001f' + rule.window().wire() + '\u001f' + start.toEpochMilli();
+    return windowKey(rule, start, null);
+  }
+
+  static String windowKey(AlertRule rule, Instant start, String perValue) {
+    return rule.id() + '\u001f' + rule.window().wire() + '\u001f' + start.toEpochMilli()
+        + (perValue == null ? "" : '\u001f' + perValue);
   }
 
   private <R> R rules(Function<ReadOnlyKeyValueStore<String, byte[]>, R> read) {

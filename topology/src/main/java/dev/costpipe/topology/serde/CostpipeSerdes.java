@@ -7,6 +7,7 @@ import dev.costpipe.topology.aggregate.CostContribution;
 import dev.costpipe.topology.aggregate.CostTotals;
 import dev.costpipe.topology.alert.AlertContribution;
 import dev.costpipe.topology.alert.AlertWindowState;
+import dev.costpipe.topology.alert.RuleVersion;
 import dev.costpipe.topology.steps.OpenRequest;
 import dev.costpipe.topology.steps.ParsedEvent;
 import org.apache.kafka.common.serialization.Serde;
@@ -50,5 +51,9 @@ public final class CostpipeSerdes {
 
   public static Serde<AlertWindowState> alertWindowState() {
     return JsonSerde.of(AlertWindowState::toTree, AlertWindowState::fromTree);
+  }
+
+  public static Serde<RuleVersion> ruleVersion() {
+    return JsonSerde.of(RuleVersion::toTree, RuleVersion::fromTree);
   }
 }

@@ -16,7 +16,7 @@ class FiredAlertTest {
     AlertRule r = AlertRule.parse(rule.getBytes(StandardCharsets.UTF_8));
     Instant start = r.window().startOf(Instant.parse("2026-06-01T10:25:00Z"));
     return FiredAlert.of(r, 100, spent, start, start.plus(r.window().length()), Instant.parse("2026-06-01T10:25:00Z"),
-        "r3");
+        "r3", null);
   }
 
   @Test

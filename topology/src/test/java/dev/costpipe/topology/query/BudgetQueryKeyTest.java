@@ -38,8 +38,10 @@ class BudgetQueryKeyTest {
     rules.put(RULE.id(), RULE);
     StreamsBuilder b = new StreamsBuilder();
     b.addStateStore(AlertThresholdStep.store());
+    b.addStateStore(AlertThresholdStep.versionsStore());
     b.stream("spend", Consumed.with(Serdes.String(), CostpipeSerdes.alertContribution()))
-        .process(() -> new AlertThresholdStep(rules, new PipelineCounters()), AlertThresholdStep.STORE);
+        .process(() -> new AlertThresholdStep(rules, java.util.List.of(), new PipelineCounters()),
+            AlertThresholdStep.STORE, AlertThresholdStep.VERSIONS_STORE);
     try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), TopologyFixture.driverSettings(stateDir))) {
       var spend = driver.createInputTopic("spend", Serdes.String().serializer(),
           CostpipeSerdes.alertContribution().serializer());
@@ -53,6 +55,32 @@ class BudgetQueryKeyTest {
       assertThat(state.windowStartMs()).isEqualTo(monday.toEpochMilli());
       assertThat(state.spent()).isEqualTo(3_000_000_000L);
       assertThat(state.fired()).containsExactly(50);
+    }
+  }
+
+  @Test
+  void aPerRulesWindowKeyNamesItsKey() {
+    AlertRule perUser = AlertRule.parse(("{\"id\":\"each-user\",\"budget_usd\":1,\"window\":\"1d\","
+        + "\"per\":\"user_id\"}").getBytes(StandardCharsets.UTF_8));
+    AlertRulesHolder rules = new AlertRulesHolder();
+    rules.put(perUser.id(), perUser);
+    StreamsBuilder b = new StreamsBuilder();
+    b.addStateStore(AlertThresholdStep.store());
+    b.addStateStore(AlertThresholdStep.versionsStore());
+    b.stream("spend", Consumed.with(Serdes.String(), CostpipeSerdes.alertContribution()))
+        .process(() -> new AlertThresholdStep(rules, java.util.List.of(), new PipelineCounters()),
+            AlertThresholdStep.STORE, AlertThresholdStep.VERSIONS_STORE);
+    try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), TopologyFixture.driverSettings(stateDir))) {
+      var spend = driver.createInputTopic("spend", Serdes.String().serializer(),
+          CostpipeSerdes.alertContribution().serializer());
+      Instant at = Instant.parse("2026-12-03T10:00:00Z");
+      AlertContribution alice = new AlertContribution(perUser.id(), 600_000_000L, "r1", at.toEpochMilli(), null,
+          "alice");
+      spend.pipeInput(alice.key(), alice, at.toEpochMilli());
+      KeyValueStore<String, AlertWindowState> store = driver.getKeyValueStore(AlertThresholdStep.STORE);
+      Instant day = perUser.window().startOf(at);
+      assertThat(store.get(BudgetQuery.windowKey(perUser, day, "alice")).spent()).isEqualTo(600_000_000L);
+      assertThat(store.get(BudgetQuery.windowKey(perUser, day, "bob"))).isNull();
     }
   }
 }

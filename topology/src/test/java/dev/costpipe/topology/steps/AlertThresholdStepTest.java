@@ -14,6 +14,7 @@ import dev.costpipe.topology.serde.OutputFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -41,8 +42,10 @@ class AlertThresholdStepTest {
     OutputFormat json = OutputFormat.from(new Properties());
     StreamsBuilder b = new StreamsBuilder();
     b.addStateStore(AlertThresholdStep.store());
+    b.addStateStore(AlertThresholdStep.versionsStore());
     b.stream("spend", Consumed.with(Serdes.String(), CostpipeSerdes.alertContribution()))
-        .process(() -> new AlertThresholdStep(rules, new PipelineCounters()), AlertThresholdStep.STORE)
+        .process(() -> new AlertThresholdStep(rules, List.of(), new PipelineCounters()), AlertThresholdStep.STORE,
+            AlertThresholdStep.VERSIONS_STORE)
         .to("alerts", Produced.with(Serdes.String(), json.firedAlerts()));
     try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), TopologyFixture.driverSettings(stateDir))) {
       TestInputTopic<String, AlertContribution> spend = driver.createInputTopic("spend", Serdes.String().serializer(),
@@ -72,8 +75,10 @@ class AlertThresholdStepTest {
     OutputFormat json = OutputFormat.from(new Properties());
     StreamsBuilder b = new StreamsBuilder();
     b.addStateStore(AlertThresholdStep.store());
+    b.addStateStore(AlertThresholdStep.versionsStore());
     b.stream("spend", Consumed.with(Serdes.String(), CostpipeSerdes.alertContribution()))
-        .process(() -> new AlertThresholdStep(rules, counters), AlertThresholdStep.STORE)
+        .process(() -> new AlertThresholdStep(rules, List.of(), counters), AlertThresholdStep.STORE,
+            AlertThresholdStep.VERSIONS_STORE)
         .to("alerts", Produced.with(Serdes.String(), json.firedAlerts()));
     try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), TopologyFixture.driverSettings(stateDir))) {
       TestInputTopic<String, AlertContribution> spend = driver.createInputTopic("spend", Serdes.String().serializer(),
@@ -99,8 +104,10 @@ class AlertThresholdStepTest {
     OutputFormat json = OutputFormat.from(new Properties());
     StreamsBuilder b = new StreamsBuilder();
     b.addStateStore(AlertThresholdStep.store());
+    b.addStateStore(AlertThresholdStep.versionsStore());
     b.stream("spend", Consumed.with(Serdes.String(), CostpipeSerdes.alertContribution()))
-        .process(() -> new AlertThresholdStep(rules, new PipelineCounters()), AlertThresholdStep.STORE)
+        .process(() -> new AlertThresholdStep(rules, List.of(), new PipelineCounters()), AlertThresholdStep.STORE,
+            AlertThresholdStep.VERSIONS_STORE)
         .to("alerts", Produced.with(Serdes.String(), json.firedAlerts()));
     try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), TopologyFixture.driverSettings(stateDir))) {
       TestInputTopic<String, AlertContribution> spend = driver.createInputTopic("spend", Serdes.String().serializer(),
@@ -129,6 +136,7 @@ class AlertThresholdStepTest {
   private static FiredAlert fired(int level, long spent, String day, String crossedAt, String requestId) {
     Instant start = Instant.parse(day + "T00:00:00Z");
     return new FiredAlert("prod-daily", "Production daily", Metric.COST, level, 2_000_000_000L, spent, start,
-        start.plusSeconds(86_400), Instant.parse(crossedAt), requestId, RULE.json().get("channels"));
+        start.plusSeconds(86_400), Instant.parse(crossedAt), requestId, RULE.json().get("channels"), null, null,
+        null);
   }
 }
