@@ -1,6 +1,7 @@
 package dev.costpipe.contracts;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.apache.kafka.common.header.Headers;
 
 /** The headers a dead letter carries: why, where in the pipeline, and where it came from. */
@@ -14,7 +15,22 @@ public final class DeadLetterHeaders {
   /** Set when the original was larger than a dead letter may be: its size; the value is its first bytes. */
   public static final String ORIGINAL_BYTES = "error.original_bytes";
 
+  /** Dead letters keep at most this many bytes of the original, to fit Kafka's default 1 MB message limit. */
+  public static final int MAX_ORIGINAL_BYTES = 900 * 1024;
+
   private DeadLetterHeaders() {}
+
+  /**
+   * The original as a dead letter keeps it: whole, or its first {@link #MAX_ORIGINAL_BYTES} with its size in
+   * {@link #ORIGINAL_BYTES}.
+   */
+  public static byte[] keepOriginal(Headers headers, byte[] original) {
+    if (original == null || original.length <= MAX_ORIGINAL_BYTES) {
+      return original;
+    }
+    put(headers, ORIGINAL_BYTES, Integer.toString(original.length));
+    return Arrays.copyOf(original, MAX_ORIGINAL_BYTES);
+  }
 
   /** Adds why the record was refused and by which step; the source headers are added by {@link #addSource}. */
   public static Headers add(Headers headers, String reason, String message, String step) {

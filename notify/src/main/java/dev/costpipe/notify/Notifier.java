@@ -1,9 +1,7 @@
 package dev.costpipe.notify;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.contracts.Backoff;
-import dev.costpipe.contracts.topics.TopicCreator;
 import dev.costpipe.engine.json.Json;
 import dev.costpipe.contracts.avro.registry.SchemaRegistryUnavailableException;
 import dev.costpipe.contracts.avro.serde.JsonOrAvroValues;
@@ -20,8 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -31,20 +27,14 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -97,7 +87,6 @@ public final class Notifier {
   private static final Duration POLL = Duration.ofMillis(500);
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STATS_EVERY = Duration.ofMinutes(5);
-  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
   private enum Outcome { DELIVERED, FAILED, ABORTED }
 
@@ -117,6 +106,7 @@ public final class Notifier {
   private volatile Backoff.Attempts registryAttempts;
   private KafkaProducer<String, String> producer;
   private DeliveryLog deliveryLog;
+  private FailedDeliveries failures;
 
   public Notifier(NotifierConfig config) {
     this(config, channelsOf(config));
@@ -216,14 +206,15 @@ public final class Notifier {
     LOG.info("channels: {}", channels.values().stream().map(c -> c.name() + " (" + c.config().type() + " → "
         + c.target() + ")").toList());
     try {
-      ensureTopics();
-      producer = new KafkaProducer<>(producerSettings(), new StringSerializer(), new StringSerializer());
-      deliveryLog = new DeliveryLog(config.deliveredTopic(), producer, commonSettings(), config.deliveredRetention());
+      NotifierKafkaSetup.ensureTopics(config);
+      producer = new KafkaProducer<>(NotifierKafkaSetup.producerSettings(config), new StringSerializer(), new StringSerializer());
+      failures = new FailedDeliveries(config.failedTopic(), producer, counters);
+      deliveryLog = new DeliveryLog(config.deliveredTopic(), producer, NotifierKafkaSetup.commonSettings(config), config.deliveredRetention());
       deliveryLog.catchUp(STARTUP_TIMEOUT);
       if (stopping()) {
         return;
       }
-      consumer = new KafkaConsumer<>(consumerSettings(), new StringDeserializer(), new ByteArrayDeserializer());
+      consumer = new KafkaConsumer<>(NotifierKafkaSetup.consumerSettings(config), new StringDeserializer(), new ByteArrayDeserializer());
       consumer.subscribe(List.of(config.alertsTopic()), new Rebalance());
       LOG.info("notifier reading {} as group {} ({} deliveries already made)", config.alertsTopic(),
           config.groupId(), deliveryLog.size());
@@ -312,7 +303,7 @@ public final class Notifier {
       json = values.json(r.topic(), r.value());
     } catch (IllegalArgumentException e) {
       counters.increment(NotifierCounters.ALERTS_SEEN);
-      reportInvalid(r, e);
+      failures.invalidAlert(r, e);
       return true;
     }
     counters.increment(NotifierCounters.ALERTS_SEEN);
@@ -320,34 +311,22 @@ public final class Notifier {
     try {
       alert = AlertEvent.parse(json);
     } catch (IllegalArgumentException e) {
-      reportInvalid(r, e);
+      failures.invalidAlert(r, e);
       return true;
     }
     return deliverToChannels(alert, r);
-  }
-
-  private void reportInvalid(ConsumerRecord<String, byte[]> r, IllegalArgumentException e) {
-    counters.increment(NotifierCounters.ALERTS_INVALID);
-    LOG.error("record {}-{}@{} (key {}) is not an alert event and is not delivered: {}; reported to {}",
-        r.topic(), r.partition(), r.offset(), r.key(), e.getMessage(), config.failedTopic());
-    ObjectNode v = Json.MAPPER.createObjectNode();
-    v.put("reason", "invalid_alert").put("error", e.getMessage());
-    source(v, r);
-    v.put("failed_at", Instant.now().toString());
-    v.put("alert_raw", r.value() == null ? null : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
-    writeFailure(r.key(), v);
   }
 
   /** Delivers a parsed alert to its channels; false when a stop interrupted it. */
   private boolean deliverToChannels(AlertEvent alert, ConsumerRecord<String, byte[]> r) {
     List<String> names = alert.channels().isEmpty() ? config.defaultChannels() : alert.channels();
     if (names.isEmpty() && alert.invalidChannels().isEmpty()) {
-      reportFailure(alert, r, "(none)", null, "no_channels",
+      failures.deliveryFailed(alert, r, "(none)", null, "no_channels",
           "the alert names no channels and the config has no default_channels", null, 0);
       return true;
     }
     for (String bad : alert.invalidChannels()) {
-      reportFailure(alert, r, bad, null, "invalid_channel_entry",
+      failures.deliveryFailed(alert, r, bad, null, "invalid_channel_entry",
           "channel entry " + bad + " is not a channel name", null, 0);
     }
     List<Future<Outcome>> running = new ArrayList<>();
@@ -361,7 +340,7 @@ public final class Notifier {
       }
       Channel channel = channels.get(name);
       if (channel == null) {
-        reportFailure(alert, r, name, null, "unknown_channel",
+        failures.deliveryFailed(alert, r, name, null, "unknown_channel",
             "no channel named '" + name + "' in the notifier config (defined: " + channels.keySet() + ")", null, 0);
         continue;
       }
@@ -424,63 +403,16 @@ public final class Notifier {
       if (alert.perValue() != null) {
         mark.put("per_value", alert.perValue());
       }
-      source(mark, r);
+      FailedDeliveries.addAlertSource(mark, r);
       deliveryLog.markDelivered(key, mark.toString());
       counters.increment("delivered." + name);
       LOG.info("alert {} {}% (window {}) delivered to {} ({}){}", alert.ruleId(), alert.levelPct(),
           alert.windowStart(), name, channel.config().type(), attempt > 1 ? " at attempt " + attempt : "");
       return Outcome.DELIVERED;
     }
-    reportFailure(alert, r, name, channel.config().type(), last.reason(),
+    failures.deliveryFailed(alert, r, name, channel.config().type(), last.reason(),
         last.detail() + (last.retryable() ? "" : " (not retryable)"), last.status(), attempts.current());
     return Outcome.FAILED;
-  }
-
-  private void reportFailure(AlertEvent alert, ConsumerRecord<String, byte[]> r, String channel, String type,
-      String reason, String error, Integer status, int attempts) {
-    counters.increment("failed." + channel);
-    LOG.error("alert {} ({}) level {}% window {}: delivery to channel {}{} FAILED{}: {} [{}]; reported to {}",
-        alert.ruleId(), alert.ruleName(), alert.levelPct(), alert.windowStart(), channel,
-        type == null ? "" : " (" + type + ")", attempts > 0 ? " after " + attempts + " attempt(s)" : "", error,
-        reason, config.failedTopic());
-    ObjectNode v = Json.MAPPER.createObjectNode();
-    v.put("rule_id", alert.ruleId()).put("rule_name", alert.ruleName()).put("level_pct", alert.levelPct())
-        .put("window_start", alert.windowStart().toString())
-        .put("window_end", alert.windowEnd() == null ? null : alert.windowEnd().toString())
-        .put("channel", channel).put("channel_type", type).put("reason", reason).put("error", error);
-    if (alert.perValue() != null) {
-      v.put("per_value", alert.perValue());
-    }
-    if (status != null) {
-      v.put("status", status);
-    } else {
-      v.putNull("status");
-    }
-    v.put("attempts", attempts).put("failed_at", Instant.now().toString());
-    source(v, r);
-    try {
-      JsonNode event = Json.MAPPER.readTree(alert.raw());
-      v.set("alert", event);
-    } catch (java.io.IOException e) {
-      v.put("alert_raw", new String(alert.raw(), java.nio.charset.StandardCharsets.UTF_8));
-    }
-    writeFailure(DeliveryKey.of(alert, channel).wire(), v);
-  }
-
-  private void writeFailure(String key, ObjectNode value) {
-    try {
-      producer.send(new ProducerRecord<>(config.failedTopic(), key, value.toString())).get();
-    } catch (ExecutionException e) {
-      throw new NotifierException("cannot report a failed delivery on " + config.failedTopic() + ": "
-          + e.getCause(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new NotifierException("interrupted while reporting a failed delivery", e);
-    }
-  }
-
-  private static void source(ObjectNode v, ConsumerRecord<String, byte[]> r) {
-    v.put("alert_topic", r.topic()).put("alert_partition", r.partition()).put("alert_offset", r.offset());
   }
 
   private void commitProcessed() {
@@ -516,75 +448,6 @@ public final class Notifier {
         LOG.info("notifier assigned {}", partitions);
       }
     }
-  }
-
-  private void ensureTopics() {
-    try (Admin admin = Admin.create(commonSettings())) {
-      TopicCreator topics = new TopicCreator(admin, ADMIN_TIMEOUT);
-      Set<String> existing = topics.existing();
-      if (!existing.contains(config.alertsTopic())) {
-        LOG.warn("the alerts topic {} does not exist (yet): waiting for the streaming application to create it",
-            config.alertsTopic());
-      }
-      List<NewTopic> missing = new ArrayList<>();
-      if (!existing.contains(config.deliveredTopic())) {
-        missing.add(new NewTopic(config.deliveredTopic(), Optional.of(1), Optional.empty()).configs(Map.of(
-            TopicConfig.CLEANUP_POLICY_CONFIG,
-            TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
-            TopicConfig.RETENTION_MS_CONFIG, Long.toString(config.deliveredRetention().toMillis()))));
-      }
-      if (!existing.contains(config.failedTopic())) {
-        missing.add(new NewTopic(config.failedTopic(), Optional.of(1), Optional.empty()));
-      }
-      if (missing.isEmpty()) {
-        return;
-      }
-      List<String> names = missing.stream().map(NewTopic::name).toList();
-      if (!config.createTopics()) {
-        throw new NotifierException("missing topics " + names + " and topics.create is false");
-      }
-      topics.create(missing);
-      LOG.info("created topics {}", names);
-    } catch (TopicCreator.TopicCreationException e) {
-      throw new NotifierException("cannot check or create the notifier's topics on " + config.bootstrapServers()
-          + ": " + e.getCause(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new NotifierException("interrupted while checking the notifier's topics", e);
-    }
-  }
-
-  private Properties commonSettings() {
-    Properties p = new Properties();
-    p.putAll(config.kafka());
-    p.put("bootstrap.servers", config.bootstrapServers());
-    return p;
-  }
-
-  private Properties consumerSettings() {
-    Properties p = commonSettings();
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "costpipe-notifier");
-    p.putAll(config.consumer());
-    if (config.consumer().containsKey(ConsumerConfig.ISOLATION_LEVEL_CONFIG)
-        && !"read_committed".equals(config.consumer().get(ConsumerConfig.ISOLATION_LEVEL_CONFIG))) {
-      LOG.warn("consumer isolation.level is always read_committed for the notifier");
-    }
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    return p;
-  }
-
-  private Properties producerSettings() {
-    Properties p = commonSettings();
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, "costpipe-notifier");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-    p.putAll(config.producer());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    return p;
   }
 
   private void shutdown() {

@@ -1,10 +1,11 @@
 package dev.costpipe.topology.app;
 
-import java.util.Arrays;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -66,21 +67,30 @@ public final class RefusedWrites {
     return null;
   }
 
-  private record Write(String topic, Long timestamp, int keyHash, int valueHash, int valueLength) {
+  /** A write's identity: its topic, timestamp and a SHA-256 of its key and value, exact without keeping the bytes. */
+  private record Write(String topic, Long timestamp, ByteBuffer digest) {
     static Write of(ProducerRecord<byte[], byte[]> r) {
-      return new Write(r.topic(), r.timestamp(), Arrays.hashCode(r.key()), Arrays.hashCode(r.value()),
-          r.value() == null ? -1 : r.value().length);
+      MessageDigest sha = sha256();
+      update(sha, r.key());
+      update(sha, r.value());
+      return new Write(r.topic(), r.timestamp(), ByteBuffer.wrap(sha.digest()));
     }
 
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Write w && topic.equals(w.topic) && Objects.equals(timestamp, w.timestamp)
-          && keyHash == w.keyHash && valueHash == w.valueHash && valueLength == w.valueLength;
+    /** Length-prefixed, so (key, value) pairs that concatenate alike still differ. */
+    private static void update(MessageDigest sha, byte[] bytes) {
+      int length = bytes == null ? -1 : bytes.length;
+      sha.update(new byte[] {(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length});
+      if (bytes != null) {
+        sha.update(bytes);
+      }
     }
 
-    @Override
-    public int hashCode() {
-      return Objects.hash(topic, timestamp, keyHash, valueHash, valueLength);
+    private static MessageDigest sha256() {
+      try {
+        return MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every Java runtime has SHA-256", e);
+      }
     }
   }
 }

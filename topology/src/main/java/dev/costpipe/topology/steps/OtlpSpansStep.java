@@ -10,7 +10,6 @@ import dev.costpipe.sources.otlp.OtlpEncoding;
 import dev.costpipe.sources.otlp.OtlpMapper;
 import dev.costpipe.topology.PipelineCounters;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -57,13 +56,8 @@ public final class OtlpSpansStep implements Processor<byte[], byte[], byte[], Ot
       batch = OtlpMapper.map(record.value(), encoding);
     } catch (UnparseableBodyException | RuntimeException e) {
       counters.increment("dlq.invalid_otlp");
-      byte[] original = record.value() == null ? null
-          : Arrays.copyOf(record.value(), Math.min(record.value().length, ParseStep.MAX_DEAD_LETTER_BYTES));
       Headers headers = deadLetterHeaders(record, "invalid_otlp", String.valueOf(e.getMessage()));
-      if (record.value() != null && record.value().length > ParseStep.MAX_DEAD_LETTER_BYTES) {
-        headers.add(DeadLetterHeaders.ORIGINAL_BYTES,
-            Integer.toString(record.value().length).getBytes(StandardCharsets.UTF_8));
-      }
+      byte[] original = DeadLetterHeaders.keepOriginal(headers, record.value());
       context.forward(new Record<>(record.key(), new Output(original, true), record.timestamp(), headers));
       return;
     }

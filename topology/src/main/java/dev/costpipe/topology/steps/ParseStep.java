@@ -33,8 +33,6 @@ public final class ParseStep implements Processor<byte[], byte[], String, Parsed
   public static final String FUTURE_TIME = "events.future_time";
   /** Events larger than this are refused before parsing, so one record cannot exhaust the heap. */
   public static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
-  /** Dead letters keep at most this many bytes of the original, to fit Kafka's default 1 MB message limit. */
-  public static final int MAX_DEAD_LETTER_BYTES = 900 * 1024;
 
   private final PricingHolder pricing;
   private final PipelineCounters counters;
@@ -101,11 +99,7 @@ public final class ParseStep implements Processor<byte[], byte[], String, Parsed
     counters.increment("dlq." + reason);
     var headers = DeadLetterHeaders.add(record.headers(), reason, String.valueOf(message), step);
     context.recordMetadata().ifPresent(m -> DeadLetterHeaders.addSource(headers, m.topic(), m.partition(), m.offset()));
-    byte[] original = record.value();
-    if (original != null && original.length > MAX_DEAD_LETTER_BYTES) {
-      headers.add(DeadLetterHeaders.ORIGINAL_BYTES, Integer.toString(original.length).getBytes(StandardCharsets.UTF_8));
-      original = Arrays.copyOf(original, MAX_DEAD_LETTER_BYTES);
-    }
+    byte[] original = DeadLetterHeaders.keepOriginal(headers, record.value());
     String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
     context.forward(new Record<>(key, new ParsedEvent(null, original, false), record.timestamp(), headers));
   }

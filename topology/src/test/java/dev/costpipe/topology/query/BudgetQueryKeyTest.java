@@ -32,17 +32,22 @@ class BudgetQueryKeyTest {
   @TempDir
   Path stateDir;
 
-  @Test
-  void theWindowKeyIsTheOneTheThresholdStepWrites() {
+  /** The threshold step alone, reading contributions from "spend", with one rule. */
+  private TopologyTestDriver thresholdStep(AlertRule rule) {
     AlertRulesHolder rules = new AlertRulesHolder();
-    rules.put(RULE.id(), RULE);
+    rules.put(rule.id(), rule);
     StreamsBuilder b = new StreamsBuilder();
     b.addStateStore(AlertThresholdStep.store());
     b.addStateStore(AlertThresholdStep.versionsStore());
     b.stream("spend", Consumed.with(Serdes.String(), CostpipeSerdes.alertContribution()))
         .process(() -> new AlertThresholdStep(rules, java.util.List.of(), new PipelineCounters()),
             AlertThresholdStep.STORE, AlertThresholdStep.VERSIONS_STORE);
-    try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), TopologyFixture.driverSettings(stateDir))) {
+    return new TopologyTestDriver(b.build(), TopologyFixture.driverSettings(stateDir));
+  }
+
+  @Test
+  void theWindowKeyIsTheOneTheThresholdStepWrites() {
+    try (TopologyTestDriver driver = thresholdStep(RULE)) {
       var spend = driver.createInputTopic("spend", Serdes.String().serializer(),
           CostpipeSerdes.alertContribution().serializer());
       Instant at = Instant.parse("2026-12-03T10:00:00Z");
@@ -62,15 +67,7 @@ class BudgetQueryKeyTest {
   void aPerRulesWindowKeyNamesItsKey() {
     AlertRule perUser = AlertRule.parse(("{\"id\":\"each-user\",\"budget_usd\":1,\"window\":\"1d\","
         + "\"per\":\"user_id\"}").getBytes(StandardCharsets.UTF_8));
-    AlertRulesHolder rules = new AlertRulesHolder();
-    rules.put(perUser.id(), perUser);
-    StreamsBuilder b = new StreamsBuilder();
-    b.addStateStore(AlertThresholdStep.store());
-    b.addStateStore(AlertThresholdStep.versionsStore());
-    b.stream("spend", Consumed.with(Serdes.String(), CostpipeSerdes.alertContribution()))
-        .process(() -> new AlertThresholdStep(rules, java.util.List.of(), new PipelineCounters()),
-            AlertThresholdStep.STORE, AlertThresholdStep.VERSIONS_STORE);
-    try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), TopologyFixture.driverSettings(stateDir))) {
+    try (TopologyTestDriver driver = thresholdStep(perUser)) {
       var spend = driver.createInputTopic("spend", Serdes.String().serializer(),
           CostpipeSerdes.alertContribution().serializer());
       Instant at = Instant.parse("2026-12-03T10:00:00Z");

@@ -75,11 +75,11 @@ class ParseStepTest {
   @Test
   void anOversizedBadEventLeavesItsFirstBytesAndItsSize() {
     try (TopologyFixture f = new TopologyFixture()) {
-      byte[] big = new byte[ParseStep.MAX_DEAD_LETTER_BYTES + 5000];
+      byte[] big = new byte[DeadLetterHeaders.MAX_ORIGINAL_BYTES + 5000];
       java.util.Arrays.fill(big, (byte) 'x');
       f.rawBytes.pipeInput("k".getBytes(StandardCharsets.UTF_8), big);
       var dead = f.deadLetters.readRecord();
-      assertThat(dead.value()).hasSize(ParseStep.MAX_DEAD_LETTER_BYTES);
+      assertThat(dead.value()).hasSize(DeadLetterHeaders.MAX_ORIGINAL_BYTES);
       assertThat(header(dead.headers(), DeadLetterHeaders.ORIGINAL_BYTES)).isEqualTo(Integer.toString(big.length));
       assertThat(header(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo("invalid_json");
     }
