@@ -285,11 +285,15 @@ class LiteLlmImporterTest {
             "output_cost_per_image_token": 4e-05}}""");
     Map<String, PricingEntry> m = r.entries().stream()
         .collect(Collectors.toMap(PricingEntry::modelKey, Function.identity()));
-    // gpt-image-1 bills image input tokens at $10/M, text at $5/M: costpipe counts them as input, so it is left
-    // out (counted) rather than priced at $5/M; with one rate for both it is priced, output at the image rate
+    // gpt-image-1 bills image input tokens at $10/M, text at $5/M: the image rate is its own (issue 13); the
+    // output rate is the image-output one
     assertThat(m).containsOnlyKeys("cohere/rerank-v3.5", "perplexity/sonar-small-online",
-        "deepseek/deepseek-r1", "openai/gpt-image-1-same-rates");
-    assertThat(r.skippedByReason()).containsExactly(Map.entry(LiteLlmImporter.IMAGE_INPUT_APART, 1));
+        "deepseek/deepseek-r1", "openai/gpt-image-1", "openai/gpt-image-1-same-rates");
+    assertThat(r.skippedByReason()).isEmpty();
+    Rates gptImage = period(m.get("openai/gpt-image-1")).rates();
+    assertRates(gptImage, "0.000005", "0.00004", "0.00000125", null, null, null, null, null, null, null, null);
+    assertThat(gptImage.imageInput()).isEqualByComparingTo("0.00001");
+    assertThat(gptImage.videoInput()).isNull();
     assertRates(period(m.get("cohere/rerank-v3.5")).rates(), "0", "0", null, null, null, null, null, null, null,
         null, "0.002");
     assertRates(period(m.get("perplexity/sonar-small-online")).rates(), "0", "0.00000028", null, null, null,
