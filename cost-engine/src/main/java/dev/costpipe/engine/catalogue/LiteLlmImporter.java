@@ -9,6 +9,7 @@ import dev.costpipe.engine.pricing.PriceMode;
 import dev.costpipe.engine.pricing.PricePeriod;
 import dev.costpipe.engine.pricing.PriceTier;
 import dev.costpipe.engine.pricing.PricingEntry;
+import dev.costpipe.engine.provider.LiteLlmProviders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -211,7 +212,7 @@ public final class LiteLlmImporter {
       base[OUTPUT] = BigDecimal.ZERO;
     }
 
-    String provider = LiteLlmProviders.toCostpipe(litellmProvider);
+    String provider = LiteLlmProviders.catalogueProvider(litellmProvider);
     String lowerKey = key.toLowerCase(Locale.ROOT);
     String modelId = stripProviderPrefix(lowerKey, litellmProvider.toLowerCase(Locale.ROOT), provider);
     String deployment = deployment(modelId, provider);
@@ -461,7 +462,7 @@ public final class LiteLlmImporter {
     String first = lowerKey.substring(0, slash);
     boolean isPrefix = first.equals(litellmProvider)
         || first.replace('-', '_').equals(litellmProvider.replace('-', '_'))
-        || provider.equals(LiteLlmProviders.toCostpipe(first));
+        || provider.equals(LiteLlmProviders.catalogueProvider(first));
     return isPrefix ? lowerKey.substring(slash + 1) : lowerKey;
   }
 

@@ -406,32 +406,6 @@ class LiteLlmImporterTest {
     });
   }
 
-  @Test
-  void providerTable() {
-    assertThat(LiteLlmProviders.toCostpipe("openai")).isEqualTo("openai");
-    assertThat(LiteLlmProviders.toCostpipe("text-completion-openai")).isEqualTo("openai");
-    assertThat(LiteLlmProviders.toCostpipe("azure")).isEqualTo("azure");
-    assertThat(LiteLlmProviders.toCostpipe("azure_ai")).isEqualTo("azure");
-    assertThat(LiteLlmProviders.toCostpipe("anthropic")).isEqualTo("anthropic");
-    assertThat(LiteLlmProviders.toCostpipe("gemini")).isEqualTo("google");
-    assertThat(LiteLlmProviders.toCostpipe("vertex_ai")).isEqualTo("vertex");
-    assertThat(LiteLlmProviders.toCostpipe("vertex_ai-language-models")).isEqualTo("vertex");
-    assertThat(LiteLlmProviders.toCostpipe("vertex_ai-anthropic_models")).isEqualTo("vertex");
-    assertThat(LiteLlmProviders.toCostpipe("bedrock")).isEqualTo("bedrock");
-    assertThat(LiteLlmProviders.toCostpipe("bedrock_converse")).isEqualTo("bedrock");
-    assertThat(LiteLlmProviders.toCostpipe("deepseek")).isEqualTo("deepseek");
-    assertThat(LiteLlmProviders.toCostpipe("groq")).isEqualTo("groq");
-    assertThat(LiteLlmProviders.toCostpipe("xai")).isEqualTo("xai");
-    assertThat(LiteLlmProviders.toCostpipe("openrouter")).isEqualTo("openrouter");
-    assertThat(LiteLlmProviders.toCostpipe("mistral")).isEqualTo("mistral");
-    assertThat(LiteLlmProviders.toCostpipe("codestral")).isEqualTo("mistral");
-    assertThat(LiteLlmProviders.toCostpipe("together_ai")).isEqualTo("together");
-    assertThat(LiteLlmProviders.toCostpipe("fireworks_ai")).isEqualTo("fireworks");
-    assertThat(LiteLlmProviders.toCostpipe("fireworks_ai-embedding-models")).isEqualTo("fireworks");
-    assertThat(LiteLlmProviders.toCostpipe("Novita")).isEqualTo("novita");
-    assertThat(LiteLlmProviders.toCostpipe("dashscope")).isEqualTo("dashscope");
-  }
-
   // ---- the real catalogue ----
 
   @Test
