@@ -1,6 +1,7 @@
 package dev.costpipe.engine.pricing;
 
 import dev.costpipe.engine.usage.Usage;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -48,7 +49,7 @@ public final class PromptModalityBilling {
     return false;
   }
 
-  private static java.math.BigDecimal rate(Rates r, boolean image) {
+  private static BigDecimal rate(Rates r, boolean image) {
     return image ? r.imageInput() : r.videoInput();
   }
 }
