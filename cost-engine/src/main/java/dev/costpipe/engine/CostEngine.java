@@ -16,6 +16,7 @@ import dev.costpipe.engine.pricing.CostCalculator;
 import dev.costpipe.engine.pricing.FineTunedIds;
 import dev.costpipe.engine.pricing.PriceMatch;
 import dev.costpipe.engine.pricing.PricePlan;
+import dev.costpipe.engine.pricing.PromptModalityBilling;
 import dev.costpipe.engine.pricing.PricingRegistry;
 import dev.costpipe.engine.provider.ModelIdentifier;
 import dev.costpipe.engine.provider.ModelRef;
@@ -185,6 +186,8 @@ public final class CostEngine {
             .subtract(cost.totalUsd()));
       }
       cost.unpriced().forEach(u -> errors.add(CostRecord.UNPRICED_USAGE + u));
+      PromptModalityBilling.unpriced(ref.provider(), plan.period(), usage)
+          .forEach(u -> errors.add(CostRecord.UNPRICED_USAGE + u));
       unpricedCounts.forEach((field, n) -> errors.add(CostRecord.UNPRICED_USAGE + field + "=" + n));
       if (FineTunedIds.isFineTuned(ref.model()) && !FineTunedIds.listsFineTuned(match.get().endpoint())) {
         errors.add(FINE_TUNED_AT_BASE);

@@ -19,9 +19,11 @@ final class RateRows {
       new Field("reasoning", Rates::reasoning, true, "output"),
       new Field("audio_input", Rates::audioInput, true, "input"),
       new Field("audio_output", Rates::audioOutput, true, "output"),
-      // shown only where given (their fallbacks are output and cache_read)
+      // shown only where given (their fallbacks are output, cache_read and input)
       new Field("image_output", Rates::imageOutput, true, null),
       new Field("cache_read_audio", Rates::cacheReadAudio, true, null),
+      new Field("image_input", Rates::imageInput, true, null),
+      new Field("video_input", Rates::videoInput, true, null),
       new Field("per_web_search", Rates::perWebSearch, false, null),
       new Field("per_search_source", Rates::perSearchSource, false, null),
       new Field("per_server_tool_call", Rates::perServerToolCall, false, null),

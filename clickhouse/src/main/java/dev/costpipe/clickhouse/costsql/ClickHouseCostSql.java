@@ -21,7 +21,7 @@ import java.util.StringJoiner;
  * {@code timestamp DateTime}, the UInt64 counts {@code input_tokens, output_tokens,
  * cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens, audio_input_tokens,
  * audio_output_tokens, web_search_calls, images, image_output_tokens, cache_read_audio_tokens,
- * search_sources, server_tool_calls}, and the billing mode {@code service_tier String, inference_geo String}.
+ * search_sources, server_tool_calls, image_input_tokens, video_input_tokens}, and the billing mode {@code service_tier String, inference_geo String}.
  *
  * <p><b>Result.</b> {@code Nullable(Int64)} nano-USD, NULL when the row's (provider, model) is not
  * priced. Where it is priced the value equals {@code CostCalculator.compute(match.planAt(timestamp),

@@ -15,7 +15,8 @@ import java.util.List;
  * + web_search_calls × per_web_search + images × per_image
  * + image_output_tokens × (image_output − out)
  * + cache_read_audio_tokens × (cache_read_audio − cache_read − audio_input + in)
- * + search_sources × per_search_source + server_tool_calls × per_server_tool_call + per_request
+ * + search_sources × per_search_source + server_tool_calls × per_server_tool_call
+ * + image_input_tokens × (image_input − in) + video_input_tokens × (video_input − in) + per_request
  * </pre>
  *
  * <p>(cached audio is inside both cache_read_tokens and audio_input_tokens, so its coefficient takes back
@@ -29,7 +30,7 @@ final class CostCoefficients {
   static final List<String> COLUMNS = List.of("input_tokens", "cache_read_tokens", "cache_write_tokens",
       "cache_write_1h_tokens", "audio_input_tokens", "output_tokens", "reasoning_tokens",
       "audio_output_tokens", "web_search_calls", "images", "image_output_tokens", "cache_read_audio_tokens",
-      "search_sources", "server_tool_calls");
+      "search_sources", "server_tool_calls", "image_input_tokens", "video_input_tokens");
   /** Index of the per-request constant, after the column coefficients. */
   static final int PER_REQUEST = COLUMNS.size();
   static final int SIZE = PER_REQUEST + 1;
@@ -52,7 +53,8 @@ final class CostCoefficients {
         nano(out), nano(r.reasoning().subtract(out)), nano(r.audioOutput().subtract(out)),
         nano(r.perWebSearch()), nano(r.perImage()), nano(r.imageOutput().subtract(out)),
         nano(r.cacheReadAudio().subtract(r.cacheRead()).subtract(r.audioInput()).add(in)),
-        nano(r.perSearchSource()), nano(r.perServerToolCall()), nano(r.perRequest()));
+        nano(r.perSearchSource()), nano(r.perServerToolCall()), nano(r.imageInput().subtract(in)),
+        nano(r.videoInput().subtract(in)), nano(r.perRequest()));
   }
 
   /** The fraction digits needed to hold every coefficient exactly. */

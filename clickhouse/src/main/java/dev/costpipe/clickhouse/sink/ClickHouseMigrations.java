@@ -47,7 +47,8 @@ public final class ClickHouseMigrations {
       "V004__request_costs_usage_fields.sql",
       "V005__request_costs_revision.sql",
       "V006__request_costs_reported_cost.sql",
-      "V007__cost_alerts_partial_since_and_per.sql");
+      "V007__cost_alerts_partial_since_and_per.sql",
+      "V009__request_costs_prompt_modalities.sql");
 
   /** The views, in creation order (v_cost_per_session_name reads v_session_costs). */
   public static final List<String> VIEWS = List.of(

@@ -48,9 +48,9 @@ final class SinkRows {
   static final List<String> USAGE_FIELDS = List.of("input_tokens", "output_tokens", "cache_read_tokens",
       "cache_write_tokens", "cache_write_1h_tokens", "reasoning_tokens", "audio_input_tokens",
       "audio_output_tokens", "web_search_calls", "images");
-  /** Usage counts added after the first contract (V004): 0 when a record predates them. */
+  /** Usage counts added after the first contract (V004, V009): 0 when a record predates them. */
   static final List<String> LATER_USAGE_FIELDS = List.of("image_output_tokens", "cache_read_audio_tokens",
-      "search_sources", "server_tool_calls");
+      "search_sources", "server_tool_calls", "image_input_tokens", "video_input_tokens");
   /** Usage texts added with V004: "" when a record predates them. */
   static final List<String> USAGE_TEXT_FIELDS = List.of("service_tier", "inference_geo");
   private static final Set<String> USAGE_SOURCES =

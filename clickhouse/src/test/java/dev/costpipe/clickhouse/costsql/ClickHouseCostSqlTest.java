@@ -268,7 +268,7 @@ class ClickHouseCostSqlTest {
         + " arrayElement(" + providers + ", number % " + sample.size() + " + 1),"
         + " arrayElement(" + models + ", number % " + sample.size() + " + 1),"
         + " toDateTime(1717200000 + number % 2592000, 'UTC'), number % 300000, number % 5000, number % 1000,"
-        + " number % 7, 0, number % 300, 0, 0, number % 2, 0, 0, 0, 0, 0, '', '' FROM numbers(1000000)");
+        + " number % 7, 0, number % 300, 0, 0, number % 2, 0, 0, 0, 0, 0, 0, 0, '', '' FROM numbers(1000000)");
     long millionStart = System.nanoTime();
     List<Map<String, Object>> sum = server.query("SELECT count() AS n, countIf(c IS NULL) AS unpriced FROM (SELECT "
         + sql + " AS c FROM " + DB + ".litellm_million) FORMAT JSONEachRow");
@@ -433,6 +433,14 @@ class ClickHouseCostSqlTest {
             endpoint("google", null, List.of("gemini-2.5-flash-image"),
                 period("2024-01-01T00:00:00Z", new Rates(mtok("0.3"), mtok("2.5"), mtok("0.03"), null, null, null,
                     mtok("1"), null, usd("0.035"), null, null, mtok("30"), mtok("0.1"), usd("0.025"), usd("0.005"))))),
+        // image and video prompt tokens at rates of their own, in a context tier and a billing mode too
+        entry("google/gemini-3.1-flash-live-preview",
+            endpoint("google", null, List.of("gemini-3.1-flash-live-preview"),
+                period("2024-01-01T00:00:00Z", new Rates(mtok("0.75"), mtok("4.5"), mtok("0.075"), null, null, null,
+                    mtok("3"), mtok("12"), null, null, null, null, null, null, null, mtok("1"), mtok("1.2")),
+                    Map.of("batch", new PriceMode(new BigDecimal("0.5"), null)),
+                    new PriceTier(100_000, new Rates(mtok("1.5"), mtok("9"), null, null, null, null, null, null, null,
+                        null, null, null, null, null, null, mtok("2"), null))))),
         // service tiers as rates, batch as a multiplier, an inference region, over a context tier
         entry("anthropic/claude-opus-4-6",
             endpoint("anthropic", null, List.of("claude-opus-4-6"),
@@ -500,7 +508,8 @@ class ClickHouseCostSqlTest {
       pm("openai", "gpt-unknown-9"), pm("nobody", "no-such-model"), pm("openai", ""),
       pm("OpenAI", "gpt-4o"), // providers match exactly
       pm("google", "gemini-2.5-flash-image"), pm("anthropic", "claude-opus-4-6"), pm("xai", "grok-4.5"),
-      pm("anthropic", "claude-sonnet-5"), pm("deepseek", "deepseek-chat"), pm("deepseek", "deepseek-v4-flash"));
+      pm("anthropic", "claude-sonnet-5"), pm("deepseek", "deepseek-chat"), pm("deepseek", "deepseek-v4-flash"),
+      pm("google", "gemini-3.1-flash-live-preview"));
 
   private static ProviderModel pm(String provider, String model) {
     return new ProviderModel(provider, model);
@@ -542,7 +551,19 @@ class ClickHouseCostSqlTest {
     // image output, cached audio (inside cache reads and audio input), search sources
     rows.add(new Row(rows.size() + 1, "google", "gemini-2.5-flash-image", june, Usage.builder().inputTokens(9_660)
         .cacheReadTokens(9_651).audioInputTokens(3_000).cacheReadAudioTokens(2_500).outputTokens(1_400)
-        .imageOutputTokens(1_290).webSearchCalls(1).searchSources(7).serverToolCalls(3).build()));
+        .imageOutputTokens(1_290).webSearchCalls(1).searchSources(7).serverToolCalls(3).imageInputTokens(5)
+        .build()));
+    // image and video prompt tokens at their own rates (and at the input rate where a model has none), below and
+    // above the context tier, standard and batch
+    for (String tier : new String[] {"", "batch"}) {
+      for (long input : new long[] {90_000, 100_000, 100_001, 300_000}) {
+        for (ProviderModel pair : List.of(pm("google", "gemini-3.1-flash-live-preview"), pm("google", "gemini-2.5-pro"))) {
+          rows.add(new Row(rows.size() + 1, pair.provider(), pair.model(), june, Usage.builder().inputTokens(input)
+              .cacheReadTokens(input / 10).audioInputTokens(input / 8).cacheReadAudioTokens(input / 40)
+              .imageInputTokens(input / 5).videoInputTokens(input / 3).outputTokens(2_000).serviceTier(tier).build()));
+        }
+      }
+    }
     // every billing mode and combination, below and above the context tier; unknown ones at standard rates
     for (String tier : new String[] {"", "batch", "fast", "priority", "flex", "geo_us"}) {
       for (String geo : new String[] {"", "us", "eu"}) {
@@ -590,8 +611,12 @@ class ClickHouseCostSqlTest {
     long output = random.nextInt(5_000);
     long reasoning = random.nextBoolean() ? random.nextLong(output + 1) : 0;
     long audioOut = random.nextInt(4) == 0 ? random.nextLong(output - reasoning + 1) : 0;
+    long rest = input - cacheRead - cacheWrite - cacheWrite1h - audioIn;
+    long imageIn = random.nextInt(4) == 0 ? random.nextLong(rest + 1) : 0;
+    long videoIn = random.nextInt(6) == 0 ? random.nextLong(rest - imageIn + 1) : 0;
     return new Usage(input, output, cacheRead, cacheWrite, cacheWrite1h, reasoning, audioIn, audioOut,
-        random.nextInt(3), random.nextInt(3) == 0 ? random.nextInt(3) : 0);
+        random.nextInt(3), random.nextInt(3) == 0 ? random.nextInt(3) : 0).toBuilder()
+        .imageInputTokens(imageIn).videoInputTokens(videoIn).build();
   }
 
   /**
@@ -691,7 +716,7 @@ class ClickHouseCostSqlTest {
         + " cache_write_tokens UInt64, cache_write_1h_tokens UInt64, reasoning_tokens UInt64,"
         + " audio_input_tokens UInt64, audio_output_tokens UInt64, web_search_calls UInt64, images UInt64,"
         + " image_output_tokens UInt64, cache_read_audio_tokens UInt64, search_sources UInt64, server_tool_calls UInt64,"
-        + " service_tier String,"
+        + " image_input_tokens UInt64, video_input_tokens UInt64, service_tier String,"
         + " inference_geo String)"
         + " ENGINE = MergeTree PARTITION BY toYYYYMM(timestamp) ORDER BY request_id");
     StringJoiner values = new StringJoiner(",\n");
@@ -702,7 +727,8 @@ class ClickHouseCostSqlTest {
           + u.cacheReadTokens() + ", " + u.cacheWriteTokens() + ", " + u.cacheWrite1hTokens() + ", "
           + u.reasoningTokens() + ", " + u.audioInputTokens() + ", " + u.audioOutputTokens() + ", "
           + u.webSearchCalls() + ", " + u.images() + ", " + u.imageOutputTokens() + ", " + u.cacheReadAudioTokens()
-          + ", " + u.searchSources() + ", " + u.serverToolCalls() + ", " + SqlLiterals.string(u.serviceTier()) + ", "
+          + ", " + u.searchSources() + ", " + u.serverToolCalls() + ", " + u.imageInputTokens() + ", "
+          + u.videoInputTokens() + ", " + SqlLiterals.string(u.serviceTier()) + ", "
           + SqlLiterals.string(u.inferenceGeo()) + ")");
     }
     server.execute("INSERT INTO " + table + " VALUES " + values);

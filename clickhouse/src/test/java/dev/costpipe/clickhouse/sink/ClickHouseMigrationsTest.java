@@ -77,7 +77,7 @@ class ClickHouseMigrationsTest {
     Map<String, String> columns = server.query("SELECT name, type FROM system.columns WHERE database = '" + db
         + "' AND table = 'request_costs' FORMAT JSONEachRow").stream()
         .collect(Collectors.toMap(r -> (String) r.get("name"), r -> (String) r.get("type")));
-    assertThat(columns).hasSize(41)
+    assertThat(columns).hasSize(43)
         .containsEntry("timestamp", "DateTime('UTC')")
         .containsEntry("cost_nano_usd", "Nullable(Int64)")
         .containsEntry("cost_usd", "Nullable(Decimal(18, 9))")
@@ -88,6 +88,8 @@ class ClickHouseMigrationsTest {
         .containsEntry("cache_write_1h_tokens", "UInt64")
         .containsEntry("revision", "UInt32")
         .containsEntry("reported_cost_nano_usd", "Nullable(Int64)")
+        .containsEntry("image_input_tokens", "UInt64")
+        .containsEntry("video_input_tokens", "UInt64")
         .containsEntry("ingested_at", "DateTime('UTC')");
   }
 

@@ -31,7 +31,8 @@ class ClickHouseRepriceTest {
   private static final String BETA = """
       {"model_key":"testco/beta","name":"Beta","endpoints":[{"provider":"testco","deployment":null,"ids":["beta"],
        "source":"https://example.com","checked":"2026-06-01","prices":[
-        {"effective_from":"2020-01-01T00:00:00Z","rates":{"input":0.000003,"output":0.000004,"cache_read":0.0000003}}]}]}""";
+        {"effective_from":"2020-01-01T00:00:00Z","rates":{"input":0.000003,"output":0.000004,"cache_read":0.0000003,
+          "image_input":0.00001,"video_input":0.000002}}]}]}""";
 
   private static long javaCost(PricingRegistry registry, String model, Instant at, Usage usage) {
     return CostCalculator.compute(registry.resolve("testco", model, null).orElseThrow().planAt(at), usage, at).nanoUsd();
@@ -61,6 +62,13 @@ class ClickHouseRepriceTest {
     Usage batchUsage = alphaUsage.toBuilder().serviceTier("batch").searchSources(4).serverToolCalls(2).build();
     long m1New = javaCost(registry, "alpha", d1, batchUsage);
     assertThat(m1New).isEqualTo(600_000);
+    // image and video prompt tokens at beta's own rates (V009), on a row recorded unknown_model (as a model whose
+    // importers skipped it for its image rate was): text (1000 - 400 - 100) x 3 = 1500, image 400 x 10 = 4000,
+    // video 100 x 2 = 200, output 50 x 4 = 200 micro-USD: 5900 micro-USD
+    Usage imageUsage = Usage.builder().inputTokens(1000).imageInputTokens(400).videoInputTokens(100).outputTokens(50)
+        .build();
+    long i1New = javaCost(registry, "beta", d1, imageUsage);
+    assertThat(i1New).isEqualTo(5_900_000);
 
     List<String> records = List.of(
         cost("a1").at(d1).model("testco", "alpha", "testco/alpha").usage(alphaUsage).cost(999).json(),
@@ -68,6 +76,7 @@ class ClickHouseRepriceTest {
         cost("m1").at(d1).model("testco", "alpha", "testco/alpha").usage(batchUsage).cost(1_200_000).json(),
         cost("b1").at(d1).model("testco", "beta", null).usage(betaUsage).unknownModel().error("incomplete")
             .reportedCost(4_000_000).json(),
+        cost("i1").at(d1).model("testco", "beta", null).usage(imageUsage).unknownModel().json(),
         cost("c1").at(d1).model("testco", "alpha", "testco/alpha").usage(alphaUsage).cacheHit(777).json(),
         cost("p1").at(d1).model("openrouter", "x/y", null).providerReported(5_000).json(),
         cost("n1").at(d1).model("testco", "alpha", "testco/alpha").noUsage().json(),
@@ -86,10 +95,10 @@ class ClickHouseRepriceTest {
     LocalDate from = LocalDate.parse("2026-06-01");
     LocalDate to = LocalDate.parse("2026-06-02");
     Reprice.Result dry = reprice.reprice(registry, from, to, true);
-    assertThat(dry).isEqualTo(new Reprice.Result(9, 3, 999 + a2 + 1_200_000 + 5_000,
-        a1New + a2 + m1New + b1New + 5_000, Map.of("other/zzz", 1L, "testco/alpha' OR 1=1 --", 1L)));
+    assertThat(dry).isEqualTo(new Reprice.Result(10, 4, 999 + a2 + 1_200_000 + 5_000,
+        a1New + a2 + m1New + b1New + i1New + 5_000, Map.of("other/zzz", 1L, "testco/alpha' OR 1=1 --", 1L)));
     assertThat(server.query("SELECT count() AS n FROM " + db + ".request_costs FORMAT JSONEachRow").get(0).get("n"))
-        .isEqualTo("10"); // a dry run writes nothing
+        .isEqualTo("11"); // a dry run writes nothing
 
     Reprice.Result done = reprice.reprice(registry, from, to, false);
     assertThat(done).isEqualTo(dry);
@@ -97,11 +106,13 @@ class ClickHouseRepriceTest {
     Map<String, Map<String, Object>> rows = new java.util.TreeMap<>();
     for (Map<String, Object> r : server.query("SELECT request_id, model_key, pricing_status, cost_nano_usd, cost_usd,"
         + " cost_breakdown_keys, cost_breakdown_values, errors, toUInt32(ingested_at) AS v, service_tier,"
-        + " search_sources, server_tool_calls, reported_cost_nano_usd FROM " + db
+        + " search_sources, server_tool_calls, image_input_tokens, video_input_tokens, reported_cost_nano_usd FROM " + db
         + ".request_costs FINAL FORMAT JSONEachRow")) {
       rows.put((String) r.get("request_id"), r);
     }
-    assertThat(rows).hasSize(10);
+    assertThat(rows).hasSize(11);
+    assertThat(rows.get("i1")).containsEntry("cost_nano_usd", "5900000").containsEntry("pricing_status", "priced")
+        .containsEntry("image_input_tokens", "400").containsEntry("video_input_tokens", "100");
     assertThat(rows.get("m1")).containsEntry("cost_nano_usd", "600000").containsEntry("service_tier", "batch")
         .containsEntry("search_sources", "4").containsEntry("server_tool_calls", "2");
     assertThat(rows.get("a1")).containsEntry("cost_nano_usd", "1200000").containsEntry("pricing_status", "priced")
@@ -125,7 +136,7 @@ class ClickHouseRepriceTest {
 
     // the views see the new prices, once
     assertThat(server.query("SELECT sum(total_cost_nano_usd) AS s FROM " + db + ".v_cost_per_day FORMAT JSONEachRow")
-        .get(0).get("s")).isEqualTo(String.valueOf(a1New + a2 + m1New + b1New + 5_000 + 1));
+        .get(0).get("s")).isEqualTo(String.valueOf(a1New + a2 + m1New + b1New + i1New + 5_000 + 1));
     // nothing left to re-price
     assertThat(reprice.reprice(registry, from, to, false).rowsRepriced()).isZero();
   }

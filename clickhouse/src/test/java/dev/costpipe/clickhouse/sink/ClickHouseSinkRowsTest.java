@@ -82,7 +82,8 @@ class ClickHouseSinkRowsTest {
     assertThat(row.get("service_tier").asText()).isEmpty();
     assertThat(row.get("revision").asLong()).isZero();
     assertThat(row.get("reported_cost_nano_usd").isNull()).isTrue();
-    assertThat(row.size()).isEqualTo(41); // every column of request_costs
+    assertThat(row.get("image_input_tokens").asLong()).isZero();
+    assertThat(row.size()).isEqualTo(43); // every column of request_costs
   }
 
   @Test
@@ -90,13 +91,15 @@ class ClickHouseSinkRowsTest {
     ObjectNode record = (ObjectNode) Json.MAPPER.readTree(cost("r-5").json());
     ObjectNode usage = (ObjectNode) record.get("usage");
     usage.put("image_output_tokens", 1290).put("cache_read_audio_tokens", 40).put("search_sources", 7)
-        .put("server_tool_calls", 3)
+        .put("server_tool_calls", 3).put("image_input_tokens", 1806).put("video_input_tokens", 7920)
         .put("service_tier", "batch").put("inference_geo", "us");
     JsonNode row = costRow(record.toString());
     assertThat(row.get("image_output_tokens").asLong()).isEqualTo(1290);
     assertThat(row.get("cache_read_audio_tokens").asLong()).isEqualTo(40);
     assertThat(row.get("search_sources").asLong()).isEqualTo(7);
     assertThat(row.get("server_tool_calls").asLong()).isEqualTo(3);
+    assertThat(row.get("image_input_tokens").asLong()).isEqualTo(1806);
+    assertThat(row.get("video_input_tokens").asLong()).isEqualTo(7920);
     assertThat(row.get("service_tier").asText()).isEqualTo("batch");
     assertThat(row.get("inference_geo").asText()).isEqualTo("us");
   }

@@ -52,7 +52,7 @@ public final class CatalogueBuilder {
 
   /** Providers that sell models of their own making under their own name (the others resell). */
   private static final Set<String> MODEL_AUTHORS = Set.of("openai", "anthropic", "google", "mistral", "deepseek",
-      "xai", "cohere", "cohere-chat", "ai21", "amazon-nova", "meta", "minimax", "moonshot", "perplexity", "voyage",
+      "xai", "cohere", "ai21", "amazon-nova", "meta", "minimax", "moonshot", "perplexity", "voyage",
       "zai", "zhipuai", "dashscope", "volcengine", "tencent", "sarvam", "gigachat", "inception",
       "text-completion-inception", "palm");
   private static final Pattern VALID_ID = Pattern.compile("^[a-z0-9@~][a-z0-9._:/@+~-]*$");

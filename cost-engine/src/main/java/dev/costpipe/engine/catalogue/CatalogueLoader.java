@@ -53,7 +53,7 @@ public final class CatalogueLoader {
       .build();
   private static final Set<String> RATE_KEYS = Set.of("input_mtok", "output_mtok", "cache_read_mtok",
       "cache_write_mtok", "cache_write_1h_mtok", "reasoning_mtok", "audio_input_mtok", "audio_output_mtok",
-      "image_output_mtok", "cache_read_audio_mtok", "per_web_search", "per_search_source",
+      "image_output_mtok", "cache_read_audio_mtok", "image_input_mtok", "video_input_mtok", "per_web_search", "per_search_source",
       "per_server_tool_call", "per_image", "per_request");
   private static final Set<String> PERIOD_KEYS = with(RATE_KEYS, "effective_from", "effective_until", "tiers",
       "modes", "time_of_day");
@@ -297,7 +297,8 @@ public final class CatalogueLoader {
         perMtok(n, "audio_input_mtok", where), perMtok(n, "audio_output_mtok", where),
         usd(n, "per_web_search", where), usd(n, "per_image", where), usd(n, "per_request", where),
         perMtok(n, "image_output_mtok", where), perMtok(n, "cache_read_audio_mtok", where),
-        usd(n, "per_search_source", where), usd(n, "per_server_tool_call", where));
+        usd(n, "per_search_source", where), usd(n, "per_server_tool_call", where),
+        perMtok(n, "image_input_mtok", where), perMtok(n, "video_input_mtok", where));
   }
 
   private static Set<String> with(Set<String> keys, String... more) {

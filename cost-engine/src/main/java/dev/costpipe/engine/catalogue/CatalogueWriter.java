@@ -222,6 +222,8 @@ public final class CatalogueWriter {
     perMtok(o, "audio_output_mtok", r.audioOutput());
     perMtok(o, "image_output_mtok", r.imageOutput());
     perMtok(o, "cache_read_audio_mtok", r.cacheReadAudio());
+    perMtok(o, "image_input_mtok", r.imageInput());
+    perMtok(o, "video_input_mtok", r.videoInput());
     usd(o, "per_web_search", r.perWebSearch());
     usd(o, "per_search_source", r.perSearchSource());
     usd(o, "per_server_tool_call", r.perServerToolCall());

@@ -40,7 +40,8 @@ import java.util.TreeSet;
  *   <li>{@code input_mtok}, {@code output_mtok}, {@code cache_read_mtok}, {@code cache_write_mtok},
  *       {@code cache_write_1h_mtok}, {@code output_reasoning_mtok}, {@code input_audio_mtok},
  *       {@code output_audio_mtok}, {@code output_image_mtok} (image output), {@code cache_audio_read_mtok}
- *       (cached audio); {@code requests_kcount} → per request, {@code web_searches_kcount} →
+ *       (cached audio), {@code input_image_mtok} and {@code input_video_mtok} (uncached image and video prompt
+ *       tokens); {@code requests_kcount} → per request, {@code web_searches_kcount} →
  *       per web search (both per thousand upstream);</li>
  *   <li>tiered prices {@code {base, tiers: [{start, price}]}}: genai-prices picks the tier by the request's
  *       total input tokens ({@code input > start}) and bills every token at it, as a {@link PriceTier}
@@ -49,35 +50,35 @@ import java.util.TreeSet;
  *       become dated price periods (genai-prices applies the latest started one, else the first).</li>
  * </ul>
  * What costpipe's price model cannot express is skipped with a counted reason, never approximated:
- * time-of-day windows, image input, cached-image, video or citation token prices that differ from the rate
+ * time-of-day windows, cached-image, video-output or citation token prices that differ from the rate
  * costpipe bills those tokens at, price fields it does not know, models with no token prices.
  */
 public final class GenAiPricesImporter {
   public static final String SOURCE = "https://github.com/pydantic/genai-prices/blob/main/prices/data.json";
 
 
-  private static final Map<String, Integer> PER_MTOK = Map.of(
-      "input_mtok", INPUT,
-      "output_mtok", OUTPUT,
-      "cache_read_mtok", CACHE_READ,
-      "cache_write_mtok", CACHE_WRITE,
-      "cache_write_1h_mtok", CACHE_WRITE_1H,
-      "output_reasoning_mtok", REASONING,
-      "input_audio_mtok", AUDIO_INPUT,
-      "output_audio_mtok", AUDIO_OUTPUT,
-      "output_image_mtok", IMAGE_OUTPUT,
-      "cache_audio_read_mtok", CACHE_READ_AUDIO);
+  private static final Map<String, Integer> PER_MTOK = Map.ofEntries(
+      Map.entry("input_mtok", INPUT),
+      Map.entry("output_mtok", OUTPUT),
+      Map.entry("cache_read_mtok", CACHE_READ),
+      Map.entry("cache_write_mtok", CACHE_WRITE),
+      Map.entry("cache_write_1h_mtok", CACHE_WRITE_1H),
+      Map.entry("output_reasoning_mtok", REASONING),
+      Map.entry("input_audio_mtok", AUDIO_INPUT),
+      Map.entry("output_audio_mtok", AUDIO_OUTPUT),
+      Map.entry("output_image_mtok", IMAGE_OUTPUT),
+      Map.entry("cache_audio_read_mtok", CACHE_READ_AUDIO),
+      Map.entry("input_image_mtok", IMAGE_INPUT),
+      Map.entry("input_video_mtok", VIDEO_INPUT));
   private static final Map<String, Integer> PER_THOUSAND = Map.of(
       "web_searches_kcount", PER_WEB_SEARCH,
       "requests_kcount", PER_REQUEST);
   /**
-   * Prices of tokens costpipe does not count apart: image and video input are billed as input, cached
-   * images as cache reads, video and citation output as output. Exact only when equal to that rate.
+   * Prices of tokens costpipe does not count apart: cached images as cache reads (image_input_tokens are the
+   * uncached ones), video and citation output as output. Exact only when equal to that rate.
    */
   private static final Map<String, Integer> BILLED_AS = Map.of(
-      "input_image_mtok", INPUT,
       "cache_image_read_mtok", CACHE_READ,
-      "input_video_mtok", INPUT,
       "output_video_mtok", OUTPUT,
       "output_citation_mtok", OUTPUT);
   private static final List<String> EXTRA = List.copyOf(new TreeSet<>(BILLED_AS.keySet()));

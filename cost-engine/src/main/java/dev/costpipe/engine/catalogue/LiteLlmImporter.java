@@ -9,6 +9,7 @@ import dev.costpipe.engine.pricing.PriceMode;
 import dev.costpipe.engine.pricing.PricePeriod;
 import dev.costpipe.engine.pricing.PriceTier;
 import dev.costpipe.engine.pricing.PricingEntry;
+import dev.costpipe.engine.provider.LiteLlmProviders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,7 +40,8 @@ import java.util.regex.Pattern;
  *       {@code cache_read_input_token_cost} (else the older {@code input_cost_per_token_cache_hit}),
  *       {@code cache_creation_input_token_cost}, {@code cache_creation_input_token_cost_above_1hr},
  *       {@code output_cost_per_reasoning_token}, {@code input_cost_per_audio_token},
- *       {@code output_cost_per_audio_token}; for image-generation models that price output only as
+ *       {@code output_cost_per_audio_token}, {@code input_cost_per_image_token} (image prompt tokens:
+ *       gpt-image-1, gpt-realtime, gemini-3.1-flash-live-preview), {@code input_cost_per_video_token}; for image-generation models that price output only as
  *       {@code output_cost_per_image_token} (gpt-image-1), that rate is the output rate;</li>
  *   <li>per-call fees: {@code input_cost_per_request} or {@code input_cost_per_query} (rerank: one
  *       query per request) → per request; {@code search_context_cost_per_query} → per web search;</li>
@@ -48,9 +50,8 @@ import java.util.regex.Pattern;
  *       the tier is chosen by the request's input tokens, {@code start < input <= end}, and every token
  *       of the request is billed at it — the same whole-request semantics as {@link PriceTier}).</li>
  * </ul>
- * Entries that are not models, whose price is not per token (per second, character, pixel,
- * image, query, page), or whose image input tokens have a rate of their own (costpipe bills them as
- * input tokens: gpt-image-1, gemini-3.1-flash-live-preview), are skipped with a counted reason.
+ * Entries that are not models, or whose price is not per token (per second, character, pixel,
+ * image, query, page), are skipped with a counted reason.
  */
 public final class LiteLlmImporter {
   public static final String SOURCE = "litellm:model_prices_and_context_window.json";
@@ -65,10 +66,13 @@ public final class LiteLlmImporter {
       "cache_creation_input_token_cost_above_1hr", CACHE_WRITE_1H,
       "output_cost_per_reasoning_token", REASONING,
       "input_cost_per_audio_token", AUDIO_INPUT,
-      "output_cost_per_audio_token", AUDIO_OUTPUT);
+      "output_cost_per_audio_token", AUDIO_OUTPUT,
+      "input_cost_per_image_token", IMAGE_INPUT,
+      "input_cost_per_video_token", VIDEO_INPUT);
 
   /** Within a tier, a missing derived rate falls back to this rate of the same tier (LiteLLM's rule). */
-  private static final int[] TIER_PARENT = {-1, -1, INPUT, INPUT, CACHE_WRITE, OUTPUT, INPUT, OUTPUT, -1, -1, -1, -1, -1};
+  private static final int[] TIER_PARENT =
+      {-1, -1, INPUT, INPUT, CACHE_WRITE, OUTPUT, INPUT, OUTPUT, -1, -1, -1, -1, -1, INPUT, INPUT};
 
   private static final Pattern ABOVE_TOKENS = Pattern.compile("^(.+)_above_(\\d+)k_tokens$");
   /** LiteLLM's service-tier key suffix → costpipe's mode name. */
@@ -96,8 +100,6 @@ public final class LiteLlmImporter {
   static final String BAD_TIERED_PRICING = "tiered_pricing not by input tokens";
   static final String INVALID_PRICE = "invalid price value";
   static final String DUPLICATE = "duplicate key";
-  /** Image input tokens at a rate of their own (gpt-image-1): costpipe bills them as input tokens. */
-  static final String IMAGE_INPUT_APART = "input image tokens priced apart";
 
   private LiteLlmImporter() {}
 
@@ -181,14 +183,6 @@ public final class LiteLlmImporter {
       return Outcome.skip(INVALID_PRICE);
     }
 
-    try {
-      BigDecimal imageInput = price(v, "input_cost_per_image_token");
-      if (imageInput != null && (base[INPUT] == null || imageInput.compareTo(base[INPUT]) != 0)) {
-        return Outcome.skip(IMAGE_INPUT_APART);
-      }
-    } catch (InvalidPrice e) {
-      return Outcome.skip(INVALID_PRICE);
-    }
     if (base[INPUT] == null && base[OUTPUT] == null) {
       String unit = unitReason(v, "", true);
       return Outcome.skip(unit != null ? unit : NO_TOKEN_PRICES);
@@ -218,7 +212,7 @@ public final class LiteLlmImporter {
       base[OUTPUT] = BigDecimal.ZERO;
     }
 
-    String provider = LiteLlmProviders.toCostpipe(litellmProvider);
+    String provider = LiteLlmProviders.catalogueProvider(litellmProvider);
     String lowerKey = key.toLowerCase(Locale.ROOT);
     String modelId = stripProviderPrefix(lowerKey, litellmProvider.toLowerCase(Locale.ROOT), provider);
     String deployment = deployment(modelId, provider);
@@ -468,7 +462,7 @@ public final class LiteLlmImporter {
     String first = lowerKey.substring(0, slash);
     boolean isPrefix = first.equals(litellmProvider)
         || first.replace('-', '_').equals(litellmProvider.replace('-', '_'))
-        || provider.equals(LiteLlmProviders.toCostpipe(first));
+        || provider.equals(LiteLlmProviders.catalogueProvider(first));
     return isPrefix ? lowerKey.substring(slash + 1) : lowerKey;
   }
 

@@ -31,7 +31,7 @@ import java.util.Set;
 public final class PricingEntryJson {
   private static final String[] RATE_FIELDS = {"input", "output", "cache_read", "cache_write", "cache_write_1h",
       "reasoning", "audio_input", "audio_output", "per_web_search", "per_image", "per_request", "image_output",
-      "cache_read_audio", "per_search_source", "per_server_tool_call"};
+      "cache_read_audio", "per_search_source", "per_server_tool_call", "image_input", "video_input"};
 
   private PricingEntryJson() {}
 
@@ -153,7 +153,7 @@ public final class PricingEntryJson {
     ObjectNode o = Json.MAPPER.createObjectNode();
     BigDecimal[] v = {r.input(), r.output(), r.cacheRead(), r.cacheWrite(), r.cacheWrite1h(), r.reasoning(),
         r.audioInput(), r.audioOutput(), r.perWebSearch(), r.perImage(), r.perRequest(), r.imageOutput(),
-        r.cacheReadAudio(), r.perSearchSource(), r.perServerToolCall()};
+        r.cacheReadAudio(), r.perSearchSource(), r.perServerToolCall(), r.imageInput(), r.videoInput()};
     for (int i = 0; i < v.length; i++) {
       if (v[i] != null) {
         o.put(RATE_FIELDS[i], v[i]);
@@ -173,7 +173,8 @@ public final class PricingEntryJson {
         v[i] = n.decimalValue();
       }
     }
-    return new Rates(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14]);
+    return new Rates(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14],
+        v[15], v[16]);
   }
 
   private static String text(JsonNode o, String f) {

@@ -25,7 +25,9 @@ final class RateSlots {
   static final int PER_REQUEST = 10;
   static final int IMAGE_OUTPUT = 11;
   static final int CACHE_READ_AUDIO = 12;
-  static final int COUNT = 13;
+  static final int IMAGE_INPUT = 13;
+  static final int VIDEO_INPUT = 14;
+  static final int COUNT = 15;
 
   /** Keeps each decimal exactly as parsed from its text (2.5e-06 stays 2.5E-6, not re-normalised). */
   static final ObjectMapper EXACT_JSON = JsonMapper.builder()
@@ -39,6 +41,6 @@ final class RateSlots {
   static Rates rates(BigDecimal[] r) {
     return new Rates(r[INPUT], r[OUTPUT], r[CACHE_READ], r[CACHE_WRITE], r[CACHE_WRITE_1H], r[REASONING],
         r[AUDIO_INPUT], r[AUDIO_OUTPUT], r[PER_WEB_SEARCH], r[PER_IMAGE], r[PER_REQUEST], r[IMAGE_OUTPUT],
-        r[CACHE_READ_AUDIO], null, null);
+        r[CACHE_READ_AUDIO], null, null, r[IMAGE_INPUT], r[VIDEO_INPUT]);
   }
 }

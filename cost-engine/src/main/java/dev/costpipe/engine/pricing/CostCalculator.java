@@ -11,10 +11,11 @@ import java.util.List;
  * and billing modes ({@link PricePlan#ratesFor}):
  *
  * <pre>
- * (input − cache_read − cache_write − cache_write_1h − audio_input + cache_read_audio) × input
+ * (input − cache_read − cache_write − cache_write_1h − audio_input + cache_read_audio − image_input
+ *   − video_input) × input
  * + (cache_read − cache_read_audio) × cache_read + cache_write × cache_write
  * + cache_write_1h × cache_write_1h + (audio_input − cache_read_audio) × audio_input
- * + cache_read_audio × cache_read_audio
+ * + cache_read_audio × cache_read_audio + image_input × image_input + video_input × video_input
  * + (output − reasoning − audio_output − image_output) × output + reasoning × reasoning
  * + audio_output × audio_output + image_output × image_output
  * + web_search_calls × per_web_search + search_sources × per_search_source
@@ -39,6 +40,8 @@ public final class CostCalculator {
     total = add(parts, total, rates, CostComponent.CACHE_WRITE_1H, usage.cacheWrite1hTokens());
     total = add(parts, total, rates, CostComponent.AUDIO_INPUT, usage.uncachedAudioInputTokens());
     total = add(parts, total, rates, CostComponent.CACHE_READ_AUDIO, usage.cacheReadAudioTokens());
+    total = add(parts, total, rates, CostComponent.IMAGE_INPUT, usage.imageInputTokens());
+    total = add(parts, total, rates, CostComponent.VIDEO_INPUT, usage.videoInputTokens());
     total = add(parts, total, rates, CostComponent.OUTPUT, usage.plainOutputTokens());
     total = add(parts, total, rates, CostComponent.REASONING, usage.reasoningTokens());
     total = add(parts, total, rates, CostComponent.AUDIO_OUTPUT, usage.audioOutputTokens());

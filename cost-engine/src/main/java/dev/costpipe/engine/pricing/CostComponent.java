@@ -7,6 +7,8 @@ public enum CostComponent {
   CACHE_WRITE("cache_write"),
   CACHE_WRITE_1H("cache_write_1h"),
   AUDIO_INPUT("audio_input"),
+  IMAGE_INPUT("image_input"),
+  VIDEO_INPUT("video_input"),
   CACHE_READ_AUDIO("cache_read_audio"),
   OUTPUT("output"),
   REASONING("reasoning"),

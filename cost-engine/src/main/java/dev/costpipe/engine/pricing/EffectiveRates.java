@@ -24,6 +24,8 @@ final class EffectiveRates {
     v[CostComponent.CACHE_WRITE_1H.ordinal()] = r.cacheWrite1h();
     v[CostComponent.AUDIO_INPUT.ordinal()] = r.audioInput();
     v[CostComponent.CACHE_READ_AUDIO.ordinal()] = r.cacheReadAudio();
+    v[CostComponent.IMAGE_INPUT.ordinal()] = r.imageInput();
+    v[CostComponent.VIDEO_INPUT.ordinal()] = r.videoInput();
     v[CostComponent.OUTPUT.ordinal()] = r.output();
     v[CostComponent.REASONING.ordinal()] = r.reasoning();
     v[CostComponent.AUDIO_OUTPUT.ordinal()] = r.audioOutput();

@@ -21,7 +21,9 @@ public record Rates(
     BigDecimal imageOutput,
     BigDecimal cacheReadAudio,
     BigDecimal perSearchSource,
-    BigDecimal perServerToolCall) {
+    BigDecimal perServerToolCall,
+    BigDecimal imageInput,
+    BigDecimal videoInput) {
 
   public static final Rates EMPTY = new Rates(null, null, null, null, null, null, null, null, null, null, null);
 
@@ -33,6 +35,15 @@ public record Rates(
         perImage, perRequest, null, null, null, null);
   }
 
+  /** Rates without the image- and video-input rates. */
+  public Rates(BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal cacheWrite,
+      BigDecimal cacheWrite1h, BigDecimal reasoning, BigDecimal audioInput, BigDecimal audioOutput,
+      BigDecimal perWebSearch, BigDecimal perImage, BigDecimal perRequest, BigDecimal imageOutput,
+      BigDecimal cacheReadAudio, BigDecimal perSearchSource, BigDecimal perServerToolCall) {
+    this(input, output, cacheRead, cacheWrite, cacheWrite1h, reasoning, audioInput, audioOutput, perWebSearch,
+        perImage, perRequest, imageOutput, cacheReadAudio, perSearchSource, perServerToolCall, null, null);
+  }
+
   /** This set's rates where given, else {@code base}'s (tier rates replace base rates one by one). */
   public Rates over(Rates base) {
     return new Rates(
@@ -41,7 +52,8 @@ public record Rates(
         or(audioInput, base.audioInput), or(audioOutput, base.audioOutput),
         or(perWebSearch, base.perWebSearch), or(perImage, base.perImage), or(perRequest, base.perRequest),
         or(imageOutput, base.imageOutput), or(cacheReadAudio, base.cacheReadAudio),
-        or(perSearchSource, base.perSearchSource), or(perServerToolCall, base.perServerToolCall));
+        or(perSearchSource, base.perSearchSource), or(perServerToolCall, base.perServerToolCall),
+        or(imageInput, base.imageInput), or(videoInput, base.videoInput));
   }
 
   /** The token rates times {@code factor}; per-call fees (searches, sources, images, requests) unchanged. */
@@ -49,13 +61,16 @@ public record Rates(
     return new Rates(times(input, factor), times(output, factor), times(cacheRead, factor),
         times(cacheWrite, factor), times(cacheWrite1h, factor), times(reasoning, factor), times(audioInput, factor),
         times(audioOutput, factor), perWebSearch, perImage, perRequest, times(imageOutput, factor),
-        times(cacheReadAudio, factor), perSearchSource, perServerToolCall);
+        times(cacheReadAudio, factor), perSearchSource, perServerToolCall, times(imageInput, factor),
+        times(videoInput, factor));
   }
 
   /**
    * Applies the fallbacks: cache_read/cache_write → input, cache_write_1h → cache_write,
    * reasoning → output, audio_input → input, audio_output → output, image_output → output,
-   * cache_read_audio → cache_read; per-call fees default to 0.
+   * cache_read_audio → cache_read, image_input → input, video_input → input (what Google, OpenAI's chat
+   * models and Anthropic bill image and video prompt tokens at unless their price list names a rate of its
+   * own); per-call fees default to 0.
    */
   public Rates withFallbacks() {
     BigDecimal in = or(input, BigDecimal.ZERO);
@@ -65,7 +80,8 @@ public record Rates(
     return new Rates(in, out, read, write, or(cacheWrite1h, write), or(reasoning, out),
         or(audioInput, in), or(audioOutput, out), or(perWebSearch, BigDecimal.ZERO),
         or(perImage, BigDecimal.ZERO), or(perRequest, BigDecimal.ZERO), or(imageOutput, out),
-        or(cacheReadAudio, read), or(perSearchSource, BigDecimal.ZERO), or(perServerToolCall, BigDecimal.ZERO));
+        or(cacheReadAudio, read), or(perSearchSource, BigDecimal.ZERO), or(perServerToolCall, BigDecimal.ZERO),
+        or(imageInput, in), or(videoInput, in));
   }
 
   private static BigDecimal times(BigDecimal v, BigDecimal factor) {

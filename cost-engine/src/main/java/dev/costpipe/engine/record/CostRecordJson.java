@@ -72,6 +72,8 @@ public final class CostRecordJson {
     usage.put("cache_read_audio_tokens", u.cacheReadAudioTokens());
     usage.put("search_sources", u.searchSources());
     usage.put("server_tool_calls", u.serverToolCalls());
+    usage.put("image_input_tokens", u.imageInputTokens());
+    usage.put("video_input_tokens", u.videoInputTokens());
     usage.put("service_tier", u.serviceTier());
     usage.put("inference_geo", u.inferenceGeo());
     return usage;
@@ -93,8 +95,8 @@ public final class CostRecordJson {
         u.path("audio_input_tokens").asLong(), u.path("audio_output_tokens").asLong(),
         u.path("web_search_calls").asLong(), u.path("images").asLong(), u.path("image_output_tokens").asLong(),
         u.path("cache_read_audio_tokens").asLong(), u.path("search_sources").asLong(),
-        u.path("server_tool_calls").asLong(),
-        u.path("service_tier").asText(""), u.path("inference_geo").asText(""));
+        u.path("server_tool_calls").asLong(), u.path("image_input_tokens").asLong(),
+        u.path("video_input_tokens").asLong(), u.path("service_tier").asText(""), u.path("inference_geo").asText(""));
     Map<String, String> props = new LinkedHashMap<>();
     o.path("properties").fields().forEachRemaining(f -> props.put(f.getKey(), f.getValue().asText()));
     Map<String, Long> breakdown = new LinkedHashMap<>();

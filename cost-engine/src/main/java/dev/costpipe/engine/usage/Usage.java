@@ -10,7 +10,9 @@ package dev.costpipe.engine.usage;
  * (and subtracted from the prompt once). Reasoning, audio-output and image-output are subsets of
  * output. {@code searchSources} are search results billed one by one (xAI Live Search);
  * {@code serverToolCalls} are provider-run tool calls billed per call other than web searches (xAI's
- * X search, code execution, document search). {@code serviceTier} is how the request was billed
+ * X search, code execution, document search). {@code imageInputTokens} and {@code videoInputTokens} are the
+ * image and video prompt tokens not read from a cache (subsets of input, outside the cache reads: cached
+ * images and video are billed as cache reads, there being no cached-image rate for a model that reports them). {@code serviceTier} is how the request was billed
  * ("" standard, else {@code flex}, {@code priority}, {@code scale}, {@code batch}, {@code fast});
  * {@code inferenceGeo} the region the provider says it ran in when that changes the price ("" otherwise).
  */
@@ -29,6 +31,8 @@ public record Usage(
     long cacheReadAudioTokens,
     long searchSources,
     long serverToolCalls,
+    long imageInputTokens,
+    long videoInputTokens,
     String serviceTier,
     String inferenceGeo) {
 
@@ -44,7 +48,7 @@ public record Usage(
       long cacheWrite1hTokens, long reasoningTokens, long audioInputTokens, long audioOutputTokens,
       long webSearchCalls, long images) {
     this(inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, cacheWrite1hTokens, reasoningTokens,
-        audioInputTokens, audioOutputTokens, webSearchCalls, images, 0, 0, 0, 0, "", "");
+        audioInputTokens, audioOutputTokens, webSearchCalls, images, 0, 0, 0, 0, 0, 0, "", "");
   }
 
   public static Builder builder() {
@@ -57,7 +61,8 @@ public record Usage(
         .cacheWriteTokens(cacheWriteTokens).cacheWrite1hTokens(cacheWrite1hTokens).reasoningTokens(reasoningTokens)
         .audioInputTokens(audioInputTokens).audioOutputTokens(audioOutputTokens).webSearchCalls(webSearchCalls)
         .images(images).imageOutputTokens(imageOutputTokens).cacheReadAudioTokens(cacheReadAudioTokens)
-        .searchSources(searchSources).serverToolCalls(serverToolCalls).serviceTier(serviceTier)
+        .searchSources(searchSources).serverToolCalls(serverToolCalls).imageInputTokens(imageInputTokens)
+        .videoInputTokens(videoInputTokens).serviceTier(serviceTier)
         .inferenceGeo(inferenceGeo);
   }
 
@@ -69,7 +74,7 @@ public record Usage(
   /** Prompt tokens billed at the plain input rate. */
   public long uncachedTextInputTokens() {
     return inputTokens - cacheReadTokens - cacheWriteTokens - cacheWrite1hTokens - audioInputTokens
-        + cacheReadAudioTokens;
+        + cacheReadAudioTokens - imageInputTokens - videoInputTokens;
   }
 
   /** Cache reads billed at the (text) cache-read rate. */
@@ -91,7 +96,7 @@ public record Usage(
   public String invariantViolation() {
     long[] all = {inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, cacheWrite1hTokens,
         reasoningTokens, audioInputTokens, audioOutputTokens, webSearchCalls, images, imageOutputTokens,
-        cacheReadAudioTokens, searchSources, serverToolCalls};
+        cacheReadAudioTokens, searchSources, serverToolCalls, imageInputTokens, videoInputTokens};
     for (long v : all) {
       if (v < 0) {
         return "negative usage count";
@@ -124,6 +129,8 @@ public record Usage(
     private long cacheReadAudioTokens;
     private long searchSources;
     private long serverToolCalls;
+    private long imageInputTokens;
+    private long videoInputTokens;
     private String serviceTier = "";
     private String inferenceGeo = "";
 
@@ -141,13 +148,16 @@ public record Usage(
     public Builder cacheReadAudioTokens(long v) { cacheReadAudioTokens = v; return this; }
     public Builder searchSources(long v) { searchSources = v; return this; }
     public Builder serverToolCalls(long v) { serverToolCalls = v; return this; }
+    public Builder imageInputTokens(long v) { imageInputTokens = v; return this; }
+    public Builder videoInputTokens(long v) { videoInputTokens = v; return this; }
     public Builder serviceTier(String v) { serviceTier = v; return this; }
     public Builder inferenceGeo(String v) { inferenceGeo = v; return this; }
 
     public Usage build() {
       return new Usage(inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, cacheWrite1hTokens,
           reasoningTokens, audioInputTokens, audioOutputTokens, webSearchCalls, images, imageOutputTokens,
-          cacheReadAudioTokens, searchSources, serverToolCalls, serviceTier, inferenceGeo);
+          cacheReadAudioTokens, searchSources, serverToolCalls, imageInputTokens, videoInputTokens, serviceTier,
+          inferenceGeo);
     }
   }
 }

@@ -31,6 +31,15 @@ public final class UsageFields {
     return v.longValue();
   }
 
+  /**
+   * The {@code field} tokens (e.g. {@code image_tokens}) of an OpenAI-shaped prompt details object not read
+   * from a cache: minus the same field of its {@code cached_tokens_details} (OpenAI Realtime), where given.
+   */
+  public static long uncachedPromptTokens(JsonNode promptDetails, String field) {
+    long cached = promptDetails == null ? 0 : count(object(promptDetails, "cached_tokens_details"), field);
+    return Math.max(0, count(promptDetails, field) - cached);
+  }
+
   /** The object at {@code parent.field}, or null when absent; anything else is invalid usage. */
   public static JsonNode object(JsonNode parent, String field) {
     if (parent == null) {

@@ -28,7 +28,9 @@ public final class UsageObject {
       Map.entry("image_output_tokens", Usage.Builder::imageOutputTokens),
       Map.entry("cache_read_audio_tokens", Usage.Builder::cacheReadAudioTokens),
       Map.entry("search_sources", Usage.Builder::searchSources),
-      Map.entry("server_tool_calls", Usage.Builder::serverToolCalls));
+      Map.entry("server_tool_calls", Usage.Builder::serverToolCalls),
+      Map.entry("image_input_tokens", Usage.Builder::imageInputTokens),
+      Map.entry("video_input_tokens", Usage.Builder::videoInputTokens));
 
   private UsageObject() {}
 

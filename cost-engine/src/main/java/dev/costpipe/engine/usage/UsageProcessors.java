@@ -50,7 +50,9 @@ public final class UsageProcessors {
     String url = targetUrl == null ? "" : targetUrl;
     JsonNode first = payloads.isEmpty() ? responseBody : payloads.get(0);
     String firstType = first == null ? "" : first.path("type").asText("");
-    if (url.contains("/responses") || firstType.startsWith("response.")
+    // the Images API (gpt-image models) reports usage in the Responses API's shape
+    if (url.contains("/responses") || url.contains("/images/generations") || url.contains("/images/edits")
+        || firstType.startsWith("response.")
         || (responseBody != null && "response".equals(responseBody.path("object").asText()))) {
       return OPENAI_RESPONSES;
     }

@@ -153,6 +153,23 @@ class GenAiPricesImporterTest {
   }
 
   @Test
+  void imageAndVideoInputHaveRatesOfTheirOwn() {
+    // gemini-3.1-flash-live-preview in the 2026-08-21 data: text $0.75, image and video $1 per million prompt tokens
+    String data = "[{\"id\": \"google\", \"api_pattern\": \"x\", \"models\": [{\"id\": \"gemini-3.1-flash-live-preview\", "
+        + "\"match\": {\"equals\": \"gemini-3.1-flash-live-preview\"}, \"prices\": {\"input_mtok\": 0.75, "
+        + "\"output_mtok\": 4.5, \"input_image_mtok\": 1, \"input_video_mtok\": 1}}]}]";
+    Rates rates = GenAiPricesImporter.read(stream(data)).models().get(0).entry().endpoints().get(0).periods().get(0)
+        .rates();
+    assertThat(rates.input()).isEqualByComparingTo("0.00000075");
+    assertThat(rates.imageInput()).isEqualByComparingTo("0.000001");
+    assertThat(rates.videoInput()).isEqualByComparingTo("0.000001");
+    // gpt-image-1 stays out: its cached images ($2.50) are billed apart from its cache reads ($1.25), and
+    // image_input_tokens are the uncached image tokens only
+    assertThat(reasons("{\"input_mtok\": 5, \"cache_read_mtok\": 1.25, \"output_mtok\": 40, \"input_image_mtok\": 10, "
+        + "\"cache_image_read_mtok\": 2.5}")).isEqualTo("cache_image_read price");
+  }
+
+  @Test
   void whatCannotBeExpressedIsSkippedWithItsReason() {
     assertThat(reasons("{\"input_mtok\": 1, \"output_mtok\": 2, \"output_video_mtok\": 3}"))
         .isEqualTo("output_video price");

@@ -112,7 +112,7 @@ class GeneratedCatalogueTest {
         unresolved.add(provider + "/" + m.id());
       }
     }
-    assertThat(checked).isEqualTo(1296);
+    assertThat(checked).isEqualTo(1298);
     int unsound = build.dropped().entrySet().stream().filter(d -> !d.getKey().equals(CatalogueBuilder.CURATED))
         .mapToInt(Map.Entry::getValue).sum();
     assertThat(unresolved).as(unresolved.toString()).hasSizeLessThanOrEqualTo(unsound);

@@ -285,11 +285,15 @@ class LiteLlmImporterTest {
             "output_cost_per_image_token": 4e-05}}""");
     Map<String, PricingEntry> m = r.entries().stream()
         .collect(Collectors.toMap(PricingEntry::modelKey, Function.identity()));
-    // gpt-image-1 bills image input tokens at $10/M, text at $5/M: costpipe counts them as input, so it is left
-    // out (counted) rather than priced at $5/M; with one rate for both it is priced, output at the image rate
+    // gpt-image-1 bills image input tokens at $10/M, text at $5/M: the image rate is its own (issue 13); the
+    // output rate is the image-output one
     assertThat(m).containsOnlyKeys("cohere/rerank-v3.5", "perplexity/sonar-small-online",
-        "deepseek/deepseek-r1", "openai/gpt-image-1-same-rates");
-    assertThat(r.skippedByReason()).containsExactly(Map.entry(LiteLlmImporter.IMAGE_INPUT_APART, 1));
+        "deepseek/deepseek-r1", "openai/gpt-image-1", "openai/gpt-image-1-same-rates");
+    assertThat(r.skippedByReason()).isEmpty();
+    Rates gptImage = period(m.get("openai/gpt-image-1")).rates();
+    assertRates(gptImage, "0.000005", "0.00004", "0.00000125", null, null, null, null, null, null, null, null);
+    assertThat(gptImage.imageInput()).isEqualByComparingTo("0.00001");
+    assertThat(gptImage.videoInput()).isNull();
     assertRates(period(m.get("cohere/rerank-v3.5")).rates(), "0", "0", null, null, null, null, null, null, null,
         null, "0.002");
     assertRates(period(m.get("perplexity/sonar-small-online")).rates(), "0", "0.00000028", null, null, null,
@@ -400,32 +404,6 @@ class LiteLlmImporterTest {
       assertThat(t.aboveInputTokens()).isEqualTo(512_000L);
       assertRates(t.rates(), "0.0000006", "0.0000024", null, null, null, null, null, null, null, null, null);
     });
-  }
-
-  @Test
-  void providerTable() {
-    assertThat(LiteLlmProviders.toCostpipe("openai")).isEqualTo("openai");
-    assertThat(LiteLlmProviders.toCostpipe("text-completion-openai")).isEqualTo("openai");
-    assertThat(LiteLlmProviders.toCostpipe("azure")).isEqualTo("azure");
-    assertThat(LiteLlmProviders.toCostpipe("azure_ai")).isEqualTo("azure");
-    assertThat(LiteLlmProviders.toCostpipe("anthropic")).isEqualTo("anthropic");
-    assertThat(LiteLlmProviders.toCostpipe("gemini")).isEqualTo("google");
-    assertThat(LiteLlmProviders.toCostpipe("vertex_ai")).isEqualTo("vertex");
-    assertThat(LiteLlmProviders.toCostpipe("vertex_ai-language-models")).isEqualTo("vertex");
-    assertThat(LiteLlmProviders.toCostpipe("vertex_ai-anthropic_models")).isEqualTo("vertex");
-    assertThat(LiteLlmProviders.toCostpipe("bedrock")).isEqualTo("bedrock");
-    assertThat(LiteLlmProviders.toCostpipe("bedrock_converse")).isEqualTo("bedrock");
-    assertThat(LiteLlmProviders.toCostpipe("deepseek")).isEqualTo("deepseek");
-    assertThat(LiteLlmProviders.toCostpipe("groq")).isEqualTo("groq");
-    assertThat(LiteLlmProviders.toCostpipe("xai")).isEqualTo("xai");
-    assertThat(LiteLlmProviders.toCostpipe("openrouter")).isEqualTo("openrouter");
-    assertThat(LiteLlmProviders.toCostpipe("mistral")).isEqualTo("mistral");
-    assertThat(LiteLlmProviders.toCostpipe("codestral")).isEqualTo("mistral");
-    assertThat(LiteLlmProviders.toCostpipe("together_ai")).isEqualTo("together");
-    assertThat(LiteLlmProviders.toCostpipe("fireworks_ai")).isEqualTo("fireworks");
-    assertThat(LiteLlmProviders.toCostpipe("fireworks_ai-embedding-models")).isEqualTo("fireworks");
-    assertThat(LiteLlmProviders.toCostpipe("Novita")).isEqualTo("novita");
-    assertThat(LiteLlmProviders.toCostpipe("dashscope")).isEqualTo("dashscope");
   }
 
   // ---- the real catalogue ----

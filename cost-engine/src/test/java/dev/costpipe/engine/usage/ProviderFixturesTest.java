@@ -71,7 +71,7 @@ class ProviderFixturesTest {
         u.path("audio_input_tokens").asLong(), u.path("audio_output_tokens").asLong(),
         u.path("web_search_calls").asLong(), u.path("images").asLong(), u.path("image_output_tokens").asLong(),
         u.path("cache_read_audio_tokens").asLong(), u.path("search_sources").asLong(),
-        u.path("server_tool_calls").asLong(),
-        u.path("service_tier").asText(""), u.path("inference_geo").asText(""));
+        u.path("server_tool_calls").asLong(), u.path("image_input_tokens").asLong(),
+        u.path("video_input_tokens").asLong(), u.path("service_tier").asText(""), u.path("inference_geo").asText(""));
   }
 }

@@ -42,6 +42,12 @@ public record UsageEvent(String requestId, Instant timestamp, String provider, S
       u.put("cache_write_1h_tokens", usage.cacheWrite1hTokens());
     }
     u.put("reasoning_tokens", usage.reasoningTokens());
+    if (usage.imageInputTokens() > 0) {
+      u.put("image_input_tokens", usage.imageInputTokens());
+    }
+    if (usage.videoInputTokens() > 0) {
+      u.put("video_input_tokens", usage.videoInputTokens());
+    }
     u.put("service_tier", usage.serviceTier());
     putIfPresent(e, "user_id", userId);
     putIfPresent(e, "session_id", sessionId);

@@ -2,6 +2,7 @@ package dev.costpipe.sources.litellm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.costpipe.engine.provider.LiteLlmProviders;
 import dev.costpipe.sources.envelope.JsonBodies;
 import dev.costpipe.sources.envelope.MappedBatch;
 import dev.costpipe.sources.envelope.Reject;
@@ -66,7 +67,7 @@ public final class LiteLlmMapper {
     if (customProvider == null) {
       warning[0] = "no custom_llm_provider";
     } else {
-      Optional<String> mapped = LiteLlmProviders.map(customProvider);
+      Optional<String> mapped = LiteLlmProviders.knownProvider(customProvider);
       provider = mapped.orElse(customProvider.strip());
       if (mapped.isEmpty()) {
         warning[0] = "unmapped provider " + customProvider;

@@ -15,6 +15,8 @@ import dev.costpipe.sources.envelope.UsageTokens;
  * {@code cache_creation_input_tokens} beside {@code prompt_tokens} and no details (older releases, whose Anthropic
  * cost calculator added the cache tokens on top of {@code prompt_tokens}) counts them outside, so they are added.
  * Either way a {@code prompt_tokens} smaller than the cache counts proves they are outside.
+ *
+ * <p>{@code prompt_tokens_details.image_tokens} and {@code video_tokens} are the image and video prompt tokens.
  */
 final class LiteLlmUsage {
   private LiteLlmUsage() {}
@@ -42,7 +44,17 @@ final class LiteLlmUsage {
     if (completion < reasoning) {
       completion += reasoning;
     }
-    return new UsageTokens(prompt, completion, cacheRead, cacheWrite, 0, reasoning, "");
+    // image_tokens / video_tokens (LiteLLM's PromptTokensDetailsWrapper) may count cached images too (its Gemini
+    // mapping takes the prompt's modalities); the part that does not fit beside the cache reads is taken as cached
+    long uncached = prompt - cacheRead - cacheWrite;
+    long image = Math.min(uncachedModality(details, "image_tokens"), uncached);
+    long video = Math.min(uncachedModality(details, "video_tokens"), uncached - image);
+    return new UsageTokens(prompt, completion, cacheRead, cacheWrite, 0, reasoning, "", image, video);
+  }
+
+  /** The {@code field} tokens of the prompt details less their {@code cached_tokens_details} part, where given. */
+  private static long uncachedModality(JsonNode details, String field) {
+    return Math.max(0, count(details, field) - count(details.path("cached_tokens_details"), field));
   }
 
   /** A count, 0 when absent or null. @throws IllegalArgumentException naming the field when it is no count */

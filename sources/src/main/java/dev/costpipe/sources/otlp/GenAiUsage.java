@@ -7,7 +7,9 @@ import dev.costpipe.sources.envelope.UsageTokens;
  * total-inclusive usage. The one rule for every name generation: cache reads and writes are taken as inside the
  * input count and reasoning as inside the output count (what the conventions say since 1.40 and what OpenLLMetry's
  * pre-migration instrumentations reported), unless the input is smaller than the cache counts (or the output
- * smaller than the reasoning), which proves they were left out — then they are added.
+ * smaller than the reasoning), which proves they were left out — then they are added. The GenAI conventions name no
+ * image or video token attribute (only input, output, cache read/creation and reasoning tokens), so a span's image
+ * and video prompt tokens are priced as input.
  */
 final class GenAiUsage {
   // current names, then the deprecated gen_ai.usage.prompt/completion_tokens (semantic conventions before 1.27)

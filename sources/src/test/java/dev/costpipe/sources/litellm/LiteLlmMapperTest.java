@@ -3,6 +3,7 @@ package dev.costpipe.sources.litellm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.sources.Fixtures;
 import dev.costpipe.sources.envelope.MappedBatch;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class LiteLlmMapperTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void litellmsOwnTestPayloadBecomesOneUsageEventWithItsCostExactly() throws Exception {
@@ -56,6 +58,31 @@ class LiteLlmMapperTest {
     assertThat(e.get("properties").get("model_group").asText()).isEqualTo("claude-sonnet");
     assertThat(e.get("reported_cost_usd").asText()).isEqualTo("0.0123456");
     assertThat(e.toString()).doesNotContain("SECRET");
+  }
+
+  @Test
+  void imageAndVideoPromptTokensOfTheUsageObjectAreCarried() throws Exception {
+    // LiteLLM's usage for the Gemini body of cost-engine's google/generate-content-image-input.json:
+    // PromptTokensDetailsWrapper image_tokens (and video_tokens) beside cached_tokens
+    ObjectNode e = LiteLlmMapper.map(withUsageObject(
+        "{\"prompt_tokens\": 2116, \"completion_tokens\": 240, \"prompt_tokens_details\": "
+            + "{\"cached_tokens\": 0, \"text_tokens\": 310, \"image_tokens\": 1806, \"video_tokens\": null}}"))
+        .events().get(0);
+    assertThat(e.get("usage").get("input_tokens").asLong()).isEqualTo(2116);
+    assertThat(e.get("usage").get("image_input_tokens").asLong()).isEqualTo(1806);
+    assertThat(e.get("usage").has("video_input_tokens")).as("none: not written").isFalse();
+
+    // cached images counted in image_tokens too: what does not fit beside the cache reads is taken as cached
+    ObjectNode cached = LiteLlmMapper.map(withUsageObject(
+        "{\"prompt_tokens\": 9660, \"completion_tokens\": 7, \"prompt_tokens_details\": "
+            + "{\"cached_tokens\": 9651, \"image_tokens\": 258}}")).events().get(0);
+    assertThat(cached.get("usage").get("image_input_tokens").asLong()).isEqualTo(9);
+  }
+
+  private static byte[] withUsageObject(String usage) throws Exception {
+    ObjectNode payload = (ObjectNode) JSON.readTree(Fixtures.bytes("litellm/openai_stream_success.json"));
+    ((ObjectNode) payload.with("metadata")).set("usage_object", JSON.readTree(usage));
+    return JSON.writeValueAsBytes(payload);
   }
 
   @Test

@@ -14,7 +14,9 @@ import java.util.List;
  * is added; {@code toolUsePromptTokenCount} is billed as input, so it is added too. Per modality:
  * {@code promptTokensDetails} AUDIO is audio input (cached audio included), {@code cacheTokensDetails}
  * AUDIO the cached part of it (inside {@code cachedContentTokenCount} too, and subtracted from the
- * prompt once), {@code candidatesTokensDetails} AUDIO and IMAGE are audio and image output. A response
+ * prompt once), IMAGE and VIDEO less their {@code cacheTokensDetails} part are image and video input (cached
+ * images and video are billed as cache reads), {@code candidatesTokensDetails} AUDIO and IMAGE are audio and
+ * image output. A response
  * grounded with Google Search ({@code groundingMetadata.webSearchQueries}) is one grounded prompt, billed
  * as one web search. Vertex's {@code trafficType} {@code ON_DEMAND_FLEX}/{@code ON_DEMAND_PRIORITY} is the
  * service tier. A stream repeats cumulative {@code usageMetadata}: the last one with counts counts.
@@ -63,6 +65,8 @@ public final class GeminiUsageProcessor implements UsageProcessor {
         .cacheReadTokens(UsageFields.count(u, "cachedContentTokenCount"))
         .audioInputTokens(modality(u.get("promptTokensDetails"), "AUDIO"))
         .cacheReadAudioTokens(modality(u.get("cacheTokensDetails"), "AUDIO"))
+        .imageInputTokens(uncachedPrompt(u, "IMAGE"))
+        .videoInputTokens(uncachedPrompt(u, "VIDEO"))
         .outputTokens(UsageFields.count(u, "candidatesTokenCount") + thoughts)
         .reasoningTokens(thoughts)
         .audioOutputTokens(modality(u.get("candidatesTokensDetails"), "AUDIO"))
@@ -71,6 +75,10 @@ public final class GeminiUsageProcessor implements UsageProcessor {
         .serviceTier(traffic != null && traffic.startsWith("ON_DEMAND_")
             ? ServiceTiers.normalize(traffic.substring("ON_DEMAND_".length())) : "")
         .build();
+  }
+
+  private static long uncachedPrompt(JsonNode u, String modality) {
+    return Math.max(0, modality(u.get("promptTokensDetails"), modality) - modality(u.get("cacheTokensDetails"), modality));
   }
 
   private static long modality(JsonNode details, String modality) {

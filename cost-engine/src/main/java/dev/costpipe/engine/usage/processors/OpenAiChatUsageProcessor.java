@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * OpenAI chat completions, and every provider that answers in the same shape (Azure OpenAI, Groq,
  * Mistral, Together, Fireworks). {@code prompt_tokens} already includes cached, cache-write
- * ({@code prompt_tokens_details.cache_write_tokens}: OpenRouter, Azure) and audio tokens;
+ * ({@code prompt_tokens_details.cache_write_tokens}: OpenRouter, Azure), audio, image and video tokens
+ * ({@code image_tokens}, {@code video_tokens}: OpenRouter, LiteLLM's normalized usage);
  * {@code completion_tokens} already includes reasoning, audio and image tokens. The body's
  * {@code service_tier} says which tier billed it. In a stream the usage comes in the last chunk when
  * {@code stream_options.include_usage} is set (Groq: {@code x_groq.usage}).
@@ -74,6 +75,8 @@ public class OpenAiChatUsageProcessor implements UsageProcessor {
         .cacheReadTokens(cacheReadTokens(u, in))
         .cacheWriteTokens(UsageFields.count(in, "cache_write_tokens"))
         .audioInputTokens(UsageFields.count(in, "audio_tokens"))
+        .imageInputTokens(UsageFields.uncachedPromptTokens(in, "image_tokens"))
+        .videoInputTokens(UsageFields.uncachedPromptTokens(in, "video_tokens"))
         .outputTokens(outputTokens(u, out))
         .reasoningTokens(UsageFields.count(out, "reasoning_tokens"))
         .audioOutputTokens(UsageFields.count(out, "audio_tokens"))

@@ -13,7 +13,9 @@ import java.util.List;
  * {@code output_tokens} (reasoning included); a stream carries the final response, usage included,
  * in its {@code response.completed} (or {@code .incomplete}/{@code .failed}) event. Each
  * {@code web_search_call} output item is one billed search. {@code input_tokens_details.cache_write_tokens}
- * are cache writes (inside {@code input_tokens}); {@code service_tier} says which tier billed it. xAI's
+ * are cache writes (inside {@code input_tokens}); {@code input_tokens_details.image_tokens} image prompt
+ * tokens and {@code output_tokens_details.image_tokens} image output (the Images API's usage of gpt-image
+ * models has this shape); {@code service_tier} says which tier billed it. xAI's
  * Responses add Live Search sources and server-side tool counts ({@link XaiToolUsage}).
  */
 public final class OpenAiResponsesUsageProcessor implements UsageProcessor {
@@ -44,9 +46,12 @@ public final class OpenAiResponsesUsageProcessor implements UsageProcessor {
         .cacheReadTokens(UsageFields.count(in, "cached_tokens"))
         .cacheWriteTokens(UsageFields.count(in, "cache_write_tokens"))
         .audioInputTokens(UsageFields.count(in, "audio_tokens"))
+        .imageInputTokens(UsageFields.uncachedPromptTokens(in, "image_tokens"))
+        .videoInputTokens(UsageFields.uncachedPromptTokens(in, "video_tokens"))
         .outputTokens(UsageFields.count(u, "output_tokens"))
         .reasoningTokens(UsageFields.count(out, "reasoning_tokens"))
         .audioOutputTokens(UsageFields.count(out, "audio_tokens"))
+        .imageOutputTokens(UsageFields.count(out, "image_tokens"))
         .serviceTier(ServiceTiers.normalize(UsageFields.text(body, "service_tier")));
     XaiToolUsage.read(u, usage, searches);
     return new Extraction(usage.build(), model, text.toString(), null, XaiToolUsage.unpriced(u));
