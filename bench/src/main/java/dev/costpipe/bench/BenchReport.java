@@ -55,6 +55,9 @@ final class BenchReport {
     json.put("budget_check_p50_ms", round3(checkP50));
     json.put("budget_check_p99_ms", round3(checkP99));
     json.put("budget_check_p99_target_ms", BudgetCheckLoad.P99_TARGET_MS);
+    double controlP99 = median(runs, r -> r.budgetCheck().controlP99Ms());
+    json.put("budget_check_control_p50_ms", round3(median(runs, r -> r.budgetCheck().controlP50Ms())));
+    json.put("budget_check_control_p99_ms", round3(controlP99));
     json.put("sink_rows_per_s", round(sink));
     json.put("clickhouse_client_rows_per_s", round(client));
     json.put("sink_vs_clickhouse_client", round3(sink / client));
@@ -126,6 +129,8 @@ final class BenchReport {
         ""});
     rows.add(new String[] {"same, p99 ms", String.format("%.2f", checkP99),
         "< 10" + mark(checkP99 < BudgetCheckLoad.P99_TARGET_MS)});
+    rows.add(new String[] {"control: GET /health/live interleaved on the same server, p99 ms",
+        String.format("%.2f", controlP99), ""});
     rows.add(new String[] {"costpipe peak heap used, MB", fmt(peakHeap), ""});
     rows.add(new String[] {"costpipe live heap after full GC, MB", fmt(json.get("live_heap_mb").asDouble()), ""});
     rows.add(new String[] {"costpipe peak RSS, MB", fmt(json.get("peak_rss_mb").asDouble()), ""});

@@ -144,8 +144,9 @@ final class BenchRun {
             Duration.ofSeconds(plan.pacedSeconds()));
         budgetCheck = checks.stop();
         Progress.say("%s: budget checks during the paced traffic: %,d at %,.0f/s, p50 %.2f ms, p99 %.2f ms, max %.0f"
-            + " ms, %d not answered 200", label, budgetCheck.checks(), budgetCheck.perSecond(), budgetCheck.p50Ms(),
-            budgetCheck.p99Ms(), budgetCheck.maxMs(), budgetCheck.failed());
+            + " ms, %d not answered 200; control GET /health/live p50 %.2f ms, p99 %.2f ms", label,
+            budgetCheck.checks(), budgetCheck.perSecond(), budgetCheck.p50Ms(), budgetCheck.p99Ms(),
+            budgetCheck.maxMs(), budgetCheck.failed(), budgetCheck.controlP50Ms(), budgetCheck.controlP99Ms());
         awaitConsumed(label + " costpipe (paced)", admin, app, appId, raw, allEvents + paced.sent().events());
         TopicScan.scan(bootstrap, topics + "costs", paced.lastEventAppendMs()::containsKey, r -> {
           String id = new String(r.key(), StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package dev.costpipe.bench;
 
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,7 +17,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * A gateway's budget checks while the paced traffic flows: one caller asking {@code POST /v1/budgets/check} for
  * {@link #USER} once per request of that traffic (at its request rate; at once when behind), with the three rules {@link #RULES} in
  * force (one per user, one for the user, one for everyone), against the benchmark's single instance: every key local.
- * The first {@link #WARMUP} checks are not measured.
+ * The first {@link #WARMUP} checks are not measured. After each check the same caller asks {@code GET /health/live}
+ * of the same server, the control: an answer that reads no store, so that the check's own cost shows apart from
+ * what the loaded machine adds to any HTTP answer.
  */
 final class BudgetCheckLoad implements AutoCloseable {
   /** A heavy user of the generator's traffic. */
@@ -28,13 +31,16 @@ final class BudgetCheckLoad implements AutoCloseable {
       "{\"id\":\"bench-user-hourly\",\"budget_usd\":5,\"window\":\"1h\",\"filter\":{\"user_id\":\"" + USER + "\"}}",
       "{\"id\":\"bench-all-daily\",\"budget_usd\":1000,\"window\":\"1d\"}");
 
-  /** Latencies in ms; {@code failed}: checks answered other than 200, or not at all. */
-  record Result(long checks, double p50Ms, double p99Ms, double maxMs, double perSecond, long failed) {}
+  /** Latencies in ms; {@code failed}: checks answered other than 200, or not at all; control: /health/live's. */
+  record Result(long checks, double p50Ms, double p99Ms, double maxMs, double perSecond, long failed,
+      double controlP50Ms, double controlP99Ms) {}
 
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final HttpRequest check;
+  private final HttpRequest control;
   private final List<Long> micros = new ArrayList<>();
+  private final List<Long> controlMicros = new ArrayList<>();
   private final Thread caller;
   private volatile boolean stopped;
   private long failed;
@@ -45,6 +51,8 @@ final class BudgetCheckLoad implements AutoCloseable {
   private BudgetCheckLoad(int port, double perSecond) {
     this.intervalNanos = (long) (1e9 / perSecond);
     this.check = BudgetCheckBench.checkRequest("http://127.0.0.1:" + port, USER, "0.01", null);
+    this.control = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/live"))
+        .timeout(Duration.ofSeconds(10)).build();
     this.caller = new Thread(this::call, "bench-budget-checks");
   }
 
@@ -79,19 +87,28 @@ final class BudgetCheckLoad implements AutoCloseable {
         measuredFromNanos = System.nanoTime();
       }
       long t0 = System.nanoTime();
-      boolean ok;
-      try {
-        ok = client.send(check, HttpResponse.BodyHandlers.ofByteArray()).statusCode() == 200;
-      } catch (java.io.IOException e) {
-        ok = false;
-      } catch (InterruptedException e) {
-        return;
-      }
-      long took = (System.nanoTime() - t0) / 1000;
+      boolean ok = answered(check);
+      long t1 = System.nanoTime();
+      answered(control);
+      long t2 = System.nanoTime();
       if (n++ >= WARMUP) {
-        micros.add(took);
+        micros.add((t1 - t0) / 1000);
+        controlMicros.add((t2 - t1) / 1000);
         failed += ok ? 0 : 1;
       }
+    }
+  }
+
+  /** Whether {@code request} was answered 200. */
+  private boolean answered(HttpRequest request) {
+    try {
+      return client.send(request, HttpResponse.BodyHandlers.ofByteArray()).statusCode() == 200;
+    } catch (java.io.IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopped = true;
+      return false;
     }
   }
 
@@ -104,8 +121,10 @@ final class BudgetCheckLoad implements AutoCloseable {
       throw new IllegalStateException("budget checks: fewer than " + WARMUP + " answered during the paced traffic");
     }
     micros.sort(null);
+    controlMicros.sort(null);
     return new Result(micros.size(), Stats.percentile(micros, 50) / 1000, Stats.percentile(micros, 99) / 1000,
-        micros.get(micros.size() - 1) / 1000.0, micros.size() / ((measuredToNanos - measuredFromNanos) / 1e9), failed);
+        micros.get(micros.size() - 1) / 1000.0, micros.size() / ((measuredToNanos - measuredFromNanos) / 1e9), failed,
+        Stats.percentile(controlMicros, 50) / 1000, Stats.percentile(controlMicros, 99) / 1000);
   }
 
   @Override
