@@ -50,6 +50,14 @@ final class BenchReport {
     json.put("p99_latency_ms", round(p99));
     json.put("p99_readable_latency_ms", round(median(runs, BenchRun.Result::p99ReadableLatencyMs)));
     json.put("paced_events_per_s", round(median(runs, BenchRun.Result::pacedEventsPerSecond)));
+    double checkP50 = median(runs, r -> r.budgetCheck().p50Ms());
+    double checkP99 = median(runs, r -> r.budgetCheck().p99Ms());
+    json.put("budget_check_p50_ms", round3(checkP50));
+    json.put("budget_check_p99_ms", round3(checkP99));
+    json.put("budget_check_p99_target_ms", BudgetCheckLoad.P99_TARGET_MS);
+    double controlP99 = median(runs, r -> r.budgetCheck().controlP99Ms());
+    json.put("budget_check_control_p50_ms", round3(median(runs, r -> r.budgetCheck().controlP50Ms())));
+    json.put("budget_check_control_p99_ms", round3(controlP99));
     json.put("sink_rows_per_s", round(sink));
     json.put("clickhouse_client_rows_per_s", round(client));
     json.put("sink_vs_clickhouse_client", round3(sink / client));
@@ -69,6 +77,7 @@ final class BenchReport {
     targets.put("topology_vs_baseline_at_least_" + TOPOLOGY_TARGET, topology / baseline >= TOPOLOGY_TARGET);
     targets.put("sink_vs_clickhouse_client_at_least_" + SINK_TARGET, sink / client >= SINK_TARGET);
     targets.put("p99_latency_under_1s_at_half_rate", p99 < P99_TARGET_MS);
+    targets.put("budget_check_p99_under_10ms_during_paced_traffic", checkP99 < BudgetCheckLoad.P99_TARGET_MS);
     if (heapCheck != null) {
       targets.put("heap_under_512mb_at_" + heapCheck.requests() + "_requests", heapMet(heapCheck));
     }
@@ -116,6 +125,12 @@ final class BenchReport {
     rows.add(new String[] {"latency p99 at half the max rate, ms", fmt(p99), "< 1000" + mark(p99 < P99_TARGET_MS)});
     rows.add(new String[] {"same, until readable by read_committed consumers (commit included), ms",
         fmt(json.get("p99_readable_latency_ms").asDouble()), ""});
+    rows.add(new String[] {"POST /v1/budgets/check during the paced traffic, p50 ms", String.format("%.2f", checkP50),
+        ""});
+    rows.add(new String[] {"same, p99 ms", String.format("%.2f", checkP99),
+        "< 10" + mark(checkP99 < BudgetCheckLoad.P99_TARGET_MS)});
+    rows.add(new String[] {"control: GET /health/live interleaved on the same server, p99 ms",
+        String.format("%.2f", controlP99), ""});
     rows.add(new String[] {"costpipe peak heap used, MB", fmt(peakHeap), ""});
     rows.add(new String[] {"costpipe live heap after full GC, MB", fmt(json.get("live_heap_mb").asDouble()), ""});
     rows.add(new String[] {"costpipe peak RSS, MB", fmt(json.get("peak_rss_mb").asDouble()), ""});

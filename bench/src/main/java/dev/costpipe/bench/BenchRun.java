@@ -1,7 +1,6 @@
 package dev.costpipe.bench;
 
 import dev.costpipe.testsupport.ServerProcesses;
-import dev.costpipe.topology.app.CostpipeApplication;
 import dev.costpipe.testsupport.KafkaTestBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,7 +17,8 @@ import java.util.Set;
  * up front, then (1) the baseline copies them, (2) costpipe prices them, both timed from the append of their first
  * output record for a measured request to their last (so that JIT warm-up is behind both);
  * (3) costpipe, still running and warm, gets events paced at half the rate it just reached, and each request's
- * latency is its cost record's append time minus its last event's; (4) the ClickHouse sink against
+ * latency is its cost record's append time minus its last event's, while a gateway's budget checks are timed
+ * ({@link BudgetCheckLoad}); (4) the ClickHouse sink against
  * clickhouse-client on the cost records.
  */
 final class BenchRun {
@@ -28,7 +28,7 @@ final class BenchRun {
       double topologySecondHalfEventsPerSecond, double pacedEventsPerSecond,
       long pacedRequests, double p50LatencyMs, double p99LatencyMs, double maxLatencyMs, double p99ReadableLatencyMs,
       double peakHeapMb,
-      double liveHeapMb, double peakRssMb, SinkBench.Result sink) {}
+      double liveHeapMb, double peakRssMb, SinkBench.Result sink, BudgetCheckLoad.Result budgetCheck) {}
 
   private final BenchPlan plan;
   private final KafkaTestBroker broker;
@@ -106,9 +106,11 @@ final class BenchRun {
     s.setProperty("costpipe.topic.cost-alerts", topics + "cost-alerts");
     s.setProperty("costpipe.topic.dead-letter", topics + "dlq");
     s.setProperty("costpipe.topics.partitions", String.valueOf(plan.partitions()));
-    Progress.say("%s: costpipe starting (child JVM, -Xmx%s)", label, plan.childHeap());
+    int httpPort = freePort();
+    Progress.say("%s: costpipe starting (child JVM, -Xmx%s, HTTP on %d)", label, plan.childHeap(), httpPort);
     try (ChildJvm app = ChildJvm.start(appId, workDir, plan.childHeap(), plan.flightRecording(),
-        CostpipeApplication.class, StreamsSettings.write(s, workDir.resolve(appId + ".properties")).toString())) {
+        ServedCostpipe.class, StreamsSettings.write(s, workDir.resolve(appId + ".properties")).toString(),
+        String.valueOf(httpPort))) {
       CpuMark mark = awaitConsumed(label + " costpipe", admin, app, appId, raw, allEvents);
       Progress.say("%s: costpipe %s", label, mark.perEventSince(app, broker.pid(), allEvents));
       List<byte[]> costRecords = new ArrayList<>();
@@ -134,9 +136,17 @@ final class BenchRun {
       List<Long> latencies = new ArrayList<>();
       List<Long> visible = new ArrayList<>();
       RawTraffic.Paced paced;
-      try (CommittedWatch watch = new CommittedWatch(bootstrap, topics + "costs")) {
+      BudgetCheckLoad.Result budgetCheck;
+      try (CommittedWatch watch = new CommittedWatch(bootstrap, topics + "costs");
+          BudgetCheckLoad checks = BudgetCheckLoad.start(bootstrap, topics + "alert-rules", httpPort,
+              pacedRate * sent.requests() / sent.events())) {
         paced = RawTraffic.paced(bootstrap, raw, plan.traffic(plan.seed() + 1_000 + index), pacedRate,
             Duration.ofSeconds(plan.pacedSeconds()));
+        budgetCheck = checks.stop();
+        Progress.say("%s: budget checks during the paced traffic: %,d at %,.0f/s, p50 %.2f ms, p99 %.2f ms, max %.0f"
+            + " ms, %d not answered 200; control GET /health/live p50 %.2f ms, p99 %.2f ms", label,
+            budgetCheck.checks(), budgetCheck.perSecond(), budgetCheck.p50Ms(), budgetCheck.p99Ms(),
+            budgetCheck.maxMs(), budgetCheck.failed(), budgetCheck.controlP50Ms(), budgetCheck.controlP99Ms());
         awaitConsumed(label + " costpipe (paced)", admin, app, appId, raw, allEvents + paced.sent().events());
         TopicScan.scan(bootstrap, topics + "costs", paced.lastEventAppendMs()::containsKey, r -> {
           String id = new String(r.key(), StandardCharsets.UTF_8);
@@ -178,7 +188,13 @@ final class BenchRun {
           sink.clientRowsPerSecond(), sink.sinkRowsPerSecond() / sink.clientRowsPerSecond());
       return new Result(sent.events(), sent.requests(), sent.bytes(), baseline, baselineCopy.secondHalfPerSecond(),
           eventsPerSecond, requestsPerSecond, secondHalf, paced.eventsPerSecond(), paced.sent().requests(), p50, p99, latencies.get(latencies.size() - 1), visibleP99, peakHeap,
-          liveHeap, rss, sink);
+          liveHeap, rss, sink, budgetCheck);
+    }
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (var socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
     }
   }
 

@@ -55,14 +55,7 @@ public final class BudgetCheckBench implements Callable<Integer> {
   public Integer call() throws Exception {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + "/v1/budgets/check"))
-        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"user_id\":\"" + user + "\",\"estimated_cost_usd\":\""
-            + estimate + "\"}"));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    HttpRequest request = b.build();
+    HttpRequest request = checkRequest(url, user, estimate, token);
     run(client, request, warmup, null);
     Map<Integer, Integer> statuses = Collections.synchronizedMap(new TreeMap<>());
     long start = System.nanoTime();
@@ -75,6 +68,18 @@ public final class BudgetCheckBench implements Callable<Integer> {
         Stats.percentile(micros, 99) / 1000, micros.get(micros.size() - 1) / 1000.0,
         statuses.toString().replace('=', ':').replaceAll("(\\d+):", "\"$1\":"));
     return 0;
+  }
+
+  /** The check of a call by {@code user} estimated at {@code estimate} USD ({@code token}: null for none). */
+  static HttpRequest checkRequest(String url, String user, String estimate, String token) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + "/v1/budgets/check"))
+        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"user_id\":\"" + user + "\",\"estimated_cost_usd\":\""
+            + estimate + "\"}"));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return b.build();
   }
 
   /** {@code n} checks spread over the callers; each one's latency in µs. */

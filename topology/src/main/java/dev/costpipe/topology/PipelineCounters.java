@@ -15,6 +15,7 @@ public final class PipelineCounters {
   private final LongAdder lagCount = new LongAdder();
   private final LongAdder lagTotalMillis = new LongAdder();
   private final AtomicLong lastLagMillis = new AtomicLong(-1);
+  private final SpendCounters spend = new SpendCounters();
 
   public void increment(String name) {
     counters.computeIfAbsent(name, n -> new LongAdder()).increment();
@@ -22,6 +23,11 @@ public final class PipelineCounters {
 
   public void add(String name, long n) {
     counters.computeIfAbsent(name, k -> new LongAdder()).add(n);
+  }
+
+  /** Spend, requests and tokens by provider, catalogue model and pricing status. */
+  public SpendCounters spend() {
+    return spend;
   }
 
   public long get(String name) {

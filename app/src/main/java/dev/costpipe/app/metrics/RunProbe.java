@@ -25,19 +25,22 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 /**
- * {@code costpipe run}: the pipeline's counters ({@link PipelineCounters}), the open-requests store's size,
+ * {@code costpipe run}: the pipeline's counters ({@link PipelineCounters}), spend by provider, model and pricing
+ * status ({@link SpendMeters}), the open-requests store's size,
  * the end-to-end lag, and Kafka Streams' own metrics ({@code kafka_stream_*}) once the streams exist. Ready
  * while Kafka Streams is RUNNING and no output waits for the schema registry ({@link RegistryOutage}).
  */
 public final class RunProbe implements ComponentProbe {
   private final CostpipeApplication app;
   private final CounterBridge counters;
+  private final SpendMeters spend;
   private KafkaStreamsMetrics streamsMetrics;
 
   public RunProbe(CostpipeApplication app) {
     this.app = app;
     PipelineCounters c = app.counters();
     this.counters = new CounterBridge(() -> c.snapshot().keySet(), c::get, RunProbe::meter);
+    this.spend = new SpendMeters(c.spend());
   }
 
   static Optional<CounterBridge.Meter> meter(String name) {
@@ -127,6 +130,7 @@ public final class RunProbe implements ComponentProbe {
   @Override
   public synchronized void refresh(MeterRegistry registry) {
     counters.refresh(registry);
+    spend.refresh(registry);
     KafkaStreams streams = app.streams();
     if (streams != null && streamsMetrics == null) {
       streamsMetrics = new KafkaStreamsMetrics(streams);

@@ -24,6 +24,9 @@ public final class PriceStep implements FixedKeyProcessor<String, MergedRevision
   /** Counts the cost records whose source reported a cost differing from costpipe's beyond the tolerance. */
   public static final String REPORTED_COST_DISAGREEMENT = "costs.reported_cost_disagreement";
 
+  /** Prefix of the error of a request the engine failed on. */
+  public static final String INTERNAL_ERROR = "internal error: ";
+
   private final PricingHolder pricing;
   private final PipelineCounters counters;
   private FixedKeyProcessorContext<String, CostRecord> context;
@@ -48,7 +51,7 @@ public final class PriceStep implements FixedKeyProcessor<String, MergedRevision
       // a request the engine cannot handle must not stop the pipeline, nor vanish
       LOG.error("request {} could not be priced", record.key(), e);
       cost = CostEngine.unpriceable(request, Instant.ofEpochMilli(record.timestamp()),
-          "internal error: " + e.getClass().getSimpleName());
+          INTERNAL_ERROR + e.getClass().getSimpleName());
     }
     cost = FutureEventTime.flagged(cost, request);
     if (record.value().revision() > 0) {

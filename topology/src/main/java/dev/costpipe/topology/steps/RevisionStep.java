@@ -68,7 +68,9 @@ public final class RevisionStep implements FixedKeyProcessor<String, CostRecord,
     if (current.errors().contains(CostEngine.INCOMPLETE)) {
       incomplete.put(record.key(), current, now);
     }
-    context.forward(record.withValue(new RevisedCost(kept == null ? null : kept.value, current)));
+    CostRecord previous = kept == null ? null : kept.value;
+    counters.spend().count(previous, current);
+    context.forward(record.withValue(new RevisedCost(previous, current)));
   }
 
   /** The last revision kept for {@code requestId}, with when it was kept. */

@@ -1,0 +1,135 @@
+package dev.costpipe.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * A gateway's budget checks while the paced traffic flows: one caller asking {@code POST /v1/budgets/check} for
+ * {@link #USER} once per request of that traffic (at its request rate; at once when behind), with the three rules {@link #RULES} in
+ * force (one per user, one for the user, one for everyone), against the benchmark's single instance: every key local.
+ * The first {@link #WARMUP} checks are not measured. After each check the same caller asks {@code GET /health/live}
+ * of the same server, the control: an answer that reads no store, so that the check's own cost shows apart from
+ * what the loaded machine adds to any HTTP answer.
+ */
+final class BudgetCheckLoad implements AutoCloseable {
+  /** A heavy user of the generator's traffic. */
+  static final String USER = "user-0001";
+  static final int WARMUP = 100;
+  static final double P99_TARGET_MS = 10;
+  static final List<String> RULES = List.of(
+      "{\"id\":\"bench-per-user-daily\",\"budget_usd\":20,\"window\":\"1d\",\"per\":\"user_id\"}",
+      "{\"id\":\"bench-user-hourly\",\"budget_usd\":5,\"window\":\"1h\",\"filter\":{\"user_id\":\"" + USER + "\"}}",
+      "{\"id\":\"bench-all-daily\",\"budget_usd\":1000,\"window\":\"1d\"}");
+
+  /** Latencies in ms; {@code failed}: checks answered other than 200, or not at all; control: /health/live's. */
+  record Result(long checks, double p50Ms, double p99Ms, double maxMs, double perSecond, long failed,
+      double controlP50Ms, double controlP99Ms) {}
+
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpRequest check;
+  private final HttpRequest control;
+  private final List<Long> micros = new ArrayList<>();
+  private final List<Long> controlMicros = new ArrayList<>();
+  private final Thread caller;
+  private volatile boolean stopped;
+  private long failed;
+  private long measuredFromNanos;
+
+  private final long intervalNanos;
+
+  private BudgetCheckLoad(int port, double perSecond) {
+    this.intervalNanos = (long) (1e9 / perSecond);
+    this.check = BudgetCheckBench.checkRequest("http://127.0.0.1:" + port, USER, "0.01", null);
+    this.control = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/live"))
+        .timeout(Duration.ofSeconds(10)).build();
+    this.caller = new Thread(this::call, "bench-budget-checks");
+  }
+
+  /** Puts the rules on {@code rulesTopic}, then starts checking {@code perSecond} against the instance on {@code port}. */
+  static BudgetCheckLoad start(String bootstrap, String rulesTopic, int port, double perSecond) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+      for (String rule : RULES) {
+        producer.send(new ProducerRecord<>(rulesTopic, rule.substring(7, rule.indexOf('"', 7)), rule));
+      }
+    }
+    BudgetCheckLoad load = new BudgetCheckLoad(port, perSecond);
+    load.caller.start();
+    return load;
+  }
+
+  private void call() {
+    int n = 0;
+    long next = System.nanoTime();
+    while (!stopped) {
+      long wait = next - System.nanoTime();
+      if (wait > 0) {
+        try {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+      next += intervalNanos;
+      if (n == WARMUP) {
+        measuredFromNanos = System.nanoTime();
+      }
+      long t0 = System.nanoTime();
+      boolean ok = answered(check);
+      long t1 = System.nanoTime();
+      answered(control);
+      long t2 = System.nanoTime();
+      if (n++ >= WARMUP) {
+        micros.add((t1 - t0) / 1000);
+        controlMicros.add((t2 - t1) / 1000);
+        failed += ok ? 0 : 1;
+      }
+    }
+  }
+
+  /** Whether {@code request} was answered 200. */
+  private boolean answered(HttpRequest request) {
+    try {
+      return client.send(request, HttpResponse.BodyHandlers.ofByteArray()).statusCode() == 200;
+    } catch (java.io.IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopped = true;
+      return false;
+    }
+  }
+
+  /** Stops the checks and returns their latencies. */
+  Result stop() throws InterruptedException {
+    stopped = true;
+    caller.join();
+    long measuredToNanos = System.nanoTime();
+    if (micros.isEmpty()) {
+      throw new IllegalStateException("budget checks: fewer than " + WARMUP + " answered during the paced traffic");
+    }
+    micros.sort(null);
+    controlMicros.sort(null);
+    return new Result(micros.size(), Stats.percentile(micros, 50) / 1000, Stats.percentile(micros, 99) / 1000,
+        micros.get(micros.size() - 1) / 1000.0, micros.size() / ((measuredToNanos - measuredFromNanos) / 1e9), failed,
+        Stats.percentile(controlMicros, 50) / 1000, Stats.percentile(controlMicros, 99) / 1000);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stopped = true;
+    caller.join();
+  }
+}
