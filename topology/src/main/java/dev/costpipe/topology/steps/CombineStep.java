@@ -28,8 +28,10 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * <p>Kafka Streams has no hook before a commit, so the sums not yet sent live in a logged store ({@value STORE}):
  * under exactly-once, a sum, the offsets of the requests it holds and, once sent, its removal are committed
  * together, and a restore (after {@code kill -9}) brings back exactly the sums not yet sent. They are sent by
- * wall clock, every {@code interval}, also on a partition no longer fed (old traffic is not held back), and a
- * commit is asked for right after, so that a sum is mostly written once to the changelog (its removal).
+ * wall clock, at least {@code interval} apart, also on a partition no longer fed (old traffic is not held back).
+ * Where the stream thread's commits can be seen ({@link ThreadCommits}), they are sent just before the thread's
+ * next commit is due: a sum made and sent within one transaction reaches the changelog once (its removal, which
+ * the record cache turns into one tombstone) instead of once per commit it waited through plus its removal.
  *
  * <p>A bucket is the greatest common divisor of the aggregate window sizes (1h for 1h and 1d), so every
  * contribution of a sum falls in the same window of every size. A sum is sent with the earliest time of its
@@ -45,10 +47,17 @@ public final class CombineStep implements Processor<String, RevisedCost, String,
   /** Between a bucket's start and the dimension key in a store key; the start is digits, so the first one splits. */
   private static final char SEPARATOR = '|';
 
+  /** How often the step looks whether to send: a commit is foreseen to within this, plus a loop of the thread. */
+  private static final Duration LOOK_EVERY = Duration.ofMillis(10);
+  /** How early before the thread's next commit is due the sums are sent: more than one loop of the thread. */
+  private static final long AHEAD_MS = 100;
+
   private final Duration interval;
   private final long bucketMs;
   private ProcessorContext<String, CostTotals> context;
   private TimestampedKeyValueStore<String, CostTotals> pending;
+  private ThreadCommits commits;
+  private long sentAtMs;
 
   /** @param windows the aggregate window sizes */
   public CombineStep(Duration interval, List<Duration> windows) {
@@ -66,7 +75,22 @@ public final class CombineStep implements Processor<String, RevisedCost, String,
     this.context = context;
     this.pending = context.getStateStore(STORE);
     if (!interval.isZero()) {
-      context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> sendPending());
+      commits = ThreadCommits.of(context);
+      sentAtMs = context.currentSystemTimeMs();
+      context.schedule(commits == null ? interval : LOOK_EVERY, PunctuationType.WALL_CLOCK_TIME, this::look);
+    }
+  }
+
+  /** Sends the sums once {@code interval} passed, just before the thread's next commit where it can tell. */
+  private void look(long nowMs) {
+    if (commits == null) {
+      sendPending();
+      return;
+    }
+    long dueInMs = commits.nextDueInMs(nowMs);
+    if (nowMs - sentAtMs >= interval.toMillis() - AHEAD_MS && dueInMs <= AHEAD_MS) {
+      sentAtMs = nowMs;
+      sendPending();
     }
   }
 
@@ -85,7 +109,7 @@ public final class CombineStep implements Processor<String, RevisedCost, String,
     }
   }
 
-  /** Sends every sum and removes it, in the transaction the next commit (asked for now) closes. */
+  /** Sends every sum and removes it, in the transaction the next commit closes. */
   private void sendPending() {
     List<KeyValue<String, ValueAndTimestamp<CostTotals>>> sums = new ArrayList<>();
     try (var all = pending.all()) {
@@ -99,7 +123,6 @@ public final class CombineStep implements Processor<String, RevisedCost, String,
       context.forward(new Record<>(dimensionKey, sum.value.value(), sum.value.timestamp()));
       pending.delete(sum.key);
     }
-    context.commit();
   }
 
   private static long gcd(long a, long b) {
