@@ -14,10 +14,9 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * Step 5a: each cost record split by dimension ({@link DimensionSplit}: less the revision it replaces), and the
@@ -55,7 +54,7 @@ public final class CombineStep implements Processor<String, RevisedCost, String,
   private final Duration interval;
   private final long bucketMs;
   private ProcessorContext<String, CostTotals> context;
-  private TimestampedKeyValueStore<String, CostTotals> pending;
+  private KeyValueStore<String, PendingSum> pending;
   private ThreadCommits commits;
   private long sentAtMs;
 
@@ -65,9 +64,13 @@ public final class CombineStep implements Processor<String, RevisedCost, String,
     this.bucketMs = windows.stream().mapToLong(Duration::toMillis).reduce(CombineStep::gcd).orElseThrow();
   }
 
-  public static StoreBuilder<TimestampedKeyValueStore<String, CostTotals>> store() {
-    return Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(),
-        CostpipeSerdes.contributionSum()).withCachingEnabled().withLoggingEnabled(StateChangelogs.BY_APPEND_TIME);
+  /**
+   * The sums not yet sent, in memory (a few per dimension value), logged. Each holds its earliest time in its
+   * value: a restore gives the records of a changelog kept by append time the time they were written.
+   */
+  public static StoreBuilder<KeyValueStore<String, PendingSum>> store() {
+    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), PendingSum.serde())
+        .withCachingEnabled().withLoggingEnabled(StateChangelogs.BY_APPEND_TIME);
   }
 
   @Override
@@ -103,24 +106,24 @@ public final class CombineStep implements Processor<String, RevisedCost, String,
         continue;
       }
       String key = Math.floorDiv(at, bucketMs) * bucketMs + String.valueOf(SEPARATOR) + c.key;
-      ValueAndTimestamp<CostTotals> sum = pending.get(key);
-      pending.put(key, sum == null ? ValueAndTimestamp.make(CostTotals.of(c.value), at)
-          : ValueAndTimestamp.make(sum.value().merge(CostTotals.of(c.value)), Math.min(sum.timestamp(), at)));
+      PendingSum sum = pending.get(key);
+      pending.put(key, sum == null ? new PendingSum(at, CostTotals.of(c.value))
+          : new PendingSum(Math.min(sum.earliestMs(), at), sum.sum().merge(CostTotals.of(c.value))));
     }
   }
 
   /** Sends every sum and removes it, in the transaction the next commit closes. */
   private void sendPending() {
-    List<KeyValue<String, ValueAndTimestamp<CostTotals>>> sums = new ArrayList<>();
+    List<KeyValue<String, PendingSum>> sums = new ArrayList<>();
     try (var all = pending.all()) {
       all.forEachRemaining(sums::add);
     }
     if (sums.isEmpty()) {
       return;
     }
-    for (KeyValue<String, ValueAndTimestamp<CostTotals>> sum : sums) {
+    for (KeyValue<String, PendingSum> sum : sums) {
       String dimensionKey = sum.key.substring(sum.key.indexOf(SEPARATOR) + 1);
-      context.forward(new Record<>(dimensionKey, sum.value.value(), sum.value.timestamp()));
+      context.forward(new Record<>(dimensionKey, sum.value.sum(), sum.value.earliestMs()));
       pending.delete(sum.key);
     }
   }
