@@ -4,7 +4,6 @@ import dev.costpipe.topology.StateChangelogs;
 import dev.costpipe.topology.aggregate.CostContribution;
 import dev.costpipe.topology.aggregate.CostTotals;
 import dev.costpipe.topology.aggregate.DimensionSplit;
-import dev.costpipe.topology.serde.CostpipeSerdes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,9 +116,6 @@ public final class CombineStep implements Processor<String, RevisedCost, String,
     List<KeyValue<String, PendingSum>> sums = new ArrayList<>();
     try (var all = pending.all()) {
       all.forEachRemaining(sums::add);
-    }
-    if (sums.isEmpty()) {
-      return;
     }
     for (KeyValue<String, PendingSum> sum : sums) {
       String dimensionKey = sum.key.substring(sum.key.indexOf(SEPARATOR) + 1);
