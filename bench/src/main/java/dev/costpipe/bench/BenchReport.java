@@ -51,9 +51,11 @@ final class BenchReport {
     double written = median(runs, r -> r.topologyWrites().recordsWrittenPerEvent());
     double cpu = median(runs, r -> r.topologyWrites().cpuUsPerEvent());
     json.put("topology_records_written_per_raw_event", round3(written));
-    json.put("topology_records_read_per_raw_event", round3(median(runs, r -> r.topologyWrites().recordsReadPerEvent())));
+    json.put("topology_records_read_per_raw_event",
+        round3(median(runs, r -> r.topologyWrites().recordsReadPerEvent())));
     json.put("topology_cpu_us_per_raw_event", round(cpu));
-    json.put("topology_broker_cpu_us_per_raw_event", round(median(runs, r -> r.topologyWrites().brokerCpuUsPerEvent())));
+    json.put("topology_broker_cpu_us_per_raw_event",
+        round(median(runs, r -> r.topologyWrites().brokerCpuUsPerEvent())));
     json.put("baseline_records_written_per_raw_event",
         round3(median(runs, r -> r.baselineWrites().recordsWrittenPerEvent())));
     json.put("baseline_cpu_us_per_raw_event", round(median(runs, r -> r.baselineWrites().cpuUsPerEvent())));

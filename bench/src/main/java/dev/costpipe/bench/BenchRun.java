@@ -226,7 +226,8 @@ final class BenchRun {
   record CpuPerEvent(double appMicros, double brokerMicros, long events) {
     @Override
     public String toString() {
-      return String.format("CPU per raw event after the first commit: application %.1f µs, broker %.1f µs (%,d events)",
+      return String.format(
+          "CPU per raw event after the first commit: application %.1f µs, broker %.1f µs (%,d events)",
           appMicros, brokerMicros, events);
     }
   }

@@ -48,7 +48,8 @@ import org.apache.kafka.streams.state.Stores;
  *                  llm.costs
  *                        ↓
  *                  pair with the revision replaced  [incomplete-costs]
- *                        ├→ split by dimension, summed per task [aggregate-combiner] → 1h / 1d windows → llm.cost-aggregates
+ *                        ├→ split by dimension, summed per task [aggregate-combiner]
+ *                        │      → 1h / 1d windows → llm.cost-aggregates
  *                        │                           ↓ (a rule put mid-window: the totals it missed)
  * llm.alert-rules ⇒      └→ match rules → sum per rule and window → llm.cost-alerts
  * </pre>

@@ -36,7 +36,8 @@ import org.apache.kafka.streams.state.Stores;
  * contributions, and a bucket's sums before a later bucket's, so that sending them later moves the windows' stream
  * time (what closes a window after its grace) no further than their first contribution would have. Still, a
  * contribution reaches the windows up to {@code interval} later than it used to: while a backlog is read (hours of
- * event time a second), one that arrived just within a window's grace may now be counted as late. A sum counts requests, not records (a retraction one request less), and its {@code version} is
+ * event time a second), one that arrived just within a window's grace may now be counted as late. A sum counts
+ * requests, not records (a retraction one request less), and its {@code version} is
  * the number of contributions it holds, so the windows' totals, versions included, are those the contributions
  * would have made one by one. With an interval of zero (0s) each contribution is sent at once, as a sum of one.
  */

@@ -18,7 +18,8 @@ import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Step 5b: sums each dimension value's contributions (sums of them: {@link CombineStep}) in tumbling windows of one size, open for late records
+ * Step 5b: sums each dimension value's contributions (sums of them: {@link CombineStep}) in tumbling windows of
+ * one size, open for late records
  * during the grace period, and passes on every update of a window's totals. Its window store, named as the step
  * ({@code aggregates-1h}), holds the totals in their binary form; its changelog is kept by append time
  * ({@link StateChangelogs}). Contributions to windows already closed are counted and dropped
