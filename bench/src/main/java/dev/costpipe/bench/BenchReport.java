@@ -20,6 +20,8 @@ final class BenchReport {
   static final double SINK_TARGET = 1.0;
   static final double P99_TARGET_MS = 1_000;
   static final double HEAP_TARGET_MB = 512;
+  static final double WRITTEN_PER_EVENT_TARGET = 1.3;
+  static final double CPU_US_PER_EVENT_TARGET = 45;
   /** Live heap growth over a heap check that still counts as flat (GC noise, JIT, caches warming). */
   static final double GROWTH_LIMIT_MB = 50;
 
@@ -46,6 +48,19 @@ final class BenchReport {
     json.put("topology_second_half_events_per_s", round(topologyHalf));
     json.put("baseline_second_half_events_per_s", round(baselineHalf));
     json.put("topology_vs_baseline_second_half", round3(topologyHalf / baselineHalf));
+    double written = median(runs, r -> r.topologyWrites().recordsWrittenPerEvent());
+    double cpu = median(runs, r -> r.topologyWrites().cpuUsPerEvent());
+    json.put("topology_records_written_per_raw_event", round3(written));
+    json.put("topology_records_read_per_raw_event",
+        round3(median(runs, r -> r.topologyWrites().recordsReadPerEvent())));
+    json.put("topology_cpu_us_per_raw_event", round(cpu));
+    json.put("topology_broker_cpu_us_per_raw_event",
+        round(median(runs, r -> r.topologyWrites().brokerCpuUsPerEvent())));
+    json.put("baseline_records_written_per_raw_event",
+        round3(median(runs, r -> r.baselineWrites().recordsWrittenPerEvent())));
+    json.put("baseline_cpu_us_per_raw_event", round(median(runs, r -> r.baselineWrites().cpuUsPerEvent())));
+    json.put("baseline_broker_cpu_us_per_raw_event",
+        round(median(runs, r -> r.baselineWrites().brokerCpuUsPerEvent())));
     json.put("p50_latency_ms", round(median(runs, BenchRun.Result::p50LatencyMs)));
     json.put("p99_latency_ms", round(p99));
     json.put("p99_readable_latency_ms", round(median(runs, BenchRun.Result::p99ReadableLatencyMs)));
@@ -78,6 +93,9 @@ final class BenchReport {
     targets.put("sink_vs_clickhouse_client_at_least_" + SINK_TARGET, sink / client >= SINK_TARGET);
     targets.put("p99_latency_under_1s_at_half_rate", p99 < P99_TARGET_MS);
     targets.put("budget_check_p99_under_10ms_during_paced_traffic", checkP99 < BudgetCheckLoad.P99_TARGET_MS);
+    targets.put("records_written_per_raw_event_at_most_" + WRITTEN_PER_EVENT_TARGET,
+        written <= WRITTEN_PER_EVENT_TARGET);
+    targets.put("cpu_us_per_raw_event_at_most_" + (int) CPU_US_PER_EVENT_TARGET, cpu <= CPU_US_PER_EVENT_TARGET);
     if (heapCheck != null) {
       targets.put("heap_under_512mb_at_" + heapCheck.requests() + "_requests", heapMet(heapCheck));
     }
@@ -116,6 +134,14 @@ final class BenchReport {
     rows.add(new String[] {"costpipe topology, requests/s", fmt(json.get("topology_requests_per_s").asDouble()), ""});
     rows.add(new String[] {"topology / baseline", String.format("%.2f", topology / baseline),
         "≥ " + TOPOLOGY_TARGET + mark(topology / baseline >= TOPOLOGY_TARGET)});
+    rows.add(new String[] {"costpipe records written per raw event (all topics, markers included; the copy: "
+        + String.format("%.2f", json.get("baseline_records_written_per_raw_event").asDouble()) + ")",
+        String.format("%.2f", written), "≤ " + WRITTEN_PER_EVENT_TARGET + mark(written <= WRITTEN_PER_EVENT_TARGET)});
+    rows.add(new String[] {"costpipe records read per raw event (raw + repartition topics)",
+        String.format("%.2f", json.get("topology_records_read_per_raw_event").asDouble()), ""});
+    rows.add(new String[] {"costpipe CPU per raw event, µs (the copy: "
+        + fmt(json.get("baseline_cpu_us_per_raw_event").asDouble()) + ")", String.format("%.1f", cpu),
+        "≤ " + (int) CPU_US_PER_EVENT_TARGET + mark(cpu <= CPU_US_PER_EVENT_TARGET)});
     rows.add(new String[] {"second half of the events only (JIT warmed up): baseline, events/s", fmt(baselineHalf),
         ""});
     rows.add(new String[] {"second half of the events only: costpipe, events/s", fmt(topologyHalf), ""});

@@ -9,8 +9,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One run of the benchmark, on its own topics: W warm-up requests' and N measured requests' raw events produced
@@ -28,7 +30,26 @@ final class BenchRun {
       double topologySecondHalfEventsPerSecond, double pacedEventsPerSecond,
       long pacedRequests, double p50LatencyMs, double p99LatencyMs, double maxLatencyMs, double p99ReadableLatencyMs,
       double peakHeapMb,
-      double liveHeapMb, double peakRssMb, SinkBench.Result sink, BudgetCheckLoad.Result budgetCheck) {}
+      double liveHeapMb, double peakRssMb, SinkBench.Result sink, BudgetCheckLoad.Result budgetCheck, Writes baselineWrites,
+      Writes topologyWrites) {}
+
+  /**
+   * What an application wrote and read per raw event (end offsets, transaction markers included; read = the raw
+   * events plus its repartition topics), per topic written, and its CPU and the broker's per raw event after the
+   * first commit.
+   */
+  record Writes(double recordsWrittenPerEvent, double recordsReadPerEvent, double cpuUsPerEvent,
+      double brokerCpuUsPerEvent, Map<String, Double> writtenPerEventByTopic) {
+    static Writes of(Map<String, Long> endOffsets, long allEvents, CpuPerEvent cpu) {
+      Map<String, Double> byTopic = new TreeMap<>();
+      endOffsets.forEach((topic, n) -> byTopic.put(topic, Math.round(n * 1000.0 / allEvents) / 1000.0));
+      long written = endOffsets.values().stream().mapToLong(Long::longValue).sum();
+      long repartitioned = endOffsets.entrySet().stream().filter(e -> e.getKey().endsWith("-repartition"))
+          .mapToLong(Map.Entry::getValue).sum();
+      return new Writes((double) written / allEvents, (double) (allEvents + repartitioned) / allEvents,
+          cpu.appMicros(), cpu.brokerMicros(), byTopic);
+    }
+  }
 
   private final BenchPlan plan;
   private final KafkaTestBroker broker;
@@ -63,10 +84,11 @@ final class BenchRun {
           sent.events(), sent.requests(), (double) sent.bytes() / sent.events(), warmup.events(), raw);
 
       long allEvents = warmup.events() + sent.events();
+      Writes[] baselineWrites = new Writes[1];
       TopicScan.Summary baseline = baseline(label, admin, raw, topics + "copy", apps + "copy", allEvents, measured,
-          sent.events());
+          sent.events(), baselineWrites);
       Result result = topology(index, label, admin, raw, topics, apps + "costpipe", allEvents, measured, sent,
-          baseline);
+          baseline, baselineWrites[0]);
       admin.deleteTopicsStartingWith(List.of(topics, apps));
       ServerProcesses.deleteRecursively(workDir.resolve("state"));
       return result;
@@ -75,7 +97,7 @@ final class BenchRun {
 
   /** The baseline's copies of the measured events (their first, median and last append time). */
   private TopicScan.Summary baseline(String label, KafkaAdmin admin, String raw, String copy, String appId,
-      long allEvents, Set<String> measured, long events) throws InterruptedException {
+      long allEvents, Set<String> measured, long events, Writes[] writes) throws InterruptedException {
     Properties s = StreamsSettings.of(bootstrap, appId, workDir.resolve("state"), plan.streamsSettings());
     s.setProperty(CopyApplication.FROM, raw);
     s.setProperty(CopyApplication.TO, copy);
@@ -83,7 +105,9 @@ final class BenchRun {
     try (ChildJvm app = ChildJvm.start(appId, workDir, plan.childHeap(), false, CopyApplication.class,
         StreamsSettings.write(s, workDir.resolve(appId + ".properties")).toString())) {
       CpuMark mark = awaitConsumed(label + " baseline", admin, app, appId, raw, allEvents);
-      Progress.say("%s: baseline %s", label, mark.perEventSince(app, broker.pid(), allEvents));
+      CpuPerEvent cpu = mark.perEventSince(app, broker.pid(), allEvents);
+      Progress.say("%s: baseline %s", label, cpu);
+      writes[0] = Writes.of(admin.endOffsets(List.of(copy, appId)), allEvents, cpu);
     }
     TopicScan.Summary out = TopicScan.scan(bootstrap, copy, measured::contains, r -> {});
     if (out.records() != events) {
@@ -95,7 +119,8 @@ final class BenchRun {
   }
 
   private Result topology(int index, String label, KafkaAdmin admin, String raw, String topics, String appId,
-      long allEvents, Set<String> measured, RawTraffic.Sent sent, TopicScan.Summary baselineCopy) throws Exception {
+      long allEvents, Set<String> measured, RawTraffic.Sent sent, TopicScan.Summary baselineCopy,
+      Writes baselineWrites) throws Exception {
     double baseline = baselineCopy.records() / baselineCopy.seconds();
     Properties s = StreamsSettings.of(bootstrap, appId, workDir.resolve("state"), plan.streamsSettings());
     s.setProperty("costpipe.topic.raw-events", raw);
@@ -112,7 +137,8 @@ final class BenchRun {
         ServedCostpipe.class, StreamsSettings.write(s, workDir.resolve(appId + ".properties")).toString(),
         String.valueOf(httpPort))) {
       CpuMark mark = awaitConsumed(label + " costpipe", admin, app, appId, raw, allEvents);
-      Progress.say("%s: costpipe %s", label, mark.perEventSince(app, broker.pid(), allEvents));
+      CpuPerEvent cpu = mark.perEventSince(app, broker.pid(), allEvents);
+      Progress.say("%s: costpipe %s", label, cpu);
       List<byte[]> costRecords = new ArrayList<>();
       TopicScan.Summary out = TopicScan.scan(bootstrap, topics + "costs", measured::contains,
           r -> costRecords.add(r.value()));
@@ -127,9 +153,15 @@ final class BenchRun {
           + " (%.2f × baseline); second half %,.0f events/s", label, sent.requests(), sent.events(), out.seconds(),
           eventsPerSecond, requestsPerSecond, eventsPerSecond / baseline, secondHalf);
 
-      admin.endOffsets(List.of(topics, appId)).forEach((topic, written) -> Progress.say(
+      Map<String, Long> endOffsets = admin.endOffsets(List.of(topics, appId));
+      // the input and the copy's output are not costpipe's writes; nor is the catalogue published once at start
+      endOffsets.keySet().removeAll(List.of(raw, topics + "copy", topics + "pricing"));
+      endOffsets.forEach((topic, written) -> Progress.say(
           "%s:   written to %s: %,d records (%.2f per raw event), markers included", label, topic, written,
           (double) written / allEvents));
+      Writes writes = Writes.of(endOffsets, allEvents, cpu);
+      Progress.say("%s: costpipe wrote %.2f and read %.2f records per raw event (the copy wrote %.2f)", label,
+          writes.recordsWrittenPerEvent(), writes.recordsReadPerEvent(), baselineWrites.recordsWrittenPerEvent());
 
       double pacedRate = eventsPerSecond / 2;
       Progress.say("%s: paced traffic at %,.0f events/s for %d s", label, pacedRate, plan.pacedSeconds());
@@ -188,7 +220,7 @@ final class BenchRun {
           sink.clientRowsPerSecond(), sink.sinkRowsPerSecond() / sink.clientRowsPerSecond());
       return new Result(sent.events(), sent.requests(), sent.bytes(), baseline, baselineCopy.secondHalfPerSecond(),
           eventsPerSecond, requestsPerSecond, secondHalf, paced.eventsPerSecond(), paced.sent().requests(), p50, p99, latencies.get(latencies.size() - 1), visibleP99, peakHeap,
-          liveHeap, rss, sink, budgetCheck);
+          liveHeap, rss, sink, budgetCheck, baselineWrites, writes);
     }
   }
 
@@ -200,11 +232,20 @@ final class BenchRun {
 
   /** The CPU seconds of the application and of the broker when the first events were committed. */
   record CpuMark(long events, double appSeconds, double brokerSeconds) {
-    String perEventSince(ChildJvm app, long brokerPid, long allEvents) {
+    CpuPerEvent perEventSince(ChildJvm app, long brokerPid, long allEvents) {
       long n = allEvents - events;
-      return String.format("CPU per raw event after the first commit: application %.1f µs, broker %.1f µs (%,d events)",
-          (CpuTime.seconds(app.pid()) - appSeconds) * 1e6 / n, (CpuTime.seconds(brokerPid) - brokerSeconds) * 1e6 / n,
-          n);
+      return new CpuPerEvent((CpuTime.seconds(app.pid()) - appSeconds) * 1e6 / n,
+          (CpuTime.seconds(brokerPid) - brokerSeconds) * 1e6 / n, n);
+    }
+  }
+
+  /** CPU µs per raw event of the application and of the broker, over {@code events} events. */
+  record CpuPerEvent(double appMicros, double brokerMicros, long events) {
+    @Override
+    public String toString() {
+      return String.format(
+          "CPU per raw event after the first commit: application %.1f µs, broker %.1f µs (%,d events)",
+          appMicros, brokerMicros, events);
     }
   }
 

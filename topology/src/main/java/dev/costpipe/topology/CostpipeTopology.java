@@ -2,8 +2,7 @@ package dev.costpipe.topology;
 
 import dev.costpipe.engine.catalogue.PricingEntryJson;
 import dev.costpipe.engine.record.CostRecord;
-import dev.costpipe.topology.aggregate.CostContribution;
-import dev.costpipe.topology.aggregate.DimensionSplit;
+import dev.costpipe.topology.aggregate.CostTotals;
 import dev.costpipe.topology.alert.AlertContribution;
 import dev.costpipe.topology.alert.AlertRule;
 import dev.costpipe.topology.alert.AlertRulesHolder;
@@ -13,6 +12,7 @@ import dev.costpipe.topology.steps.AlertMatchStep;
 import dev.costpipe.topology.steps.AlertSeedStep;
 import dev.costpipe.topology.steps.AlertThresholdStep;
 import dev.costpipe.topology.steps.ChunkMergeStep;
+import dev.costpipe.topology.steps.CombineStep;
 import dev.costpipe.topology.steps.OtlpSpansStep;
 import dev.costpipe.topology.steps.GlobalTableMirror;
 import dev.costpipe.topology.steps.ParseStep;
@@ -48,7 +48,8 @@ import org.apache.kafka.streams.state.Stores;
  *                  llm.costs
  *                        ↓
  *                  pair with the revision replaced  [incomplete-costs]
- *                        ├→ split by dimension → 1h / 1d windows → llm.cost-aggregates
+ *                        ├→ split by dimension, summed per task [aggregate-combiner]
+ *                        │      → 1h / 1d windows → llm.cost-aggregates
  *                        │                           ↓ (a rule put mid-window: the totals it missed)
  * llm.alert-rules ⇒      └→ match rules → sum per rule and window → llm.cost-alerts
  * </pre>
@@ -92,7 +93,7 @@ public final class CostpipeTopology {
     KStream<String, RevisedCost> revised = costs.processValues(() -> new RevisionStep(revisionsKept, counters),
         Named.as("revisions"),
         RevisionStep.STORE);
-    KStream<String, CostContribution> byDimension = aggregate(revised);
+    KStream<String, CostTotals> byDimension = aggregate(revised, b);
     alert(revised, byDimension, b);
     return b.build();
   }
@@ -147,14 +148,17 @@ public final class CostpipeTopology {
   }
 
   /**
-   * Step 5: each cost record split by dimension (less the revision it replaces), then summed per window size.
-   * Returns the contributions by dimension, for the alert rules' seeds (which read the windows' totals).
+   * Step 5: each cost record split by dimension (less the revision it replaces), summed in the task for a while,
+   * then summed per window size. Returns the sums by dimension, for the alert rules' seeds (which read the windows'
+   * totals).
    */
-  private KStream<String, CostContribution> aggregate(KStream<String, RevisedCost> costs) {
+  private KStream<String, CostTotals> aggregate(KStream<String, RevisedCost> costs, StreamsBuilder b) {
+    b.addStateStore(CombineStep.store());
     var byDimension = costs
-        .flatMap((id, r) -> DimensionSplit.of(r), Named.as("split-by-dimension"))
-        .repartition(Repartitioned.<String, CostContribution>as("cost-by-dimension")
-            .withKeySerde(Serdes.String()).withValueSerde(CostpipeSerdes.costContribution()));
+        .process(() -> new CombineStep(config.aggregateCombineInterval(), config.aggregateWindows()),
+            Named.as("split-by-dimension"), CombineStep.STORE)
+        .repartition(Repartitioned.<String, CostTotals>as("cost-by-dimension")
+            .withKeySerde(Serdes.String()).withValueSerde(CostpipeSerdes.contributionSum()));
     for (Duration size : config.aggregateWindows()) {
       WindowTotalsStep.sum(byDimension, size, config.aggregateGrace(), counters)
           .to(config.aggregatesTopic(), Produced.with(Serdes.String(), config.outputFormat().aggregateUpdates())
@@ -169,7 +173,7 @@ public final class CostpipeTopology {
    * that it reads their stores). Both repartition topics are keyed by rule id and have as many partitions as the
    * raw-events topic, so a rule's seeds and spend meet in one task.
    */
-  private void alert(KStream<String, RevisedCost> costs, KStream<String, CostContribution> byDimension,
+  private void alert(KStream<String, RevisedCost> costs, KStream<String, CostTotals> byDimension,
       StreamsBuilder b) {
     b.addStateStore(AlertSeedStep.store());
     b.addStateStore(AlertThresholdStep.store());

@@ -38,9 +38,14 @@ public final class LateContributions {
 
   /** One contribution (to {@code key}'s window starting at {@code windowStartMs}) was dropped. */
   public void dropped(String key, long windowStartMs, long streamTimeMs) {
-    counters.increment(counter(store));
+    dropped(key, windowStartMs, streamTimeMs, 1);
+  }
+
+  /** {@code contributions} contributions (summed, to {@code key}'s window from {@code windowStartMs}) were dropped. */
+  public void dropped(String key, long windowStartMs, long streamTimeMs, long contributions) {
+    counters.add(counter(store), contributions);
     LongAdder since = SINCE_LAST_LINE.computeIfAbsent(store, s -> new LongAdder());
-    since.increment();
+    since.add(contributions);
     AtomicLong next = NEXT_LINE_MS.computeIfAbsent(store, s -> new AtomicLong());
     long now = System.currentTimeMillis();
     long due = next.get();

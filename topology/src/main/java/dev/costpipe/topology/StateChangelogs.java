@@ -3,6 +3,7 @@ package dev.costpipe.topology;
 import dev.costpipe.topology.steps.AlertSeedStep;
 import dev.costpipe.topology.steps.AlertThresholdStep;
 import dev.costpipe.topology.steps.ChunkMergeStep;
+import dev.costpipe.topology.steps.CombineStep;
 import dev.costpipe.topology.steps.RevisionStep;
 import dev.costpipe.topology.steps.WindowTotalsStep;
 import java.time.Duration;
@@ -31,6 +32,7 @@ public final class StateChangelogs {
     Map<String, Map<String, String>> out = new TreeMap<>();
     out.put(ChunkMergeStep.OPEN_STORE, BY_APPEND_TIME);
     out.put(ChunkMergeStep.COMPLETED_STORE, BY_APPEND_TIME);
+    out.put(CombineStep.STORE, BY_APPEND_TIME);
     for (Duration size : config.aggregateWindows()) {
       out.put(WindowTotalsStep.name(size), BY_APPEND_TIME);
     }

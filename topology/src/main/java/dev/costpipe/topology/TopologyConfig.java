@@ -1,5 +1,6 @@
 package dev.costpipe.topology;
 
+import static dev.costpipe.contracts.settings.CostpipeSettings.AGGREGATE_COMBINE_INTERVAL;
 import static dev.costpipe.contracts.settings.CostpipeSettings.AGGREGATE_GRACE;
 import static dev.costpipe.contracts.settings.CostpipeSettings.AGGREGATE_WINDOWS;
 import static dev.costpipe.contracts.settings.CostpipeSettings.EVENT_TIME_MAX_FUTURE;
@@ -43,6 +44,7 @@ public record TopologyConfig(
     int maxEventsPerRequest,
     List<Duration> aggregateWindows,
     Duration aggregateGrace,
+    Duration aggregateCombineInterval,
     boolean bootstrapCatalogue,
     OutputFormat outputFormat,
     OtlpInput otlpInput) {
@@ -68,6 +70,7 @@ public record TopologyConfig(
         MERGE_MAX_EVENTS_PER_REQUEST.read(p),
         AGGREGATE_WINDOWS.read(p),
         AGGREGATE_GRACE.read(p),
+        AGGREGATE_COMBINE_INTERVAL.read(p),
         PRICING_BOOTSTRAP_CATALOGUE.read(p),
         OutputFormat.from(p),
         OtlpInput.from(p));

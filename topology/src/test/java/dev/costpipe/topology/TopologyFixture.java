@@ -1,6 +1,7 @@
 package dev.costpipe.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.costpipe.contracts.settings.CostpipeSettings;
 import dev.costpipe.engine.catalogue.CatalogueLoader;
 import dev.costpipe.engine.catalogue.PricingEntryJson;
 import dev.costpipe.engine.json.Json;
@@ -48,8 +49,15 @@ public final class TopologyFixture implements AutoCloseable {
     this(new Properties());
   }
 
+  /**
+   * Unless {@code costpipe} says otherwise, contributions go to the windows at once (combine interval 0s), so that an
+   * update comes out as its request's cost record does; {@code CombineStepTest} drives the combined path.
+   */
   public TopologyFixture(Properties costpipe) {
-    config = TopologyConfig.from(costpipe);
+    Properties settings = new Properties();
+    settings.setProperty(CostpipeSettings.AGGREGATE_COMBINE_INTERVAL.key(), "0s");
+    settings.putAll(costpipe);
+    config = TopologyConfig.from(settings);
     try {
       stateDir = Files.createTempDirectory("costpipe-ttd");
     } catch (IOException e) {

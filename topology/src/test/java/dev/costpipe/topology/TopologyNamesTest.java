@@ -31,7 +31,7 @@ class TopologyNamesTest {
     }));
     d.globalStores().forEach(g -> stores.addAll(g.processor().stores()));
 
-    assertThat(stores).containsExactly("aggregates-1d", "aggregates-1h", "alert-rule-seeds", "alert-rule-versions",
+    assertThat(stores).containsExactly("aggregate-combiner", "aggregates-1d", "aggregates-1h", "alert-rule-seeds", "alert-rule-versions",
         "alert-rules", "alert-windows",
         "completed-request-ids", "incomplete-costs", "open-requests", "pricing-entries");
     assertThat(sinks).containsExactly("alert-seeds-repartition", "cost-by-dimension-repartition", "events-by-request-id-repartition",

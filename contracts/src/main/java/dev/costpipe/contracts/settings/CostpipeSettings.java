@@ -91,6 +91,9 @@ public final class CostpipeSettings {
       "1h,1d", RUN_ONLY, "Tumbling window sizes of the aggregates.");
   public static final Setting<Duration> AGGREGATE_GRACE = define("costpipe.aggregate.grace", DURATION, "10m",
       RUN_ONLY, "How late an event may be and still count in its window.");
+  public static final Setting<Duration> AGGREGATE_COMBINE_INTERVAL = define("costpipe.aggregate.combine-interval",
+      DURATION, "500ms", RUN_ONLY, "How long each task sums contributions per dimension value and hour before sending "
+      + "them to the aggregates: fewer records, aggregates this much later; 0s sends each contribution at once.");
   public static final Setting<Boolean> PRICING_BOOTSTRAP_CATALOGUE = define("costpipe.pricing.bootstrap-catalogue",
       BOOLEAN, "true", RUN_ONLY, "Publish the built-in price catalogue when the pricing topic is empty.");
   public static final Setting<String> SERDE_FORMAT = define("costpipe.serde.format", STRING, "json", RUN_ONLY,

@@ -12,7 +12,9 @@ import java.util.TreeMap;
 
 /**
  * A window's totals for one dimension value. {@code version} counts the updates, so a sink keeps
- * the highest. Sessions also carry their name and the split by session path.
+ * the highest. Sessions also carry their name and the split by session path. The same form holds a sum of
+ * contributions not yet in a window ({@link #of}, {@link #merge}): what the combine step sends to the windows, its
+ * {@code version} the number of contributions it sums, so that merged totals equal the contributions added one by one.
  */
 public final class CostTotals {
   String dimension;
@@ -59,6 +61,43 @@ public final class CostTotals {
         byPath.remove(key); // a path only a replaced revision had
       }
     }
+    return this;
+  }
+
+  /** One contribution as a sum of contributions. */
+  public static CostTotals of(CostContribution c) {
+    return new CostTotals().add(c);
+  }
+
+  /**
+   * Adds a sum of contributions ({@link #of}, merged): the same totals, version included, as adding each of its
+   * contributions in turn.
+   */
+  public CostTotals merge(CostTotals sum) {
+    dimension = sum.dimension;
+    value = sum.value;
+    costNanoUsd = Math.addExact(costNanoUsd, sum.costNanoUsd);
+    requests += sum.requests;
+    inputTokens += sum.inputTokens;
+    outputTokens += sum.outputTokens;
+    cacheReadTokens += sum.cacheReadTokens;
+    cacheWriteTokens += sum.cacheWriteTokens;
+    cacheHits += sum.cacheHits;
+    cacheSavingsNanoUsd += sum.cacheSavingsNanoUsd;
+    unknownModelRequests += sum.unknownModelRequests;
+    errorRequests += sum.errorRequests;
+    version += sum.version;
+    if (sum.sessionName != null) {
+      sessionName = sum.sessionName;
+    }
+    sum.byPath.forEach((key, v) -> {
+      long[] path = byPath.computeIfAbsent(key, p -> new long[2]);
+      path[0] += v[0];
+      path[1] += v[1];
+      if (path[1] == 0 && path[0] == 0) {
+        byPath.remove(key);
+      }
+    });
     return this;
   }
 

@@ -41,6 +41,17 @@ public final class CostpipeSerdes {
         CostContribution::fromTree);
   }
 
+  /**
+   * A sum of contributions crossing the {@code cost-by-dimension} repartition topic ({@link CostTotals#of}): written
+   * as version 2, the totals' form; a single contribution written by an earlier version (version 1 or JSON) is read
+   * as a sum of one, so the records in flight at an upgrade are counted.
+   */
+  public static Serde<CostTotals> contributionSum() {
+    return BinarySerde.of("cost contribution", 2, CostTotals::write,
+        (version, in) -> version == 1 ? CostTotals.of(CostContribution.read(in)) : CostTotals.read(in),
+        json -> CostTotals.of(CostContribution.fromTree(json)), sum -> 128);
+  }
+
   public static Serde<CostTotals> costTotals() {
     return BinarySerde.of("cost totals", CostTotals::write, CostTotals::read, CostTotals::fromTree);
   }

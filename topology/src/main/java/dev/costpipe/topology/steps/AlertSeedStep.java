@@ -1,7 +1,6 @@
 package dev.costpipe.topology.steps;
 
 import dev.costpipe.topology.StateChangelogs;
-import dev.costpipe.topology.aggregate.CostContribution;
 import dev.costpipe.topology.aggregate.CostTotals;
 import dev.costpipe.topology.alert.AlertContribution;
 import dev.costpipe.topology.alert.AlertRule;
@@ -35,9 +34,10 @@ import org.apache.kafka.streams.state.TimestampedWindowStore;
  * before that one: the contributions of requests priced after the rule arrived come to the threshold step through
  * the match step already, and in the pipeline's order the first contribution after a rule change is such a one.
  * Under load, the contributions in flight between the two steps when a rule arrives (about one commit interval
- * of traffic) may be missed.
+ * of traffic, plus the combine interval: a sum sent after the rule came may hold requests priced before) may be
+ * missed.
  */
-public final class AlertSeedStep implements Processor<String, CostContribution, String, AlertContribution> {
+public final class AlertSeedStep implements Processor<String, CostTotals, String, AlertContribution> {
   public static final String STORE = "alert-rule-seeds";
   private static final Duration LOOK_EVERY = Duration.ofSeconds(1);
 
@@ -85,17 +85,17 @@ public final class AlertSeedStep implements Processor<String, CostContribution, 
   }
 
   @Override
-  public void process(Record<String, CostContribution> record) {
+  public void process(Record<String, CostTotals> record) {
     seedNewRules(record);
   }
 
-  /** What a contribution added to an aggregate in {@code metric}'s unit. */
-  private static long added(Metric metric, CostContribution c) {
-    return (c.retraction() ? -1 : 1) * (metric == Metric.COST ? c.costNanoUsd() : 1);
+  /** What a sum of contributions added to an aggregate in {@code metric}'s unit. */
+  private static long added(Metric metric, CostTotals sum) {
+    return metric == Metric.COST ? sum.costNanoUsd() : sum.requests();
   }
 
   /** @param current the contribution being processed, already in the aggregates; null on a punctuation */
-  private void seedNewRules(Record<String, CostContribution> current) {
+  private void seedNewRules(Record<String, CostTotals> current) {
     for (AlertRule rule : changes.look(context.currentSystemTimeMs()).added()) {
       long streamTime = context.currentStreamTimeMs();
       if (!seeded(rule, aggregateWindows) || streamTime < 0) {
@@ -126,7 +126,7 @@ public final class AlertSeedStep implements Processor<String, CostContribution, 
 
   /** Sends {@code totals} (of {@code aggregateKey}'s window from {@code windowStartMs}) as the rule's seed. */
   private void seed(AlertRule rule, String perValue, String aggregateKey, long windowStartMs, CostTotals totals,
-      Record<String, CostContribution> current) {
+      Record<String, CostTotals> current) {
     long amount = rule.metric() == Metric.COST ? totals.costNanoUsd() : totals.requests();
     if (current != null && current.key().equals(aggregateKey)
         && rule.window().startOf(Instant.ofEpochMilli(current.timestamp())).toEpochMilli() == windowStartMs) {

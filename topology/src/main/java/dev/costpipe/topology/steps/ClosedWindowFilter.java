@@ -1,7 +1,7 @@
 package dev.costpipe.topology.steps;
 
 import dev.costpipe.topology.LateContributions;
-import dev.costpipe.topology.aggregate.CostContribution;
+import dev.costpipe.topology.aggregate.CostTotals;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Window;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -9,14 +9,14 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
- * Step 5b's gate: a contribution whose windows all closed (ended before stream time minus the grace) is counted
+ * Step 5b's gate: a sum of contributions whose windows all closed (ended before stream time minus the grace) is counted
  * and dropped here, by the task's stream time, which survives restarts (Kafka Streams commits it with the
  * offsets), where the window step's own drop goes by what it saw since it started.
  */
-final class ClosedWindowFilter implements FixedKeyProcessor<String, CostContribution, CostContribution> {
+final class ClosedWindowFilter implements FixedKeyProcessor<String, CostTotals, CostTotals> {
   private final TimeWindows windows;
   private final LateContributions late;
-  private FixedKeyProcessorContext<String, CostContribution> context;
+  private FixedKeyProcessorContext<String, CostTotals> context;
 
   ClosedWindowFilter(TimeWindows windows, LateContributions late) {
     this.windows = windows;
@@ -24,12 +24,12 @@ final class ClosedWindowFilter implements FixedKeyProcessor<String, CostContribu
   }
 
   @Override
-  public void init(FixedKeyProcessorContext<String, CostContribution> context) {
+  public void init(FixedKeyProcessorContext<String, CostTotals> context) {
     this.context = context;
   }
 
   @Override
-  public void process(FixedKeyRecord<String, CostContribution> record) {
+  public void process(FixedKeyRecord<String, CostTotals> record) {
     long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
     long closeTime = streamTime - windows.gracePeriodMs();
     long latestStart = Long.MIN_VALUE;
@@ -40,6 +40,6 @@ final class ClosedWindowFilter implements FixedKeyProcessor<String, CostContribu
       }
       latestStart = Math.max(latestStart, w.start());
     }
-    late.dropped(record.key(), latestStart, streamTime);
+    late.dropped(record.key(), latestStart, streamTime, record.value().version());
   }
 }

@@ -4,7 +4,6 @@ import dev.costpipe.topology.LateContributions;
 import dev.costpipe.topology.PipelineCounters;
 import dev.costpipe.topology.StateChangelogs;
 import dev.costpipe.topology.aggregate.AggregateUpdate;
-import dev.costpipe.topology.aggregate.CostContribution;
 import dev.costpipe.topology.aggregate.CostTotals;
 import dev.costpipe.topology.serde.CostpipeSerdes;
 import java.time.Duration;
@@ -19,7 +18,8 @@ import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Step 5b: sums each dimension value's contributions in tumbling windows of one size, open for late records
+ * Step 5b: sums each dimension value's contributions (sums of them: {@link CombineStep}) in tumbling windows of
+ * one size, open for late records
  * during the grace period, and passes on every update of a window's totals. Its window store, named as the step
  * ({@code aggregates-1h}), holds the totals in their binary form; its changelog is kept by append time
  * ({@link StateChangelogs}). Contributions to windows already closed are counted and dropped
@@ -29,7 +29,7 @@ public final class WindowTotalsStep {
   private WindowTotalsStep() {}
 
   /** {@code byDimension} keyed by {@link dev.costpipe.topology.aggregate.DimensionSplit#key}. */
-  public static KStream<String, AggregateUpdate> sum(KStream<String, CostContribution> byDimension, Duration size,
+  public static KStream<String, AggregateUpdate> sum(KStream<String, CostTotals> byDimension, Duration size,
       Duration grace, PipelineCounters counters) {
     String name = name(size);
     String window = label(size);
@@ -37,10 +37,10 @@ public final class WindowTotalsStep {
     LateContributions late = new LateContributions(name, counters);
     return byDimension
         .processValues(() -> new ClosedWindowFilter(windows, late), Named.as(name + "-open-windows"))
-        .groupByKey(Grouped.<String, CostContribution>as(name + "-grouped")
-            .withKeySerde(Serdes.String()).withValueSerde(CostpipeSerdes.costContribution()))
+        .groupByKey(Grouped.<String, CostTotals>as(name + "-grouped")
+            .withKeySerde(Serdes.String()).withValueSerde(CostpipeSerdes.contributionSum()))
         .windowedBy(windows)
-        .aggregate(CostTotals::new, (k, c, totals) -> totals.add(c), Named.as(name),
+        .aggregate(CostTotals::new, (k, sum, totals) -> totals.merge(sum), Named.as(name),
             Materialized.<String, CostTotals, WindowStore<Bytes, byte[]>>as(name)
                 .withKeySerde(Serdes.String()).withValueSerde(CostpipeSerdes.costTotals())
                 .withLoggingEnabled(StateChangelogs.BY_APPEND_TIME))

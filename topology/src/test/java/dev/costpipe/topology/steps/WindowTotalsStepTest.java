@@ -25,7 +25,11 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The window step alone: contributions by dimension in, typed updates of each window's totals out. */
+/**
+ * The window step alone: contributions by dimension in, typed updates of each window's totals out. The
+ * contributions are written as an earlier version wrote them (one per record), as an upgrade finds them on the
+ * repartition topic.
+ */
 class WindowTotalsStepTest {
   @TempDir
   Path stateDir;
@@ -34,7 +38,7 @@ class WindowTotalsStepTest {
   void eachContributionUpdatesItsWindowsTotalsUntilTheGraceEnds() {
     OutputFormat json = OutputFormat.from(new Properties());
     StreamsBuilder b = new StreamsBuilder();
-    WindowTotalsStep.sum(b.stream("by-dimension", Consumed.with(Serdes.String(), CostpipeSerdes.costContribution())),
+    WindowTotalsStep.sum(b.stream("by-dimension", Consumed.with(Serdes.String(), CostpipeSerdes.contributionSum())),
             Duration.ofHours(1), Duration.ofMinutes(10), new PipelineCounters())
         .to("aggregates", Produced.with(Serdes.String(), json.aggregateUpdates()));
     try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), TopologyFixture.driverSettings(stateDir))) {
@@ -70,7 +74,7 @@ class WindowTotalsStepTest {
     OutputFormat json = OutputFormat.from(new Properties());
     PipelineCounters counters = new PipelineCounters();
     StreamsBuilder b = new StreamsBuilder();
-    WindowTotalsStep.sum(b.stream("by-dimension", Consumed.with(Serdes.String(), CostpipeSerdes.costContribution())),
+    WindowTotalsStep.sum(b.stream("by-dimension", Consumed.with(Serdes.String(), CostpipeSerdes.contributionSum())),
             Duration.ofHours(1), Duration.ofMinutes(10), counters)
         .to("aggregates", Produced.with(Serdes.String(), json.aggregateUpdates()));
     String alice = DimensionSplit.key(Dimension.USER, "alice");
