@@ -126,8 +126,8 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
       partial = held.partial();
     } else {
       state = open.get(id);
-      // an open request's state says all there is (it is there until it completes, and then goes): only a
-      // request's first event pays for the lookup in the dedup window
+      // a request with state has not completed since (its state goes when it does): only a request's first
+      // event pays for the lookup in the dedup window
       Long completedAs = state == null ? completedAs(id, streamTime) : null;
       if (completedAs != null && (usageEvent || completedAs >= COMPLETED_BY_USAGE_EVENT)) {
         counters.increment(usageEvent && completedAs >= 0 ? USAGE_EVENT_SUPERSEDED : "merge.duplicate_request");
