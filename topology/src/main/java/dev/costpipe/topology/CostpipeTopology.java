@@ -18,6 +18,7 @@ import dev.costpipe.topology.steps.GlobalTableMirror;
 import dev.costpipe.topology.steps.ParseStep;
 import dev.costpipe.topology.steps.ParsedEvent;
 import dev.costpipe.topology.steps.PriceStep;
+import dev.costpipe.topology.steps.PricedRevision;
 import dev.costpipe.topology.steps.RevisedCost;
 import dev.costpipe.topology.steps.RevisionStep;
 import dev.costpipe.topology.steps.WindowTotalsStep;
@@ -84,13 +85,14 @@ public final class CostpipeTopology {
     StreamsBuilder b = new StreamsBuilder();
     mirrorGlobalTables(b);
     KStream<String, ParsedEvent> events = parse(b);
-    KStream<String, CostRecord> costs = mergeAndPrice(events, b);
+    KStream<String, PricedRevision> priced = mergeAndPrice(events, b);
+    KStream<String, CostRecord> costs = priced.mapValues(PricedRevision::cost, Named.as("cost-records"));
     costs.to(config.costsTopic(), Produced.with(Serdes.String(), config.outputFormat().costRecords()).withName("costs"));
     // twice what the merge step keeps events for: that is by stream time, this by wall clock, and a stop or a lag
     // moves the two apart
     Duration revisionsKept = config.dedupWindow().plus(config.inactivityTimeout()).multipliedBy(2);
     b.addStateStore(RevisionStep.store(revisionsKept));
-    KStream<String, RevisedCost> revised = costs.processValues(() -> new RevisionStep(revisionsKept, counters),
+    KStream<String, RevisedCost> revised = priced.processValues(() -> new RevisionStep(revisionsKept, counters),
         Named.as("revisions"),
         RevisionStep.STORE);
     KStream<String, CostTotals> byDimension = aggregate(revised, b);
@@ -138,7 +140,7 @@ public final class CostpipeTopology {
   }
 
   /** Steps 2 and 3: each request's events merged once it is complete, then priced. */
-  private KStream<String, CostRecord> mergeAndPrice(KStream<String, ParsedEvent> events, StreamsBuilder b) {
+  private KStream<String, PricedRevision> mergeAndPrice(KStream<String, ParsedEvent> events, StreamsBuilder b) {
     ChunkMergeStep.stores(config.dedupWindow()).forEach(b::addStateStore);
     return events
         .process(() -> new ChunkMergeStep(config.inactivityTimeout(), config.dedupWindow(),

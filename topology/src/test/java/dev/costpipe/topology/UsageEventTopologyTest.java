@@ -43,6 +43,12 @@ class UsageEventTopologyTest {
     return e.toString();
   }
 
+  /** A usage event of another provider and model, for user alice. */
+  private static String usage(String id, String provider, String model, long input, long output) {
+    ObjectNode e = (ObjectNode) TopologyFixture.read(usage(id, input, output, null));
+    return e.put("provider", provider).put("model", model).toString();
+  }
+
   /** Another request's event, an inactivity timeout later: stream time moves on, idle requests are flushed. */
   private static void advanceStreamTime(TopologyFixture f) {
     f.send(Events.openAi("clock", "2026-06-01T00:11:00Z", "gpt-4o", 1, 1, Map.of()));
@@ -124,18 +130,138 @@ class UsageEventTopologyTest {
   }
 
   @Test
-  void rawEventsAfterAUsageEventWasPricedAreDroppedAndCounted() {
+  void rawEventsAfterAUsageEventWasPricedAreItsNextRevisionAndReplaceItInTheAggregates() {
     try (TopologyFixture f = fixture()) {
-      f.send(usage("u1", 10, 1, null));
-      Events.anthropicStream("u1", AT, 1000, 50).forEach(f::send);
-      assertThat(f.readCosts()).singleElement().satisfies(r -> assertThat(r.usage().inputTokens()).isEqualTo(10));
-      assertThat(f.counters.get(ChunkMergeStep.RAW_AFTER_USAGE_EVENT)).isEqualTo(5);
-      assertThat(f.counters.get("merge.duplicate_request")).isZero();
+      // gpt-4o at $2.50/M input, $10/M output: 2000 × 2.5 + 200 × 10 = 7,000 micro-USD
+      f.send(usage("u1", 2000, 200, null));
+      CostRecord fromUsage = f.readCosts().get(0);
+      assertThat(fromUsage.costNanoUsd()).isEqualTo(7_000_000L);
+      assertThat(fromUsage.revision()).isZero();
+
+      // the raw call, timed 30 s later and telling another user: 1000 × 2.5 + 100 × 10 = 3,500 micro-USD
+      String raw = Events.openAi("u1", "2026-06-01T00:00:30Z", "gpt-4o", 1000, 100,
+          Map.of("Helicone-User-Id", "bob"));
+      f.send(raw);
+      CostRecord fromRaw = f.readCosts().get(0);
+      assertThat(fromRaw.revision()).isEqualTo(1);
+      assertThat(fromRaw.costNanoUsd()).isEqualTo(3_500_000L);
+      assertThat(fromRaw.usage().inputTokens()).isEqualTo(1000);
+      assertThat(fromRaw.userId()).isEqualTo("bob");
+      assertThat(fromRaw.reportedCostNanoUsd()).isNull();
+      assertThat(fromRaw.timestamp()).as("the first revision's").isEqualTo(fromUsage.timestamp());
+      assertThat(f.counters.get(ChunkMergeStep.USAGE_EVENT_SUPERSEDED)).isEqualTo(1);
+      assertThat(f.counters.get("revisions.previous_missing")).isZero();
+
+      // re-deliveries of either: nothing more
+      f.send(raw);
+      f.send(usage("u1", 2000, 200, null));
+      assertThat(f.readCosts()).isEmpty();
+      assertThat(f.counters.get("merge.duplicate_request")).isEqualTo(1);
+      assertThat(f.counters.get(ChunkMergeStep.USAGE_EVENT_SUPERSEDED)).isEqualTo(2);
+
+      // the aggregates hold the latest revision only: alice's usage event was taken back under her name
+      Map<String, JsonNode> latest = latest(f.readAggregates());
+      assertWindow(latest.get("total/all/1h/2026-06-01T00:00:00Z"), 1, 3_500_000L, 1000);
+      assertWindow(latest.get("total/all/1d/2026-06-01T00:00:00Z"), 1, 3_500_000L, 1000);
+      assertWindow(latest.get("user/bob/1h/2026-06-01T00:00:00Z"), 1, 3_500_000L, 1000);
+      assertWindow(latest.get("user/alice/1h/2026-06-01T00:00:00Z"), 0, 0, 0);
+      assertWindow(latest.get("model/openai/gpt-4o/1h/2026-06-01T00:00:00Z"), 1, 3_500_000L, 1000);
     }
   }
 
   @Test
-  void rawEventsThatNeverCompleteGiveWayToTheUsageEventWhenIdle() {
+  void rawEventsFirstOrLastGiveTheSameCostsAndAggregates() {
+    // claude-sonnet-4-5 at $3/M input, $15/M output: 1000 × 3 + 50 × 15 = 3,750 micro-USD
+    List<String> raw = Events.anthropicStream("s1", AT, 1000, 50);
+    String usageEvent = usage("s1", "anthropic", "claude-sonnet-4-5-20250929", 4000, 400);
+    Map<String, JsonNode> rawFirst;
+    try (TopologyFixture f = fixture()) {
+      raw.forEach(f::send);
+      f.send(usageEvent);
+      assertThat(f.readCosts()).singleElement().satisfies(r -> {
+        assertThat(r.revision()).isZero();
+        assertThat(r.costNanoUsd()).isEqualTo(3_750_000L);
+      });
+      rawFirst = latest(f.readAggregates());
+    }
+    try (TopologyFixture f = fixture()) {
+      // 4000 × 3 + 400 × 15 = 18,000 micro-USD first, then the raw events (a chunk twice, out of order)
+      f.send(usageEvent);
+      f.send(raw.get(2));
+      f.send(raw.get(0));
+      f.send(raw.get(2));
+      f.send(usageEvent);
+      assertThat(f.readCosts()).singleElement().satisfies(r -> {
+        assertThat(r.revision()).isZero();
+        assertThat(r.costNanoUsd()).isEqualTo(18_000_000L);
+      });
+      raw.forEach(f::send);
+      assertThat(f.readCosts()).singleElement().satisfies(r -> {
+        assertThat(r.revision()).isEqualTo(1);
+        assertThat(r.costNanoUsd()).isEqualTo(3_750_000L);
+        assertThat(r.errors()).isEmpty();
+      });
+      raw.forEach(f::send);
+      assertThat(f.readCosts()).as("raw events again: no third revision").isEmpty();
+      assertThat(f.counters.get(ChunkMergeStep.USAGE_EVENT_SUPERSEDED)).isEqualTo(1);
+      assertThat(f.counters.get("merge.duplicate_request")).as("the usage event again, each raw event again")
+          .isEqualTo(1 + raw.size());
+      assertThat(f.counters.get("merge.duplicate_event")).isEqualTo(3); // chunk 1 again, then chunk 1 and request
+      Map<String, JsonNode> usageFirst = latest(f.readAggregates());
+      for (String window : List.of("total/all/1h/2026-06-01T00:00:00Z", "provider/anthropic/1d/2026-06-01T00:00:00Z",
+          "user/alice/1h/2026-06-01T00:00:00Z")) {
+        JsonNode a = rawFirst.get(window);
+        JsonNode b = usageFirst.get(window);
+        long requests = a == null ? 0 : a.path("requests").asLong();
+        long cost = a == null ? 0 : a.path("cost_nano_usd").asLong();
+        assertThat(b.path("requests").asLong()).as(window).isEqualTo(requests);
+        assertThat(b.path("cost_nano_usd").asLong()).as(window).isEqualTo(cost);
+      }
+      assertWindow(usageFirst.get("total/all/1h/2026-06-01T00:00:00Z"), 1, 3_750_000L, 1000);
+    }
+  }
+
+  @Test
+  void rawEventsAfterAUsageEventThatNeverCompleteLeaveItsRecordAndAreForgottenAfterTheDedupWindow() {
+    try (TopologyFixture f = fixture()) {
+      List<String> raw = Events.anthropicStream("s1", AT, 1000, 50);
+      f.send(usage("s1", "anthropic", "claude-sonnet-4-5-20250929", 4000, 400));
+      assertThat(f.readCosts()).hasSize(1);
+      f.send(raw.get(0));
+      f.send(raw.get(1));
+      advanceStreamTime(f);
+      assertThat(costsOf(f, "s1")).as("no incomplete revision over a complete one").isEmpty();
+      assertThat(f.counters.get("merge.incomplete_flushed")).isZero();
+      f.send(Events.openAi("clock", "2026-06-02T00:11:00Z", "gpt-4o", 1, 1, Map.of()));
+      f.send(Events.openAi("clock2", "2026-06-02T00:12:00Z", "gpt-4o", 1, 1, Map.of()));
+      assertThat(costsOf(f, "s1")).isEmpty();
+      assertThat(f.counters.get(ChunkMergeStep.USAGE_EVENT_OVER_INCOMPLETE)).isEqualTo(1);
+      assertThat(f.driver.getKeyValueStore(ChunkMergeStep.OPEN_STORE).get("s1")).isNull();
+    }
+  }
+
+  @Test
+  void rawEventsAfterAUsageEventOverTheEventBoundLeaveItsRecordFinal() {
+    Properties p = new Properties();
+    p.setProperty("costpipe.merge.max-events-per-request", "5");
+    try (TopologyFixture f = new TopologyFixture(p).withBuiltInPrices()) {
+      f.send(usage("big", 10, 1, null));
+      assertThat(f.readCosts()).hasSize(1);
+      for (int seq = 0; seq < 5; seq++) {
+        f.send("{\"request_id\":\"big\",\"event_type\":\"chunk\",\"seq\":" + (seq + 1)
+            + ",\"chunk\":{\"type\":\"ping\"}}");
+      }
+      assertThat(f.readCosts()).as("no incomplete revision over a complete one").isEmpty();
+      assertThat(f.counters.get("merge.too_many_events")).isEqualTo(1);
+      assertThat(f.counters.get(ChunkMergeStep.USAGE_EVENT_OVER_INCOMPLETE)).isEqualTo(1);
+      Events.anthropicStream("big", AT, 1000, 50).forEach(f::send);
+      assertThat(f.readCosts()).as("the request is final now").isEmpty();
+      assertThat(f.counters.get("merge.duplicate_request")).isEqualTo(6);
+    }
+  }
+
+  @Test
+  void rawEventsIdleWithAUsageEventGiveWayToItAndStillWinWhenTheyComplete() {
     try (TopologyFixture f = fixture()) {
       List<String> raw = Events.anthropicStream("s1", AT, 1000, 50);
       f.send(raw.get(0));
@@ -149,9 +275,17 @@ class UsageEventTopologyTest {
       });
       assertThat(f.counters.get(ChunkMergeStep.USAGE_EVENT_OVER_INCOMPLETE)).isEqualTo(1);
       assertThat(f.counters.get("merge.incomplete_flushed")).isZero();
-      raw.subList(1, raw.size()).forEach(f::send);
-      assertThat(costsOf(f, "s1")).isEmpty();
-      assertThat(f.counters.get(ChunkMergeStep.RAW_AFTER_USAGE_EVENT)).isEqualTo(4);
+      f.send(usage("s1", 10, 1, null));
+      raw.subList(1, raw.size() - 1).forEach(f::send);
+      assertThat(costsOf(f, "s1")).as("the response is still missing").isEmpty();
+      f.send(raw.get(raw.size() - 1));
+      assertThat(costsOf(f, "s1")).singleElement().satisfies(r -> {
+        assertThat(r.revision()).isEqualTo(1);
+        assertThat(r.costNanoUsd()).isEqualTo(3_750_000L); // 1000 × $3/M + 50 × $15/M
+        assertThat(r.timestamp()).isEqualTo(costs.get(0).timestamp());
+      });
+      assertThat(f.counters.get(ChunkMergeStep.USAGE_EVENT_SUPERSEDED)).isEqualTo(1);
+      assertThat(f.counters.get("merge.duplicate_request")).as("the usage event again").isEqualTo(1);
     }
   }
 
@@ -185,9 +319,19 @@ class UsageEventTopologyTest {
       assertThat(total.path("cost_nano_usd").asLong()).isEqualTo(revised.get(0).costNanoUsd() + clockCost);
       assertThat(total.path("input_tokens").asLong()).isEqualTo(2001);
 
-      raw.forEach(f::send); // the rest of the raw events: the request is final
+      // the rest of the raw events: they complete the request, which they give as revision 2, final
+      raw.forEach(f::send);
+      assertThat(costsOf(f, "s1")).singleElement().satisfies(r -> {
+        assertThat(r.revision()).isEqualTo(2);
+        assertThat(r.costNanoUsd()).isEqualTo(3_750_000L); // 1000 × $3/M + 50 × $15/M
+        assertThat(r.timestamp()).isEqualTo(incomplete.timestamp());
+      });
+      assertThat(f.counters.get(ChunkMergeStep.USAGE_EVENT_SUPERSEDED)).isEqualTo(1);
+      total = latest(f.readAggregates()).get("total/all/1h/2026-06-01T00:00:00Z");
+      assertWindow(total, 2, 3_750_000L + clockCost, 1001);
+      raw.forEach(f::send);
       assertThat(costsOf(f, "s1")).isEmpty();
-      assertThat(f.counters.get(ChunkMergeStep.RAW_AFTER_USAGE_EVENT)).isEqualTo(5);
+      assertThat(f.counters.get("merge.duplicate_request")).isEqualTo(raw.size());
     }
   }
 
@@ -203,6 +347,12 @@ class UsageEventTopologyTest {
           .isEqualTo("invalid_usage");
       assertThat(f.counters.get("dlq.invalid_usage")).isEqualTo(2);
     }
+  }
+
+  private static void assertWindow(JsonNode window, long requests, long costNanoUsd, long inputTokens) {
+    assertThat(window.path("requests").asLong()).isEqualTo(requests);
+    assertThat(window.path("cost_nano_usd").asLong()).isEqualTo(costNanoUsd);
+    assertThat(window.path("input_tokens").asLong()).isEqualTo(inputTokens);
   }
 
   /** The last update of each window. */

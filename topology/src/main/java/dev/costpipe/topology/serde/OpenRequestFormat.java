@@ -14,12 +14,14 @@ import java.util.List;
 /**
  * An open request in its state store: the request id, the two last-seen times, then each event's original bytes,
  * so storing a request after each of its events is a copy, not a re-serialization of everything seen; then (from
- * version 2) how many revisions came out and the first one's time. Values of earlier versions (version 1 without
- * the last two fields; a JSON object whose events are envelope trees) are still read, as requests not emitted.
+ * version 2) how many revisions came out and the first one's time, then (from version 3) whether the last one was
+ * priced from the request's usage event. Values of earlier versions (version 2 without the last field, read as
+ * not priced from a usage event; version 1 without the last three; a JSON object whose events are envelope trees)
+ * are still read, versions 1 and JSON as requests not emitted.
  */
 final class OpenRequestFormat {
-  /** Version 2 added the revisions emitted and the first one's time. */
-  static final int VERSION = 2;
+  /** Version 2 added the revisions emitted and the first one's time; version 3 whether it came from a usage event. */
+  static final int VERSION = 3;
 
   private OpenRequestFormat() {}
 
@@ -33,11 +35,12 @@ final class OpenRequestFormat {
     }
     out.writeInt(o.emissions());
     out.writeLong(o.firstEmittedMs());
+    out.writeBoolean(o.pricedFromUsageEvent());
   }
 
   static int size(OpenRequest o) {
     return BinarySerde.sizeOf(o.requestId()) + 8 + 8 + 4 + 4 * o.events().size() + Math.toIntExact(o.bytes())
-        + 4 + 8;
+        + 4 + 8 + 1;
   }
 
   static OpenRequest read(int version, DataInput in) throws IOException {
@@ -52,7 +55,9 @@ final class OpenRequestFormat {
     if (version < 2) {
       return new OpenRequest(id, streamMs, wallMs, events);
     }
-    return new OpenRequest(id, streamMs, wallMs, events, in.readInt(), in.readLong());
+    int emissions = in.readInt();
+    long firstEmittedMs = in.readLong();
+    return new OpenRequest(id, streamMs, wallMs, events, emissions, firstEmittedMs, version >= 3 && in.readBoolean());
   }
 
   static OpenRequest fromJson(JsonNode n) {

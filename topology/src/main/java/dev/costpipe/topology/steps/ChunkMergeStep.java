@@ -1,6 +1,7 @@
 package dev.costpipe.topology.steps;
 
 import dev.costpipe.engine.event.EventType;
+import dev.costpipe.engine.event.RawEvent;
 import dev.costpipe.engine.merge.MergedRequest;
 import dev.costpipe.engine.merge.PartialRequest;
 import dev.costpipe.topology.PipelineCounters;
@@ -35,12 +36,14 @@ import org.apache.kafka.streams.state.WindowStore;
  * than the timeout, the events still to be read are not all late. Both clocks are the records' and the
  * machine's, never the request's own time, which may be months old.
  *
- * <p>A usage event is a whole request: alone, it is emitted at once, final. The raw events of the same request win
- * when they complete: before the usage event (it is then superseded, {@code merge.usage_event_superseded}) or while
- * it waits with them, open; raw events still incomplete when the request idles or was emitted incomplete give way
- * to it ({@code merge.usage_event_over_incomplete}). Raw events after a request was priced from its usage event
- * are dropped ({@code merge.raw_after_usage_event}): taking them would mean keeping every usage event's request
- * for the dedup window. The completed-ids store says which way a request completed.
+ * <p>A usage event is a whole request: alone, it is emitted at once as a revision that only the request's raw
+ * events may replace. The raw events win whenever they complete within the dedup window: before the usage event
+ * (it is then dropped), while it waits with them, open, or after its record came out, as the next revision
+ * (replacing it), all counted {@code merge.usage_event_superseded}. Raw events that never complete give way to
+ * it ({@code merge.usage_event_over_incomplete}): when the request idles it is emitted from its usage event, and
+ * when it was emitted incomplete its usage event makes the next revision. The completed-ids store says which way
+ * a request completed, and for one priced from its usage event alone, that revision's time: raw events of it
+ * coming later merge, as any request's, into the revision after it.
  *
  * <p>The store keeps events as their original bytes and, behind Kafka Streams' record cache, reaches its
  * changelog once per commit, not once per event. What was last stored is also held in memory with the
@@ -50,13 +53,15 @@ import org.apache.kafka.streams.state.WindowStore;
 public final class ChunkMergeStep implements Processor<String, ParsedEvent, String, MergedRevision> {
   public static final String OPEN_STORE = "open-requests";
   public static final String COMPLETED_STORE = "completed-request-ids";
-  /** Usage events dropped because the request's raw events gave it. */
+  /** Usage events dropped, or their revision replaced, because the request's raw events gave it. */
   public static final String USAGE_EVENT_SUPERSEDED = "merge.usage_event_superseded";
   /** Requests priced from their usage event although raw events of them came, incomplete. */
   public static final String USAGE_EVENT_OVER_INCOMPLETE = "merge.usage_event_over_incomplete";
-  /** Raw events dropped because their request was priced from its usage event. */
-  public static final String RAW_AFTER_USAGE_EVENT = "merge.raw_after_usage_event";
-  /** The completed-ids store's value for a request priced from its usage event (else the stream time, ≥ 0). */
+  /**
+   * The completed-ids store's value for a request priced from its usage event for good: raw events of it are
+   * duplicates. A request its raw events gave has the stream time (≥ 0); one priced from its usage event alone,
+   * which raw events may still replace, {@link #byUsageEventAlone}.
+   */
   private static final long COMPLETED_BY_USAGE_EVENT = -1;
   /** Original bytes of open requests whose parsed events are kept in memory. */
   private static final long PARSED_CACHE_BYTES = 16L << 20;
@@ -109,6 +114,8 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
   @Override
   public void process(Record<String, ParsedEvent> record) {
     String id = record.key();
+    RawEvent event = record.value().event();
+    boolean usageEvent = event.type() == EventType.USAGE;
     lastRecordWallMs = context.currentSystemTimeMs();
     long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
     ParsedRequests.Held held = parsed.get(id);
@@ -119,38 +126,54 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
       partial = held.partial();
     } else {
       state = open.get(id);
-      // an open request cannot have completed (its id would have no state): only a request's first event
-      // pays for the lookup in the dedup window
+      // a request with state has not completed since (its state goes when it does): only a request's first
+      // event pays for the lookup in the dedup window
       Long completedAs = state == null ? completedAs(id, streamTime) : null;
-      if (completedAs != null) {
-        counters.increment(duplicateCounter(completedAs, record.value().event().type() == EventType.USAGE));
+      if (completedAs != null && (usageEvent || completedAs >= COMPLETED_BY_USAGE_EVENT)) {
+        counters.increment(usageEvent && completedAs >= 0 ? USAGE_EVENT_SUPERSEDED : "merge.duplicate_request");
         return;
       }
-      if (state == null) {
+      if (completedAs != null) {
+        // raw events of a request priced from its usage event alone: complete, they make its next revision
+        state = OpenRequest.afterUsageEvent(id, usageEventRevisionMs(completedAs));
+      } else if (state == null) {
         state = OpenRequest.empty(id);
       }
       partial = state.toPartial();
     }
-    boolean added = partial.add(record.value().event()) == PartialRequest.Added.NEW;
+    if (usageEvent && state.pricedFromUsageEvent()) {
+      counters.increment("merge.duplicate_request"); // its request came out from a usage event already
+      return;
+    }
+    boolean added = partial.add(event) == PartialRequest.Added.NEW;
+    // an emitted request's next event makes its next revision, unless only its raw events completing may
+    boolean revising = state.emitted() && !state.pricedFromUsageEvent();
     if (!added) {
       counters.increment("merge.duplicate_event");
       if (state.emitted()) {
         return; // nothing new for a request already out
       }
-    } else if (state.emitted()) {
+    } else if (revising) {
       counters.increment("merge.late_event_revised");
     }
     OpenRequest next = state.seen(added ? record.value().original() : null, streamTime,
         context.currentSystemTimeMs());
     if (partial.isComplete()) {
-      countUsageOutcome(partial);
-      emitFinal(next, partial.toMerged(), record.timestamp(), streamTime);
+      if (partial.rawComplete() && (partial.hasUsageEvent() || state.pricedFromUsageEvent())) {
+        counters.increment(USAGE_EVENT_SUPERSEDED);
+      }
+      emitFinal(next, partial, record.timestamp(), streamTime);
     } else if (partial.chunkCount() + 2 > maxEvents) {
-      // bounds one request's state whatever a producer sends: priced as incomplete from what was seen
+      // bounds one request's state whatever a producer sends: priced as incomplete from what was seen, unless
+      // its usage event's revision is out, which then stays
       counters.increment("merge.too_many_events");
-      emitFinal(next, partial.toMerged(), record.timestamp(), streamTime);
-    } else if (state.emitted()) {
-      emitRevision(next, partial, record.timestamp(), streamTime);
+      if (state.pricedFromUsageEvent()) {
+        giveWayToUsageEvent(next, partial, streamTime);
+      } else {
+        emitFinal(next, partial, record.timestamp(), streamTime);
+      }
+    } else if (revising) {
+      emitRevisable(next, partial, record.timestamp());
     } else {
       open.put(id, next);
       parsed.put(next, partial);
@@ -162,60 +185,81 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
     parsed.clear();
   }
 
-  /** How the request completed within the dedup window (see {@link #COMPLETED_BY_USAGE_EVENT}), null if not. */
+  /** How the request last completed within the dedup window (see {@link #COMPLETED_BY_USAGE_EVENT}), null if not. */
   private Long completedAs(String id, long streamTime) {
+    Long last = null;
     try (var it = completed.fetch(id, Instant.ofEpochMilli(Math.max(0, streamTime - dedupWindow.toMillis())),
         Instant.ofEpochMilli(streamTime + dedupWindow.toMillis()))) {
-      return it.hasNext() ? it.next().value : null;
+      // a request priced from its usage event, then from its raw events, has both: the later one says
+      while (it.hasNext()) {
+        last = it.next().value;
+      }
     }
+    return last;
   }
 
-  private static String duplicateCounter(long completedAs, boolean usageEvent) {
-    boolean byUsageEvent = completedAs == COMPLETED_BY_USAGE_EVENT;
-    if (usageEvent != byUsageEvent) {
-      return usageEvent ? USAGE_EVENT_SUPERSEDED : RAW_AFTER_USAGE_EVENT;
-    }
-    return "merge.duplicate_request";
+  /** The completed-ids store's value for a request priced from its usage event alone, as revision 0 at this time. */
+  private static long byUsageEventAlone(long revisionMs) {
+    return COMPLETED_BY_USAGE_EVENT - 1 - revisionMs; // Kafka refuses records timed before the epoch: ≥ 0
   }
 
-  /** Emits a request's last revision: its state goes, its id is kept for the dedup window. */
-  private void emitFinal(OpenRequest state, MergedRequest merged, long recordTimestamp, long streamTime) {
+  private static long usageEventRevisionMs(long completedAs) {
+    return COMPLETED_BY_USAGE_EVENT - 1 - completedAs;
+  }
+
+  /**
+   * Emits a request's last revision, or one priced from its usage event alone, which only its raw events may
+   * replace: its state goes, its id is kept for the dedup window with which of the two it was.
+   */
+  private void emitFinal(OpenRequest state, PartialRequest partial, long recordTimestamp, long streamTime) {
+    MergedRequest merged = partial.toMerged();
+    boolean usageEventAlone = merged.usageEvent() != null && !partial.hasRawEvents();
     open.delete(merged.requestId());
     parsed.remove(merged.requestId());
-    completed.put(merged.requestId(), merged.usageEvent() != null ? COMPLETED_BY_USAGE_EVENT : streamTime, streamTime);
-    forward(state, merged, recordTimestamp);
+    long timestamp = forward(state, merged, recordTimestamp, usageEventAlone);
+    completed.put(merged.requestId(), usageEventAlone ? byUsageEventAlone(timestamp)
+        : merged.usageEvent() != null ? COMPLETED_BY_USAGE_EVENT : streamTime, streamTime);
   }
 
-  /** Emits the next revision: final when complete (raw events or a usage event), else still open to late events. */
-  private void emitRevision(OpenRequest state, PartialRequest partial, long recordTimestamp, long streamTime) {
+  /**
+   * Emits a revision a later one may replace: incomplete, or the usage event's over raw events still incomplete
+   * (they may complete yet, and then win). The state stays, with the events seen.
+   */
+  private void emitRevisable(OpenRequest state, PartialRequest partial, long recordTimestamp) {
     MergedRequest merged = partial.toMerged();
-    if (merged.complete()) {
-      countUsageOutcome(partial);
-      emitFinal(state, merged, recordTimestamp, streamTime);
-    } else {
-      emitIncomplete(state, merged, recordTimestamp);
+    boolean fromUsageEvent = merged.usageEvent() != null;
+    if (fromUsageEvent) {
+      counters.increment(USAGE_EVENT_OVER_INCOMPLETE);
     }
+    parsed.remove(merged.requestId());
+    open.put(merged.requestId(),
+        state.emittedRevisable(forward(state, merged, recordTimestamp, true), fromUsageEvent));
   }
 
-  private void countUsageOutcome(PartialRequest partial) {
-    if (partial.hasUsageEvent() && partial.rawComplete()) {
-      counters.increment(USAGE_EVENT_SUPERSEDED);
-    } else if (partial.hasUsageEvent() && partial.hasRawEvents()) {
+  /** Raw events that came after the usage event's revision and will not complete: it stays, final; they go. */
+  private void giveWayToUsageEvent(OpenRequest state, PartialRequest partial, long streamTime) {
+    countUsageEventOverIncomplete(partial);
+    open.delete(state.requestId());
+    parsed.remove(state.requestId());
+    completed.put(state.requestId(), COMPLETED_BY_USAGE_EVENT, streamTime);
+  }
+
+  /**
+   * Counts a request whose usage event's revision stays over the raw events that came after it: unless the usage
+   * event was with them when it was priced, which counted it then.
+   */
+  private void countUsageEventOverIncomplete(PartialRequest partial) {
+    if (!partial.hasUsageEvent()) {
       counters.increment(USAGE_EVENT_OVER_INCOMPLETE);
     }
   }
 
-  /** Emits a revision that a late event may still correct: the state stays, with the events seen. */
-  private void emitIncomplete(OpenRequest state, MergedRequest merged, long recordTimestamp) {
-    parsed.remove(merged.requestId());
-    open.put(merged.requestId(), state.emittedIncomplete(forward(state, merged, recordTimestamp)));
-  }
-
   /** Forwards the next revision of {@code state}'s request, at the first revision's time; returns that time. */
-  private long forward(OpenRequest state, MergedRequest merged, long recordTimestamp) {
+  private long forward(OpenRequest state, MergedRequest merged, long recordTimestamp, boolean revisable) {
     Instant t = merged.timestamp();
     long timestamp = state.emitted() ? state.firstEmittedMs() : t != null ? t.toEpochMilli() : recordTimestamp;
-    context.forward(new Record<>(merged.requestId(), new MergedRevision(merged, state.emissions()), timestamp));
+    context.forward(new Record<>(merged.requestId(), new MergedRevision(merged, state.emissions(), revisable),
+        timestamp));
     return timestamp;
   }
 
@@ -227,14 +271,14 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
       return;
     }
     List<OpenRequest> idle = new ArrayList<>();
-    List<String> expired = new ArrayList<>();
+    List<OpenRequest> expired = new ArrayList<>();
     try (var it = open.all()) {
       it.forEachRemaining(kv -> {
         OpenRequest r = kv.value;
         if (r.emitted()) {
           // by stream time since its last event, the records' own clock: the request's time may be months old
           if (byStreamTime && now - r.lastSeenStreamMs() >= dedupWindow.toMillis()) {
-            expired.add(kv.key);
+            expired.add(r);
           }
           return;
         }
@@ -244,14 +288,20 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
         }
       });
     }
-    expired.forEach(open::delete);
+    for (OpenRequest r : expired) {
+      if (r.pricedFromUsageEvent()) {
+        countUsageEventOverIncomplete(r.toPartial());
+      }
+      open.delete(r.requestId());
+      parsed.remove(r.requestId());
+    }
     for (OpenRequest r : idle) {
       ParsedRequests.Held held = parsed.get(r.requestId());
       PartialRequest partial = held != null ? held.partial() : r.toPartial();
       if (!partial.hasUsageEvent()) {
         counters.increment("merge.incomplete_flushed");
       }
-      emitRevision(r, partial, r.lastSeenStreamMs(), r.lastSeenStreamMs());
+      emitRevisable(r, partial, r.lastSeenStreamMs());
     }
   }
 }

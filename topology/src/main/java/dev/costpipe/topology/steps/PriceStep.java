@@ -15,8 +15,9 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * request's timestamp. The record's timestamp becomes the request's, so windows count it there. A request with
  * an event timestamped in the future ({@link FutureEventTime}) says so in its errors. A later revision of a
  * request keeps its first revision's timestamp, so it replaces it in the same windows and ClickHouse partition.
+ * Whether a later revision may replace this one passes on with the record, for the revisions step.
  */
-public final class PriceStep implements FixedKeyProcessor<String, MergedRevision, CostRecord> {
+public final class PriceStep implements FixedKeyProcessor<String, MergedRevision, PricedRevision> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PriceStep.class);
 
   /** Counts the cost records whose response carried billed usage their price leaves out. */
@@ -29,7 +30,7 @@ public final class PriceStep implements FixedKeyProcessor<String, MergedRevision
 
   private final PricingHolder pricing;
   private final PipelineCounters counters;
-  private FixedKeyProcessorContext<String, CostRecord> context;
+  private FixedKeyProcessorContext<String, PricedRevision> context;
 
   public PriceStep(PricingHolder pricing, PipelineCounters counters) {
     this.pricing = pricing;
@@ -37,7 +38,7 @@ public final class PriceStep implements FixedKeyProcessor<String, MergedRevision
   }
 
   @Override
-  public void init(FixedKeyProcessorContext<String, CostRecord> context) {
+  public void init(FixedKeyProcessorContext<String, PricedRevision> context) {
     this.context = context;
   }
 
@@ -65,6 +66,7 @@ public final class PriceStep implements FixedKeyProcessor<String, MergedRevision
       counters.increment(REPORTED_COST_DISAGREEMENT);
     }
     counters.recordLag(System.currentTimeMillis() - cost.timestamp().toEpochMilli());
-    context.forward(record.withValue(cost).withTimestamp(cost.timestamp().toEpochMilli()));
+    context.forward(record.withValue(new PricedRevision(cost, record.value().revisable()))
+        .withTimestamp(cost.timestamp().toEpochMilli()));
   }
 }

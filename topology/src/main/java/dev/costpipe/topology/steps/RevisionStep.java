@@ -1,6 +1,5 @@
 package dev.costpipe.topology.steps;
 
-import dev.costpipe.engine.CostEngine;
 import dev.costpipe.engine.record.CostRecord;
 import dev.costpipe.topology.PipelineCounters;
 import dev.costpipe.topology.StateChangelogs;
@@ -21,20 +20,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pairs each cost record with the revision it replaces, so that the aggregates and alerts take back what that one
- * added, under the dimensions it had. Keeps the last revision of each request emitted incomplete (the only ones a
- * later revision can follow) for the retention given, by wall clock when it was kept: not by the request's own
- * time, which may be months old beside current traffic in the same task, and which a window store would then
- * count as expired. A revision whose previous one is no longer kept is counted ({@code revisions.previous_missing})
- * and added without taking anything back.
+ * added, under the dimensions it had. Keeps the last revision of each request that a later one may replace
+ * (emitted incomplete, or priced from its usage event: {@link MergedRevision#revisable()}) for the retention given,
+ * by wall clock when it was kept: not by the request's own time, which may be months old beside current traffic
+ * in the same task, and which a window store would then count as expired. A revision whose previous one is no
+ * longer kept is counted ({@code revisions.previous_missing}) and added without taking anything back.
  */
-public final class RevisionStep implements FixedKeyProcessor<String, CostRecord, RevisedCost> {
+public final class RevisionStep implements FixedKeyProcessor<String, PricedRevision, RevisedCost> {
+  /** Named when only incomplete revisions could be replaced; the name stays, so an upgrade keeps the state. */
   public static final String STORE = "incomplete-costs";
   private static final Logger LOG = LoggerFactory.getLogger(RevisionStep.class);
 
   private final Duration retention;
   private final PipelineCounters counters;
   private FixedKeyProcessorContext<String, RevisedCost> context;
-  private WindowStore<String, CostRecord> incomplete;
+  private WindowStore<String, CostRecord> replaceable;
 
   public RevisionStep(Duration retention, PipelineCounters counters) {
     this.retention = retention;
@@ -49,12 +49,12 @@ public final class RevisionStep implements FixedKeyProcessor<String, CostRecord,
   @Override
   public void init(FixedKeyProcessorContext<String, RevisedCost> context) {
     this.context = context;
-    this.incomplete = context.getStateStore(STORE);
+    this.replaceable = context.getStateStore(STORE);
   }
 
   @Override
-  public void process(FixedKeyRecord<String, CostRecord> record) {
-    CostRecord current = record.value();
+  public void process(FixedKeyRecord<String, PricedRevision> record) {
+    CostRecord current = record.value().cost();
     long now = context.currentSystemTimeMs();
     KeyValue<Windowed<String>, CostRecord> kept = current.revision() == 0 ? null : lastKept(record.key(), now);
     if (current.revision() > 0 && kept == null) {
@@ -63,10 +63,10 @@ public final class RevisionStep implements FixedKeyProcessor<String, CostRecord,
           current.revision(), record.key());
     }
     if (kept != null) {
-      incomplete.put(record.key(), null, kept.key.window().start());
+      replaceable.put(record.key(), null, kept.key.window().start());
     }
-    if (current.errors().contains(CostEngine.INCOMPLETE)) {
-      incomplete.put(record.key(), current, now);
+    if (record.value().revisable()) {
+      replaceable.put(record.key(), current, now);
     }
     CostRecord previous = kept == null ? null : kept.value;
     counters.spend().count(previous, current);
@@ -76,8 +76,8 @@ public final class RevisionStep implements FixedKeyProcessor<String, CostRecord,
   /** The last revision kept for {@code requestId}, with when it was kept. */
   private KeyValue<Windowed<String>, CostRecord> lastKept(String requestId, long now) {
     KeyValue<Windowed<String>, CostRecord> last = null;
-    try (var it = incomplete.fetch(requestId, requestId, Instant.ofEpochMilli(Math.max(0, now - retention.toMillis())),
-        Instant.ofEpochMilli(now))) {
+    try (var it = replaceable.fetch(requestId, requestId,
+        Instant.ofEpochMilli(Math.max(0, now - retention.toMillis())), Instant.ofEpochMilli(now))) {
       while (it.hasNext()) {
         last = it.next();
       }

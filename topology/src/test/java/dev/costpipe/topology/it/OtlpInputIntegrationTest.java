@@ -2,16 +2,25 @@ package dev.costpipe.topology.it;
 
 import static dev.costpipe.topology.it.PipelineHarness.WAIT;
 import static dev.costpipe.topology.it.PipelineHarness.awaitRawTopic;
+import static dev.costpipe.topology.it.PipelineHarness.produce;
 import static dev.costpipe.topology.it.PipelineHarness.settings;
 import static dev.costpipe.topology.it.PipelineHarness.startChild;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.costpipe.engine.record.CostRecord;
 import dev.costpipe.engine.record.CostRecordJson;
 import dev.costpipe.testsupport.KafkaTestBroker;
+import dev.costpipe.topology.Events;
 import dev.costpipe.topology.OtlpInputTopologyTest;
+import dev.costpipe.topology.TopologyConfig;
+import dev.costpipe.topology.TopologyFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -20,7 +29,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
-/** `costpipe run` reading the Collector's Kafka exporter topic (otlp_proto) beside the raw events, on a real broker. */
+/**
+ * `costpipe run` reading the Collector's Kafka exporter topic (otlp_proto) beside the raw events, on a real broker;
+ * a call's raw events coming after its span was priced replace its record.
+ */
 class OtlpInputIntegrationTest {
 
   @Test
@@ -49,9 +61,51 @@ class OtlpInputIntegrationTest {
           settings.getProperty("costpipe.topic.costs"), got -> false, java.time.Duration.ofSeconds(2));
       assertThat(costs).as("log " + log).extracting(r -> CostRecordJson.read(r.value()).costNanoUsd())
           .containsExactlyInAnyOrder(210_000L, 306_000L);
+
+      // the raw call behind chatcmpl-1 comes after its span was priced: it wins, as revision 1, and comes again
+      // with the spans again (re-deliveries: nothing more). gpt-4o-mini: 1200 × 150 + 100 × 600 = 240,000 nano-USD
+      String raw = Events.openAi("chatcmpl-1", "2026-06-01T00:00:00Z", "gpt-4o-mini", 1200, 100, Map.of());
+      produce(settings, List.of(Map.entry("chatcmpl-1", raw)));
+      String bootstrap = settings.getProperty("bootstrap.servers");
+      String costsTopic = settings.getProperty("costpipe.topic.costs");
+      TopicReader.readUntil(bootstrap, costsTopic, got -> got.size() >= 3, WAIT);
+      produce(settings, List.of(Map.entry("chatcmpl-1", raw)));
+      try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        producer.send(new ProducerRecord<>(topic, null, OtlpInputTopologyTest.spans().toByteArray())).get();
+      }
+      Thread.sleep(3000);
+      List<CostRecord> all = TopicReader.readUntil(bootstrap, costsTopic, got -> false, java.time.Duration.ofSeconds(2))
+          .stream().map(r -> CostRecordJson.read(r.value())).toList();
+      CostRecord fromSpan = all.stream().filter(c -> c.requestId().equals("chatcmpl-1") && c.revision() == 0)
+          .findFirst().orElseThrow();
+      assertThat(all).as("log " + log).hasSize(3).filteredOn(c -> c.revision() == 1).singleElement().satisfies(c -> {
+        assertThat(c.requestId()).isEqualTo("chatcmpl-1");
+        assertThat(c.costNanoUsd()).isEqualTo(240_000L);
+        assertThat(c.timestamp()).isEqualTo(fromSpan.timestamp());
+      });
+
+      // the aggregates hold the latest revisions: 240,000 + 306,000, two requests
+      Map<String, JsonNode> windows = new HashMap<>();
+      TopicReader.readUntil(bootstrap, TopologyConfig.from(settings).aggregatesTopic(), got -> {
+        windows.clear();
+        for (var r : got) {
+          JsonNode u = TopologyFixture.read(r.value());
+          windows.merge(r.key(), u, (a, b) -> b.path("version").asLong() >= a.path("version").asLong() ? b : a);
+        }
+        return dayTotal(windows, "cost_nano_usd") == 546_000L;
+      }, WAIT);
+      assertThat(dayTotal(windows, "cost_nano_usd")).isEqualTo(546_000L);
+      assertThat(dayTotal(windows, "requests")).isEqualTo(2);
     } finally {
       app.destroy();
       app.waitFor(60, TimeUnit.SECONDS);
     }
+  }
+
+  /** A field summed over the latest update of every daily total window. */
+  private static long dayTotal(Map<String, JsonNode> windows, String field) {
+    return windows.values().stream()
+        .filter(u -> u.path("dimension").asText().equals("total") && u.path("window").asText().equals("1d"))
+        .mapToLong(u -> u.path(field).asLong()).sum();
   }
 }

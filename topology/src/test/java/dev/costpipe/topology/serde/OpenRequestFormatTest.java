@@ -44,13 +44,27 @@ class OpenRequestFormatTest {
   }
 
   @Test
-  void keepsTheRevisionsEmittedAndReadsVersionOneAsNotEmitted() throws Exception {
-    OpenRequest emitted = new OpenRequest("a", 1, 2, EVENTS).emittedIncomplete(1_780_000_000_000L);
-    OpenRequest back = read(write(emitted.emittedIncomplete(5L)));
+  void keepsTheRevisionsEmittedAndWhetherTheLastCameFromAUsageEvent() throws Exception {
+    OpenRequest emitted = new OpenRequest("a", 1, 2, EVENTS).emittedRevisable(1_780_000_000_000L, false);
+    OpenRequest back = read(write(emitted.emittedRevisable(5L, true)));
     assertThat(back.emissions()).isEqualTo(2);
     assertThat(back.firstEmittedMs()).as("the first revision's time").isEqualTo(1_780_000_000_000L);
+    assertThat(back.pricedFromUsageEvent()).isTrue();
+    assertThat(read(write(emitted)).pricedFromUsageEvent()).isFalse();
 
-    // version 1, as written before revisions: the same fields without the last two
+    // version 2, as written before usage events could be revised: the same fields without the last one
+    byte[] v3 = write(emitted.emittedRevisable(5L, true));
+    byte[] v2 = Arrays.copyOf(v3, v3.length - 1);
+    v2[0] = 2;
+    OpenRequest fromV2 = read(v2);
+    assertThat(fromV2.emissions()).isEqualTo(2);
+    assertThat(fromV2.firstEmittedMs()).isEqualTo(1_780_000_000_000L);
+    assertThat(fromV2.pricedFromUsageEvent()).isFalse();
+  }
+
+  @Test
+  void readsVersionOneAsNotEmitted() throws Exception {
+    // version 1, as written before revisions: the same fields without the last three
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
       out.writeByte(1);
