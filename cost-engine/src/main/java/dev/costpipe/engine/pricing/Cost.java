@@ -1,5 +1,6 @@
 package dev.costpipe.engine.pricing;
 
+import dev.costpipe.engine.usage.Usage;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.LinkedHashMap;
@@ -7,16 +8,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An exact cost: the per-component USD amounts and their total, kept unrounded; {@link #nanoUsd()}
+ * An exact cost: the total in USD, kept unrounded, and the rates and usage it came from, from which
+ * {@link #breakdownNanoUsd()} works out the per-component amounts when asked; {@link #nanoUsd()}
  * rounds the total once, half-even.
  */
 public final class Cost {
-  private final BigDecimal[] components;
+  private final EffectiveRates rates;
+  private final Usage usage;
   private final BigDecimal totalUsd;
   private final List<String> unpriced;
 
-  Cost(BigDecimal[] components, BigDecimal totalUsd, List<String> unpriced) {
-    this.components = components;
+  Cost(EffectiveRates rates, Usage usage, BigDecimal totalUsd, List<String> unpriced) {
+    this.rates = rates;
+    this.usage = usage;
     this.totalUsd = totalUsd;
     this.unpriced = unpriced;
   }
@@ -40,6 +44,7 @@ public final class Cost {
    */
   public Map<String, Long> breakdownNanoUsd() {
     long total = nanoUsd();
+    BigDecimal[] components = CostCalculator.parts(rates, usage);
     long[] floors = new long[components.length];
     BigDecimal[] remainders = new BigDecimal[components.length];
     long sum = 0;

@@ -32,26 +32,70 @@ public final class CostCalculator {
   /** The cost of a request made at {@code at} (UTC; it selects the period's time-of-day prices). */
   public static Cost compute(PricePlan plan, Usage usage, Instant at) {
     EffectiveRates rates = plan.ratesFor(usage, at);
+    return new Cost(rates, usage, total(rates, usage), unpriced(plan, rates, usage));
+  }
+
+  /** How many units of {@code component} a request used: tokens, calls, sources, images, the request. */
+  static long quantity(CostComponent component, Usage usage) {
+    return switch (component) {
+      case INPUT -> usage.uncachedTextInputTokens();
+      case CACHE_READ -> usage.textCacheReadTokens();
+      case CACHE_WRITE -> usage.cacheWriteTokens();
+      case CACHE_WRITE_1H -> usage.cacheWrite1hTokens();
+      case AUDIO_INPUT -> usage.uncachedAudioInputTokens();
+      case CACHE_READ_AUDIO -> usage.cacheReadAudioTokens();
+      case IMAGE_INPUT -> usage.imageInputTokens();
+      case VIDEO_INPUT -> usage.videoInputTokens();
+      case OUTPUT -> usage.plainOutputTokens();
+      case REASONING -> usage.reasoningTokens();
+      case AUDIO_OUTPUT -> usage.audioOutputTokens();
+      case IMAGE_OUTPUT -> usage.imageOutputTokens();
+      case WEB_SEARCH -> usage.webSearchCalls();
+      case SEARCH_SOURCES -> usage.searchSources();
+      case SERVER_TOOL_CALLS -> usage.serverToolCalls();
+      case IMAGES -> usage.images();
+      case REQUEST -> 1;
+    };
+  }
+
+  /** Each component's amount in USD, by ordinal; null where the request used none or the rate is zero. */
+  static BigDecimal[] parts(EffectiveRates rates, Usage usage) {
     BigDecimal[] parts = new BigDecimal[CostComponent.ALL.length];
+    for (CostComponent c : rates.priced) {
+      long quantity = quantity(c, usage);
+      if (quantity != 0) {
+        parts[c.ordinal()] = rates.rate(c).multiply(BigDecimal.valueOf(quantity));
+      }
+    }
+    return parts;
+  }
+
+  /**
+   * The sum of the parts, exact: the rates share one scale, so it is a sum of long multiples of 10^-scale USD,
+   * added as longs; BigDecimal only when a product or the sum leaves the range of a long.
+   */
+  private static BigDecimal total(EffectiveRates rates, Usage usage) {
+    if (rates.fitLong) {
+      try {
+        long sum = 0;
+        boolean any = false;
+        for (CostComponent c : rates.priced) {
+          long quantity = quantity(c, usage);
+          if (quantity != 0) {
+            sum = Math.addExact(sum, Math.multiplyExact(rates.unscaled[c.ordinal()], quantity));
+            any = true;
+          }
+        }
+        return any ? BigDecimal.valueOf(sum, rates.scale) : BigDecimal.ZERO;
+      } catch (ArithmeticException beyondLong) {
+        // summed in BigDecimal below
+      }
+    }
     BigDecimal total = BigDecimal.ZERO;
-    total = add(parts, total, rates, CostComponent.INPUT, usage.uncachedTextInputTokens());
-    total = add(parts, total, rates, CostComponent.CACHE_READ, usage.textCacheReadTokens());
-    total = add(parts, total, rates, CostComponent.CACHE_WRITE, usage.cacheWriteTokens());
-    total = add(parts, total, rates, CostComponent.CACHE_WRITE_1H, usage.cacheWrite1hTokens());
-    total = add(parts, total, rates, CostComponent.AUDIO_INPUT, usage.uncachedAudioInputTokens());
-    total = add(parts, total, rates, CostComponent.CACHE_READ_AUDIO, usage.cacheReadAudioTokens());
-    total = add(parts, total, rates, CostComponent.IMAGE_INPUT, usage.imageInputTokens());
-    total = add(parts, total, rates, CostComponent.VIDEO_INPUT, usage.videoInputTokens());
-    total = add(parts, total, rates, CostComponent.OUTPUT, usage.plainOutputTokens());
-    total = add(parts, total, rates, CostComponent.REASONING, usage.reasoningTokens());
-    total = add(parts, total, rates, CostComponent.AUDIO_OUTPUT, usage.audioOutputTokens());
-    total = add(parts, total, rates, CostComponent.IMAGE_OUTPUT, usage.imageOutputTokens());
-    total = add(parts, total, rates, CostComponent.WEB_SEARCH, usage.webSearchCalls());
-    total = add(parts, total, rates, CostComponent.SEARCH_SOURCES, usage.searchSources());
-    total = add(parts, total, rates, CostComponent.SERVER_TOOL_CALLS, usage.serverToolCalls());
-    total = add(parts, total, rates, CostComponent.IMAGES, usage.images());
-    total = add(parts, total, rates, CostComponent.REQUEST, 1);
-    return new Cost(parts, total, unpriced(plan, rates, usage));
+    for (BigDecimal part : parts(rates, usage)) {
+      total = part == null ? total : total.add(part);
+    }
+    return total;
   }
 
   /** The cost at the period's prices outside every time-of-day price (for comparisons, not for a request). */
@@ -82,19 +126,5 @@ public final class CostCalculator {
     List<String> out = new ArrayList<>(list);
     out.add(item);
     return out;
-  }
-
-  private static BigDecimal add(BigDecimal[] parts, BigDecimal total, EffectiveRates rates,
-      CostComponent component, long quantity) {
-    if (quantity == 0) {
-      return total;
-    }
-    BigDecimal rate = rates.rate(component);
-    if (rate.signum() == 0) {
-      return total;
-    }
-    BigDecimal part = rate.multiply(BigDecimal.valueOf(quantity));
-    parts[component.ordinal()] = part;
-    return total.add(part);
   }
 }

@@ -1,18 +1,38 @@
 package dev.costpipe.engine.pricing;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Arrays;
 
 /**
- * Rates with every fallback applied, indexed by {@link CostComponent}, all at one scale so that the
- * hot path's BigDecimal sums stay on BigDecimal's compact (long) representation.
+ * Rates with every fallback applied, indexed by {@link CostComponent}, all at one scale, so that a
+ * cost is a sum of whole multiples of 10^-scale USD: the hot path adds them as longs when they fit.
  */
 final class EffectiveRates {
   private static final int MIN_SCALE = 18;
 
   final BigDecimal[] byComponent;
+  /** The components with a non-zero rate, in order: the only ones a request can pay for. */
+  final CostComponent[] priced;
+  final int scale;
+  /** Each rate's unscaled value at {@link #scale}; meaningful only when {@link #fitLong}. */
+  final long[] unscaled;
+  /** Whether every rate's unscaled value fits a long. */
+  final boolean fitLong;
 
-  private EffectiveRates(BigDecimal[] byComponent) {
+  private EffectiveRates(BigDecimal[] byComponent, int scale) {
     this.byComponent = byComponent;
+    this.scale = scale;
+    this.priced = Arrays.stream(CostComponent.ALL).filter(c -> byComponent[c.ordinal()].signum() != 0)
+        .toArray(CostComponent[]::new);
+    this.unscaled = new long[byComponent.length];
+    boolean fit = true;
+    for (int i = 0; i < byComponent.length; i++) {
+      BigInteger v = byComponent[i].unscaledValue();
+      fit &= v.bitLength() < Long.SIZE;
+      unscaled[i] = v.longValue();
+    }
+    this.fitLong = fit;
   }
 
   static EffectiveRates of(Rates rates) {
@@ -42,7 +62,7 @@ final class EffectiveRates {
     for (int i = 0; i < v.length; i++) {
       v[i] = v[i].setScale(scale);
     }
-    return new EffectiveRates(v);
+    return new EffectiveRates(v, scale);
   }
 
   BigDecimal rate(CostComponent c) {

@@ -132,6 +132,23 @@ class CostCalculatorTest {
   }
 
   @Test
+  void totalIsExactAtTheRatesScaleWithinAndBeyondALong() {
+    PricePlan p = plan(rates("2.5", "10"));
+    // the rates' common scale is 18: $2.5/M = 2,500,000,000,000 × 10^-18 USD a token
+    assertThat(CostCalculator.compute(p, Usage.builder().inputTokens(1000).outputTokens(500).build()).totalUsd())
+        .isEqualTo(new BigDecimal("0.007500000000000000"));
+    // 5e9 × 2.5e12 and 3e9 × 1e13 units of 10^-18 USD leave a long: $12,500 + $30,000, summed in BigDecimal
+    Cost huge = CostCalculator.compute(p, Usage.builder().inputTokens(5_000_000_000L).outputTokens(3_000_000_000L)
+        .build());
+    assertThat(huge.totalUsd()).isEqualTo(new BigDecimal("42500.000000000000000000"));
+    assertThat(huge.nanoUsd()).isEqualTo(42_500_000_000_000L);
+    assertThat(huge.breakdownNanoUsd())
+        .containsExactly(Map.entry("input", 12_500_000_000_000L), Map.entry("output", 30_000_000_000_000L));
+    // nothing used, nothing charged per request: zero, as the BigDecimal sum of no parts
+    assertThat(CostCalculator.compute(p, Usage.ZERO).totalUsd()).isEqualTo(BigDecimal.ZERO);
+  }
+
+  @Test
   void breakdownAlwaysAddsUpToTotal() {
     Rates r = new Rates(perMtok("0.0375"), perMtok("0.15"), perMtok("0.01875"), null, null, null, null, null, null,
         null, null);
