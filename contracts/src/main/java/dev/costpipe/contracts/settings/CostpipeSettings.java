@@ -161,7 +161,7 @@ public final class CostpipeSettings {
           + " the process (a volume, not a container's own layer); one ingest process per directory.");
   public static final Setting<Integer> INGEST_SPOOL_MAX_MB = define("costpipe.ingest.spool-max-mb", INT, "1024",
       Set.of(INGEST), "Most the spool may hold, in MiB; a body that does not fit is answered 503 with Retry-After."
-          + " Size it as outage length × event rate × about 600 bytes an event (docs/ingest.md).");
+          + " Size it as outage length × event rate × about 350 bytes an event (docs/ingest.md).");
 
   /** Settings of which only one may be given: a higher layer's choice drops a lower layer's other one. */
   private static final List<Set<String>> ALTERNATIVES = alternatives(SINK_PASSWORD, SINK_PASSWORD_FILE);
