@@ -1,9 +1,5 @@
 package dev.costpipe.ingest;
 
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.costpipe.sources.envelope.JsonBodies;
-import dev.costpipe.sources.envelope.MappedBatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +22,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * its events may still land later, which is harmless: a retried body repeats the same request ids and the topology
  * keeps the first copy.
  */
-public final class EventProducer implements AutoCloseable {
-  private static final ObjectWriter WRITER = JsonBodies.mapper().writer();
-
+public final class EventProducer implements EventSink, AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
   private final Duration ackTimeout;
@@ -50,12 +44,13 @@ public final class EventProducer implements AutoCloseable {
   }
 
   /** Sends every event and waits for all acknowledgements; throws if any is missing after the ack timeout. */
-  public void produce(List<ObjectNode> events) throws KafkaUnavailableException {
+  @Override
+  public void produce(List<KeyedEvent> events) throws KafkaUnavailableException {
     long deadline = System.nanoTime() + ackTimeout.toNanos();
     List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
     try {
-      for (ObjectNode e : events) {
-        acks.add(producer.send(new ProducerRecord<>(topic, MappedBatch.key(e), WRITER.writeValueAsBytes(e))));
+      for (KeyedEvent e : events) {
+        acks.add(producer.send(new ProducerRecord<>(topic, e.key(), e.value())));
         if (System.nanoTime() > deadline) { // send() blocked on missing metadata: the broker is unreachable
           throw new TimeoutException();
         }
@@ -70,7 +65,7 @@ public final class EventProducer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaUnavailableException("interrupted while waiting for Kafka", e);
-    } catch (org.apache.kafka.common.KafkaException | com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (org.apache.kafka.common.KafkaException e) {
       throw new KafkaUnavailableException("Kafka refused the events: " + e.getMessage(), e);
     }
   }

@@ -3,6 +3,7 @@ package dev.costpipe.ingest;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import dev.costpipe.contracts.Backoff;
 import dev.costpipe.http.HttpEndpoints;
 import dev.costpipe.sources.envelope.DefaultProperties;
 import dev.costpipe.sources.envelope.EnvelopeMapper;
@@ -16,6 +17,8 @@ import dev.costpipe.sources.otlp.OtlpMapper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -25,10 +28,16 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code costpipe ingest}'s HTTP endpoints: {@code POST /v1/traces} (OTLP/HTTP, protobuf or JSON),
  * {@code POST /v1/litellm} (LiteLLM's logging payloads) and {@code POST /v1/events} (costpipe envelopes), each
- * answering 2xx only after Kafka acknowledged every event the body became. Statuses: docs/ingest.md.
+ * answering 2xx only after Kafka acknowledged every event the body became — or, with a spool, after they were
+ * written to it durably ({@link Delivery}; the answer then carries {@value #SPOOLED_HEADER}). Statuses:
+ * docs/ingest.md.
  */
 public final class IngestServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngestServer.class);
+  /** Response header naming how many of the body's events were spooled rather than acknowledged by Kafka. */
+  public static final String SPOOLED_HEADER = "Costpipe-Spooled";
+  private static final Backoff REPLAY_BACKOFF = new Backoff(Duration.ofMillis(500),
+      Duration.ofSeconds(15));
 
   /** A body → its events; throws when the body cannot be read at all. */
   @FunctionalInterface
@@ -38,14 +47,20 @@ public final class IngestServer implements AutoCloseable {
 
   private final IngestSettings settings;
   private final EventProducer producer;
+  private final Spool spool; // null: no spool
+  private final SpoolReplayer replayer; // null: no spool
+  private final Delivery delivery;
   private final IngestCounters counters = new IngestCounters();
   private final HttpEndpoints endpoints;
-  /** Whether the last body's events went unacknowledged: not ready until one is acknowledged again. */
-  private volatile boolean kafkaFailing;
+  /** Whether the last body was refused for want of Kafka (and room in the spool): not ready until one is taken. */
+  private volatile boolean refusing;
 
-  private IngestServer(IngestSettings settings, EventProducer producer) throws IOException {
+  private IngestServer(IngestSettings settings, EventProducer producer, Spool spool) throws IOException {
     this.settings = settings;
     this.producer = producer;
+    this.spool = spool;
+    this.replayer = spool == null ? null : new SpoolReplayer(spool, producer, counters, REPLAY_BACKOFF);
+    this.delivery = new Delivery(producer, spool);
     this.endpoints = HttpEndpoints.create(settings.http(), settings.port(), "ingest", "costpipe.ingest.port",
         settings.threads());
     endpoints.serveAuthenticated("/v1/traces", (e, p) -> handle(e, p, "traces", OtlpMapper::map),
@@ -56,19 +71,32 @@ public final class IngestServer implements AutoCloseable {
         status -> counters.request("events", status));
   }
 
+  /** Starts serving without a spool: Kafka not acknowledging in time is a 503. */
+  public static IngestServer start(IngestSettings settings, EventProducer producer) throws IOException {
+    return start(settings, producer, null);
+  }
+
   /**
-   * Starts serving, producing with {@code producer} (closed with the server).
+   * Starts serving, producing with {@code producer} (closed with the server); with {@code spool} settings, events
+   * Kafka does not acknowledge in time are spooled there, and what an earlier run left there is replayed.
    *
    * @throws IllegalArgumentException for a listen address other than loopback without bearer tokens: anyone who
    *     can reach the port could write costs
    */
-  public static IngestServer start(IngestSettings settings, EventProducer producer) throws IOException {
+  public static IngestServer start(IngestSettings settings, EventProducer producer, SpoolSettings spoolSettings)
+      throws IOException {
     InetAddress address = InetAddress.getByName(settings.http().bindAddress());
     if (!address.isLoopbackAddress() && settings.http().tokensFile() == null) {
       throw new IllegalArgumentException("refusing to listen on " + settings.http().bindAddress()
           + " without bearer tokens: set costpipe.http.tokens-file, or listen on 127.0.0.1");
     }
-    IngestServer server = new IngestServer(settings, producer);
+    Spool spool = spoolSettings == null ? null : Spool.open(spoolSettings.directory(), spoolSettings.maxBytes());
+    IngestServer server = new IngestServer(settings, producer, spool);
+    if (spool != null) {
+      LOG.info("spool in {} (at most {} bytes){}", spool.directory(), spoolSettings.maxBytes(),
+          spool.hasPending() ? ": " + spool.bytes() + " bytes left by an earlier run, replaying" : "");
+      server.replayer.start();
+    }
     server.endpoints.start();
     LOG.info("ingest on http://{} (/v1/traces, /v1/litellm, /v1/events){}", server.endpoints.address(),
         server.endpoints.requiresTokens() ? ", bearer token required" : "");
@@ -87,9 +115,14 @@ public final class IngestServer implements AutoCloseable {
     return counters;
   }
 
-  /** Whether the last body produced went unacknowledged by Kafka (503). */
-  public boolean kafkaFailing() {
-    return kafkaFailing;
+  /** Whether the last body was answered 503 because Kafka did not acknowledge it and no spool could take it. */
+  public boolean refusing() {
+    return refusing;
+  }
+
+  /** Bytes in the spool's files now; -1 without a spool. */
+  public long spoolBytes() {
+    return spool == null ? -1 : spool.bytes();
   }
 
   private void handle(HttpExchange e, Map<String, String> properties, String endpoint, Mapper mapper)
@@ -131,25 +164,33 @@ public final class IngestServer implements AutoCloseable {
       counters.add("ignored", endpoint, "", batch.ignored());
       counters.add("flagged", endpoint, "", batch.warnings().size());
       if (!traces && batch.events().isEmpty() && !batch.rejects().isEmpty()) {
-        answer(e, endpoint, 400, "application/json", summary(batch));
+        answer(e, endpoint, 400, "application/json", summary(batch, 0));
         return;
       }
       batch.events().forEach(ev -> DefaultProperties.apply(ev, properties));
+      List<KeyedEvent> events = batch.events().stream().map(KeyedEvent::of).toList();
+      Delivery.Outcome outcome;
       try {
-        producer.produce(batch.events());
-      } catch (KafkaUnavailableException ex) {
-        kafkaFailing = true;
-        LOG.warn("{}: {} events not acknowledged: {}", endpoint, batch.events().size(), ex.getMessage());
+        outcome = delivery.deliver(events);
+      } catch (KafkaUnavailableException | SpoolFullException ex) {
+        refusing = true;
+        LOG.warn("{}: {} events refused: {}", endpoint, events.size(), ex.getMessage());
         e.getResponseHeaders().set("Retry-After", Integer.toString(IngestSettings.RETRY_AFTER_SECONDS));
         fail(e, endpoint, 503, traces, encoding, ex.getMessage() + "; retry later");
         return;
       }
-      kafkaFailing = false;
-      counters.add("events", endpoint, "", batch.events().size());
+      refusing = false;
+      int spooled = outcome == Delivery.Outcome.SPOOLED ? events.size() : 0;
+      if (spooled > 0) {
+        counters.add("spooled", endpoint, "", spooled);
+        e.getResponseHeaders().set(SPOOLED_HEADER, Integer.toString(spooled));
+      } else {
+        counters.add("events", endpoint, "", events.size());
+      }
       if (traces) {
         answer(e, endpoint, 200, contentType(encoding), OtlpResponses.success(batch, encoding));
       } else {
-        answer(e, endpoint, 200, "application/json", summary(batch));
+        answer(e, endpoint, 200, "application/json", summary(batch, spooled));
       }
     }
   }
@@ -171,10 +212,13 @@ public final class IngestServer implements AutoCloseable {
     return encoding == OtlpEncoding.PROTOBUF ? "application/x-protobuf" : "application/json";
   }
 
-  /** {@code {"accepted": n, "rejected": [{"item": …, "reason": …}]}}. */
-  private static byte[] summary(MappedBatch batch) throws IOException {
+  /** {@code {"accepted": n, "rejected": [{"item": …, "reason": …}]}}, and {@code "spooled": n} when spooled. */
+  private static byte[] summary(MappedBatch batch, int spooled) throws IOException {
     ObjectNode o = JsonBodies.mapper().createObjectNode();
     o.put("accepted", batch.events().size());
+    if (spooled > 0) {
+      o.put("spooled", spooled);
+    }
     ArrayNode rejected = o.putArray("rejected");
     for (Reject r : batch.rejects()) {
       rejected.addObject().put("item", r.item()).put("reason", r.reason());
@@ -204,10 +248,17 @@ public final class IngestServer implements AutoCloseable {
     }
   }
 
-  /** Stops taking requests, lets those in flight finish (up to the drain timeout), then closes the producer. */
+  /**
+   * Stops taking requests, lets those in flight finish (up to the drain timeout), stops the replayer after its
+   * chunk in flight (what is left stays in the spool for the next start), then closes the producer.
+   */
   @Override
   public void close() {
     endpoints.close(settings.drainTimeout());
+    if (spool != null) {
+      replayer.close();
+      spool.close();
+    }
     producer.close();
   }
 }

@@ -10,6 +10,7 @@ import dev.costpipe.http.HttpEndpoints;
 import dev.costpipe.ingest.EventProducer;
 import dev.costpipe.ingest.IngestServer;
 import dev.costpipe.ingest.IngestSettings;
+import dev.costpipe.ingest.SpoolSettings;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -66,10 +67,13 @@ public final class IngestCommand implements Callable<Integer> {
       throw new UserInputException(CostpipeSettings.INGEST_ACK_TIMEOUT.key() + " must be below "
           + HttpEndpoints.MAX_RESPONSE_TIME.toSeconds() + "s, the longest an HTTP response may take");
     }
+    String spoolDir = CostpipeSettings.INGEST_SPOOL_DIR.read(p);
+    SpoolSettings spool = spoolDir == null ? null
+        : new SpoolSettings(Path.of(spoolDir), (long) CostpipeSettings.INGEST_SPOOL_MAX_MB.read(p) << 20);
     IngestServer server;
     try {
-      server = IngestServer.start(settings, new EventProducer(kafka, settings.topic(), settings.ackTimeout()));
-    } catch (IllegalArgumentException e) {
+      server = IngestServer.start(settings, new EventProducer(kafka, settings.topic(), settings.ackTimeout()), spool);
+    } catch (IllegalArgumentException | IllegalStateException e) {
       throw new UserInputException(e.getMessage());
     }
     CountDownLatch stopped = new CountDownLatch(1);

@@ -3,13 +3,16 @@ package dev.costpipe.app.metrics;
 import dev.costpipe.ingest.IngestCounters;
 import dev.costpipe.ingest.IngestServer;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.Map;
 
 /**
  * {@code costpipe ingest}: its counters as {@code costpipe_ingest_<what>_total{endpoint,status}} (requests by
- * status; events produced; items rejected; spans ignored; events flagged). Ready while Kafka acknowledges.
+ * status; events produced; items rejected; spans ignored; events flagged; events spooled, replayed, torn spool
+ * records) and {@code costpipe_ingest_spool_bytes}. Ready unless the last body was refused 503 for want of Kafka
+ * (and of room in the spool).
  */
 public final class IngestProbe implements ComponentProbe {
   private static final Map<String, String> DESCRIPTIONS = Map.of(
@@ -17,7 +20,10 @@ public final class IngestProbe implements ComponentProbe {
       "events", "events Kafka acknowledged",
       "rejected", "items refused with a reason (OTLP partial_success, a 4xx body)",
       "ignored", "spans that are no model call (agent, tool, HTTP spans)",
-      "flagged", "events produced with a provider costpipe does not know");
+      "flagged", "events produced with a provider costpipe does not know",
+      "spooled", "events written to the spool because Kafka did not acknowledge them in time",
+      "replayed", "spooled events Kafka acknowledged on replay",
+      "torn", "spool records cut short by a crash (never answered 2xx), skipped on replay");
 
   private final IngestServer server;
 
@@ -27,6 +33,10 @@ public final class IngestProbe implements ComponentProbe {
 
   @Override
   public void bindTo(MeterRegistry registry) {
+    if (server.spoolBytes() >= 0) {
+      Gauge.builder("costpipe.ingest.spool.bytes", server, IngestServer::spoolBytes)
+          .description("bytes in the spool's files, waiting for Kafka").baseUnit("bytes").register(registry);
+    }
     refresh(registry);
   }
 
@@ -50,6 +60,7 @@ public final class IngestProbe implements ComponentProbe {
 
   @Override
   public Health ready() {
-    return server.kafkaFailing() ? Health.down("kafka", "the last events were not acknowledged") : Health.up();
+    return server.refusing() ? Health.down("kafka", "the last body was refused: Kafka did not acknowledge it"
+        + " (and the spool, if any, could not take it)") : Health.up();
   }
 }

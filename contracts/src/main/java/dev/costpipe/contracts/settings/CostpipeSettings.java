@@ -157,6 +157,14 @@ public final class CostpipeSettings {
       Set.of(INGEST), "Requests served at once (each holds its thread until Kafka acknowledged).");
   public static final Setting<Duration> INGEST_DRAIN_TIMEOUT = define("costpipe.ingest.drain-timeout", DURATION,
       "10s", Set.of(INGEST), "On shutdown, how long requests in flight may take to finish.");
+  public static final Setting<String> INGEST_SPOOL_DIR = define("costpipe.ingest.spool-dir", STRING, null,
+      Set.of(INGEST), "Directory of the durable spool: events Kafka did not acknowledge within"
+          + " costpipe.ingest.ack-timeout are written there (fsync before the 2xx) and replayed once Kafka is back,"
+          + " also after a restart. Unset: no spool, such a request is answered 503. Put it on a disk that outlives"
+          + " the process (a volume, not a container's own layer); one ingest process per directory.");
+  public static final Setting<Integer> INGEST_SPOOL_MAX_MB = define("costpipe.ingest.spool-max-mb", INT, "1024",
+      Set.of(INGEST), "Most the spool may hold, in MiB; a body that does not fit is answered 503 with Retry-After."
+          + " Size it as outage length × event rate × about 350 bytes an event (docs/ingest.md).");
 
   /** Settings of which only one may be given: a higher layer's choice drops a lower layer's other one. */
   private static final List<Set<String>> ALTERNATIVES = alternatives(SINK_PASSWORD, SINK_PASSWORD_FILE);
