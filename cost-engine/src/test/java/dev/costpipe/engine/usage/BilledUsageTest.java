@@ -1,5 +1,6 @@
 package dev.costpipe.engine.usage;
 
+import static dev.costpipe.engine.usage.ProviderFixturesTestSupport.assertCost;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,9 +10,7 @@ import dev.costpipe.engine.catalogue.CatalogueLoader;
 import dev.costpipe.engine.json.Json;
 import dev.costpipe.engine.pricing.PricingRegistry;
 import dev.costpipe.engine.record.CostRecord;
-import dev.costpipe.engine.record.PricingStatus;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,8 +27,7 @@ class BilledUsageTest {
 
   @BeforeAll
   static void loadTestPrices() throws IOException {
-    prices = CostEngine.withPrices(PricingRegistry.of(
-        CatalogueLoader.load(Path.of("src/test/resources/billed-usage-prices")).entries()));
+    prices = ProviderFixturesTestSupport.billedUsagePrices();
   }
 
   // ---- cache writes in OpenAI-shaped usage ------------------------------------------------------
@@ -304,8 +302,4 @@ class BilledUsageTest {
     return ProviderFixturesTestSupport.price(fixture(name), FIXTURES.resolve(name), engine);
   }
 
-  private static void assertCost(CostRecord r, String usd) {
-    assertThat(r.pricingStatus()).as("%s", r.errors()).isEqualTo(PricingStatus.PRICED);
-    assertThat(BigDecimal.valueOf(r.costNanoUsd(), 9)).isEqualByComparingTo(usd);
-  }
 }

@@ -1,17 +1,14 @@
 package dev.costpipe.engine.usage;
 
+import static dev.costpipe.engine.usage.ProviderFixturesTestSupport.assertCost;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.engine.CostEngine;
-import dev.costpipe.engine.catalogue.CatalogueLoader;
 import dev.costpipe.engine.json.Json;
-import dev.costpipe.engine.pricing.PricingRegistry;
 import dev.costpipe.engine.record.CostRecord;
-import dev.costpipe.engine.record.PricingStatus;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,8 +25,7 @@ class PromptModalityUsageTest {
 
   @BeforeAll
   static void loadTestPrices() throws IOException {
-    prices = CostEngine.withPrices(PricingRegistry.of(
-        CatalogueLoader.load(Path.of("src/test/resources/billed-usage-prices")).entries()));
+    prices = ProviderFixturesTestSupport.billedUsagePrices();
   }
 
   @Test
@@ -89,8 +85,4 @@ class PromptModalityUsageTest {
     return ProviderFixturesTestSupport.price(fixture(name), FIXTURES.resolve(name), prices);
   }
 
-  private static void assertCost(CostRecord r, String usd) {
-    assertThat(r.pricingStatus()).as("%s", r.errors()).isEqualTo(PricingStatus.PRICED);
-    assertThat(BigDecimal.valueOf(r.costNanoUsd(), 9)).isEqualByComparingTo(usd);
-  }
 }

@@ -10,7 +10,11 @@ import dev.costpipe.engine.event.RawEventParser;
 import dev.costpipe.engine.json.Json;
 import dev.costpipe.engine.merge.RequestMerger;
 import dev.costpipe.engine.record.CostRecord;
+import dev.costpipe.engine.catalogue.CatalogueLoader;
+import dev.costpipe.engine.pricing.PricingRegistry;
+import dev.costpipe.engine.record.PricingStatus;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,6 +28,18 @@ public final class ProviderFixturesTestSupport {
   private static final CostEngine ENGINE = CostEngine.builtIn();
 
   private ProviderFixturesTestSupport() {}
+
+  /** The test prices of {@code billed-usage-prices/}: each the provider's list price, noted there. */
+  public static CostEngine billedUsagePrices() throws IOException {
+    return CostEngine.withPrices(PricingRegistry.of(
+        CatalogueLoader.load(Path.of("src/test/resources/billed-usage-prices")).entries()));
+  }
+
+  /** Priced, at exactly {@code usd}. */
+  public static void assertCost(CostRecord r, String usd) {
+    assertThat(r.pricingStatus()).as("%s", r.errors()).isEqualTo(PricingStatus.PRICED);
+    assertThat(BigDecimal.valueOf(r.costNanoUsd(), 9)).isEqualByComparingTo(usd);
+  }
 
   /** Builds the producer's events for one fixture and merges them (chunks shuffled, one repeated). */
   public static CostRecord price(JsonNode f, Path file) throws IOException {
