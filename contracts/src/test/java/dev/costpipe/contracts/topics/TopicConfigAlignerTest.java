@@ -3,6 +3,7 @@ package dev.costpipe.contracts.topics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.costpipe.testsupport.Await;
 import dev.costpipe.testsupport.KafkaTestBroker;
 import java.time.Duration;
 import java.util.List;
@@ -46,6 +47,14 @@ class TopicConfigAlignerTest {
     }
   }
 
+  private static org.apache.kafka.clients.admin.Config describe(ConfigResource resource) {
+    try {
+      return admin.describeConfigs(List.of(resource)).all().get().get(resource);
+    } catch (Exception e) {
+      throw new IllegalStateException("describeConfigs " + resource.name() + ": " + e, e);
+    }
+  }
+
   private static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
@@ -66,9 +75,11 @@ class TopicConfigAlignerTest {
     assertThat(aligner.align(Map.of(wrong, wanted, right, wanted, missing, wanted))).containsExactly(
         new TopicConfigAligner.Change(wrong, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime", "LogAppendTime"));
 
+    // the change is committed when align returns; the broker answering describeConfigs applies it a moment later
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, wrong);
-    var config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
-    assertThat(config.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value()).isEqualTo("LogAppendTime");
+    Await.until("the altered timestamp type visible", Duration.ofSeconds(30),
+        () -> "LogAppendTime".equals(describe(resource).get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value()));
+    var config = describe(resource);
     assertThat(config.get(TopicConfig.RETENTION_MS_CONFIG).value()).as("left as it was").isEqualTo("3600000");
     assertThat(creator.existing()).doesNotContain(missing);
     assertThat(aligner.align(Map.of(wrong, wanted))).isEmpty();
