@@ -144,7 +144,8 @@ public final class CostpipeTopology {
     ChunkMergeStep.stores(config.dedupWindow()).forEach(b::addStateStore);
     return events
         .process(() -> new ChunkMergeStep(config.inactivityTimeout(), config.dedupWindow(),
-            config.punctuateInterval(), config.maxEventsPerRequest(), counters), Named.as("merge"), ChunkMergeStep.OPEN_STORE,
+            config.punctuateInterval(), config.maxEventsPerRequest(), config.usageEventsRevisableByRaw(), counters),
+            Named.as("merge"), ChunkMergeStep.OPEN_STORE,
             ChunkMergeStep.COMPLETED_STORE)
         .processValues(() -> new PriceStep(pricing, counters), Named.as("price"));
   }

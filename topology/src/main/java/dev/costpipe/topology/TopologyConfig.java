@@ -8,6 +8,7 @@ import static dev.costpipe.contracts.settings.CostpipeSettings.MERGE_DEDUP_WINDO
 import static dev.costpipe.contracts.settings.CostpipeSettings.MERGE_INACTIVITY_TIMEOUT;
 import static dev.costpipe.contracts.settings.CostpipeSettings.MERGE_MAX_EVENTS_PER_REQUEST;
 import static dev.costpipe.contracts.settings.CostpipeSettings.MERGE_PUNCTUATE_INTERVAL;
+import static dev.costpipe.contracts.settings.CostpipeSettings.MERGE_USAGE_EVENTS_REVISABLE_BY_RAW;
 import static dev.costpipe.contracts.settings.CostpipeSettings.PRICING_BOOTSTRAP_CATALOGUE;
 import static dev.costpipe.contracts.settings.CostpipeSettings.TOPIC_ALERT_RULES;
 import static dev.costpipe.contracts.settings.CostpipeSettings.TOPIC_COSTS;
@@ -42,6 +43,7 @@ public record TopologyConfig(
     Duration dedupWindow,
     Duration punctuateInterval,
     int maxEventsPerRequest,
+    boolean usageEventsRevisableByRaw,
     List<Duration> aggregateWindows,
     Duration aggregateGrace,
     Duration aggregateCombineInterval,
@@ -68,6 +70,7 @@ public record TopologyConfig(
         MERGE_DEDUP_WINDOW.read(p),
         MERGE_PUNCTUATE_INTERVAL.read(p),
         MERGE_MAX_EVENTS_PER_REQUEST.read(p),
+        MERGE_USAGE_EVENTS_REVISABLE_BY_RAW.read(p),
         AGGREGATE_WINDOWS.read(p),
         AGGREGATE_GRACE.read(p),
         AGGREGATE_COMBINE_INTERVAL.read(p),

@@ -10,7 +10,9 @@ import dev.costpipe.engine.json.Json;
 import dev.costpipe.engine.record.CostRecord;
 import dev.costpipe.topology.steps.ChunkMergeStep;
 import dev.costpipe.topology.steps.PriceStep;
+import dev.costpipe.topology.steps.RevisionStep;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +27,10 @@ class UsageEventTopologyTest {
   private static final String AT = "2026-06-01T00:00:00Z";
 
   private static TopologyFixture fixture() {
-    Properties p = new Properties();
+    return fixture(new Properties());
+  }
+
+  private static TopologyFixture fixture(Properties p) {
     p.setProperty("costpipe.merge.inactivity-timeout", "PT10M");
     p.setProperty("costpipe.merge.punctuate-interval", "PT1S");
     return new TopologyFixture(p).withBuiltInPrices();
@@ -166,6 +171,53 @@ class UsageEventTopologyTest {
       assertWindow(latest.get("user/bob/1h/2026-06-01T00:00:00Z"), 1, 3_500_000L, 1000);
       assertWindow(latest.get("user/alice/1h/2026-06-01T00:00:00Z"), 0, 0, 0);
       assertWindow(latest.get("model/openai/gpt-4o/1h/2026-06-01T00:00:00Z"), 1, 3_500_000L, 1000);
+    }
+  }
+
+  /** With usage events not revisable by raw events: a usage event alone is final at once. */
+  private static TopologyFixture usageEventsFinalFixture() {
+    Properties p = new Properties();
+    p.setProperty("costpipe.merge.usage-events-revisable-by-raw", "false");
+    return fixture(p);
+  }
+
+  @Test
+  void notRevisableByRawAUsageEventAloneIsFinalKeptNowhereAndLaterRawEventsAreDropped() {
+    try (TopologyFixture f = usageEventsFinalFixture()) {
+      // claude-sonnet-4-5 at $3/M input, $15/M output: 4000 × 3 + 400 × 15 = 18,000 micro-USD
+      f.send(usage("s1", "anthropic", "claude-sonnet-4-5-20250929", 4000, 400));
+      assertThat(f.readCosts()).singleElement().satisfies(r -> {
+        assertThat(r.revision()).isZero();
+        assertThat(r.costNanoUsd()).isEqualTo(18_000_000L);
+      });
+      try (var kept = f.driver.<String, CostRecord>getWindowStore(RevisionStep.STORE)
+          .fetch("s1", Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"))) {
+        assertThat(kept.hasNext()).as("no revision kept for raw events to replace").isFalse();
+      }
+
+      List<String> raw = Events.anthropicStream("s1", AT, 1000, 50);
+      raw.forEach(f::send);
+      advanceStreamTime(f);
+      assertThat(costsOf(f, "s1")).isEmpty();
+      assertThat(f.counters.get(ChunkMergeStep.RAW_AFTER_USAGE_EVENT_FINAL)).isEqualTo(raw.size());
+      assertThat(f.counters.get(ChunkMergeStep.USAGE_EVENT_SUPERSEDED)).isZero();
+      assertThat(f.counters.get("merge.duplicate_request")).isZero();
+      assertThat(f.driver.getKeyValueStore(ChunkMergeStep.OPEN_STORE).get("s1")).isNull();
+    }
+  }
+
+  @Test
+  void notRevisableByRawRawEventsFirstStillWin() {
+    try (TopologyFixture f = usageEventsFinalFixture()) {
+      f.send(Events.openAi("r1", AT, "gpt-4o", 1000, 100, Map.of()));
+      f.send(usage("r1", 5, 5, "0.5"));
+      assertThat(f.readCosts()).singleElement().satisfies(r -> {
+        assertThat(r.revision()).isZero();
+        assertThat(r.usage().inputTokens()).isEqualTo(1000);
+        assertThat(r.reportedCostNanoUsd()).isNull();
+      });
+      assertThat(f.counters.get(ChunkMergeStep.USAGE_EVENT_SUPERSEDED)).isEqualTo(1);
+      assertThat(f.counters.get(ChunkMergeStep.RAW_AFTER_USAGE_EVENT_FINAL)).isZero();
     }
   }
 

@@ -70,7 +70,8 @@ public final class RunProbe implements ComponentProbe {
               "cost records emitted, by pricing status (unknown_model: the model has no price)");
       case "merge" -> new CounterBridge.Meter("costpipe.merge", Tags.of("outcome", rest),
           "merge anomalies: duplicate_request, duplicate_event, too_many_events, incomplete_flushed, "
-              + "late_event_revised, usage_event_superseded, usage_event_over_incomplete");
+              + "late_event_revised, usage_event_superseded, usage_event_over_incomplete, "
+              + "raw_after_usage_event_final");
       case "alerts" -> new CounterBridge.Meter("costpipe.alerts", Tags.of("event", rest),
           "budget alert levels crossed");
       case LateContributions.COUNTER -> new CounterBridge.Meter("costpipe.late.contributions.dropped",
@@ -106,7 +107,7 @@ public final class RunProbe implements ComponentProbe {
       counters.register(registry, "merge." + outcome);
     }
     for (String counter : List.of(ChunkMergeStep.USAGE_EVENT_SUPERSEDED, ChunkMergeStep.USAGE_EVENT_OVER_INCOMPLETE,
-        PriceStep.REPORTED_COST_DISAGREEMENT)) {
+        ChunkMergeStep.RAW_AFTER_USAGE_EVENT_FINAL, PriceStep.REPORTED_COST_DISAGREEMENT)) {
       counters.register(registry, counter);
     }
     counters.register(registry, "alerts.fired");

@@ -84,6 +84,12 @@ public final class CostpipeSettings {
   public static final Setting<Integer> MERGE_MAX_EVENTS_PER_REQUEST = define(
       "costpipe.merge.max-events-per-request", INT, "20000", RUN_ONLY,
       "A request holding more events is emitted as incomplete, so one request's state stays bounded.");
+  public static final Setting<Boolean> MERGE_USAGE_EVENTS_REVISABLE_BY_RAW = define(
+      "costpipe.merge.usage-events-revisable-by-raw", BOOLEAN, "true", RUN_ONLY,
+      "Raw events of a request already priced from its usage event alone replace that cost as its next revision, "
+      + "so every such cost record is kept about twice the dedup window plus the inactivity timeout; false (when "
+      + "only usage events are sent): such a cost is final at once, kept nowhere, and raw events of it coming "
+      + "after are counted (merge.raw_after_usage_event_final) and dropped. Raw events before it win either way.");
   public static final Setting<Duration> EVENT_TIME_MAX_FUTURE = define("costpipe.event-time.max-future", DURATION,
       "5m", RUN_ONLY, "An event timestamped further ahead of its broker (ingestion) time is priced at its ingestion "
       + "time and flagged in errors.");

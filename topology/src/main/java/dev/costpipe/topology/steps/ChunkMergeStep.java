@@ -43,7 +43,8 @@ import org.apache.kafka.streams.state.WindowStore;
  * it ({@code merge.usage_event_over_incomplete}): when the request idles it is emitted from its usage event, and
  * when it was emitted incomplete its usage event makes the next revision. The completed-ids store says which way
  * a request completed, and for one priced from its usage event alone, that revision's time: raw events of it
- * coming later merge, as any request's, into the revision after it.
+ * coming later merge, as any request's, into the revision after it. With {@code usageEventsRevisableByRaw} off, that
+ * revision is final instead and raw events coming later are dropped ({@code merge.raw_after_usage_event_final}).
  *
  * <p>The store keeps events as their original bytes and, behind Kafka Streams' record cache, reaches its
  * changelog once per commit, not once per event. What was last stored is also held in memory with the
@@ -57,6 +58,8 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
   public static final String USAGE_EVENT_SUPERSEDED = "merge.usage_event_superseded";
   /** Requests priced from their usage event although raw events of them came, incomplete. */
   public static final String USAGE_EVENT_OVER_INCOMPLETE = "merge.usage_event_over_incomplete";
+  /** Raw events dropped because their request's usage event pricing was final at once (not revisable by raw). */
+  public static final String RAW_AFTER_USAGE_EVENT_FINAL = "merge.raw_after_usage_event_final";
   /**
    * The completed-ids store's value for a request priced from its usage event for good: raw events of it are
    * duplicates. A request its raw events gave has the stream time (≥ 0); one priced from its usage event alone,
@@ -70,6 +73,8 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
   private final Duration dedupWindow;
   private final Duration punctuateInterval;
   private final int maxEvents;
+  /** Whether a request priced from its usage event alone stays revisable by its raw events (else final at once). */
+  private final boolean usageEventsRevisableByRaw;
   private final PipelineCounters counters;
   private final ParsedRequests parsed = new ParsedRequests(PARSED_CACHE_BYTES);
   private ProcessorContext<String, MergedRevision> context;
@@ -81,11 +86,12 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
   private long lastRecordWallMs;
 
   public ChunkMergeStep(Duration inactivityTimeout, Duration dedupWindow, Duration punctuateInterval,
-      int maxEvents, PipelineCounters counters) {
+      int maxEvents, boolean usageEventsRevisableByRaw, PipelineCounters counters) {
     this.inactivityTimeout = inactivityTimeout;
     this.dedupWindow = dedupWindow;
     this.punctuateInterval = punctuateInterval;
     this.maxEvents = maxEvents;
+    this.usageEventsRevisableByRaw = usageEventsRevisableByRaw;
     this.counters = counters;
   }
 
@@ -130,7 +136,9 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
       // event pays for the lookup in the dedup window
       Long completedAs = state == null ? completedAs(id, streamTime) : null;
       if (completedAs != null && (usageEvent || completedAs >= COMPLETED_BY_USAGE_EVENT)) {
-        counters.increment(usageEvent && completedAs >= 0 ? USAGE_EVENT_SUPERSEDED : "merge.duplicate_request");
+        counters.increment(usageEvent && completedAs >= 0 ? USAGE_EVENT_SUPERSEDED
+            : !usageEvent && !usageEventsRevisableByRaw && completedAs == COMPLETED_BY_USAGE_EVENT
+                ? RAW_AFTER_USAGE_EVENT_FINAL : "merge.duplicate_request");
         return;
       }
       if (completedAs != null) {
@@ -213,7 +221,8 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
    */
   private void emitFinal(OpenRequest state, PartialRequest partial, long recordTimestamp, long streamTime) {
     MergedRequest merged = partial.toMerged();
-    boolean usageEventAlone = merged.usageEvent() != null && !partial.hasRawEvents();
+    // unless so configured, a usage event alone is final at once: nothing is kept for raw events to replace it
+    boolean usageEventAlone = usageEventsRevisableByRaw && merged.usageEvent() != null && !partial.hasRawEvents();
     open.delete(merged.requestId());
     parsed.remove(merged.requestId());
     long timestamp = forward(state, merged, recordTimestamp, usageEventAlone);
