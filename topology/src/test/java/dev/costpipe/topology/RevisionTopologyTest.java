@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.engine.CostEngine;
 import dev.costpipe.engine.record.CostRecord;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -43,7 +42,7 @@ class RevisionTopologyTest {
       assertThat(last.timestamp()).isEqualTo(first.timestamp());
       assertThat(last.costNanoUsd()).isGreaterThan(first.costNanoUsd());
 
-      Map<String, JsonNode> latest = latest(f.readAggregates());
+      Map<String, JsonNode> latest = TopologyFixture.latestWindows(f.readAggregates());
       long otherCost = latest.get("user/bob/1h/2026-06-01T00:00:00Z").path("cost_nano_usd").asLong();
       JsonNode total = latest.get("total/all/1h/2026-06-01T00:00:00Z");
       assertThat(total.path("requests").asLong()).isEqualTo(2);
@@ -70,13 +69,4 @@ class RevisionTopologyTest {
     }
   }
 
-  /** The last update of each window. */
-  private static Map<String, JsonNode> latest(List<JsonNode> updates) {
-    Map<String, JsonNode> latest = new HashMap<>();
-    for (JsonNode u : updates) {
-      latest.put(u.path("dimension").asText() + "/" + u.path("dimension_value").asText() + "/"
-          + u.path("window").asText() + "/" + u.path("window_start").asText(), u);
-    }
-    return latest;
-  }
 }

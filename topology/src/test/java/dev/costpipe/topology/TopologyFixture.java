@@ -19,7 +19,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -139,5 +141,15 @@ public final class TopologyFixture implements AutoCloseable {
   public void close() {
     driver.close();
     ServerProcesses.deleteRecursively(stateDir);
+  }
+
+  /** The last of each window's updates (aggregate JSON), by dimension, value, window size and start. */
+  public static Map<String, JsonNode> latestWindows(List<JsonNode> updates) {
+    Map<String, JsonNode> latest = new TreeMap<>();
+    for (JsonNode u : updates) {
+      latest.put(u.path("dimension").asText() + "/" + u.path("dimension_value").asText() + "/"
+          + u.path("window").asText() + "/" + u.path("window_start").asText(), u);
+    }
+    return latest;
   }
 }

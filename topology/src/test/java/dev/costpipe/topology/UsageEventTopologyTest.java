@@ -13,7 +13,6 @@ import dev.costpipe.topology.steps.PriceStep;
 import dev.costpipe.topology.steps.RevisionStep;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -165,7 +164,7 @@ class UsageEventTopologyTest {
       assertThat(f.counters.get(ChunkMergeStep.USAGE_EVENT_SUPERSEDED)).isEqualTo(2);
 
       // the aggregates hold the latest revision only: alice's usage event was taken back under her name
-      Map<String, JsonNode> latest = latest(f.readAggregates());
+      Map<String, JsonNode> latest = TopologyFixture.latestWindows(f.readAggregates());
       assertWindow(latest.get("total/all/1h/2026-06-01T00:00:00Z"), 1, 3_500_000L, 1000);
       assertWindow(latest.get("total/all/1d/2026-06-01T00:00:00Z"), 1, 3_500_000L, 1000);
       assertWindow(latest.get("user/bob/1h/2026-06-01T00:00:00Z"), 1, 3_500_000L, 1000);
@@ -234,7 +233,7 @@ class UsageEventTopologyTest {
         assertThat(r.revision()).isZero();
         assertThat(r.costNanoUsd()).isEqualTo(3_750_000L);
       });
-      rawFirst = latest(f.readAggregates());
+      rawFirst = TopologyFixture.latestWindows(f.readAggregates());
     }
     try (TopologyFixture f = fixture()) {
       // 4000 × 3 + 400 × 15 = 18,000 micro-USD first, then the raw events (a chunk twice, out of order)
@@ -259,7 +258,7 @@ class UsageEventTopologyTest {
       assertThat(f.counters.get("merge.duplicate_request")).as("the usage event again, each raw event again")
           .isEqualTo(1 + raw.size());
       assertThat(f.counters.get("merge.duplicate_event")).isEqualTo(3); // chunk 1 again, then chunk 1 and request
-      Map<String, JsonNode> usageFirst = latest(f.readAggregates());
+      Map<String, JsonNode> usageFirst = TopologyFixture.latestWindows(f.readAggregates());
       for (String window : List.of("total/all/1h/2026-06-01T00:00:00Z", "provider/anthropic/1d/2026-06-01T00:00:00Z",
           "user/alice/1h/2026-06-01T00:00:00Z")) {
         JsonNode a = rawFirst.get(window);
@@ -364,7 +363,7 @@ class UsageEventTopologyTest {
       });
       assertThat(f.counters.get(ChunkMergeStep.USAGE_EVENT_OVER_INCOMPLETE)).isEqualTo(1);
 
-      Map<String, JsonNode> latest = latest(f.readAggregates());
+      Map<String, JsonNode> latest = TopologyFixture.latestWindows(f.readAggregates());
       JsonNode total = latest.get("total/all/1h/2026-06-01T00:00:00Z");
       // the incomplete revision's contributions are taken back: only the usage event's and the clock's remain
       assertThat(total.path("requests").asLong()).isEqualTo(2);
@@ -379,7 +378,7 @@ class UsageEventTopologyTest {
         assertThat(r.timestamp()).isEqualTo(incomplete.timestamp());
       });
       assertThat(f.counters.get(ChunkMergeStep.USAGE_EVENT_SUPERSEDED)).isEqualTo(1);
-      total = latest(f.readAggregates()).get("total/all/1h/2026-06-01T00:00:00Z");
+      total = TopologyFixture.latestWindows(f.readAggregates()).get("total/all/1h/2026-06-01T00:00:00Z");
       assertWindow(total, 2, 3_750_000L + clockCost, 1001);
       raw.forEach(f::send);
       assertThat(costsOf(f, "s1")).isEmpty();
@@ -407,13 +406,4 @@ class UsageEventTopologyTest {
     assertThat(window.path("input_tokens").asLong()).isEqualTo(inputTokens);
   }
 
-  /** The last update of each window. */
-  private static Map<String, JsonNode> latest(List<JsonNode> updates) {
-    Map<String, JsonNode> latest = new HashMap<>();
-    for (JsonNode u : updates) {
-      latest.put(u.path("dimension").asText() + "/" + u.path("dimension_value").asText() + "/"
-          + u.path("window").asText() + "/" + u.path("window_start").asText(), u);
-    }
-    return latest;
-  }
 }

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,7 +50,7 @@ class CombineStepTest {
       f.driver.advanceWallClockTime(INTERVAL); // no more input: the wall clock alone sends them
       List<JsonNode> updates = f.readAggregates();
       assertThat(updates).hasSize(2 * 4); // user, model, provider, total; 1h and 1d: one update each, not five
-      JsonNode alice = latest(updates).get("user/alice/1h/2026-02-01T10:00:00Z");
+      JsonNode alice = TopologyFixture.latestWindows(updates).get("user/alice/1h/2026-02-01T10:00:00Z");
       assertThat(alice.path("requests").asLong()).isEqualTo(5);
       assertThat(alice.path("version").asLong()).isEqualTo(5);
       assertThat(alice.path("cost_nano_usd").asLong()).isEqualTo(5 * 350_000L);
@@ -99,17 +98,8 @@ class CombineStepTest {
       f.send(Events.openAi("last", "2026-06-01T02:10:00Z", "gpt-4o", 1, 1, Map.of()));
       f.driver.advanceWallClockTime(INTERVAL);
       List<JsonNode> all = f.readAggregates();
-      return new Run(latest(all), all.size());
+      return new Run(TopologyFixture.latestWindows(all), all.size());
     }
   }
 
-  /** The last update of each window. */
-  private static Map<String, JsonNode> latest(List<JsonNode> updates) {
-    Map<String, JsonNode> latest = new TreeMap<>();
-    for (JsonNode u : updates) {
-      latest.put(u.path("dimension").asText() + "/" + u.path("dimension_value").asText() + "/"
-          + u.path("window").asText() + "/" + u.path("window_start").asText(), u);
-    }
-    return latest;
-  }
 }
