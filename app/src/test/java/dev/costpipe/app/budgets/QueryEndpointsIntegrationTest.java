@@ -111,6 +111,21 @@ class QueryEndpointsIntegrationTest {
             .path("allowed").asBoolean()).as("under no rule").isTrue();
       }
 
+      // docs/budgets.md's LiteLLM example against a real instance: its check alone, its hook, failing open
+      LiteLlmBudgetExample example = new LiteLlmBudgetExample("http://" + a.address());
+      LiteLlmBudgetExample.Run denied = example.check("u2", "0");
+      assertThat(denied.exit()).as(denied.output()).isEqualTo(1);
+      assertThat(denied.output()).contains("\"allowed\": false", "u2-calls");
+      LiteLlmBudgetExample.Run allowed = example.check("u1", "0.02");
+      assertThat(allowed.exit()).as(allowed.output()).isZero();
+      assertThat(allowed.output()).contains("\"allowed\": true");
+      assertThat(example.hook("u2").output().strip())
+          .isEqualTo("{\"status\": 429, \"detail\": {\"error\": \"budget exhausted: u2-calls\", \"remaining_usd\": null}}");
+      assertThat(example.hook("u1").output().strip()).isEqualTo("{\"forwarded\": true}");
+      LiteLlmBudgetExample.Run unreachable = new LiteLlmBudgetExample("http://127.0.0.1:9").check("u2", "0");
+      assertThat(unreachable.exit()).as(unreachable.output()).isZero();
+      assertThat(unreachable.output()).contains("fail open");
+
       // an instance joining with empty stores: 503 with Retry-After, or the committed number; never another
       b.close();
       c = new QueryInstance(PipelineHarness.settings(broker.bootstrapServers(), name));
