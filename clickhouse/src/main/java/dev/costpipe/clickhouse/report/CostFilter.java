@@ -86,6 +86,11 @@ public record CostFilter(
         return new CostFilter(from, to, userId, sessionId, sessionName, properties, model, value);
     }
 
+    /** The SQL condition on the time range alone ({@code 1} when unbounded). */
+    String timeRange() {
+        return from == null && to == null ? "1" : SqlTime.range(from, to);
+    }
+
     /** The SQL condition (never empty: {@code 1} when nothing is filtered). */
     String whereClause() {
         List<String> conditions = new ArrayList<>();

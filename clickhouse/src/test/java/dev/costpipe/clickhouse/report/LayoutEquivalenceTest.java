@@ -1,0 +1,139 @@
+package dev.costpipe.clickhouse.report;
+
+import static dev.costpipe.clickhouse.report.CostRows.row;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.costpipe.clickhouse.report.CostRows.Row;
+import dev.costpipe.clickhouse.sink.ClickHouseMigrations;
+import dev.costpipe.testsupport.ClickHouseTestServer;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Old and new layouts give the same answers on the same data (issue 14): the generated traffic of
+ * {@link WeeklyReportGeneratedTrafficTest} with its re-deliveries, three requests of an unknown model, plus revisions of some requests (another user,
+ * another cost, a later version), written into a database in the layout before V007 (ORDER BY request_id, monthly
+ * partitions), one in the time-led layout, and one in the middle of {@code migrate-layout} (V007 applied to the
+ * old database, nothing copied yet: reads combine both tables). Every view (old and new layout), the weekly report
+ * and {@code costpipe query} totals and rows must agree.
+ */
+class LayoutEquivalenceTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T07:00:00Z"), ZoneOffset.UTC);
+
+    private static ClickHouseTestServer server;
+    private static String oldLayout;
+    private static String timeLed;
+    private static String migrating;
+
+    @BeforeAll
+    static void load() {
+        server = ClickHouseTestServer.shared();
+        List<Row> rows = new ArrayList<>(WeeklyReportGeneratedTrafficTest.traffic());
+        for (int i = 0; i < 3; i++) { // the traffic prices every model; v_unknown_model_requests needs one it does not
+            rows.add(row("unknown-" + i, "2026-11-1" + (6 + i) + " 09:00:00").model("openai", "gpt-6-preview", null)
+                    .user("user-03").tokens(500, 50).unknownModel());
+        }
+        List<Row> revisions = new ArrayList<>();
+        for (int i = 7; i < rows.size(); i += 50) {
+            Row first = rows.get(i);
+            revisions.add(row(first.requestId, first.timestamp).model("openai", "gpt-4o", "openai/gpt-4o")
+                    .user("revised-user").session("sess-revised", "agent-run", "/step").property("Environment", "staging")
+                    .tokens(1_000, 100).cost("input", 2_500_000L, "output", 1_000_000L)
+                    .ingestedAt("2026-11-30 00:00:05"));
+        }
+        oldLayout = beforeV007("old");
+        migrating = beforeV007("migrating");
+        timeLed = CostRows.createDatabase(server, "time_led");
+        for (String db : List.of(oldLayout, migrating, timeLed)) {
+            CostRows.insert(server, db, rows);
+            CostRows.insert(server, db, WeeklyReportGeneratedTrafficTest.redelivered(rows));
+            CostRows.insert(server, db, revisions);
+        }
+        // V007 on the old database: its rows move to request_costs_before_v007, reads combine both tables
+        new ClickHouseMigrations(server.client(), migrating).migrate();
+        assertThat(server.query("SELECT count() AS n FROM " + migrating + ".request_costs FORMAT JSONEachRow").get(0))
+                .containsEntry("n", "0");
+    }
+
+    /** The sink's schema before V007, views included: what a database written by the previous version holds. */
+    private static String beforeV007(String prefix) {
+        String db = "report_" + prefix + "_" + Long.toHexString(System.nanoTime());
+        server.execute("CREATE DATABASE " + db);
+        for (String migration : ClickHouseMigrations.MIGRATIONS) {
+            if (migration.compareTo("V007") < 0) {
+                server.execute(ClickHouseMigrations.resource("migrations/" + migration).replace("{db}", db).strip());
+            }
+        }
+        for (String view : ClickHouseMigrations.VIEWS) {
+            server.execute(ClickHouseMigrations.resource("views/" + view).replace("{db}", db).strip());
+        }
+        return db;
+    }
+
+    @AfterAll
+    static void drop() {
+        for (String db : List.of(oldLayout, migrating, timeLed)) {
+            CostRows.dropDatabase(server, db);
+        }
+    }
+
+    @Test
+    void everyViewGivesTheSameRowsOnBothLayouts() {
+        for (String file : ClickHouseMigrations.VIEWS) {
+            String view = file.replace(".sql", "");
+            List<Map<String, Object>> before = server.query("SELECT * FROM " + oldLayout + "." + view
+                    + " FORMAT JSONEachRow");
+            List<Map<String, Object>> after = server.query("SELECT * FROM " + timeLed + "." + view
+                    + " FORMAT JSONEachRow");
+            assertThat(before).as(view).isNotEmpty();
+            assertThat(after).as(view).containsExactlyInAnyOrderElementsOf(before);
+        }
+    }
+
+    @Test
+    void theWeeklyReportIsTheSameOnEveryLayoutAndDuringTheMigration() {
+        for (IsoWeek week : List.of(WeeklyReportGeneratedTrafficTest.WEEK, WeeklyReportGeneratedTrafficTest.WEEK.previous())) {
+            String before = report(oldLayout, week);
+            assertThat(report(timeLed, week)).isEqualTo(before);
+            assertThat(report(migrating, week)).isEqualTo(before);
+        }
+    }
+
+    private static String report(String db, IsoWeek week) {
+        return WeeklyReport.generate(ClickHouseReader.of(server.client()),
+                new WeeklyReport.Options(CostTable.of(db), week, ReportFormat.JSON), CLOCK).render(ReportFormat.JSON)
+                .replace(db, "DB");
+    }
+
+    @Test
+    void queryTotalsAndRowsAreTheSameOnEveryLayoutAndDuringTheMigration() {
+        Instant from = WeeklyReportGeneratedTrafficTest.WEEK.start();
+        Instant to = WeeklyReportGeneratedTrafficTest.WEEK.end();
+        List<CostFilter> filters = List.of(CostFilter.all(), CostFilter.all().between(from, to),
+                CostFilter.all().between(from, to).withUser("revised-user"),
+                CostFilter.all().between(from, to).withUser("user-03"),
+                CostFilter.all().between(from, to).withProperty("Environment", "staging"),
+                CostFilter.all().between(from, from.plusSeconds(86_400)).withModel("gpt-4o"),
+                CostFilter.all().withSessionName("agent-run"));
+        for (CostFilter filter : filters) {
+            CostQuery.Totals before = query(oldLayout).totals(filter);
+            assertThat(before.requests()).as(filter.toString()).isPositive();
+            assertThat(query(timeLed).totals(filter)).as(filter.toString()).isEqualTo(before);
+            assertThat(query(migrating).totals(filter)).as(filter.toString()).isEqualTo(before);
+            CostQuery.RowsResult rows = query(oldLayout).rows(filter, 50);
+            assertThat(query(timeLed).rows(filter, 50)).as(filter.toString()).isEqualTo(rows);
+            assertThat(query(migrating).rows(filter, 50)).as(filter.toString()).isEqualTo(rows);
+        }
+    }
+
+    private static CostQuery query(String db) {
+        return new CostQuery(ClickHouseReader.of(server.client()), CostTable.of(db));
+    }
+}
