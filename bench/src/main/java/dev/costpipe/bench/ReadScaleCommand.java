@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  * checks the week's report against a full scan, times the reads ({@link ReadTimings}) and adds
  * {@code read_report_<size>_s}, {@code read_query_<size>_s} (the slowest of the three queries) and
  * {@code read_scale_ratio} (the largest time at the last size over its time at the first) to the results JSON.
- * With {@code --old-layout} the same reads run on a copy in the layout before V007 ({@code ORDER BY request_id},
+ * With {@code --old-layout} the same reads run on a copy in the layout before V008 ({@code ORDER BY request_id},
  * monthly partitions), for comparison.
  */
 @Command(name = "read-scale", mixinStandardHelpOptions = true,
@@ -45,7 +45,7 @@ public final class ReadScaleCommand implements Callable<Integer> {
   @Option(names = "--runs", defaultValue = "3", description = "timed runs of each read; the median counts (3)")
   int runs;
 
-  @Option(names = "--old-layout", description = "also time the layout before V007 on a copy of each history")
+  @Option(names = "--old-layout", description = "also time the layout before V008 on a copy of each history")
   boolean oldLayout;
 
   @Option(names = "--clickhouse-url",
@@ -94,7 +94,7 @@ public final class ReadScaleCommand implements Callable<Integer> {
           String old = database + "_old_layout";
           copyToOldLayout(client, loader, database, old, rows);
           ReadTimings.Result before = timings.time(CostTable.of(old), week);
-          Progress.say("%s, layout before V007: %s", size, before.seconds());
+          Progress.say("%s, layout before V008: %s", size, before.seconds());
           before.seconds().forEach((name, s) -> results.put("read_old_layout_" + name + "_" + size + "_s", round(s)));
         }
       }
@@ -136,7 +136,7 @@ public final class ReadScaleCommand implements Callable<Integer> {
     }
   }
 
-  /** The same rows in the layout before V007: V001, V004 and V005 only. */
+  /** The same rows in the layout before V008: V001, V004 and V005 only. */
   private static void copyToOldLayout(Client client, HistoryLoader loader, String from, String to, long rows) {
     ClickHouseStatements.execute(client, "CREATE DATABASE IF NOT EXISTS " + to);
     if (loader.number("SELECT count() AS n FROM system.tables WHERE database = '" + to
@@ -148,7 +148,7 @@ public final class ReadScaleCommand implements Callable<Integer> {
       }
     }
     if (loader.count(to) != rows) {
-      Progress.say("%s: copying %,d rows into the layout before V007", to, rows);
+      Progress.say("%s: copying %,d rows into the layout before V008", to, rows);
       ClickHouseStatements.execute(client, "TRUNCATE TABLE " + to + ".request_costs");
       ClickHouseStatements.execute(client, "INSERT INTO " + to + ".request_costs SELECT * FROM " + from
           + ".request_costs");

@@ -7,9 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code costpipe clickhouse migrate-layout}: copies request_costs_before_v007 into the time-led request_costs. */
+/** {@code costpipe clickhouse migrate-layout}: copies request_costs_before_v008 into the time-led request_costs. */
 @Command(name = "migrate-layout", mixinStandardHelpOptions = true,
-    description = "Copy the rows of the layout before V007 (request_costs_before_v007) into the time-led"
+    description = "Copy the rows of the layout before V008 (request_costs_before_v008) into the time-led"
         + " request_costs, one month at a time, while the sink runs; resumable; drops the old table at the end."
         + " Reads stay right meanwhile. See docs/clickhouse.md.")
 final class MigrateLayoutCommand implements Callable<Integer> {

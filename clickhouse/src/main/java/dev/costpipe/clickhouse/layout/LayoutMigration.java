@@ -12,12 +12,12 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * {@code costpipe clickhouse migrate-layout}: copies the rows of {@code request_costs_before_v007} into the
+ * {@code costpipe clickhouse migrate-layout}: copies the rows of {@code request_costs_before_v008} into the
  * time-led {@code request_costs}, one monthly partition of the old table at a time, while the sink keeps writing.
  *
  * <ul>
  *   <li>Every column of the old table is copied (listed from {@code system.columns}); the new table has them all
- *       (V007 created it {@code AS} the old one).</li>
+ *       (V008 created it {@code AS} the old one).</li>
  *   <li>A partition is recorded in {@code request_costs_layout_migration} once it is copied and checked (every
  *       request id of the old partition is in the new table). A run interrupted mid-partition copies that partition
  *       again: the copies have the same sort key and version, so {@code FINAL} and merges keep one.</li>
@@ -58,7 +58,7 @@ public final class LayoutMigration {
     List<String> columns = TimeLedLayout.oldColumns(client, database);
     if (columns.isEmpty()) {
       log.accept("nothing to migrate: " + database + "." + TimeLedLayout.OLD_TABLE + " does not exist"
-          + " (request_costs is time-led, or the sink has not run migration V007 yet)");
+          + " (request_costs is time-led, or the sink has not run migration V008 yet)");
       return new Result(List.of(), List.of(), !dryRun);
     }
     String engine = ClickHouseStatements.query(client, "SELECT engine FROM system.tables WHERE database = "
@@ -106,7 +106,7 @@ public final class LayoutMigration {
           + oldTable() + " would be dropped");
       return new Result(copied, already, false);
     }
-    // A part of the old table that no listed partition covered (none should appear after V007) keeps it.
+    // A part of the old table that no listed partition covered (none should appear after V008) keeps it.
     for (Partition p : oldPartitions()) {
       if (!copiedPartitions().contains(p.id())) {
         throw new IllegalStateException("partition " + p.id() + " of " + oldTable() + " appeared during the run;"

@@ -71,7 +71,7 @@ public final class Retention {
         out.add(new Week(LocalDate.parse(partition), row.path("n").asLong()));
       } catch (DateTimeParseException e) {
         throw new IllegalStateException(database + "." + TimeLedLayout.TABLE + " is not partitioned by week"
-            + " (partition " + partition + "): run the sink once so that migration V007 applies", e);
+            + " (partition " + partition + "): run the sink once so that migration V008 applies", e);
       }
     }
     return out;

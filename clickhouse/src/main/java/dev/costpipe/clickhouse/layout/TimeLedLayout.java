@@ -8,20 +8,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The time-led layout of {@code request_costs} (migration V007): what it is called, and whether the table of the
+ * The time-led layout of {@code request_costs} (migration V008): what it is called, and whether the table of the
  * layout before it still holds rows that {@link LayoutMigration} has not finished copying.
  */
 public final class TimeLedLayout {
-  /** The table the sink writes and everything reads: the time-led one since V007. */
+  /** The table the sink writes and everything reads: the time-led one since V008. */
   public static final String TABLE = "request_costs";
-  /** The table V007 renamed the order-by-request_id table to, until its rows are copied. */
-  public static final String OLD_TABLE = "request_costs_before_v007";
+  /** The table V008 renamed the order-by-request_id table to, until its rows are copied. */
+  public static final String OLD_TABLE = "request_costs_before_v008";
   /** The time-led sort key as {@code system.tables.sorting_key} shows it. */
   static final String SORTING_KEY = "timestamp, request_id";
 
   private TimeLedLayout() {}
 
-  /** Whether V007 has been applied here (by the sink, or by the replicated DDL on a cluster). */
+  /** Whether V008 has been applied here (by the sink, or by the replicated DDL on a cluster). */
   public static boolean isInPlace(Client client, String database) {
     return !ClickHouseStatements.query(client, "SELECT name FROM system.tables WHERE database = "
         + SqlLiterals.string(database) + " AND (name = " + SqlLiterals.string(OLD_TABLE)
@@ -41,7 +41,7 @@ public final class TimeLedLayout {
 
   /**
    * Drops the old table when it holds no row: a new database has nothing to copy. Safe while sinks write: after
-   * V007's RENAME no insert can reach the old table (an insert running during the RENAME finishes before it).
+   * V008's RENAME no insert can reach the old table (an insert running during the RENAME finishes before it).
    */
   public static void dropOldTableIfEmpty(Client client, String database) {
     if (oldColumns(client, database).isEmpty()) {

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The {@code FROM} of a period's SQL: {@code request_costs FINAL} (re-delivered rows and older revisions read once),
- * or, while {@code costpipe clickhouse migrate-layout} has not finished copying the layout before V007, both tables
+ * or, while {@code costpipe clickhouse migrate-layout} has not finished copying the layout before V008, both tables
  * over the period with each request's latest version kept ({@code LIMIT 1 BY request_id}): a request is then in
  * the old table, the new one (new rows, or a revision the sink wrote since), or both (copied), and counts once,
  * as its latest version. The caller still writes its own {@code WHERE}: the period bounds both subqueries here.

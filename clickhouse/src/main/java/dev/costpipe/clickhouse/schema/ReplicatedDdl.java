@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  * refuses {@code ALTER … ON CLUSTER} on a table that is not replicated when the shards are.
  *
  * <p>A migration of another shape has its replicated form written by hand as a template of the same name under
- * {@code clickhouse/replicated/} (placeholders {@code {db}}, {@code {migration}}, {@code {comment}}): V007, which
+ * {@code clickhouse/replicated/} (placeholders {@code {db}}, {@code {migration}}, {@code {comment}}): V008, which
  * swaps {@code request_costs} for a table in a new layout. The sharding keys of the Distributed tables it creates
  * are read from it, for later ALTERs.
  *

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code migrations/V<nnn>__<name>.sql} run once each, in order (a file with several statements ends each
  *       but the last with {@code ;} at the end of a line), and are recorded in
  *       {@code schema_migrations} (version, name, SHA-256 of the file, time). They are written to be
- *       idempotent anyway ({@code CREATE TABLE IF NOT EXISTS}; V007's RENAME is skipped once done), so a run
+ *       idempotent anyway ({@code CREATE TABLE IF NOT EXISTS}; V008's RENAME is skipped once done), so a run
  *       interrupted between a statement and its record is harmless. A recorded migration whose file has changed is reported, not re-run:
  *       schema changes are new files.</li>
  *   <li>{@code views/<name>.sql} ({@code CREATE VIEW IF NOT EXISTS}) run on every start (so a dropped view
@@ -49,8 +49,8 @@ public final class ClickHouseMigrations {
       "V004__request_costs_usage_fields.sql",
       "V005__request_costs_revision.sql",
       "V006__request_costs_reported_cost.sql",
-      "V007__request_costs_time_led.sql",
-      "V008__cost_alerts_partial_since_and_per.sql");
+      "V007__cost_alerts_partial_since_and_per.sql",
+      "V008__request_costs_time_led.sql");
 
   /** The views, in creation order (v_cost_per_session_name reads v_session_costs). */
   public static final List<String> VIEWS = List.of(
@@ -65,7 +65,7 @@ public final class ClickHouseMigrations {
       "v_unknown_model_requests.sql");
 
   private static final String RESOURCES = "/clickhouse/";
-  private static final String TIME_LED_MIGRATION = "V007__request_costs_time_led.sql";
+  private static final String TIME_LED_MIGRATION = "V008__request_costs_time_led.sql";
   private static final Pattern MIGRATION_NAME = Pattern.compile("V(\\d{3,})__([A-Za-z0-9_]+)\\.sql");
   private static final Pattern ALTER_TABLE = Pattern.compile("^ALTER TABLE \\w+\\.(\\w+)\\s", Pattern.MULTILINE);
   private static final Pattern ADD_COLUMN = Pattern.compile("ADD COLUMN (\\w+) ");

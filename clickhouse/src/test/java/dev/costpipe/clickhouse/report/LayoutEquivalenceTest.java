@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Old and new layouts give the same answers on the same data (issue 14): the generated traffic of
  * {@link WeeklyReportGeneratedTrafficTest} with its re-deliveries, three requests of an unknown model, plus revisions of some requests (another user,
- * another cost, a later version), written into a database in the layout before V007 (ORDER BY request_id, monthly
- * partitions), one in the time-led layout, and one in the middle of {@code migrate-layout} (V007 applied to the
+ * another cost, a later version), written into a database in the layout before V008 (ORDER BY request_id, monthly
+ * partitions), one in the time-led layout, and one in the middle of {@code migrate-layout} (V008 applied to the
  * old database, nothing copied yet: reads combine both tables). Every view (old and new layout), the weekly report
  * and {@code costpipe query} totals and rows must agree.
  */
@@ -48,26 +48,26 @@ class LayoutEquivalenceTest {
                     .tokens(1_000, 100).cost("input", 2_500_000L, "output", 1_000_000L)
                     .ingestedAt("2026-11-30 00:00:05"));
         }
-        oldLayout = beforeV007("old");
-        migrating = beforeV007("migrating");
+        oldLayout = beforeV008("old");
+        migrating = beforeV008("migrating");
         timeLed = CostRows.createDatabase(server, "time_led");
         for (String db : List.of(oldLayout, migrating, timeLed)) {
             CostRows.insert(server, db, rows);
             CostRows.insert(server, db, WeeklyReportGeneratedTrafficTest.redelivered(rows));
             CostRows.insert(server, db, revisions);
         }
-        // V007 on the old database: its rows move to request_costs_before_v007, reads combine both tables
+        // V008 on the old database: its rows move to request_costs_before_v008, reads combine both tables
         new ClickHouseMigrations(server.client(), migrating).migrate();
         assertThat(server.query("SELECT count() AS n FROM " + migrating + ".request_costs FORMAT JSONEachRow").get(0))
                 .containsEntry("n", "0");
     }
 
-    /** The sink's schema before V007, views included: what a database written by the previous version holds. */
-    private static String beforeV007(String prefix) {
+    /** The sink's schema before V008, views included: what a database written by the previous version holds. */
+    private static String beforeV008(String prefix) {
         String db = "report_" + prefix + "_" + Long.toHexString(System.nanoTime());
         server.execute("CREATE DATABASE " + db);
         for (String migration : ClickHouseMigrations.MIGRATIONS) {
-            if (migration.compareTo("V007") < 0) {
+            if (migration.compareTo("V008") < 0) {
                 server.execute(ClickHouseMigrations.resource("migrations/" + migration).replace("{db}", db).strip());
             }
         }

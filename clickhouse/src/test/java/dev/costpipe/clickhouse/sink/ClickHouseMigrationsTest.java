@@ -118,7 +118,7 @@ class ClickHouseMigrationsTest {
           .containsExactlyInAnyOrderElementsOf(ClickHouseMigrations.VIEWS);
     }
     for (String f : ClickHouseMigrations.MIGRATIONS) {
-      // several statements only where a RENAME must follow (V007); each ends in ';' at the end of a line
+      // several statements only where a RENAME must follow (V008); each ends in ';' at the end of a line
       for (String statement : ClickHouseMigrations.resource("migrations/" + f).split(";\\n")) {
         assertOneStatement(statement);
       }

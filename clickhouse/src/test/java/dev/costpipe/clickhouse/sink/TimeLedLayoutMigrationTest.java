@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * V007 and {@code migrate-layout} on a real server, on rows the current sink wrote in the layout before V007: the
+ * V008 and {@code migrate-layout} on a real server, on rows the current sink wrote in the layout before V008: the
  * rename keeps every row readable, the sink's new rows and revisions land in the new table at once, reads stay right
  * (nothing missing, nothing doubled) before, during (also after an interrupted run) and after the backfill, and
  * every column is copied.
@@ -41,12 +41,12 @@ class TimeLedLayoutMigrationTest {
     client = server.client();
   }
 
-  /** A database as the sink left it before V007: migrations V001 to V005. */
-  private static String databaseBeforeV007() {
+  /** A database as the sink left it before V008: migrations V001 to V005. */
+  private static String databaseBeforeV008() {
     String db = TestRecords.unique("cp_layout");
     server.execute("CREATE DATABASE " + db);
     for (String migration : ClickHouseMigrations.MIGRATIONS) {
-      if (migration.compareTo("V007") < 0) {
+      if (migration.compareTo("V008") < 0) {
         server.execute(ClickHouseMigrations.resource("migrations/" + migration).replace("{db}", db).strip());
       }
     }
@@ -90,7 +90,7 @@ class TimeLedLayoutMigrationTest {
 
   @Test
   void theBackfillKeepsReadsRightBeforeDuringAndAfterAndCopiesEveryColumn() throws Exception {
-    String db = databaseBeforeV007();
+    String db = databaseBeforeV008();
     List<String> history = history();
     insert(db + ".request_costs", INGESTED, history);
     List<String> again = new ArrayList<>();
@@ -103,7 +103,7 @@ class TimeLedLayoutMigrationTest {
     assertThat(before.get(0).requests()).isEqualTo(90);
 
     assertThat(new ClickHouseMigrations(client, db).migrate().appliedMigrations())
-        .endsWith("V007__request_costs_time_led.sql");
+        .endsWith("V008__request_costs_time_led.sql");
     assertThat(server.query("SELECT sorting_key FROM system.tables WHERE database = '" + db
         + "' AND name = 'request_costs' FORMAT JSONEachRow").get(0)).containsEntry("sorting_key",
         "timestamp, request_id");
@@ -132,7 +132,7 @@ class TimeLedLayoutMigrationTest {
 
     // an interrupted run: April copied, not recorded; reads are still right
     server.execute("INSERT INTO " + db + ".request_costs SELECT * FROM " + db
-        + ".request_costs_before_v007 WHERE toYYYYMM(timestamp) = 202604");
+        + ".request_costs_before_v008 WHERE toYYYYMM(timestamp) = 202604");
     assertThat(reads(db)).isEqualTo(expected);
 
     LayoutMigration.Result done = migration.run(false);

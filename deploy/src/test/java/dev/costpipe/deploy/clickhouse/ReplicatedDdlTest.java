@@ -40,7 +40,7 @@ class ReplicatedDdlTest {
       List<String> statements = ReplicatedDdlFiles.statements(file);
       if (file.getFileName().toString().equals("V000__database.sql")) {
         assertThat(statements).containsExactly("CREATE DATABASE IF NOT EXISTS costpipe ON CLUSTER '{cluster}'");
-      } else if (file.getFileName().toString().equals("V007__request_costs_time_led.sql")) {
+      } else if (file.getFileName().toString().equals("V008__request_costs_time_led.sql")) {
         // written by hand: the time-led local table, the swap of the local tables, both Distributed tables
         assertThat(statements).as(file.toString()).hasSize(5);
         assertThat(statements.get(0)).contains("_local ON CLUSTER '{cluster}' AS costpipe.request_costs_local\n")

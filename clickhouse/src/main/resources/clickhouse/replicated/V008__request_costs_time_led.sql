@@ -5,7 +5,7 @@
 --
 -- On a cluster: request_costs_time_led_local on every node, replicated, with every column of request_costs_local
 -- and the time-led key; the local tables swap names; the Distributed request_costs is created again, sharded by
--- the new sort key (every copy of a request has the same one), and request_costs_before_v007 is a Distributed
+-- the new sort key (every copy of a request has the same one), and request_costs_before_v008 is a Distributed
 -- table over the old local tables, for `costpipe clickhouse migrate-layout`. Stop the sink first, so that no
 -- insert is queued in a Distributed table while it is re-created.
 CREATE TABLE IF NOT EXISTS {db}.request_costs_time_led_local ON CLUSTER '{cluster}' AS {db}.request_costs_local
@@ -13,12 +13,12 @@ ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{db}/request_c
 PARTITION BY toMonday(timestamp)
 ORDER BY (timestamp, request_id);
 
-RENAME TABLE {db}.request_costs_local TO {db}.request_costs_before_v007_local, {db}.request_costs_time_led_local TO {db}.request_costs_local ON CLUSTER '{cluster}';
+RENAME TABLE {db}.request_costs_local TO {db}.request_costs_before_v008_local, {db}.request_costs_time_led_local TO {db}.request_costs_local ON CLUSTER '{cluster}';
 
 DROP TABLE IF EXISTS {db}.request_costs ON CLUSTER '{cluster}';
 
 CREATE TABLE IF NOT EXISTS {db}.request_costs ON CLUSTER '{cluster}' AS {db}.request_costs_local
 ENGINE = Distributed('{cluster}', {db}, request_costs_local, cityHash64(timestamp, request_id));
 
-CREATE TABLE IF NOT EXISTS {db}.request_costs_before_v007 ON CLUSTER '{cluster}' AS {db}.request_costs_before_v007_local
-ENGINE = Distributed('{cluster}', {db}, request_costs_before_v007_local, cityHash64(request_id));
+CREATE TABLE IF NOT EXISTS {db}.request_costs_before_v008 ON CLUSTER '{cluster}' AS {db}.request_costs_before_v008_local
+ENGINE = Distributed('{cluster}', {db}, request_costs_before_v008_local, cityHash64(request_id));

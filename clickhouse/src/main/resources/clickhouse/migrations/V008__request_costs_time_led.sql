@@ -8,11 +8,11 @@
 -- retention` drops whole weeks: no TTL on 18.16).
 -- The new table copies every column of the old one (AS), then takes its name, so the sink and ad-hoc SQL keep
 -- using request_costs and new rows land in the new layout at once. The old rows stay in
--- request_costs_before_v007 until `costpipe clickhouse migrate-layout` has copied them (docs/clickhouse.md):
+-- request_costs_before_v008 until `costpipe clickhouse migrate-layout` has copied them (docs/clickhouse.md):
 -- on a new database that table is empty and is dropped right away.
 CREATE TABLE IF NOT EXISTS {db}.request_costs_time_led AS {db}.request_costs
 ENGINE = ReplacingMergeTree(ingested_at)
 PARTITION BY toMonday(timestamp)
 ORDER BY (timestamp, request_id);
 
-RENAME TABLE {db}.request_costs TO {db}.request_costs_before_v007, {db}.request_costs_time_led TO {db}.request_costs
+RENAME TABLE {db}.request_costs TO {db}.request_costs_before_v008, {db}.request_costs_time_led TO {db}.request_costs
