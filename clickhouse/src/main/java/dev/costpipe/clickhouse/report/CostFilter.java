@@ -112,6 +112,10 @@ public record CostFilter(
         return conditions.isEmpty() ? "1" : String.join(" AND ", conditions);
     }
 
+    /** The columns {@link #whereClause()} may read. */
+    static final String COLUMNS = "user_id, session_id, session_name, property_keys, property_values, model, model_key,"
+            + " provider";
+
     private static void equals(List<String> conditions, String column, String value) {
         if (value != null) {
             conditions.add("ifNull(" + column + ", '') = " + SqlLiterals.string(value));

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * another cost, a later version), written into a database in the layout before V008 (ORDER BY request_id, monthly
  * partitions), one in the time-led layout, and one in the middle of {@code migrate-layout} (V008 applied to the
  * old database, nothing copied yet: reads combine both tables). Every view (old and new layout), the weekly report
- * and {@code costpipe query} totals and rows must agree.
+ * and {@code costpipe query} totals and rows must agree. A fourth database keeps every version of every row in a
+ * plain MergeTree {@code request_costs} (what {@code FINAL} would read if it collapsed nothing, as once seen in CI):
+ * the report and the query must still count each request once, as its latest version.
  */
 class LayoutEquivalenceTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T07:00:00Z"), ZoneOffset.UTC);
@@ -31,6 +33,7 @@ class LayoutEquivalenceTest {
     private static String oldLayout;
     private static String timeLed;
     private static String migrating;
+    private static String unmerged;
 
     @BeforeAll
     static void load() {
@@ -51,7 +54,11 @@ class LayoutEquivalenceTest {
         oldLayout = beforeV008("old");
         migrating = beforeV008("migrating");
         timeLed = CostRows.createDatabase(server, "time_led");
-        for (String db : List.of(oldLayout, migrating, timeLed)) {
+        unmerged = CostRows.createDatabase(server, "unmerged");
+        server.execute("DROP TABLE " + unmerged + ".request_costs");
+        server.execute("CREATE TABLE " + unmerged + ".request_costs AS " + timeLed + ".request_costs ENGINE = MergeTree"
+                + " PARTITION BY toMonday(timestamp) ORDER BY (timestamp, request_id)");
+        for (String db : List.of(oldLayout, migrating, timeLed, unmerged)) {
             CostRows.insert(server, db, rows);
             CostRows.insert(server, db, WeeklyReportGeneratedTrafficTest.redelivered(rows));
             CostRows.insert(server, db, revisions);
@@ -60,6 +67,8 @@ class LayoutEquivalenceTest {
         new ClickHouseMigrations(server.client(), migrating).migrate();
         assertThat(server.query("SELECT count() AS n FROM " + migrating + ".request_costs FORMAT JSONEachRow").get(0))
                 .containsEntry("n", "0");
+        assertThat(server.query("SELECT count() - uniqExact(request_id) AS extra FROM " + unmerged
+                + ".request_costs FORMAT JSONEachRow").get(0).get("extra")).isNotEqualTo("0");
     }
 
     /** The sink's schema before V008, views included: what a database written by the previous version holds. */
@@ -79,7 +88,7 @@ class LayoutEquivalenceTest {
 
     @AfterAll
     static void drop() {
-        for (String db : List.of(oldLayout, migrating, timeLed)) {
+        for (String db : List.of(oldLayout, migrating, timeLed, unmerged)) {
             CostRows.dropDatabase(server, db);
         }
     }
@@ -103,6 +112,7 @@ class LayoutEquivalenceTest {
             String before = report(oldLayout, week);
             assertThat(report(timeLed, week)).isEqualTo(before);
             assertThat(report(migrating, week)).isEqualTo(before);
+            assertThat(report(unmerged, week)).isEqualTo(before);
         }
     }
 
@@ -127,9 +137,11 @@ class LayoutEquivalenceTest {
             assertThat(before.requests()).as(filter.toString()).isPositive();
             assertThat(query(timeLed).totals(filter)).as(filter.toString()).isEqualTo(before);
             assertThat(query(migrating).totals(filter)).as(filter.toString()).isEqualTo(before);
+            assertThat(query(unmerged).totals(filter)).as(filter.toString()).isEqualTo(before);
             CostQuery.RowsResult rows = query(oldLayout).rows(filter, 50);
             assertThat(query(timeLed).rows(filter, 50)).as(filter.toString()).isEqualTo(rows);
             assertThat(query(migrating).rows(filter, 50)).as(filter.toString()).isEqualTo(rows);
+            assertThat(query(unmerged).rows(filter, 50)).as(filter.toString()).isEqualTo(rows);
         }
     }
 
