@@ -86,6 +86,11 @@ public record CostFilter(
         return new CostFilter(from, to, userId, sessionId, sessionName, properties, model, value);
     }
 
+    /** The SQL condition on the time range alone ({@code 1} when unbounded). */
+    String timeRange() {
+        return from == null && to == null ? "1" : SqlTime.range(from, to);
+    }
+
     /** The SQL condition (never empty: {@code 1} when nothing is filtered). */
     String whereClause() {
         List<String> conditions = new ArrayList<>();
@@ -106,6 +111,10 @@ public record CostFilter(
         equals(conditions, "provider", provider);
         return conditions.isEmpty() ? "1" : String.join(" AND ", conditions);
     }
+
+    /** The columns {@link #whereClause()} may read. */
+    static final String COLUMNS = "user_id, session_id, session_name, property_keys, property_values, model, model_key,"
+            + " provider";
 
     private static void equals(List<String> conditions, String column, String value) {
         if (value != null) {

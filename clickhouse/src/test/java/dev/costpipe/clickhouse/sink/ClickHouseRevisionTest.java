@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.clickhouse.client.api.Client;
 import com.clickhouse.data.ClickHouseFormat;
+import dev.costpipe.clickhouse.report.ClickHouseReader;
+import dev.costpipe.clickhouse.report.CostFilter;
+import dev.costpipe.clickhouse.report.CostQuery;
+import dev.costpipe.clickhouse.report.CostTable;
 import dev.costpipe.testsupport.ClickHouseTestServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -75,6 +79,10 @@ class ClickHouseRevisionTest {
     assertThat(perUser).singleElement().satisfies(r -> assertThat(r).containsEntry("user_id", "alice")
         .containsEntry("requests", "4").containsEntry("total_cost_nano_usd", "120000"));
     assertThat(q("SELECT sum(total_cost_nano_usd) AS s FROM {db}.v_cost_per_day").get(0)).containsEntry("s", "120000");
+    // costpipe query and report keep each request's latest version themselves (not through FINAL)
+    CostQuery.Totals totals = new CostQuery(ClickHouseReader.of(client), CostTable.of(db)).totals(CostFilter.all());
+    assertThat(totals.requests()).isEqualTo(4);
+    assertThat(totals.costNanoUsd()).isEqualTo(120_000);
 
     // and once the parts merge, the rows left are the latest revisions
     server.execute("OPTIMIZE TABLE " + db + ".request_costs FINAL");
