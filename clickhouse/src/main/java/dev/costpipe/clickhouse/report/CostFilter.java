@@ -97,6 +97,16 @@ public record CostFilter(
         if (from != null || to != null) {
             conditions.add(SqlTime.range(from, to));
         }
+        String columns = columnConditions();
+        if (columns != null) {
+            conditions.add(columns);
+        }
+        return conditions.isEmpty() ? "1" : String.join(" AND ", conditions);
+    }
+
+    /** The SQL condition on the columns other than the time (user, session, properties, model, provider), or null. */
+    String columnConditions() {
+        List<String> conditions = new ArrayList<>();
         equals(conditions, "user_id", userId);
         equals(conditions, "session_id", sessionId);
         equals(conditions, "session_name", sessionName);
@@ -109,7 +119,7 @@ public record CostFilter(
             conditions.add("(ifNull(model, '') = " + literal + " OR model_key = " + literal + ")");
         }
         equals(conditions, "provider", provider);
-        return conditions.isEmpty() ? "1" : String.join(" AND ", conditions);
+        return conditions.isEmpty() ? null : String.join(" AND ", conditions);
     }
 
     /** The columns {@link #whereClause()} may read. */

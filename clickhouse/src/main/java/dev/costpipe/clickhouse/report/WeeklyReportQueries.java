@@ -24,8 +24,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The SQL behind {@link WeeklyReport}: one SELECT per section, each over the latest version of each request and
- * only the columns it reads ({@link CostSource}), and the week's time range (a condition on {@code timestamp}, the time-led sort key's first column:
+ * The SQL behind {@link WeeklyReport}: one SELECT per section, each over the latest version of each request
+ * ({@link PeriodRows}: a temporary table deduplicated once, else a subquery of only the columns it reads), and
+ * the week's time range (a condition on {@code timestamp}, the time-led sort key's first column:
  * only the week's rows are read), written for ClickHouse 18.16 and current servers (no query parameters, no Map
  * type, no Float64 for money: costs are summed as Int64 nano-USD and divided in Java with {@code BigDecimal}).
  * String columns are read through {@code ifNull(col, '')} so the SQL works whether the sink declares them
@@ -64,15 +65,31 @@ final class WeeklyReportQueries {
 
     private final ClickHouseReader reader;
     private final CostTable table;
-    private final CostSource source;
+    private final PeriodRows source;
 
-    WeeklyReportQueries(ClickHouseReader reader, CostTable table) {
+    private WeeklyReportQueries(ClickHouseReader reader, CostTable table, PeriodRows source) {
         this.reader = reader;
         this.table = table;
-        this.source = CostSource.of(reader, table);
+        this.source = source;
     }
 
-    WeeklyReport report(IsoWeek week, Instant now) {
+    /**
+     * The report of {@code week}: its two weeks (the week and the one before, for the change) deduplicated once
+     * into a temporary table that every section reads ({@link ReportRows}), or, where the reader has no session
+     * or the server refuses temporary tables, deduplicated by each section itself (same answers, slower).
+     */
+    static WeeklyReport report(ClickHouseReader reader, CostTable table, IsoWeek week, Instant now) {
+        CostSource source = CostSource.of(reader, table);
+        String weeks = SqlTime.range(week.previous().start(), week.end());
+        try (ReportRows rows = ReportRows.create(reader, source, weeks)) {
+            if (rows == null) {
+                return new WeeklyReportQueries(reader, table, source).report(week, now);
+            }
+            return new WeeklyReportQueries(rows.session(), table, rows).report(week, now);
+        }
+    }
+
+    private WeeklyReport report(IsoWeek week, Instant now) {
         String range = SqlTime.range(week.start(), week.end());
         Totals total = totals(range);
         Totals previous = totals(SqlTime.range(week.previous().start(), week.previous().end()));
@@ -103,7 +120,7 @@ final class WeeklyReportQueries {
                 cache, unpriced, topRequests(range), hints);
     }
 
-    Totals totals(String range) {
+    private Totals totals(String range) {
         ObjectNode row = single("SELECT count() AS requests,"
                 + " countIf(cost_nano_usd IS NOT NULL) AS priced,"
                 + " " + COST + " AS cost,"

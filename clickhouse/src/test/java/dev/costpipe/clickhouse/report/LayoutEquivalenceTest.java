@@ -34,6 +34,8 @@ class LayoutEquivalenceTest {
     private static String timeLed;
     private static String migrating;
     private static String unmerged;
+    /** The user a revised request had before its revision moved it to revised-user. */
+    private static String userBeforeRevision;
 
     @BeforeAll
     static void load() {
@@ -51,6 +53,7 @@ class LayoutEquivalenceTest {
                     .tokens(1_000, 100).cost("input", 2_500_000L, "output", 1_000_000L)
                     .ingestedAt("2026-11-30 00:00:05"));
         }
+        userBeforeRevision = rows.get(7).userId;
         oldLayout = beforeV008("old");
         migrating = beforeV008("migrating");
         timeLed = CostRows.createDatabase(server, "time_led");
@@ -142,6 +145,52 @@ class LayoutEquivalenceTest {
             assertThat(query(timeLed).rows(filter, 50)).as(filter.toString()).isEqualTo(rows);
             assertThat(query(migrating).rows(filter, 50)).as(filter.toString()).isEqualTo(rows);
             assertThat(query(unmerged).rows(filter, 50)).as(filter.toString()).isEqualTo(rows);
+        }
+    }
+
+    /**
+     * A filtered query deduplicates only the requests that met the filter in some version, then filters their latest
+     * version: the same answer as deduplicating every request of the period first, computed here directly on the
+     * database that keeps every version. A revision moved requests from {@code userBeforeRevision} (and from
+     * production, and from other models) to revised-user, staging and gpt-4o.
+     */
+    @Test
+    void narrowedQueriesCountEachRequestOnceAsItsLatestVersion() {
+        Instant from = WeeklyReportGeneratedTrafficTest.WEEK.previous().start();
+        Instant to = WeeklyReportGeneratedTrafficTest.WEEK.end();
+        assertThat(userBeforeRevision).isNotNull().isNotEqualTo("revised-user");
+        List<CostFilter> filters = List.of(CostFilter.all().between(from, to).withUser(userBeforeRevision),
+                CostFilter.all().between(from, to).withUser("revised-user"),
+                CostFilter.all().between(from, to).withProperty("Environment", "production"),
+                CostFilter.all().between(from, to).withModel("gpt-4o"),
+                CostFilter.all().withSession("sess-revised"));
+        for (CostFilter filter : filters) {
+            Map<String, Object> expected = server.query("SELECT count() AS requests,"
+                    + " toInt64(ifNull(sum(cost_nano_usd), 0)) AS cost FROM (SELECT * FROM " + unmerged
+                    + ".request_costs ORDER BY ingested_at DESC LIMIT 1 BY request_id) WHERE " + filter.whereClause()
+                    + " FORMAT JSONEachRow").get(0);
+            assertThat(Long.parseLong((String) expected.get("requests"))).as(filter.toString()).isPositive();
+            for (String db : List.of(oldLayout, timeLed, migrating, unmerged)) {
+                CostQuery.Totals totals = query(db).totals(filter);
+                assertThat(totals.requests()).as(db + " " + filter).isEqualTo(Long.parseLong((String) expected.get("requests")));
+                assertThat(totals.costNanoUsd()).as(db + " " + filter).isEqualTo(Long.parseLong((String) expected.get("cost")));
+            }
+        }
+    }
+
+    /** The report reads a temporary table of its session; a reader without sessions deduplicates per section. */
+    @Test
+    void theReportIsTheSameWithoutASession() {
+        ClickHouseReader session = ClickHouseReader.of(server.client()).session();
+        session.select("CREATE TEMPORARY TABLE session_check ENGINE = Memory AS SELECT 1 AS x");
+        assertThat(session.select("SELECT x FROM session_check FORMAT JSONEachRow")).hasSize(1);
+        session.select("DROP TEMPORARY TABLE session_check");
+        ClickHouseReader withoutSession = sql -> ClickHouseReader.of(server.client()).select(sql);
+        assertThat(withoutSession.session()).isNull();
+        for (String db : List.of(timeLed, unmerged)) {
+            assertThat(WeeklyReport.generate(withoutSession, new WeeklyReport.Options(CostTable.of(db),
+                    WeeklyReportGeneratedTrafficTest.WEEK, ReportFormat.JSON), CLOCK).render(ReportFormat.JSON)
+                    .replace(db, "DB")).isEqualTo(report(db, WeeklyReportGeneratedTrafficTest.WEEK));
         }
     }
 
