@@ -57,11 +57,7 @@ final class CostSource implements PeriodRows {
      * gets the same answer, deduplicating a user's or a model's rows instead of the whole period's.
      */
     String from(String timeRange, String columns, String narrowing) {
-        Set<String> read = new LinkedHashSet<>(KEY);
-        for (String column : columns.split(",")) {
-            read.add(column.strip());
-        }
-        String list = String.join(", ", read.stream().map(c -> "`" + c + "`").toList());
+        String list = columnList(columns);
         String where = timeRange;
         if (narrowing != null) {
             where += " AND request_id IN (" + rows("request_id", timeRange + " AND " + narrowing) + ")";
@@ -69,13 +65,22 @@ final class CostSource implements PeriodRows {
         return "(" + rows(list, where) + " ORDER BY ingested_at DESC LIMIT 1 BY request_id)";
     }
 
-    /** {@code SELECT columns} of the rows meeting {@code where} (of both tables while migrating). */
-    private String rows(String columns, String where) {
+    /** {@code columns} (comma-separated) after the ones every deduplication reads, each once, quoted. */
+    static String columnList(String columns) {
+        Set<String> read = new LinkedHashSet<>(KEY);
+        for (String column : columns.split(",")) {
+            read.add(column.strip());
+        }
+        return String.join(", ", read.stream().map(c -> "`" + c + "`").toList());
+    }
+
+    /** {@code SELECT columns} of the rows meeting {@code where}, not deduplicated (of both tables while migrating). */
+    String rows(String columns, String where) {
         String rows = "SELECT " + columns + " FROM " + table.qualifiedName() + " WHERE " + where;
         if (!migrating) {
             return rows;
         }
-        return "SELECT " + columns + " FROM (" + rows + " UNION ALL SELECT " + columns + " FROM " + table.database()
+        return "SELECT * FROM (" + rows + " UNION ALL SELECT " + columns + " FROM " + table.database()
                 + "." + TimeLedLayout.OLD_TABLE + " WHERE " + where + ")";
     }
 }
