@@ -384,7 +384,9 @@ final class WeeklyReportQueries {
     /**
      * Likely identical prompts: priced, non-cache-hit calls of one user with the same model and the same
      * input-token count (at least {@link ReportHints#REPEAT_MIN_INPUT_TOKENS}). A response cache would have
-     * paid for the first call of each group (by time, then request id) and served the others.
+     * paid for the first call of each group (by time, then request id) and served the others. The first is found
+     * by a string, the time's fixed-width text then the id: the same order as {@code tuple(timestamp, request_id)},
+     * which 18.16 compares through its slow generic path (the week's ~1.5M groups took a third longer).
      */
     private ReportHints.Repeats repeats(String range) {
         ObjectNode row = single("SELECT count() AS group_count, toUInt64(sum(n - 1)) AS repeats,"
@@ -392,7 +394,7 @@ final class WeeklyReportQueries {
                 + " FROM (SELECT ifNull(user_id, '') AS user_name, " + MODEL_NAME + " AS name, input_tokens AS tokens,"
                 + " count() AS n,"
                 + " toInt64(sum(assumeNotNull(cost_nano_usd))"
-                + " - argMin(assumeNotNull(cost_nano_usd), tuple(timestamp, request_id))) AS saving"
+                + " - argMin(assumeNotNull(cost_nano_usd), concat(toString(timestamp), request_id))) AS saving"
                 + " FROM " + source.from(range,
                         "user_id, model_key, model, input_tokens, cost_nano_usd, cache_hit")
                 + " WHERE " + range + " AND cache_hit = 0 AND cost_nano_usd IS NOT NULL"
