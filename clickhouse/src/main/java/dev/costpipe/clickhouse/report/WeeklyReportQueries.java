@@ -65,12 +65,12 @@ final class WeeklyReportQueries {
 
     private final ClickHouseReader reader;
     private final CostTable table;
-    private final PeriodRows source;
+    private final PeriodRows rows;
 
-    private WeeklyReportQueries(ClickHouseReader reader, CostTable table, PeriodRows source) {
+    private WeeklyReportQueries(ClickHouseReader reader, CostTable table, PeriodRows rows) {
         this.reader = reader;
         this.table = table;
-        this.source = source;
+        this.rows = rows;
     }
 
     /**
@@ -81,11 +81,11 @@ final class WeeklyReportQueries {
     static WeeklyReport report(ClickHouseReader reader, CostTable table, IsoWeek week, Instant now) {
         CostSource source = CostSource.of(reader, table);
         String weeks = SqlTime.range(week.previous().start(), week.end());
-        try (ReportRows rows = ReportRows.create(reader, source, weeks)) {
-            if (rows == null) {
+        try (ReportRows once = ReportRows.create(reader, source, weeks)) {
+            if (once == null) {
                 return new WeeklyReportQueries(reader, table, source).report(week, now);
             }
-            return new WeeklyReportQueries(rows.session(), table, rows).report(week, now);
+            return new WeeklyReportQueries(once.session(), table, once).report(week, now);
         }
     }
 
@@ -138,7 +138,7 @@ final class WeeklyReportQueries {
                 + " toInt64(ifNull(sumIf(cost_nano_usd, usage_source = 'estimated'), 0)) AS estimated_cost,"
                 + " countIf(" + NON_PRODUCTION + ") AS non_production,"
                 + " toInt64(ifNull(sumIf(cost_nano_usd, " + NON_PRODUCTION + "), 0)) AS non_production_cost"
-                + " FROM " + source.from(range,
+                + " FROM " + rows.from(range,
                         "cost_nano_usd, input_tokens, output_tokens, cache_read_tokens, user_id, session_id,"
                         + " cache_hit, cache_savings_nano_usd, pricing_status, usage_source, property_keys,"
                         + " property_values")
@@ -167,7 +167,7 @@ final class WeeklyReportQueries {
     private Map<LocalDate, Day> daily(String range) {
         Map<LocalDate, Day> days = new HashMap<>();
         for (ObjectNode row : reader.select("SELECT toDate(timestamp) AS day, count() AS requests, " + COST + " AS cost"
-                + " FROM " + source.from(range,
+                + " FROM " + rows.from(range,
                         "cost_nano_usd")
                 + " WHERE " + range
                 + " GROUP BY day ORDER BY day FORMAT JSONEachRow")) {
@@ -187,7 +187,7 @@ final class WeeklyReportQueries {
     }
 
     private List<PropertyGroup> properties(String range, long totalCost) {
-        String from = " FROM " + source.from(range,
+        String from = " FROM " + rows.from(range,
                         "property_keys, property_values, cost_nano_usd")
                 + " ARRAY JOIN property_keys AS name, property_values AS value"
                 + " WHERE " + range;
@@ -226,7 +226,7 @@ final class WeeklyReportQueries {
         for (ObjectNode row : reader.select("SELECT " + dimension + " AS name, count() AS requests, " + COST + " AS cost,"
                 + " sum(input_tokens) AS in_tokens, sum(output_tokens) AS out_tokens,"
                 + " countIf(cost_nano_usd IS NULL) AS unpriced"
-                + " FROM " + source.from(range,
+                + " FROM " + rows.from(range,
                         "model_key, model, provider, cost_nano_usd, input_tokens, output_tokens")
                 + " WHERE " + range
                 + " GROUP BY name"
@@ -246,7 +246,7 @@ final class WeeklyReportQueries {
         for (ObjectNode row : reader.select("SELECT ifNull(user_id, '') AS user_name, count() AS requests,"
                 + " uniqExactIf(ifNull(session_id, ''), ifNull(session_id, '') != '') AS sessions,"
                 + " " + COST + " AS cost"
-                + " FROM " + source.from(range,
+                + " FROM " + rows.from(range,
                         "user_id, session_id, cost_nano_usd")
                 + " WHERE " + range + " AND ifNull(user_id, '') != ''"
                 + " GROUP BY user_name"
@@ -267,7 +267,7 @@ final class WeeklyReportQueries {
                 + " max(ifNull(user_id, '')) AS user_name,"
                 + " count() AS requests, " + COST + " AS cost,"
                 + " toUInt32(min(timestamp)) AS first_ts, toUInt32(max(timestamp)) AS last_ts"
-                + " FROM " + source.from(range,
+                + " FROM " + rows.from(range,
                         "session_id, session_name, user_id, cost_nano_usd")
                 + " WHERE " + range + " AND ifNull(session_id, '') != ''"
                 + " GROUP BY session_key"
@@ -293,7 +293,7 @@ final class WeeklyReportQueries {
                 + " max(session_cost) AS max_cost"
                 + " FROM (SELECT ifNull(session_name, '') AS name, ifNull(session_id, '') AS session_key,"
                 + " count() AS calls, " + COST + " AS session_cost"
-                + " FROM " + source.from(range,
+                + " FROM " + rows.from(range,
                         "session_name, session_id, cost_nano_usd")
                 + " WHERE " + range + " AND ifNull(session_id, '') != ''"
                 + " GROUP BY name, session_key)"
@@ -315,7 +315,7 @@ final class WeeklyReportQueries {
         List<UnknownModel> out = new ArrayList<>();
         for (ObjectNode row : reader.select("SELECT ifNull(provider, '') AS p_name, ifNull(model, '') AS m_name,"
                 + " count() AS requests"
-                + " FROM " + source.from(range,
+                + " FROM " + rows.from(range,
                         "provider, model, pricing_status")
                 + " WHERE " + range + " AND pricing_status = 'unknown_model'"
                 + " GROUP BY p_name, m_name"
@@ -335,7 +335,7 @@ final class WeeklyReportQueries {
                 + " ifNull(user_id, '') AS user_name, ifNull(session_id, '') AS session_key,"
                 + " ifNull(session_name, '') AS s_name,"
                 + " input_tokens AS in_tokens, output_tokens AS out_tokens, assumeNotNull(cost_nano_usd) AS cost"
-                + " FROM " + source.from(range,
+                + " FROM " + rows.from(range,
                         "provider, model_key, model, user_id, session_id, session_name, input_tokens,"
                         + " output_tokens, cost_nano_usd")
                 + " WHERE " + range + " AND cost_nano_usd IS NOT NULL"
@@ -364,7 +364,7 @@ final class WeeklyReportQueries {
                 + " cost_breakdown_values, cost_breakdown_keys)))) AS input_cost,"
                 + " toInt64(sum(arraySum(arrayFilter((v, k) -> has(" + OUTPUT_SIDE + ", k),"
                 + " cost_breakdown_values, cost_breakdown_keys)))) AS output_cost"
-                + " FROM " + source.from(range,
+                + " FROM " + rows.from(range,
                         "model_key, model, input_tokens, output_tokens, cost_nano_usd, cost_breakdown_keys,"
                         + " cost_breakdown_values, pricing_status, cache_hit")
                 + " WHERE " + range + " AND pricing_status = 'priced' AND cache_hit = 0"
@@ -395,7 +395,7 @@ final class WeeklyReportQueries {
                 + " count() AS n,"
                 + " toInt64(sum(assumeNotNull(cost_nano_usd))"
                 + " - argMin(assumeNotNull(cost_nano_usd), concat(toString(timestamp), request_id))) AS saving"
-                + " FROM " + source.from(range,
+                + " FROM " + rows.from(range,
                         "user_id, model_key, model, input_tokens, cost_nano_usd, cache_hit")
                 + " WHERE " + range + " AND cache_hit = 0 AND cost_nano_usd IS NOT NULL"
                 + " AND ifNull(user_id, '') != '' AND input_tokens >= " + ReportHints.REPEAT_MIN_INPUT_TOKENS
