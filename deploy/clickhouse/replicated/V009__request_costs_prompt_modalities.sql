@@ -17,4 +17,4 @@ ALTER TABLE costpipe.request_costs_local ON CLUSTER '{cluster}'
 DROP TABLE IF EXISTS costpipe.request_costs ON CLUSTER '{cluster}';
 
 CREATE TABLE IF NOT EXISTS costpipe.request_costs ON CLUSTER '{cluster}' AS costpipe.request_costs_local
-ENGINE = Distributed('{cluster}', costpipe, request_costs_local, cityHash64(request_id));
+ENGINE = Distributed('{cluster}', costpipe, request_costs_local, cityHash64(timestamp, request_id));

@@ -264,6 +264,7 @@ public final class ClickHouseTestServer implements AutoCloseable {
                 throw failure("clickhouse-server exited during startup", dir);
             }
             if (pid != null && pinged(http, ping)) {
+                requireOwnServer(http, httpPort, dir, pid);
                 ClickHouseTestServer server = new ClickHouseTestServer(dir, httpPort, tcpPort, pid, isShared);
                 startWatchdog(pid, dir);
                 return server;
@@ -375,6 +376,33 @@ public final class ClickHouseTestServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for ClickHouse", e);
+        }
+    }
+
+    /**
+     * The free ports are picked by binding and releasing them, so the server answering the ping may be another
+     * process's, bound to the port in between (ours then fails to bind it): tests would run against a server
+     * with other state. The server's own data path (system.databases) names the directory it was started in.
+     */
+    private static void requireOwnServer(HttpClient http, int httpPort, Path dir, long pid) {
+        String expected = dir.toAbsolutePath() + "/data/";
+        String path;
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                            + "/")).timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofString(
+                            "SELECT metadata_path FROM system.databases WHERE name = 'system'")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            path = response.body().strip();
+        } catch (IOException e) {
+            path = "no answer: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking the ClickHouse test server", e);
+        }
+        if (!path.startsWith(expected)) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            throw new PortTakenException("port " + httpPort + " is answered by another ClickHouse server (its path: "
+                    + path + ", ours: " + expected + ")", dir);
         }
     }
 

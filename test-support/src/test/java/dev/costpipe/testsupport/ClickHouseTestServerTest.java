@@ -43,6 +43,17 @@ class ClickHouseTestServerTest {
     }
 
     @Test
+    void aServerWhosePortAnotherServerAnswersIsRefused() throws Exception {
+        // the shared server holds the HTTP port: the new one cannot bind it, and the ping is answered by the other
+        int httpPort = URI.create(server.httpUrl()).getPort();
+        int tcpPort = ServerProcesses.freePorts(1)[0];
+        assertThatThrownBy(() -> ClickHouseTestServer.start(httpPort, tcpPort, ""))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(String.valueOf(httpPort));
+        assertThat(server.query("SELECT 1 AS one FORMAT JSONEachRow")).containsExactly(Map.of("one", 1));
+    }
+
+    @Test
     void roundTripsDecimalAndDateTimeThroughClientV2Insert() throws Exception {
         server.execute("CREATE TABLE " + DB + ".costs ("
                 + " request_id String,"

@@ -11,9 +11,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code costpipe clickhouse ddl --replicated}: the ClickHouse schema of layouts the sink does not create itself. */
+/**
+ * {@code costpipe clickhouse ddl --replicated}: the ClickHouse schema of layouts the sink does not create itself;
+ * {@code migrate-layout} and {@code retention}: the time-led request_costs' backfill and retention.
+ */
 @Command(name = "clickhouse", mixinStandardHelpOptions = true, description = "ClickHouse schema.",
-    subcommands = ClickHouseCommand.Ddl.class)
+    subcommands = {ClickHouseCommand.Ddl.class, MigrateLayoutCommand.class, RetentionCommand.class})
 public final class ClickHouseCommand implements Runnable {
 
   @Override

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.costpipe.clickhouse.schema.ReplicatedDdl;
 import org.junit.jupiter.api.Test;
 
-/** {@code costpipe clickhouse ddl} (writing the files with --out is tested on deploy/clickhouse/replicated/). */
+/**
+ * {@code costpipe clickhouse ddl} (writing the files with --out is tested on deploy/clickhouse/replicated/) and the
+ * settings checks of {@code retention} (its work is tested on a real server in the clickhouse module).
+ */
 class ClickHouseCommandTest {
 
   @Test
@@ -21,5 +24,19 @@ class ClickHouseCommandTest {
     CommandRun run = CommandRun.of("clickhouse", "ddl");
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("Missing required option: '--replicated'");
+  }
+
+  @Test
+  void retentionWithoutARetentionDropsNothing() {
+    CommandRun run = CommandRun.of("clickhouse", "retention", "--clickhouse-url", "http://127.0.0.1:9");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("no retention set (costpipe.sink.clickhouse.retention or --keep)");
+  }
+
+  @Test
+  void retentionRefusesAKeepThatIsNotADuration() {
+    CommandRun run = CommandRun.of("clickhouse", "retention", "--keep", "soon", "--clickhouse-url", "http://127.0.0.1:9");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).startsWith("costpipe clickhouse retention:");
   }
 }

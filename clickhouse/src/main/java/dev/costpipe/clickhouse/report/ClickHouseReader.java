@@ -22,6 +22,16 @@ public interface ClickHouseReader {
      */
     List<ObjectNode> select(String sql);
 
+    /**
+     * A reader whose statements share one server session of its own (HTTP {@code session_id}), so that a
+     * temporary table one creates is there for the next ({@code CREATE TEMPORARY TABLE} through {@link #select}
+     * returns no rows); null when this reader has none. Its statements must not run concurrently (the server
+     * locks a session to one query).
+     */
+    default ClickHouseReader session() {
+        return null;
+    }
+
     /** A reader over a client-v2 client that the caller owns and closes. */
     static ClickHouseReader of(Client client) {
         return new ClientV2Reader(client, false);

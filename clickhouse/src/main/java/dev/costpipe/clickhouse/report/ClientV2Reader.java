@@ -2,6 +2,7 @@ package dev.costpipe.clickhouse.report;
 
 import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.query.QueryResponse;
+import com.clickhouse.client.api.query.QuerySettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,15 +27,32 @@ public final class ClientV2Reader implements ClickHouseReader, AutoCloseable {
 
     private final Client client;
     private final boolean owned;
+    /** The server session every statement runs in, or null for none. */
+    private final String sessionId;
 
     ClientV2Reader(Client client, boolean owned) {
+        this(client, owned, null);
+    }
+
+    private ClientV2Reader(Client client, boolean owned, String sessionId) {
         this.client = Objects.requireNonNull(client, "client");
         this.owned = owned;
+        this.sessionId = sessionId;
+    }
+
+    /** A reader over the same client in a new server session (a URL parameter, as ClickHouse's HTTP interface has it). */
+    @Override
+    public ClickHouseReader session() {
+        return new ClientV2Reader(client, false, "costpipe-" + UUID.randomUUID());
     }
 
     @Override
     public List<ObjectNode> select(String sql) {
-        try (QueryResponse response = client.query(sql).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        QuerySettings settings = new QuerySettings();
+        if (sessionId != null) {
+            settings.serverSetting("session_id", sessionId);
+        }
+        try (QueryResponse response = client.query(sql, settings).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
              BufferedReader in = new BufferedReader(
                      new InputStreamReader(response.getInputStream(), StandardCharsets.UTF_8))) {
             List<ObjectNode> rows = new ArrayList<>();

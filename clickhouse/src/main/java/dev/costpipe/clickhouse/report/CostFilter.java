@@ -86,12 +86,27 @@ public record CostFilter(
         return new CostFilter(from, to, userId, sessionId, sessionName, properties, model, value);
     }
 
+    /** The SQL condition on the time range alone ({@code 1} when unbounded). */
+    String timeRange() {
+        return from == null && to == null ? "1" : SqlTime.range(from, to);
+    }
+
     /** The SQL condition (never empty: {@code 1} when nothing is filtered). */
     String whereClause() {
         List<String> conditions = new ArrayList<>();
         if (from != null || to != null) {
             conditions.add(SqlTime.range(from, to));
         }
+        String columns = columnConditions();
+        if (columns != null) {
+            conditions.add(columns);
+        }
+        return conditions.isEmpty() ? "1" : String.join(" AND ", conditions);
+    }
+
+    /** The SQL condition on the columns other than the time (user, session, properties, model, provider), or null. */
+    String columnConditions() {
+        List<String> conditions = new ArrayList<>();
         equals(conditions, "user_id", userId);
         equals(conditions, "session_id", sessionId);
         equals(conditions, "session_name", sessionName);
@@ -104,8 +119,12 @@ public record CostFilter(
             conditions.add("(ifNull(model, '') = " + literal + " OR model_key = " + literal + ")");
         }
         equals(conditions, "provider", provider);
-        return conditions.isEmpty() ? "1" : String.join(" AND ", conditions);
+        return conditions.isEmpty() ? null : String.join(" AND ", conditions);
     }
+
+    /** The columns {@link #whereClause()} may read. */
+    static final String COLUMNS = "user_id, session_id, session_name, property_keys, property_values, model, model_key,"
+            + " provider";
 
     private static void equals(List<String> conditions, String column, String value) {
         if (value != null) {

@@ -16,8 +16,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@code costpipe query}: the cost records matching a {@link CostFilter}, read from {@code request_costs FINAL}
- * (re-delivered rows count once), as totals or as rows, written as a table, JSON or CSV.
+ * {@code costpipe query}: the cost records matching a {@link CostFilter}, read from {@code request_costs} with
+ * each request's latest version only (re-delivered rows count once; {@link CostSource}) through the time-led sort key when a period is given, as
+ * totals or as rows, written as a table, JSON or CSV. With a user, session, property, model or provider criterion
+ * only the requests that had it in some version of the period are deduplicated; the criterion then applies to
+ * their latest version (a revision that moved a request to another user counts for that user only).
  *
  * <pre>{@code
  * CostQuery query = new CostQuery(reader, CostTable.of("costpipe"));
@@ -150,7 +153,10 @@ public final class CostQuery {
                 + " toInt64(sum(cache_savings_nano_usd)) AS cache_savings,"
                 + " countIf(pricing_status = 'unknown_model') AS unknown_model,"
                 + " toUInt32(min(timestamp)) AS first_ts, toUInt32(max(timestamp)) AS last_ts"
-                + " FROM " + table.finalFrom()
+                + " FROM " + CostSource.of(reader, table).from(filter.timeRange(), CostFilter.COLUMNS
+                        + ", cost_nano_usd, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,"
+                        + " cache_write_1h_tokens, reasoning_tokens, cache_hit, cache_savings_nano_usd, pricing_status",
+                        filter.columnConditions())
                 + " WHERE " + filter.whereClause()
                 + " FORMAT JSONEachRow");
         if (result.size() != 1) {
@@ -177,7 +183,10 @@ public final class CostQuery {
                 + " status, streamed, cache_hit, " + String.join(", ", USAGE_COLUMNS) + ","
                 + " usage_source, pricing_status, cost_nano_usd, cost_breakdown_keys, cost_breakdown_values,"
                 + " cache_savings_nano_usd, errors"
-                + " FROM " + table.finalFrom()
+                + " FROM " + CostSource.of(reader, table).from(filter.timeRange(), CostFilter.COLUMNS
+                        + ", session_path, status, streamed, cache_hit, " + String.join(", ", USAGE_COLUMNS)
+                        + ", usage_source, pricing_status, cost_nano_usd, cost_breakdown_keys, cost_breakdown_values,"
+                        + " cache_savings_nano_usd, errors", filter.columnConditions())
                 + " WHERE " + filter.whereClause()
                 + " ORDER BY timestamp, request_id"
                 + " LIMIT " + (limit + 1L)

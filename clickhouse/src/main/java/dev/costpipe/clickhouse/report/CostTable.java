@@ -32,11 +32,6 @@ public record CostTable(String database, String table) {
         return database + "." + table;
     }
 
-    /** {@code database.table FINAL}: re-delivered rows (ReplacingMergeTree) are read once. */
-    String finalFrom() {
-        return qualifiedName() + " FINAL";
-    }
-
     private static void requireIdentifier(String what, String name) {
         if (!IDENTIFIER.matcher(name).matches()) {
             throw new IllegalArgumentException(what + " must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*), got '"

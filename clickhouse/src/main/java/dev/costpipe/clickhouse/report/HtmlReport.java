@@ -201,7 +201,7 @@ final class HtmlReport {
 
         h.append("<footer>costpipe &middot; generated ").append(TIME.format(r.generatedAt()))
                 .append(" UTC from ").append(Display.html(r.source().toString()))
-                .append(" FINAL &middot; unpriced requests count as requests, never as $0</footer>\n")
+                .append(" (latest version of each request) &middot; unpriced requests count as requests, never as $0</footer>\n")
                 .append("</main>\n</body>\n</html>\n");
         return h.toString();
     }

@@ -29,7 +29,7 @@ final class MarkdownReport {
         Totals t = r.total();
         out.append("# LLM spend, week ").append(r.week()).append("\n\n");
         out.append(Display.dayYear(r.week().monday())).append(" to ").append(Display.dayYear(r.week().sunday()))
-                .append(" (UTC), from `").append(r.source()).append(" FINAL`.\n\n");
+                .append(" (UTC), from `").append(r.source()).append("` (latest version of each request).\n\n");
 
         out.append("| | |\n|---|---:|\n");
         out.append("| **Total spend** | **").append(Usd.format(t.costNanoUsd())).append("** |\n");

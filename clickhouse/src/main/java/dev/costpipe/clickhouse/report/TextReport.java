@@ -29,7 +29,7 @@ final class TextReport {
     static String render(WeeklyReport r) {
         StringBuilder out = new StringBuilder();
         out.append("costpipe weekly cost report: ").append(Display.weekSpan(r.week())).append('\n');
-        out.append("source: ").append(r.source()).append(" FINAL, generated ")
+        out.append("source: ").append(r.source()).append(" (latest version of each request), generated ")
                 .append(TIME.format(r.generatedAt())).append(" UTC\n");
 
         Totals t = r.total();

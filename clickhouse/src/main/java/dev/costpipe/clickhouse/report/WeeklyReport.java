@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The weekly cost report of one ISO week (UTC), computed from {@code request_costs FINAL} (so re-delivered
- * rows count once). Every amount is in nano-USD ({@code long}, exact); {@link Usd} turns them into USD.
+ * The weekly cost report of one ISO week (UTC), computed from the latest version of each request in
+ * {@code request_costs} (so re-delivered rows and earlier revisions count once). Every amount is in nano-USD ({@code long}, exact); {@link Usd} turns them into USD.
  * Unpriced requests ({@code cost_nano_usd} NULL: unknown models, no usage) count as requests but add nothing
  * to any cost: the {@link Unpriced} section and the hints say how many there were.
  *
@@ -91,7 +91,7 @@ public record WeeklyReport(
     /** Computes the report of {@code options.week()} (or the last complete week by {@code clock}). */
     public static WeeklyReport generate(ClickHouseReader reader, Options options, Clock clock) {
         IsoWeek week = options.week() != null ? options.week() : IsoWeek.lastComplete(clock);
-        return new WeeklyReportQueries(reader, options.table()).report(week, clock.instant());
+        return WeeklyReportQueries.report(reader, options.table(), week, clock.instant());
     }
 
     /** {@link #generate} then {@link #render}: the whole {@code costpipe report weekly} command. */

@@ -24,9 +24,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The SQL behind {@link WeeklyReport}: one SELECT per section, each over {@code request_costs FINAL} and the
- * week's time range, written for ClickHouse 18.16 and current servers (no query parameters, no Map type, no
- * Float64 for money: costs are summed as Int64 nano-USD and divided in Java with {@code BigDecimal}).
+ * The SQL behind {@link WeeklyReport}: one SELECT per section, each over the latest version of each request
+ * ({@link PeriodRows}: a temporary table deduplicated once, else a subquery of only the columns it reads), and
+ * the week's time range (a condition on {@code timestamp}, the time-led sort key's first column:
+ * only the week's rows are read), written for ClickHouse 18.16 and current servers (no query parameters, no Map
+ * type, no Float64 for money: costs are summed as Int64 nano-USD and divided in Java with {@code BigDecimal}).
  * String columns are read through {@code ifNull(col, '')} so the SQL works whether the sink declares them
  * {@code String} or {@code Nullable(String)}.
  */
@@ -63,13 +65,31 @@ final class WeeklyReportQueries {
 
     private final ClickHouseReader reader;
     private final CostTable table;
+    private final PeriodRows rows;
 
-    WeeklyReportQueries(ClickHouseReader reader, CostTable table) {
+    private WeeklyReportQueries(ClickHouseReader reader, CostTable table, PeriodRows rows) {
         this.reader = reader;
         this.table = table;
+        this.rows = rows;
     }
 
-    WeeklyReport report(IsoWeek week, Instant now) {
+    /**
+     * The report of {@code week}: its two weeks (the week and the one before, for the change) deduplicated once
+     * into a temporary table that every section reads ({@link ReportRows}), or, where the reader has no session
+     * or the server refuses temporary tables, deduplicated by each section itself (same answers, slower).
+     */
+    static WeeklyReport report(ClickHouseReader reader, CostTable table, IsoWeek week, Instant now) {
+        CostSource source = CostSource.of(reader, table);
+        String weeks = SqlTime.range(week.previous().start(), week.end());
+        try (ReportRows once = ReportRows.create(reader, source, weeks)) {
+            if (once == null) {
+                return new WeeklyReportQueries(reader, table, source).report(week, now);
+            }
+            return new WeeklyReportQueries(once.session(), table, once).report(week, now);
+        }
+    }
+
+    private WeeklyReport report(IsoWeek week, Instant now) {
         String range = SqlTime.range(week.start(), week.end());
         Totals total = totals(range);
         Totals previous = totals(SqlTime.range(week.previous().start(), week.previous().end()));
@@ -100,7 +120,7 @@ final class WeeklyReportQueries {
                 cache, unpriced, topRequests(range), hints);
     }
 
-    Totals totals(String range) {
+    private Totals totals(String range) {
         ObjectNode row = single("SELECT count() AS requests,"
                 + " countIf(cost_nano_usd IS NOT NULL) AS priced,"
                 + " " + COST + " AS cost,"
@@ -118,7 +138,10 @@ final class WeeklyReportQueries {
                 + " toInt64(ifNull(sumIf(cost_nano_usd, usage_source = 'estimated'), 0)) AS estimated_cost,"
                 + " countIf(" + NON_PRODUCTION + ") AS non_production,"
                 + " toInt64(ifNull(sumIf(cost_nano_usd, " + NON_PRODUCTION + "), 0)) AS non_production_cost"
-                + " FROM " + table.finalFrom()
+                + " FROM " + rows.from(range,
+                        "cost_nano_usd, input_tokens, output_tokens, cache_read_tokens, user_id, session_id,"
+                        + " cache_hit, cache_savings_nano_usd, pricing_status, usage_source, property_keys,"
+                        + " property_values")
                 + " WHERE " + range
                 + " FORMAT JSONEachRow");
         return new Totals(
@@ -144,7 +167,8 @@ final class WeeklyReportQueries {
     private Map<LocalDate, Day> daily(String range) {
         Map<LocalDate, Day> days = new HashMap<>();
         for (ObjectNode row : reader.select("SELECT toDate(timestamp) AS day, count() AS requests, " + COST + " AS cost"
-                + " FROM " + table.finalFrom()
+                + " FROM " + rows.from(range,
+                        "cost_nano_usd")
                 + " WHERE " + range
                 + " GROUP BY day ORDER BY day FORMAT JSONEachRow")) {
             LocalDate day = Rows.date(row, "day");
@@ -163,7 +187,8 @@ final class WeeklyReportQueries {
     }
 
     private List<PropertyGroup> properties(String range, long totalCost) {
-        String from = " FROM " + table.finalFrom()
+        String from = " FROM " + rows.from(range,
+                        "property_keys, property_values, cost_nano_usd")
                 + " ARRAY JOIN property_keys AS name, property_values AS value"
                 + " WHERE " + range;
         Map<String, List<PropertyValue>> values = new HashMap<>();
@@ -201,7 +226,8 @@ final class WeeklyReportQueries {
         for (ObjectNode row : reader.select("SELECT " + dimension + " AS name, count() AS requests, " + COST + " AS cost,"
                 + " sum(input_tokens) AS in_tokens, sum(output_tokens) AS out_tokens,"
                 + " countIf(cost_nano_usd IS NULL) AS unpriced"
-                + " FROM " + table.finalFrom()
+                + " FROM " + rows.from(range,
+                        "model_key, model, provider, cost_nano_usd, input_tokens, output_tokens")
                 + " WHERE " + range
                 + " GROUP BY name"
                 + " ORDER BY cost DESC, requests DESC, name"
@@ -220,7 +246,8 @@ final class WeeklyReportQueries {
         for (ObjectNode row : reader.select("SELECT ifNull(user_id, '') AS user_name, count() AS requests,"
                 + " uniqExactIf(ifNull(session_id, ''), ifNull(session_id, '') != '') AS sessions,"
                 + " " + COST + " AS cost"
-                + " FROM " + table.finalFrom()
+                + " FROM " + rows.from(range,
+                        "user_id, session_id, cost_nano_usd")
                 + " WHERE " + range + " AND ifNull(user_id, '') != ''"
                 + " GROUP BY user_name"
                 + " ORDER BY cost DESC, requests DESC, user_name"
@@ -240,7 +267,8 @@ final class WeeklyReportQueries {
                 + " max(ifNull(user_id, '')) AS user_name,"
                 + " count() AS requests, " + COST + " AS cost,"
                 + " toUInt32(min(timestamp)) AS first_ts, toUInt32(max(timestamp)) AS last_ts"
-                + " FROM " + table.finalFrom()
+                + " FROM " + rows.from(range,
+                        "session_id, session_name, user_id, cost_nano_usd")
                 + " WHERE " + range + " AND ifNull(session_id, '') != ''"
                 + " GROUP BY session_key"
                 + " ORDER BY cost DESC, requests DESC, session_key"
@@ -265,7 +293,8 @@ final class WeeklyReportQueries {
                 + " max(session_cost) AS max_cost"
                 + " FROM (SELECT ifNull(session_name, '') AS name, ifNull(session_id, '') AS session_key,"
                 + " count() AS calls, " + COST + " AS session_cost"
-                + " FROM " + table.finalFrom()
+                + " FROM " + rows.from(range,
+                        "session_name, session_id, cost_nano_usd")
                 + " WHERE " + range + " AND ifNull(session_id, '') != ''"
                 + " GROUP BY name, session_key)"
                 + " GROUP BY name"
@@ -286,7 +315,8 @@ final class WeeklyReportQueries {
         List<UnknownModel> out = new ArrayList<>();
         for (ObjectNode row : reader.select("SELECT ifNull(provider, '') AS p_name, ifNull(model, '') AS m_name,"
                 + " count() AS requests"
-                + " FROM " + table.finalFrom()
+                + " FROM " + rows.from(range,
+                        "provider, model, pricing_status")
                 + " WHERE " + range + " AND pricing_status = 'unknown_model'"
                 + " GROUP BY p_name, m_name"
                 + " ORDER BY requests DESC, p_name, m_name"
@@ -305,7 +335,9 @@ final class WeeklyReportQueries {
                 + " ifNull(user_id, '') AS user_name, ifNull(session_id, '') AS session_key,"
                 + " ifNull(session_name, '') AS s_name,"
                 + " input_tokens AS in_tokens, output_tokens AS out_tokens, assumeNotNull(cost_nano_usd) AS cost"
-                + " FROM " + table.finalFrom()
+                + " FROM " + rows.from(range,
+                        "provider, model_key, model, user_id, session_id, session_name, input_tokens,"
+                        + " output_tokens, cost_nano_usd")
                 + " WHERE " + range + " AND cost_nano_usd IS NOT NULL"
                 + " ORDER BY cost DESC, request_id"
                 + " LIMIT " + WeeklyReport.TOP_REQUESTS
@@ -332,7 +364,9 @@ final class WeeklyReportQueries {
                 + " cost_breakdown_values, cost_breakdown_keys)))) AS input_cost,"
                 + " toInt64(sum(arraySum(arrayFilter((v, k) -> has(" + OUTPUT_SIDE + ", k),"
                 + " cost_breakdown_values, cost_breakdown_keys)))) AS output_cost"
-                + " FROM " + table.finalFrom()
+                + " FROM " + rows.from(range,
+                        "model_key, model, input_tokens, output_tokens, cost_nano_usd, cost_breakdown_keys,"
+                        + " cost_breakdown_values, pricing_status, cache_hit")
                 + " WHERE " + range + " AND pricing_status = 'priced' AND cache_hit = 0"
                 + " AND cost_nano_usd IS NOT NULL AND input_tokens < " + ReportHints.SHORT_PROMPT_TOKENS
                 + " AND arrayAll(k -> has(" + RATE_PARTS + ", k), cost_breakdown_keys)"
@@ -350,7 +384,9 @@ final class WeeklyReportQueries {
     /**
      * Likely identical prompts: priced, non-cache-hit calls of one user with the same model and the same
      * input-token count (at least {@link ReportHints#REPEAT_MIN_INPUT_TOKENS}). A response cache would have
-     * paid for the first call of each group (by time, then request id) and served the others.
+     * paid for the first call of each group (by time, then request id) and served the others. The first is found
+     * by a string, the time's fixed-width text then the id: the same order as {@code tuple(timestamp, request_id)},
+     * which 18.16 compares through its slow generic path (the week's ~1.5M groups took a third longer).
      */
     private ReportHints.Repeats repeats(String range) {
         ObjectNode row = single("SELECT count() AS group_count, toUInt64(sum(n - 1)) AS repeats,"
@@ -358,8 +394,9 @@ final class WeeklyReportQueries {
                 + " FROM (SELECT ifNull(user_id, '') AS user_name, " + MODEL_NAME + " AS name, input_tokens AS tokens,"
                 + " count() AS n,"
                 + " toInt64(sum(assumeNotNull(cost_nano_usd))"
-                + " - argMin(assumeNotNull(cost_nano_usd), tuple(timestamp, request_id))) AS saving"
-                + " FROM " + table.finalFrom()
+                + " - argMin(assumeNotNull(cost_nano_usd), concat(toString(timestamp), request_id))) AS saving"
+                + " FROM " + rows.from(range,
+                        "user_id, model_key, model, input_tokens, cost_nano_usd, cache_hit")
                 + " WHERE " + range + " AND cache_hit = 0 AND cost_nano_usd IS NOT NULL"
                 + " AND ifNull(user_id, '') != '' AND input_tokens >= " + ReportHints.REPEAT_MIN_INPUT_TOKENS
                 + " GROUP BY user_name, name, tokens"

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The replicated-cluster DDL, generated from the sink's single-node migrations so that a table's columns,
@@ -25,6 +26,11 @@ import java.util.regex.Pattern;
  * {@code alter.sql}, placeholder {@code {actions}}): its columns must follow the local table's, and 18.16
  * refuses {@code ALTER … ON CLUSTER} on a table that is not replicated when the shards are.
  *
+ * <p>A migration of another shape has its replicated form written by hand as a template of the same name under
+ * {@code clickhouse/replicated/} (placeholders {@code {db}}, {@code {migration}}, {@code {comment}}): V008, which
+ * swaps {@code request_costs} for a table in a new layout. The sharding keys of the Distributed tables it creates
+ * are read from it, for later ALTERs.
+ *
  * <p>The sink itself still runs its migrations against the cluster: they find these tables and change nothing.
  * A migration of another shape (a non-MergeTree engine, other statements) is refused until this class learns it.
  */
@@ -40,6 +46,8 @@ public final class ReplicatedDdl {
       Pattern.compile("\\ACREATE TABLE IF NOT EXISTS \\{db}\\.(\\w+)\\n");
   private static final Pattern ENGINE = Pattern.compile("^ENGINE = (\\w*)MergeTree\\((.*)\\)$", Pattern.MULTILINE);
   private static final Pattern ORDER_BY = Pattern.compile("^ORDER BY (.+)$", Pattern.MULTILINE);
+  private static final Pattern DISTRIBUTED =
+      Pattern.compile("ENGINE = Distributed\\('\\{cluster}', \\{db}, (\\w+)_local, cityHash64\\((.+)\\)\\);");
 
   private ReplicatedDdl() {}
 
@@ -49,7 +57,10 @@ public final class ReplicatedDdl {
     files.put(DATABASE_FILE, fill(template(DATABASE_FILE), Map.of("db", DATABASE)));
     Map<String, String> shardingKeys = new LinkedHashMap<>();
     for (String migration : ClickHouseMigrations.MIGRATIONS) {
-      files.put(migration, table(migration, ClickHouseMigrations.resource("migrations/" + migration), shardingKeys));
+      String text = ClickHouseMigrations.resource("migrations/" + migration);
+      String byHand = handWritten(migration);
+      files.put(migration, byHand == null ? table(migration, text, shardingKeys)
+          : fromTemplate(migration, text, byHand, shardingKeys));
     }
     return files;
   }
@@ -96,6 +107,20 @@ public final class ReplicatedDdl {
     return fill(template("table.sql"), Map.of("db", DATABASE, "table", table, "migration", migration,
         "sharding_key", unwrapped(orderBy.group(1).strip()), "comment", comment,
         "local_table", local.replace("{db}", DATABASE)));
+  }
+
+  /** A hand-written replicated form filled with the migration's comment; learns its Distributed tables' keys. */
+  static String fromTemplate(String migration, String text, String template, Map<String, String> shardingKeys) {
+    for (Matcher distributed = DISTRIBUTED.matcher(template); distributed.find(); ) {
+      shardingKeys.put(distributed.group(1), distributed.group(2));
+    }
+    String comment = text.strip().lines().takeWhile(l -> l.startsWith("--")).collect(Collectors.joining("\n"));
+    return fill(template, Map.of("db", DATABASE, "migration", migration, "comment", comment));
+  }
+
+  private static String handWritten(String migration) {
+    return ReplicatedDdl.class.getResource("/clickhouse/replicated/" + migration) == null ? null
+        : template(migration);
   }
 
   /** The sort key's columns without the tuple's parentheses: {@code (a, b)} → {@code a, b}. */

@@ -3,6 +3,7 @@ package dev.costpipe.clickhouse.sink;
 import com.clickhouse.client.api.Client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.costpipe.clickhouse.costsql.SqlLiterals;
+import dev.costpipe.clickhouse.layout.TimeLedLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,14 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the sink's database, tables and views: SQL files under {@code clickhouse/} on the classpath, one
- * statement each (18.16 refuses multi-statement requests), {@code {db}} standing for the database.
+ * Creates the sink's database, tables and views: SQL files under {@code clickhouse/} on the classpath, each
+ * statement sent alone (18.16 refuses multi-statement requests), {@code {db}} standing for the database.
  *
  * <ul>
- *   <li>{@code migrations/V<nnn>__<name>.sql} run once each, in order, and are recorded in
+ *   <li>{@code migrations/V<nnn>__<name>.sql} run once each, in order (a file with several statements ends each
+ *       but the last with {@code ;} at the end of a line), and are recorded in
  *       {@code schema_migrations} (version, name, SHA-256 of the file, time). They are written to be
- *       idempotent anyway ({@code CREATE TABLE IF NOT EXISTS}), so a run interrupted between a statement
- *       and its record is harmless. A recorded migration whose file has changed is reported, not re-run:
+ *       idempotent anyway ({@code CREATE TABLE IF NOT EXISTS}; V008's RENAME is skipped once done), so a run
+ *       interrupted between a statement and its record is harmless. A recorded migration whose file has changed is reported, not re-run:
  *       schema changes are new files.</li>
  *   <li>{@code views/<name>.sql} ({@code CREATE VIEW IF NOT EXISTS}) run on every start (so a dropped view
  *       comes back); a view whose SQL changed since it was recorded is dropped and created again (a view
@@ -48,6 +50,7 @@ public final class ClickHouseMigrations {
       "V005__request_costs_revision.sql",
       "V006__request_costs_reported_cost.sql",
       "V007__cost_alerts_partial_since_and_per.sql",
+      "V008__request_costs_time_led.sql",
       "V009__request_costs_prompt_modalities.sql");
 
   /** The views, in creation order (v_cost_per_session_name reads v_session_costs). */
@@ -63,6 +66,7 @@ public final class ClickHouseMigrations {
       "v_unknown_model_requests.sql");
 
   private static final String RESOURCES = "/clickhouse/";
+  private static final String TIME_LED_MIGRATION = "V008__request_costs_time_led.sql";
   private static final Pattern MIGRATION_NAME = Pattern.compile("V(\\d{3,})__([A-Za-z0-9_]+)\\.sql");
   private static final Pattern ALTER_TABLE = Pattern.compile("^ALTER TABLE \\w+\\.(\\w+)\\s", Pattern.MULTILINE);
   private static final Pattern ADD_COLUMN = Pattern.compile("ADD COLUMN (\\w+) ");
@@ -103,13 +107,22 @@ public final class ClickHouseMigrations {
         }
         continue;
       }
-      String statement = statement(text);
-      if (columnsAlreadyAdded(statement)) {
+      List<String> statements = statements(text);
+      if (columnsAlreadyAdded(statements.get(0))) {
         // e.g. the replicated layout's DDL added them on the cluster: 18.16 has no ADD COLUMN IF NOT EXISTS
         LOG.info("ClickHouse migration {}: its columns exist already, recorded as applied", file);
+      } else if (file.equals(TIME_LED_MIGRATION) && TimeLedLayout.isInPlace(client, database)) {
+        // a RENAME cannot say IF NOT EXISTS: a start that renamed before recording it, or the replicated DDL
+        LOG.info("ClickHouse migration {}: request_costs is time-led already, recorded as applied", file);
+        TimeLedLayout.dropOldTableIfEmpty(client, database);
       } else {
         LOG.info("applying ClickHouse migration {} to database {}", file, database);
-        ClickHouseStatements.execute(client, statement);
+        for (String statement : statements) {
+          ClickHouseStatements.execute(client, statement);
+        }
+        if (file.equals(TIME_LED_MIGRATION)) {
+          TimeLedLayout.dropOldTableIfEmpty(client, database);
+        }
       }
       record(version, m.group(2), checksum);
       applied.add(file);
@@ -137,6 +150,18 @@ public final class ClickHouseMigrations {
   /** The SQL text of a resource under {@code clickhouse/} with {@code {db}} replaced, e.g. {@code views/x.sql}. */
   public String sql(String resource) {
     return statement(resource(resource));
+  }
+
+  /** The statements of a file: split where a line ends in {@code ;}, {@code {db}} replaced. */
+  private List<String> statements(String text) {
+    List<String> out = new ArrayList<>();
+    for (String part : text.split(";[ \\t]*\\R")) {
+      String s = statement(part);
+      if (!s.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("--"))) {
+        out.add(s);
+      }
+    }
+    return out;
   }
 
   private String statement(String text) {

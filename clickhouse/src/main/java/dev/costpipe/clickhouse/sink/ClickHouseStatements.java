@@ -19,10 +19,10 @@ import java.util.concurrent.ExecutionException;
  * an {@link IllegalStateException} naming the statement, with the client's exception as its cause (so
  * {@link ClickHouseErrors#classify} can tell an outage from an error).
  */
-final class ClickHouseStatements {
+public final class ClickHouseStatements {
   private ClickHouseStatements() {}
 
-  static void execute(Client client, String sql) {
+  public static void execute(Client client, String sql) {
     try (CommandResponse ignored = client.execute(sql).get()) {
       // DDL and INSERT … SELECT return nothing worth reading
     } catch (InterruptedException e) {
@@ -36,7 +36,7 @@ final class ClickHouseStatements {
   }
 
   /** Runs a SELECT that ends in {@code FORMAT JSONEachRow} and returns its rows (64-bit integers come quoted). */
-  static List<JsonNode> query(Client client, String sql) {
+  public static List<JsonNode> query(Client client, String sql) {
     List<JsonNode> rows = new ArrayList<>();
     try (QueryResponse response = client.query(sql).get();
          BufferedReader reader = new BufferedReader(

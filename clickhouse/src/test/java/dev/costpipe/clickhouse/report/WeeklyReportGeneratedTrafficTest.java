@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class WeeklyReportGeneratedTrafficTest {
 
-    private static final IsoWeek WEEK = IsoWeek.parse("2026-W47");
+    static final IsoWeek WEEK = IsoWeek.parse("2026-W47");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     /** provider, model, pricing key, nano-USD per input token, per output token. */
@@ -56,6 +56,22 @@ class WeeklyReportGeneratedTrafficTest {
     static void load() throws Exception {
         server = ClickHouseTestServer.shared();
         database = CostRows.createDatabase(server, "generated");
+        unique.addAll(traffic());
+        CostRows.insert(server, database, unique);
+        CostRows.insert(server, database, redelivered(unique)); // FINAL must not count them twice
+        report = WeeklyReport.generate(ClickHouseReader.of(server.client()),
+                new WeeklyReport.Options(CostTable.of(database), WEEK, ReportFormat.HTML),
+                Clock.fixed(Instant.parse("2026-11-24T07:00:00Z"), ZoneOffset.UTC));
+        Path dir = Path.of("target", "report-samples");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("weekly-generated.html"), report.render(ReportFormat.HTML));
+        Files.writeString(dir.resolve("weekly-generated.txt"), report.render(ReportFormat.TEXT));
+        Files.writeString(dir.resolve("weekly-generated.md"), report.render(ReportFormat.MARKDOWN));
+    }
+
+    /** Two weeks of seeded traffic (~2,500 requests) ending with {@link #WEEK}: the same rows on every call. */
+    static List<Row> traffic() {
+        List<Row> unique = new ArrayList<>();
         Random random = new Random(20261116L);
         LocalDateTime start = WEEK.previous().monday().atStartOfDay();
         for (int i = 0; i < 3_000; i++) {
@@ -82,20 +98,16 @@ class WeeklyReportGeneratedTrafficTest {
             }
             unique.add(row);
         }
-        CostRows.insert(server, database, unique);
+        return unique;
+    }
+
+    /** Every 20th row: the re-deliveries the test inserts after the rows. */
+    static List<Row> redelivered(List<Row> rows) {
         List<Row> again = new ArrayList<>();
-        for (int i = 0; i < unique.size(); i += 20) {
-            again.add(unique.get(i));
+        for (int i = 0; i < rows.size(); i += 20) {
+            again.add(rows.get(i));
         }
-        CostRows.insert(server, database, again); // re-delivered: FINAL must not count them twice
-        report = WeeklyReport.generate(ClickHouseReader.of(server.client()),
-                new WeeklyReport.Options(CostTable.of(database), WEEK, ReportFormat.HTML),
-                Clock.fixed(Instant.parse("2026-11-24T07:00:00Z"), ZoneOffset.UTC));
-        Path dir = Path.of("target", "report-samples");
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("weekly-generated.html"), report.render(ReportFormat.HTML));
-        Files.writeString(dir.resolve("weekly-generated.txt"), report.render(ReportFormat.TEXT));
-        Files.writeString(dir.resolve("weekly-generated.md"), report.render(ReportFormat.MARKDOWN));
+        return again;
     }
 
     @AfterAll

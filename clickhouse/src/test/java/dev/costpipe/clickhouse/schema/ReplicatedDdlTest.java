@@ -40,7 +40,7 @@ class ReplicatedDdlTest {
 
   @Test
   void aMergeTreeWithoutArgumentsAndASortKeyWithoutParentheses() {
-    String ddl = ReplicatedDdl.table("V007__events.sql", """
+    String ddl = ReplicatedDdl.table("V008__events.sql", """
         -- Events.
         CREATE TABLE IF NOT EXISTS {db}.events
         (
@@ -57,13 +57,13 @@ class ReplicatedDdlTest {
 
   @Test
   void aMigrationOfAnotherShapeIsRefused() {
-    assertThatThrownBy(() -> ReplicatedDdl.table("V007__drop.sql", "DROP TABLE {db}.request_costs", Map.of()))
-        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("V007__drop.sql: not a CREATE TABLE");
+    assertThatThrownBy(() -> ReplicatedDdl.table("V008__drop.sql", "DROP TABLE {db}.request_costs", Map.of()))
+        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("V008__drop.sql: not a CREATE TABLE");
   }
 
   @Test
   void anAlterChangesTheLocalTableThenCreatesTheDistributedOneAgain() {
-    String ddl = ReplicatedDdl.table("V007__add_column.sql", """
+    String ddl = ReplicatedDdl.table("V008__add_column.sql", """
         -- why
         ALTER TABLE {db}.request_costs
             ADD COLUMN region String DEFAULT '' AFTER images
@@ -74,7 +74,7 @@ class ReplicatedDdlTest {
             + "DROP TABLE IF EXISTS costpipe.request_costs ON CLUSTER '{cluster}';\n\n"
             + "CREATE TABLE IF NOT EXISTS costpipe.request_costs ON CLUSTER '{cluster}' AS costpipe.request_costs_local\n"
             + "ENGINE = Distributed('{cluster}', costpipe, request_costs_local, cityHash64(request_id));");
-    assertThatThrownBy(() -> ReplicatedDdl.table("V007__add_column.sql", "ALTER TABLE {db}.nowhere\n ADD COLUMN x UInt8",
+    assertThatThrownBy(() -> ReplicatedDdl.table("V008__add_column.sql", "ALTER TABLE {db}.nowhere\n ADD COLUMN x UInt8",
         Map.of())).isInstanceOf(IllegalStateException.class).hasMessageContaining("which no earlier migration creates");
   }
 }

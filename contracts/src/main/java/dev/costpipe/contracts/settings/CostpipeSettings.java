@@ -136,6 +136,9 @@ public final class CostpipeSettings {
       "costpipe.sink.clickhouse.retry-backoff-max-ms");
   public static final Setting<Duration> SINK_SOCKET_TIMEOUT = renamed("costpipe.sink.clickhouse.socket-timeout",
       "2m", "Longest wait for one ClickHouse request's answer.", "costpipe.sink.clickhouse.socket-timeout-ms");
+  public static final Setting<Duration> SINK_RETENTION = define("costpipe.sink.clickhouse.retention", DURATION, null,
+      SINK_ONLY, "How long request_costs keeps a request: `costpipe clickhouse retention` drops the weeks that ended"
+          + " before now minus this (unset: keep everything).");
 
   /** Its default differs per component: {@link Component#defaultMetricsPort()}. */
   public static final Setting<Integer> METRICS_PORT = define("costpipe.metrics.port", PORT, null,

@@ -40,6 +40,16 @@ class ReplicatedDdlTest {
       List<String> statements = ReplicatedDdlFiles.statements(file);
       if (file.getFileName().toString().equals("V000__database.sql")) {
         assertThat(statements).containsExactly("CREATE DATABASE IF NOT EXISTS costpipe ON CLUSTER '{cluster}'");
+      } else if (file.getFileName().toString().equals("V008__request_costs_time_led.sql")) {
+        // written by hand: the time-led local table, the swap of the local tables, both Distributed tables
+        assertThat(statements).as(file.toString()).hasSize(5);
+        assertThat(statements.get(0)).contains("_local ON CLUSTER '{cluster}' AS costpipe.request_costs_local\n")
+            .contains("ENGINE = Replicated").contains("ORDER BY (timestamp, request_id)");
+        assertThat(statements.get(1)).startsWith("RENAME TABLE costpipe.request_costs_local TO ")
+            .endsWith(" ON CLUSTER '{cluster}'");
+        assertThat(statements.get(2)).startsWith("DROP TABLE IF EXISTS costpipe.request_costs ON CLUSTER");
+        assertThat(statements.subList(3, 5)).allSatisfy(st -> assertThat(st)
+            .contains("ENGINE = Distributed('{cluster}', costpipe, "));
       } else if (statements.get(0).startsWith("ALTER ")) {
         // an ALTER migration: the local table changed, the Distributed table created again over it
         assertThat(statements).as(file.toString()).hasSize(3);

@@ -1,0 +1,79 @@
+package dev.costpipe.clickhouse.layout;
+
+import com.clickhouse.client.api.Client;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.costpipe.clickhouse.costsql.SqlLiterals;
+import dev.costpipe.clickhouse.sink.ClickHouseStatements;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * {@code costpipe clickhouse retention}: keeps {@code request_costs} to a period by dropping whole weekly partitions
+ * ({@code DROP PARTITION}: 18.16 has no TTL). A week is dropped once all of it is older than the period: it
+ * ended (next Monday 00:00 UTC) at or before {@code now - keep}. Dropping is instant and frees the disk at once.
+ */
+public final class Retention {
+  private final Client client;
+  private final String database;
+  private final Consumer<String> log;
+
+  /** One ISO week of {@code request_costs}: its Monday and stored rows. */
+  public record Week(LocalDate monday, long rows) {}
+
+  public Retention(Client client, String database, Consumer<String> log) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.database = Objects.requireNonNull(database, "database");
+    this.log = Objects.requireNonNull(log, "log");
+  }
+
+  /** Drops the weeks that ended at or before {@code now - keep} (dry run: lists them); returns them. */
+  public List<Week> run(Duration keep, Instant now, boolean dryRun) {
+    if (keep.isNegative() || keep.isZero()) {
+      throw new IllegalArgumentException("retention must be positive, got " + keep);
+    }
+    Instant cutoff = now.minus(keep);
+    List<Week> expired = new ArrayList<>();
+    for (Week week : weeks()) {
+      Instant end = week.monday().plusDays(7).atStartOfDay(ZoneOffset.UTC).toInstant();
+      if (!end.isAfter(cutoff)) {
+        expired.add(week);
+      }
+    }
+    for (Week week : expired) {
+      if (dryRun) {
+        log.accept("would drop week " + week.monday() + " (" + week.rows() + " stored rows)");
+      } else {
+        ClickHouseStatements.execute(client, "ALTER TABLE " + database + "." + TimeLedLayout.TABLE
+            + " DROP PARTITION " + SqlLiterals.string(week.monday().toString()));
+        log.accept("dropped week " + week.monday() + " (" + week.rows() + " stored rows)");
+      }
+    }
+    log.accept((dryRun ? "dry run: " : "") + expired.size() + " weeks ended before " + cutoff + " (keep " + keep
+        + ")" + (dryRun ? "" : " dropped"));
+    return expired;
+  }
+
+  private List<Week> weeks() {
+    List<Week> out = new ArrayList<>();
+    for (JsonNode row : ClickHouseStatements.query(client, "SELECT partition, sum(rows) AS n FROM system.parts"
+        + " WHERE database = " + SqlLiterals.string(database) + " AND table = "
+        + SqlLiterals.string(TimeLedLayout.TABLE) + " AND active GROUP BY partition ORDER BY partition"
+        + " FORMAT JSONEachRow")) {
+      String partition = row.path("partition").asText();
+      try {
+        out.add(new Week(LocalDate.parse(partition), row.path("n").asLong()));
+      } catch (DateTimeParseException e) {
+        throw new IllegalStateException(database + "." + TimeLedLayout.TABLE + " is not partitioned by week"
+            + " (partition " + partition + "): run the sink once so that migration V008 applies", e);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,13 @@
+package dev.costpipe.clickhouse.report;
+
+/**
+ * Where a report section reads the latest version of each request of a period: a subquery that deduplicates
+ * ({@link CostSource}) or a temporary table deduplicated once for the whole report ({@link ReportRows}).
+ */
+interface PeriodRows {
+    /**
+     * A FROM clause holding at least the rows in {@code timeRange} (the caller filters on it again) with
+     * {@code columns} (comma-separated names; request_id, ingested_at and timestamp are always there).
+     */
+    String from(String timeRange, String columns);
+}
