@@ -7,7 +7,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
 /**
- * Turns record values into rows of their tables ({@link SinkTable#row}: parse, check, write), a large poll on
+ * Turns record values into rows of their tables ({@link SinkTable#values}: parse, check), a large poll on
  * several threads: the conversion is most of the sink's CPU per record, and the consumer thread alone could not
  * keep up with the inserts in flight. Results come back in record order. Conversion is a pure function of the
  * value, so the threads share nothing.
@@ -21,7 +21,7 @@ final class RowConverter {
   private RowConverter() {}
 
   /** A record's row, or why it is none. */
-  record Converted(byte[] row, InvalidRecordException invalid) {}
+  record Converted(Object[] row, InvalidRecordException invalid) {}
 
   /** A value to convert, or why it cannot be ({@link SinkValueFormat} already refused it). */
   record Value(SinkTable table, byte[] json, InvalidRecordException invalid) {}
@@ -48,7 +48,7 @@ final class RowConverter {
       return new Converted(null, v.invalid());
     }
     try {
-      return new Converted(v.table().row(v.json(), ingestedAt), null);
+      return new Converted(v.table().values(v.json(), ingestedAt), null);
     } catch (InvalidRecordException e) {
       return new Converted(null, e);
     }
