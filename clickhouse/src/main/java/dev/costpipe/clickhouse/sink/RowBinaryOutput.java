@@ -70,13 +70,28 @@ final class RowBinaryOutput {
     buf[size++] = (byte) v;
   }
 
-  /** A String column's value: its UTF-8 length, then its UTF-8 bytes (RowValues refused unpaired surrogates). */
+  /**
+   * A String column's value: its UTF-8 length, then its UTF-8 bytes (RowValues refused unpaired surrogates). An
+   * ASCII string (nearly every value) is copied char by char, without an intermediate array.
+   */
   void writeString(String s) {
-    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-    writeVarUInt(utf8.length);
-    ensure(utf8.length);
-    System.arraycopy(utf8, 0, buf, size, utf8.length);
-    size += utf8.length;
+    int n = s.length();
+    ensure(10 + n);
+    int start = size;
+    writeVarUInt(n);
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        size = start; // not ASCII: its UTF-8 length differs
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        writeVarUInt(utf8.length);
+        ensure(utf8.length);
+        System.arraycopy(utf8, 0, buf, size, utf8.length);
+        size += utf8.length;
+        return;
+      }
+      buf[size++] = (byte) c;
+    }
   }
 
   /** Room for {@code more} bytes in the current chunk: a value is never split between two chunks. */
