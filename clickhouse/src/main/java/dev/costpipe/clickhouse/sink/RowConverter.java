@@ -9,7 +9,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Turns record values into rows of their tables ({@link SinkTable#values}: parse, check), a large poll on
+ * Turns record values into rows of their tables ({@link SinkTable#rowValues}: parse, check), a large poll on
  * several threads: the conversion is most of the sink's CPU per record, and the consumer thread alone could not
  * keep up with the inserts in flight. The consumer thread converts too (it has nothing else to do meanwhile),
  * and every thread takes the next few records as it finishes, so a thread the machine runs less does not hold
@@ -65,7 +65,7 @@ final class RowConverter {
       return new Converted(null, v.invalid());
     }
     try {
-      return new Converted(v.table().values(v.json(), ingestedAt), null);
+      return new Converted(v.table().rowValues(v.json(), ingestedAt), null);
     } catch (InvalidRecordException e) {
       return new Converted(null, e);
     }

@@ -6,19 +6,19 @@ import java.util.List;
 public enum SinkTable {
   REQUEST_COSTS("request_costs", SinkRows.COST_COLUMNS) {
     @Override
-    Object[] values(byte[] value, long ingestedAt) throws InvalidRecordException {
+    Object[] rowValues(byte[] value, long ingestedAt) throws InvalidRecordException {
       return SinkRows.costRecord(value, ingestedAt);
     }
   },
   COST_AGGREGATES("cost_aggregates", SinkRows.AGGREGATE_COLUMNS) {
     @Override
-    Object[] values(byte[] value, long ingestedAt) throws InvalidRecordException {
+    Object[] rowValues(byte[] value, long ingestedAt) throws InvalidRecordException {
       return SinkRows.aggregate(value, ingestedAt);
     }
   },
   COST_ALERTS("cost_alerts", SinkRows.ALERT_COLUMNS) {
     @Override
-    Object[] values(byte[] value, long ingestedAt) throws InvalidRecordException {
+    Object[] rowValues(byte[] value, long ingestedAt) throws InvalidRecordException {
       return SinkRows.alert(value, ingestedAt);
     }
   };
@@ -42,7 +42,7 @@ public enum SinkTable {
   }
 
   /** A record value's row ({@link RowValues}), {@code ingestedAt} in epoch seconds: what the sink writes. */
-  abstract Object[] values(byte[] value, long ingestedAt) throws InvalidRecordException;
+  abstract Object[] rowValues(byte[] value, long ingestedAt) throws InvalidRecordException;
 
   /** A row's values as its JSONEachRow line. */
   byte[] json(Object[] values) {
@@ -54,6 +54,6 @@ public enum SinkTable {
    * benchmark feeds the same lines to {@code clickhouse-client}).
    */
   public byte[] row(byte[] value, long ingestedAt) throws InvalidRecordException {
-    return json(values(value, ingestedAt));
+    return json(rowValues(value, ingestedAt));
   }
 }

@@ -54,7 +54,7 @@ class RowBinaryRowsTest {
   private static List<Object[]> rows(SinkTable table, String... records) throws InvalidRecordException {
     List<Object[]> rows = new ArrayList<>();
     for (String r : records) {
-      rows.add(table.values(r.getBytes(StandardCharsets.UTF_8), INGESTED));
+      rows.add(table.rowValues(r.getBytes(StandardCharsets.UTF_8), INGESTED));
     }
     return rows;
   }
