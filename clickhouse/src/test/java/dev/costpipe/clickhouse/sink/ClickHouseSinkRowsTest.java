@@ -18,7 +18,7 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Record → JSONEachRow row, the checks in front of ClickHouse, and the settings; no server needed. */
+/** Record → row (as its JSONEachRow line), the checks in front of ClickHouse, the settings; no server needed. */
 class ClickHouseSinkRowsTest {
   private static final long INGESTED = 1_780_000_000L;
 
@@ -41,6 +41,16 @@ class ClickHouseSinkRowsTest {
     ObjectNode o = (ObjectNode) Json.MAPPER.readTree(json);
     o.set(field, Json.MAPPER.valueToTree(value));
     return o.toString();
+  }
+
+  @Test
+  void aStringWithoutAUtf8FormIsAnInvalidRecord() throws Exception {
+    String loneSurrogate = cost("r-s").json().replace("\"request_id\":\"r-s\"", "\"request_id\":\"r-s\\ud800\"");
+    assertThat(reason(SinkTable.REQUEST_COSTS, loneSurrogate)).startsWith("invalid_record: request_id");
+    assertThat(reason(SinkTable.REQUEST_COSTS, cost("r-p").property("Team", "x").json().replace("\"x\"",
+        "\"\\udfff\"")))
+        .startsWith("invalid_record: property_values");
+    assertThat(costRow(cost("r-pair").user("a\ud83d\ude00").json()).get("user_id").asText()).isEqualTo("a😀");
   }
 
   @Test
