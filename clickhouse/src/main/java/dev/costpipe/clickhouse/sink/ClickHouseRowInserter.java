@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * <p>The rows go as RowBinary the sink writes itself from their values ({@link RowBinaryRows}: client-v2's own
  * binary paths read wrong values on 18.16), typed by the table's columns as the server lists them; a table with a
  * column type RowBinary is not written for here, or a batch that does not encode, goes as JSONEachRow lines of
- * the same values ({@link RowJson}), the reference the RowBinary values equal. A refused insert drops what was learnt of the table (its layout may have changed).
+ * the same values ({@link RowJson}), the reference the RowBinary values equal. A refused insert drops what was
+ * learnt of the table (its layout may have changed).
  * The batch's deduplication token is sent only to servers that know {@code insert_deduplication_token} (22.2
  * and later); 18.16 refuses unknown settings.
  */

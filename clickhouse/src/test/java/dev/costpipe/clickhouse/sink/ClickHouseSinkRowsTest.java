@@ -81,7 +81,8 @@ class ClickHouseSinkRowsTest {
     assertThat(row.get("pricing_status").asText()).isEqualTo("priced");
     assertThat(row.get("cost_nano_usd").asLong()).isEqualTo(128_160);
     // Decimal: an unquoted number with exactly the column's 9 places
-    assertThat(new String(SinkTable.REQUEST_COSTS.row(json.getBytes(StandardCharsets.UTF_8), INGESTED), StandardCharsets.UTF_8))
+    assertThat(new String(SinkTable.REQUEST_COSTS.row(json.getBytes(StandardCharsets.UTF_8), INGESTED),
+        StandardCharsets.UTF_8))
         .contains("\"cost_usd\":0.000128160,");
     assertThat(row.get("cost_breakdown_keys")).hasSize(3);
     assertThat(row.get("cost_breakdown_values")).hasSize(3);
@@ -211,8 +212,8 @@ class ClickHouseSinkRowsTest {
     assertThat(Json.MAPPER.readTree(SinkTable.COST_ALERTS.row(with(alert, "partial_since", "2026-06-01T14:05:00Z")
         .getBytes(StandardCharsets.UTF_8), INGESTED)).get("partial_since").asLong()).isEqualTo(1_780_322_700L);
     assertThat(reason(SinkTable.COST_ALERTS, with(alert, "partial_since", "14:05"))).startsWith("invalid_record");
-    JsonNode perUser = Json.MAPPER.readTree(SinkTable.COST_ALERTS.row(with(with(alert, "per", "user_id"), "per_value", "alice")
-        .getBytes(StandardCharsets.UTF_8), INGESTED));
+    JsonNode perUser = Json.MAPPER.readTree(SinkTable.COST_ALERTS.row(with(with(alert, "per", "user_id"), "per_value",
+        "alice").getBytes(StandardCharsets.UTF_8), INGESTED));
     assertThat(perUser.get("rule_id").asText()).isEqualTo("prod-daily/alice");
     assertThat(perUser.get("per_value").asText()).isEqualTo("alice");
 

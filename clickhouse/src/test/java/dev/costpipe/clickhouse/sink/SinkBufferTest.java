@@ -94,7 +94,8 @@ class SinkBufferTest {
     List<ConsumerRecord<byte[], byte[]>> good = poll.stream().filter(r -> r.offset() % 97 != 13).toList();
     assertThat(f.rows().get(SinkTable.REQUEST_COSTS)).extracting(SinkRow::source).containsExactlyElementsOf(good);
     assertThat(f.rows().get(SinkTable.REQUEST_COSTS)).allSatisfy(r -> assertThat(new String(
-        SinkTable.REQUEST_COSTS.json(r.values()), StandardCharsets.UTF_8)).contains("\"request_id\":\"r-" + r.source().partition() + "-" + r.source().offset()
+        SinkTable.REQUEST_COSTS.json(r.values()), StandardCharsets.UTF_8)).contains("\"request_id\":\"r-"
+        + r.source().partition() + "-" + r.source().offset()
         + "\""));
     assertThat(f.deadLetters()).extracting(l -> l.source().offset()).containsExactly(13L, 110L, 207L, 304L, 401L,
         498L, 595L, 692L);
