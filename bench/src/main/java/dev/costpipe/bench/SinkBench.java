@@ -27,9 +27,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * The ClickHouse sink against the server's own limit: the same cost records go once through
  * {@link ClickHouseSink} (Kafka → rows → {@code request_costs}, batches of its default 10,000 rows) and once, as
- * the very JSONEachRow lines the sink sends, through {@code clickhouse-client --query "INSERT … FORMAT
- * JSONEachRow" < file} into an identical table. The sink's aggregates and alerts topics are left empty, so both
- * write only {@code request_costs}.
+ * the JSONEachRow lines of the very values the sink writes (as RowBinary), through {@code clickhouse-client
+ * --query "INSERT … FORMAT JSONEachRow" < file} into an identical table. The sink's aggregates and alerts topics
+ * are left empty, so both write only {@code request_costs}.
  */
 final class SinkBench {
   /** Rows per second of each, and the rows and bytes written. */
@@ -148,7 +148,7 @@ final class SinkBench {
         + ".request_costs FORMAT JSONEachRow").get(0).get("n")));
   }
 
-  /** The lines the sink sends for these records, one per line; returns the file's size. */
+  /** The JSONEachRow lines of the rows the sink writes for these records; returns the file's size. */
   private static long writeRows(List<byte[]> values, Path file) throws IOException, InvalidRecordException {
     long ingestedAt = Instant.now().getEpochSecond();
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {

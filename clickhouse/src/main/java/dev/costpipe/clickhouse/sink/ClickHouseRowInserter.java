@@ -20,10 +20,11 @@ import org.slf4j.LoggerFactory;
  * Inserts rows over ClickHouse's HTTP interface (client-v2; the sink owns and closes the client), telling
  * refusals from outages by {@link ClickHouseErrors}. Safe for several inserts at once.
  *
- * <p>The rows go as RowBinary the sink encodes itself ({@link RowBinaryRows}: client-v2's own binary paths read
- * wrong values on 18.16), typed by the table's columns as the server lists them; a table with a column type
- * RowBinary is not written for here, or a batch that does not encode, goes as JSONEachRow, the reference the
- * RowBinary values equal. A refused insert drops what was learnt of the table (its layout may have changed).
+ * <p>The rows go as RowBinary the sink writes itself from their values ({@link RowBinaryRows}: client-v2's own
+ * binary paths read wrong values on 18.16), typed by the table's columns as the server lists them; a table with a
+ * column type RowBinary is not written for here, or a batch that does not encode, goes as JSONEachRow lines of
+ * the same values ({@link RowJson}), the reference the RowBinary values equal. A refused insert drops what was
+ * learnt of the table (its layout may have changed).
  * The batch's deduplication token is sent only to servers that know {@code insert_deduplication_token} (22.2
  * and later); 18.16 refuses unknown settings.
  */
@@ -43,11 +44,11 @@ final class ClickHouseRowInserter implements RowInserter {
   }
 
   @Override
-  public void insert(SinkTable table, List<byte[]> rows, String deduplicationToken)
+  public void insert(SinkTable table, List<Object[]> rows, String deduplicationToken)
       throws InsertFailure, InterruptedException {
     Throwable failure;
     try {
-      Optional<RowBinaryRows> encoding = encoding(table, rows.get(0));
+      Optional<RowBinaryRows> encoding = encoding(table);
       InsertSettings settings = new InsertSettings();
       if (deduplicationToken != null && sendsTokens()) {
         settings.setDeduplicationToken(deduplicationToken);
@@ -56,8 +57,8 @@ final class ClickHouseRowInserter implements RowInserter {
       CompletableFuture<InsertResponse> sent = body != null
           ? client.insert(config.table(table.tableName()), quoted(encoding.get().columns()), body.stream(),
               ClickHouseFormat.RowBinary, settings)
-          : client.insert(config.table(table.tableName()), new RowsInputStream(rows), ClickHouseFormat.JSONEachRow,
-              settings);
+          : client.insert(config.table(table.tableName()), new RowsInputStream(rows.stream().map(table::json).toList()),
+              ClickHouseFormat.JSONEachRow, settings);
       try (InsertResponse ignored = sent.get()) {
         return;
       }
@@ -77,7 +78,7 @@ final class ClickHouseRowInserter implements RowInserter {
   }
 
   /** The rows as RowBinary, or null (JSONEachRow then) when they do not fit the encoding learnt. */
-  private static RowBinaryOutput encode(SinkTable table, RowBinaryRows encoding, List<byte[]> rows) {
+  private static RowBinaryOutput encode(SinkTable table, RowBinaryRows encoding, List<Object[]> rows) {
     RowBinaryOutput body = new RowBinaryOutput(rows.size() * 384);
     try {
       encoding.encode(rows, body);
@@ -89,8 +90,8 @@ final class ClickHouseRowInserter implements RowInserter {
     }
   }
 
-  /** How rows shaped like {@code sample} are written into the table: learnt from the server once per table. */
-  private Optional<RowBinaryRows> encoding(SinkTable table, byte[] sample) throws IOException {
+  /** How the table's rows are written: learnt from the server's column types once per table. */
+  private Optional<RowBinaryRows> encoding(SinkTable table) {
     Optional<RowBinaryRows> known = encodings.get(table);
     if (known != null) {
       return known;
@@ -100,7 +101,7 @@ final class ClickHouseRowInserter implements RowInserter {
         + config.database() + "' AND table = '" + table.tableName() + "' FORMAT JSONEachRow")) {
       types.put(c.get("name").asText(), c.get("type").asText());
     }
-    Optional<RowBinaryRows> encoding = RowBinaryRows.of(types, sample);
+    Optional<RowBinaryRows> encoding = RowBinaryRows.of(types, table.columns());
     if (encoding.isEmpty()) {
       LOG.info("{} has a column type the sink does not write as RowBinary: its rows go as JSONEachRow",
           config.table(table.tableName()));

@@ -1,22 +1,24 @@
 package dev.costpipe.clickhouse.sink;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One ClickHouse column type as RowBinary writes it, fed the value the sink's JSONEachRow row holds for it (the
- * parser on its first token): the same value ClickHouse would read from that JSON. Covers the types of the sink's
- * tables on 18.16 and on current servers: (U)Int8–64, Float32/64, Decimal(P, S) and DecimalN(S), DateTime with or
- * without a time zone, Date, String, and Nullable, Array and LowCardinality of those. {@link #of} is empty for any
- * other type (Enum, Map, DateTime64, FixedString…): that table is then written as JSONEachRow.
+ * One ClickHouse column type as RowBinary writes it, fed a row's value for it ({@link RowValues}: a string, a long,
+ * a BigDecimal, a list, or null), written as the value ClickHouse would read from the row's JSONEachRow line
+ * ({@link RowJson}). Covers the types of the sink's tables on 18.16 and on current servers: (U)Int8–64,
+ * Float32/64, Decimal(P, S) and DecimalN(S), DateTime with or without a time zone, Date, String, and Nullable,
+ * Array and LowCardinality of those. {@link #of} is empty for any other type (Enum, Map, DateTime64,
+ * FixedString…): that table is then written as JSONEachRow. A value of another type than the column's (a table
+ * whose layout changed) is an {@link IOException}: that batch goes as JSONEachRow, where ClickHouse decides.
  */
 abstract class RowBinaryColumn {
   private static final Pattern WRAPPED = Pattern.compile("(Nullable|Array|LowCardinality)\\((.*)\\)");
@@ -24,8 +26,7 @@ abstract class RowBinaryColumn {
   private static final Pattern DECIMAL_N = Pattern.compile("Decimal(32|64|128|256)\\((\\d+)\\)");
   private static final Pattern DATE_TIME = Pattern.compile("DateTime(\\('[^']*'\\))?");
 
-  /** Writes the value at the parser's current token; the parser stays on the value's last token. */
-  abstract void write(JsonParser p, RowBinaryOutput out) throws IOException;
+  abstract void write(Object value, RowBinaryOutput out) throws IOException;
 
   /** The encoding of a type as {@code system.columns} spells it, or empty when RowBinary is not written for it. */
   static Optional<RowBinaryColumn> of(String type) {
@@ -77,21 +78,22 @@ abstract class RowBinaryColumn {
     return new Decimal(bytes, precision, scale);
   }
 
-  private static IOException unexpected(JsonParser p, String what) throws IOException {
-    return new IOException("expected " + what + ", found " + p.currentToken() + " at " + p.currentName());
+  private static IOException unexpected(Object value, String what) {
+    return new IOException("expected " + what + ", found " + (value == null ? "null"
+        : value.getClass().getSimpleName() + " " + value));
   }
 
   private static final class Text extends RowBinaryColumn {
     @Override
-    void write(JsonParser p, RowBinaryOutput out) throws IOException {
-      if (p.currentToken() != JsonToken.VALUE_STRING) {
-        throw unexpected(p, "a string");
+    void write(Object value, RowBinaryOutput out) throws IOException {
+      if (!(value instanceof String s)) {
+        throw unexpected(value, "a string");
       }
-      out.writeString(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+      out.writeString(s);
     }
   }
 
-  /** A fixed-width integer; booleans and DateTime come as JSON numbers too. */
+  /** A fixed-width integer; booleans and DateTime come as longs too. */
   private static final class FixedInt extends RowBinaryColumn {
     private final int bytes;
     private final boolean signed;
@@ -102,19 +104,15 @@ abstract class RowBinaryColumn {
     }
 
     @Override
-    void write(JsonParser p, RowBinaryOutput out) throws IOException {
-      if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
-        throw unexpected(p, "an integer");
+    void write(Object value, RowBinaryOutput out) throws IOException {
+      if (!(value instanceof Long l)) {
+        throw unexpected(value, "an integer");
       }
-      if (bytes == 8 && !signed && p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-        out.writeLittleEndian(p.getBigIntegerValue().longValue(), 8); // above Long.MAX_VALUE: same 64 bits
-        return;
-      }
-      long v = p.getLongValue();
+      long v = l;
       long min = signed ? -(1L << (8 * bytes - 1)) : 0;
       long max = bytes == 8 ? Long.MAX_VALUE : signed ? (1L << (8 * bytes - 1)) - 1 : (1L << (8 * bytes)) - 1;
       if (v < min || v > max) {
-        throw new IOException(v + " does not fit " + (signed ? "Int" : "UInt") + 8 * bytes + " at " + p.currentName());
+        throw new IOException(v + " does not fit " + (signed ? "Int" : "UInt") + 8 * bytes);
       }
       out.writeLittleEndian(v, bytes);
     }
@@ -128,11 +126,15 @@ abstract class RowBinaryColumn {
     }
 
     @Override
-    void write(JsonParser p, RowBinaryOutput out) throws IOException {
-      if (!p.currentToken().isNumeric()) {
-        throw unexpected(p, "a number");
+    void write(Object value, RowBinaryOutput out) throws IOException {
+      double v;
+      if (value instanceof Long l) {
+        v = l; // the nearest double, as ClickHouse reads the JSON integer
+      } else if (value instanceof BigDecimal d) {
+        v = d.doubleValue(); // the nearest double, as ClickHouse reads the decimal text
+      } else {
+        throw unexpected(value, "a number");
       }
-      double v = p.getDoubleValue();
       out.writeLittleEndian(bytes == 4 ? Float.floatToIntBits((float) v) : Double.doubleToLongBits(v),
           bytes);
     }
@@ -154,20 +156,23 @@ abstract class RowBinaryColumn {
     }
 
     @Override
-    void write(JsonParser p, RowBinaryOutput out) throws IOException {
-      BigDecimal v = switch (p.currentToken()) {
-        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getDecimalValue();
-        case VALUE_STRING -> new BigDecimal(p.getText());
-        default -> throw unexpected(p, "a decimal");
-      };
+    void write(Object value, RowBinaryOutput out) throws IOException {
+      BigDecimal v;
+      if (value instanceof BigDecimal d) {
+        v = d;
+      } else if (value instanceof Long l) {
+        v = BigDecimal.valueOf(l);
+      } else {
+        throw unexpected(value, "a decimal");
+      }
       BigInteger unscaled;
       try {
         unscaled = v.setScale(scale, RoundingMode.UNNECESSARY).unscaledValue();
       } catch (ArithmeticException e) {
-        throw new IOException(v + " has more than " + scale + " decimal places at " + p.currentName());
+        throw new IOException(v + " has more than " + scale + " decimal places");
       }
       if (unscaled.abs().compareTo(limit) >= 0) {
-        throw new IOException(v + " has more digits than the Decimal column at " + p.currentName());
+        throw new IOException(v + " has more digits than the Decimal column");
       }
       if (bytes <= 8) {
         out.writeLittleEndian(unscaled.longValue(), bytes);
@@ -180,12 +185,19 @@ abstract class RowBinaryColumn {
   /** Days since 1970-01-01 as UInt16, from a number of days or "yyyy-MM-dd". */
   private static final class Day extends RowBinaryColumn {
     @Override
-    void write(JsonParser p, RowBinaryOutput out) throws IOException {
-      long days = switch (p.currentToken()) {
-        case VALUE_NUMBER_INT -> p.getLongValue();
-        case VALUE_STRING -> LocalDate.parse(p.getText()).toEpochDay();
-        default -> throw unexpected(p, "a date");
-      };
+    void write(Object value, RowBinaryOutput out) throws IOException {
+      long days;
+      if (value instanceof Long l) {
+        days = l;
+      } else if (value instanceof String s) {
+        try {
+          days = LocalDate.parse(s).toEpochDay();
+        } catch (DateTimeParseException e) {
+          throw new IOException(e.getMessage());
+        }
+      } else {
+        throw unexpected(value, "a date");
+      }
       out.writeLittleEndian(days, 2);
     }
   }
@@ -198,12 +210,12 @@ abstract class RowBinaryColumn {
     }
 
     @Override
-    void write(JsonParser p, RowBinaryOutput out) throws IOException {
-      if (p.currentToken() == JsonToken.VALUE_NULL) {
+    void write(Object value, RowBinaryOutput out) throws IOException {
+      if (value == null) {
         out.writeByte(1);
       } else {
         out.writeByte(0);
-        inner.write(p, out);
+        inner.write(value, out);
       }
     }
   }
@@ -216,17 +228,14 @@ abstract class RowBinaryColumn {
     }
 
     @Override
-    void write(JsonParser p, RowBinaryOutput out) throws IOException {
-      if (p.currentToken() != JsonToken.START_ARRAY) {
-        throw unexpected(p, "an array");
+    void write(Object value, RowBinaryOutput out) throws IOException {
+      if (!(value instanceof List<?> list)) {
+        throw unexpected(value, "an array");
       }
-      int length = out.reserveVarUInt();
-      long n = 0;
-      while (p.nextToken() != JsonToken.END_ARRAY) {
-        element.write(p, out);
-        n++;
+      out.writeVarUInt(list.size());
+      for (Object element : list) {
+        this.element.write(element, out);
       }
-      out.fillVarUInt(length, n);
     }
   }
 }

@@ -1,46 +1,63 @@
 package dev.costpipe.clickhouse.sink;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Turns record values into rows of their tables ({@link SinkTable#row}: parse, check, write), a large poll on
+ * Turns record values into rows of their tables ({@link SinkTable#rowValues}: parse, check), a large poll on
  * several threads: the conversion is most of the sink's CPU per record, and the consumer thread alone could not
- * keep up with the inserts in flight. Results come back in record order. Conversion is a pure function of the
- * value, so the threads share nothing.
+ * keep up with the inserts in flight. The consumer thread converts too (it has nothing else to do meanwhile),
+ * and every thread takes the next few records as it finishes, so a thread the machine runs less does not hold
+ * the others up. Results come back in record order. Conversion is a pure function of the value, so the threads
+ * share nothing.
  */
 final class RowConverter {
   /** Fewer records are converted on the caller's thread: not worth a hand-off. */
   static final int PARALLEL_FROM = 256;
-  private static final ForkJoinPool THREADS = new ForkJoinPool(Math.max(2,
-      Runtime.getRuntime().availableProcessors()));
+  /** Records a thread takes at a time. */
+  private static final int CHUNK = 64;
+  private static final ForkJoinPool THREADS = new ForkJoinPool(Math.max(1,
+      Runtime.getRuntime().availableProcessors() - 1));
 
   private RowConverter() {}
 
   /** A record's row, or why it is none. */
-  record Converted(byte[] row, InvalidRecordException invalid) {}
+  record Converted(Object[] row, InvalidRecordException invalid) {}
 
   /** A value to convert, or why it cannot be ({@link SinkValueFormat} already refused it). */
   record Value(SinkTable table, byte[] json, InvalidRecordException invalid) {}
 
   static List<Converted> rows(List<Value> values, long ingestedAt) {
-    if (values.size() < PARALLEL_FROM) {
-      List<Converted> out = new ArrayList<>(values.size());
-      values.forEach(v -> out.add(convert(v, ingestedAt)));
-      return out;
+    Converted[] out = new Converted[values.size()];
+    AtomicInteger next = new AtomicInteger();
+    Runnable work = () -> {
+      for (int from; (from = next.getAndAdd(CHUNK)) < out.length; ) {
+        for (int i = from; i < Math.min(out.length, from + CHUNK); i++) {
+          out[i] = convert(values.get(i), ingestedAt);
+        }
+      }
+    };
+    List<Future<?>> helpers = new ArrayList<>();
+    for (int t = 0; t < THREADS.getParallelism() && values.size() >= PARALLEL_FROM; t++) {
+      helpers.add(THREADS.submit(work));
     }
+    work.run();
     try {
-      return THREADS.submit(() -> IntStream.range(0, values.size()).parallel()
-          .mapToObj(i -> convert(values.get(i), ingestedAt)).toList()).get();
+      for (Future<?> helper : helpers) {
+        helper.get(); // its results are visible once it is done
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StopRequested();
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     }
+    return Arrays.asList(out);
   }
 
   private static Converted convert(Value v, long ingestedAt) {
@@ -48,7 +65,7 @@ final class RowConverter {
       return new Converted(null, v.invalid());
     }
     try {
-      return new Converted(v.table().row(v.json(), ingestedAt), null);
+      return new Converted(v.table().rowValues(v.json(), ingestedAt), null);
     } catch (InvalidRecordException e) {
       return new Converted(null, e);
     }

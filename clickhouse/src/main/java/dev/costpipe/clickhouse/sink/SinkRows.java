@@ -17,15 +17,11 @@ import static dev.costpipe.clickhouse.sink.RecordFields.optionalObject;
 import static dev.costpipe.clickhouse.sink.RecordFields.optionalText;
 import static dev.costpipe.clickhouse.sink.RecordFields.text;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.costpipe.engine.json.Json;
 import dev.costpipe.engine.record.PricingStatus;
 import dev.costpipe.engine.usage.UsageSource;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -34,15 +30,15 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * Kafka record value → one JSONEachRow line (UTF-8, ending in {@code \n}) for its table, every column
- * written: DateTime as epoch seconds, Decimal as an unquoted number with the column's exact scale,
- * booleans as 0/1, absent nullable fields as {@code null}. Checks the record against its contract (README:
- * the cost record, the aggregate, the alert event) and against the columns' ranges first; a record that
- * fails is an {@link InvalidRecordException}, never a partly written row.
+ * Kafka record value → the values of its table's row ({@link RowValues}, in the order of the table's columns
+ * below): DateTime as epoch seconds, Decimal as a {@code BigDecimal} with the column's exact scale, booleans as
+ * 0/1, absent nullable fields as null. Checks the record against its contract (README: the cost record, the
+ * aggregate, the alert event) and against the columns' ranges first; a record that fails is an
+ * {@link InvalidRecordException}, never a partly written row.
  */
 final class SinkRows {
   static final List<String> USAGE_FIELDS = List.of("input_tokens", "output_tokens", "cache_read_tokens",
@@ -58,15 +54,29 @@ final class SinkRows {
   private static final Set<String> PRICING_STATUSES =
       Arrays.stream(PricingStatus.values()).map(PricingStatus::wire).collect(Collectors.toUnmodifiableSet());
   private static final Set<String> ALERT_METRICS = Set.of("cost", "requests");
-  private static final JsonFactory FACTORY = Json.MAPPER.getFactory();
-  private static final Map<String, SerializedString> NAMES = new ConcurrentHashMap<>();
+  private static final List<String> AGGREGATE_COUNTS = List.of("requests", "input_tokens", "output_tokens",
+      "cache_read_tokens", "cache_write_tokens", "cache_hits");
+
+  static final List<String> COST_COLUMNS = Stream.of(List.of("request_id", "timestamp", "provider", "model",
+      "model_key", "user_id", "session_id", "session_name", "session_path", "property_keys", "property_values",
+      "status", "streamed", "cache_hit"), USAGE_FIELDS, LATER_USAGE_FIELDS, USAGE_TEXT_FIELDS, List.of("usage_source",
+      "pricing_status", "cost_nano_usd", "cost_usd", "cost_breakdown_keys", "cost_breakdown_values",
+      "cache_savings_nano_usd", "errors", "revision", "reported_cost_nano_usd", "ingested_at"))
+      .flatMap(List::stream).toList();
+  static final List<String> AGGREGATE_COLUMNS = Stream.of(List.of("dimension", "dimension_value", "window",
+      "window_start", "window_end", "cost_nano_usd"), AGGREGATE_COUNTS, List.of("cache_savings_nano_usd",
+      "unknown_model_requests", "error_requests", "version", "session_name", "session_paths_path",
+      "session_paths_cost_nano_usd", "session_paths_requests", "ingested_at")).flatMap(List::stream).toList();
+  static final List<String> ALERT_COLUMNS = List.of("rule_id", "rule_name", "metric", "level_pct", "budget", "spent",
+      "window_start", "window_end", "crossed_at", "last_request_id", "channels", "partial_since", "per", "per_value",
+      "ingested_at");
 
   private SinkRows() {}
 
   // ---------------------------------------------------------------------------------------------
   // request_costs
 
-  static byte[] costRecord(byte[] value, long ingestedAt) throws InvalidRecordException {
+  static Object[] costRecord(byte[] value, long ingestedAt) throws InvalidRecordException {
     JsonNode o = parse(value);
     String requestId = nonEmptyText(o, "request_id");
     long timestamp = dateTime(o, "timestamp");
@@ -136,57 +146,43 @@ final class SinkRows {
       errors.add(e.textValue());
     }
 
-    return write(g -> {
-      str(g, "request_id", requestId);
-      num(g, "timestamp", timestamp);
-      nullableString(g, "provider", provider);
-      nullableString(g, "model", model);
-      nullableString(g, "model_key", modelKey);
-      nullableString(g, "user_id", userId);
-      nullableString(g, "session_id", sessionId);
-      nullableString(g, "session_name", sessionName);
-      nullableString(g, "session_path", sessionPath);
-      stringArray(g, "property_keys", propertyKeys);
-      stringArray(g, "property_values", propertyValues);
-      if (status == null) {
-        nul(g, "status");
-      } else {
-        num(g, "status", status);
-      }
-      num(g, "streamed", streamed ? 1 : 0);
-      num(g, "cache_hit", cacheHit ? 1 : 0);
-      for (int i = 0; i < counts.length; i++) {
-        num(g, USAGE_FIELDS.get(i), counts[i]);
-      }
-      for (int i = 0; i < laterCounts.length; i++) {
-        num(g, LATER_USAGE_FIELDS.get(i), laterCounts[i]);
-      }
-      for (int i = 0; i < texts.length; i++) {
-        str(g, USAGE_TEXT_FIELDS.get(i), texts[i]);
-      }
-      str(g, "usage_source", usageSource);
-      str(g, "pricing_status", pricingStatus);
-      if (cost == null) {
-        nul(g, "cost_nano_usd");
-        nul(g, "cost_usd");
-      } else {
-        num(g, "cost_nano_usd", cost);
-        g.writeFieldName(name("cost_usd"));
-        g.writeNumber(costUsd.toPlainString()); // unquoted, exactly 9 places
-      }
-      stringArray(g, "cost_breakdown_keys", breakdownKeys);
-      longArray(g, "cost_breakdown_values", breakdownValues);
-      num(g, "cache_savings_nano_usd", savings);
-      stringArray(g, "errors", errors);
-      num(g, "revision", revision);
-      if (reportedCost == null) {
-        nul(g, "reported_cost_nano_usd");
-      } else {
-        num(g, "reported_cost_nano_usd", reportedCost);
-      }
-      // the version of ReplacingMergeTree: a later revision sorts after an earlier one inserted in the same second
-      num(g, "ingested_at", ingestedAt + revision);
-    });
+    RowValues row = new RowValues(COST_COLUMNS)
+        .put("request_id", requestId)
+        .put("timestamp", timestamp)
+        .put("provider", provider)
+        .put("model", model)
+        .put("model_key", modelKey)
+        .put("user_id", userId)
+        .put("session_id", sessionId)
+        .put("session_name", sessionName)
+        .put("session_path", sessionPath)
+        .put("property_keys", propertyKeys)
+        .put("property_values", propertyValues)
+        .put("status", status == null ? null : (long) status)
+        .put("streamed", streamed ? 1 : 0)
+        .put("cache_hit", cacheHit ? 1 : 0);
+    for (int i = 0; i < counts.length; i++) {
+      row.put(USAGE_FIELDS.get(i), counts[i]);
+    }
+    for (int i = 0; i < laterCounts.length; i++) {
+      row.put(LATER_USAGE_FIELDS.get(i), laterCounts[i]);
+    }
+    for (int i = 0; i < texts.length; i++) {
+      row.put(USAGE_TEXT_FIELDS.get(i), texts[i]);
+    }
+    return row.put("usage_source", usageSource)
+        .put("pricing_status", pricingStatus)
+        .put("cost_nano_usd", cost)
+        .put("cost_usd", costUsd) // exactly 9 places
+        .put("cost_breakdown_keys", breakdownKeys)
+        .put("cost_breakdown_values", breakdownValues)
+        .put("cache_savings_nano_usd", savings)
+        .put("errors", errors)
+        .put("revision", revision)
+        .put("reported_cost_nano_usd", reportedCost)
+        // the version of ReplacingMergeTree: a later revision sorts after an earlier one inserted in the same second
+        .put("ingested_at", ingestedAt + revision)
+        .values();
   }
 
   /** {@code cost_usd}, when given, must say the same as {@code cost_nano_usd}. */
@@ -216,7 +212,7 @@ final class SinkRows {
   // ---------------------------------------------------------------------------------------------
   // cost_aggregates
 
-  static byte[] aggregate(byte[] value, long ingestedAt) throws InvalidRecordException {
+  static Object[] aggregate(byte[] value, long ingestedAt) throws InvalidRecordException {
     JsonNode o = parse(value);
     String dimension = nonEmptyText(o, "dimension");
     String dimensionValue = text(o, "dimension_value");
@@ -224,11 +220,9 @@ final class SinkRows {
     long windowStart = dateTime(o, "window_start");
     long windowEnd = dateTime(o, "window_end");
     long cost = int64(o, null, "cost_nano_usd");
-    String[] countFields = {"requests", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
-        "cache_hits"};
-    long[] counts = new long[countFields.length];
+    long[] counts = new long[AGGREGATE_COUNTS.size()];
     for (int i = 0; i < counts.length; i++) {
-      counts[i] = count(o, null, countFields[i]);
+      counts[i] = count(o, null, AGGREGATE_COUNTS.get(i));
     }
     long savings = int64(o, null, "cache_savings_nano_usd");
     long unknownModelRequests = count(o, null, "unknown_model_requests");
@@ -247,32 +241,32 @@ final class SinkRows {
       pathRequests.add(count(p, "session_paths", "requests"));
     }
 
-    return write(g -> {
-      str(g, "dimension", dimension);
-      str(g, "dimension_value", dimensionValue);
-      str(g, "window", window);
-      num(g, "window_start", windowStart);
-      num(g, "window_end", windowEnd);
-      num(g, "cost_nano_usd", cost);
-      for (int i = 0; i < counts.length; i++) {
-        num(g, countFields[i], counts[i]);
-      }
-      num(g, "cache_savings_nano_usd", savings);
-      num(g, "unknown_model_requests", unknownModelRequests);
-      num(g, "error_requests", errorRequests);
-      num(g, "version", version);
-      nullableString(g, "session_name", sessionName);
-      stringArray(g, "session_paths_path", paths);
-      longArray(g, "session_paths_cost_nano_usd", pathCosts);
-      longArray(g, "session_paths_requests", pathRequests);
-      num(g, "ingested_at", ingestedAt);
-    });
+    RowValues row = new RowValues(AGGREGATE_COLUMNS)
+        .put("dimension", dimension)
+        .put("dimension_value", dimensionValue)
+        .put("window", window)
+        .put("window_start", windowStart)
+        .put("window_end", windowEnd)
+        .put("cost_nano_usd", cost);
+    for (int i = 0; i < counts.length; i++) {
+      row.put(AGGREGATE_COUNTS.get(i), counts[i]);
+    }
+    return row.put("cache_savings_nano_usd", savings)
+        .put("unknown_model_requests", unknownModelRequests)
+        .put("error_requests", errorRequests)
+        .put("version", version)
+        .put("session_name", sessionName)
+        .put("session_paths_path", paths)
+        .put("session_paths_cost_nano_usd", pathCosts)
+        .put("session_paths_requests", pathRequests)
+        .put("ingested_at", ingestedAt)
+        .values();
   }
 
   // ---------------------------------------------------------------------------------------------
   // cost_alerts
 
-  static byte[] alert(byte[] value, long ingestedAt) throws InvalidRecordException {
+  static Object[] alert(byte[] value, long ingestedAt) throws InvalidRecordException {
     JsonNode o = parse(value);
     String ruleId = nonEmptyText(o, "rule_id");
     String ruleName = text(o, "rule_name");
@@ -299,30 +293,24 @@ final class SinkRows {
           + e.getOriginalMessage());
     }
 
-    return write(g -> {
-      // each key of a per rule its own rows: the sort key (rule_id, window_start, level_pct) cannot take per_value
-      str(g, "rule_id", perValue == null ? ruleId : ruleId + "/" + perValue);
-      str(g, "rule_name", ruleName);
-      str(g, "metric", metric);
-      num(g, "level_pct", level);
-      g.writeFieldName(name("budget"));
-      g.writeNumber(budget.toPlainString());
-      g.writeFieldName(name("spent"));
-      g.writeNumber(spent.toPlainString());
-      num(g, "window_start", windowStart);
-      num(g, "window_end", windowEnd);
-      num(g, "crossed_at", crossedAt);
-      nullableString(g, "last_request_id", lastRequestId);
-      str(g, "channels", channelsJson);
-      if (partialSince == null) {
-        nul(g, "partial_since");
-      } else {
-        num(g, "partial_since", partialSince);
-      }
-      str(g, "per", per == null ? "" : per);
-      str(g, "per_value", perValue == null ? "" : perValue);
-      num(g, "ingested_at", ingestedAt);
-    });
+    return new RowValues(ALERT_COLUMNS)
+        // each key of a per rule its own rows: the sort key (rule_id, window_start, level_pct) cannot take per_value
+        .put("rule_id", perValue == null ? ruleId : ruleId + "/" + perValue)
+        .put("rule_name", ruleName)
+        .put("metric", metric)
+        .put("level_pct", level)
+        .put("budget", budget)
+        .put("spent", spent)
+        .put("window_start", windowStart)
+        .put("window_end", windowEnd)
+        .put("crossed_at", crossedAt)
+        .put("last_request_id", lastRequestId)
+        .put("channels", channelsJson)
+        .put("partial_since", partialSince)
+        .put("per", per == null ? "" : per)
+        .put("per_value", perValue == null ? "" : perValue)
+        .put("ingested_at", ingestedAt)
+        .values();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -351,70 +339,5 @@ final class SinkRows {
           + ", got '" + v + "'");
     }
     return v;
-  }
-
-  private interface RowWriter {
-    void write(JsonGenerator g) throws IOException;
-  }
-
-  private static byte[] write(RowWriter fields) throws InvalidRecordException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(640);
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      fields.write(g);
-      g.writeEndObject();
-    } catch (IOException | IllegalArgumentException e) {
-      // e.g. a string with an unpaired surrogate, which has no UTF-8 form
-      throw new InvalidRecordException(INVALID_RECORD, "cannot be written as a JSON row: " + e.getMessage());
-    }
-    out.write('\n');
-    return out.toByteArray();
-  }
-
-  /** Column names, UTF-8 encoded once (writing them char by char was the generator's main cost). */
-  private static SerializedString name(String column) {
-    SerializedString n = NAMES.get(column);
-    return n != null ? n : NAMES.computeIfAbsent(column, SerializedString::new);
-  }
-
-  private static void str(JsonGenerator g, String field, String value) throws IOException {
-    g.writeFieldName(name(field));
-    g.writeString(value);
-  }
-
-  private static void num(JsonGenerator g, String field, long value) throws IOException {
-    g.writeFieldName(name(field));
-    g.writeNumber(value);
-  }
-
-  private static void nul(JsonGenerator g, String field) throws IOException {
-    g.writeFieldName(name(field));
-    g.writeNull();
-  }
-
-  private static void nullableString(JsonGenerator g, String field, String value) throws IOException {
-    if (value == null) {
-      nul(g, field);
-    } else {
-      str(g, field, value);
-    }
-  }
-
-  private static void stringArray(JsonGenerator g, String field, List<String> values) throws IOException {
-    g.writeFieldName(name(field));
-    g.writeStartArray();
-    for (String v : values) {
-      g.writeString(v);
-    }
-    g.writeEndArray();
-  }
-
-  private static void longArray(JsonGenerator g, String field, List<Long> values) throws IOException {
-    g.writeFieldName(name(field));
-    g.writeStartArray();
-    for (long v : values) {
-      g.writeNumber(v);
-    }
-    g.writeEndArray();
   }
 }

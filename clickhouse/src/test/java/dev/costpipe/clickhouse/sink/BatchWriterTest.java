@@ -43,8 +43,9 @@ class BatchWriterTest {
   /** Rows {@code row-<first>} … of a table, each from its own offset of partition 0. */
   static List<SinkRow> rows(String topic, int first, int count) {
     return IntStream.range(first, first + count).mapToObj(i -> {
-      byte[] json = ("row-" + i).getBytes(StandardCharsets.UTF_8);
-      return new SinkRow(json, new ConsumerRecord<>(topic, 0, i, null, json));
+      String row = "row-" + i;
+      return new SinkRow(new Object[] {row}, new ConsumerRecord<>(topic, 0, i, null,
+          row.getBytes(StandardCharsets.UTF_8)));
     }).toList();
   }
 

@@ -36,7 +36,7 @@ class ClickHouseReportedCostTest {
         beforeV006.toString());
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     for (String r : records) {
-      body.write(SinkRows.costRecord(r.getBytes(StandardCharsets.UTF_8), at.getEpochSecond()));
+      body.write(SinkTable.REQUEST_COSTS.row(r.getBytes(StandardCharsets.UTF_8), at.getEpochSecond()));
     }
     client.insert(db + ".request_costs", new ByteArrayInputStream(body.toByteArray()), ClickHouseFormat.JSONEachRow)
         .get().close();

@@ -179,7 +179,7 @@ class ClickHouseRepriceCatalogueTest {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     long ingested = Instant.now().getEpochSecond();
     for (String r : records) {
-      body.write(SinkRows.costRecord(r.getBytes(StandardCharsets.UTF_8), ingested));
+      body.write(SinkTable.REQUEST_COSTS.row(r.getBytes(StandardCharsets.UTF_8), ingested));
     }
     client.insert(db + ".request_costs", new ByteArrayInputStream(body.toByteArray()), ClickHouseFormat.JSONEachRow)
         .get().close();

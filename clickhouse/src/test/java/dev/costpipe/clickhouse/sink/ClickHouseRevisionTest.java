@@ -50,7 +50,7 @@ class ClickHouseRevisionTest {
   private static void insert(long ingestedAt, String... records) throws Exception {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     for (String r : records) {
-      body.write(SinkRows.costRecord(r.getBytes(StandardCharsets.UTF_8), ingestedAt));
+      body.write(SinkTable.REQUEST_COSTS.row(r.getBytes(StandardCharsets.UTF_8), ingestedAt));
     }
     client.insert(db + ".request_costs", new ByteArrayInputStream(body.toByteArray()), ClickHouseFormat.JSONEachRow)
         .get().close();

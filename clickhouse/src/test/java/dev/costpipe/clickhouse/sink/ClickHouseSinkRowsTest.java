@@ -18,12 +18,12 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Record → JSONEachRow row, the checks in front of ClickHouse, and the settings; no server needed. */
+/** Record → row (as its JSONEachRow line), the checks in front of ClickHouse, the settings; no server needed. */
 class ClickHouseSinkRowsTest {
   private static final long INGESTED = 1_780_000_000L;
 
   private static JsonNode costRow(String json) throws Exception {
-    byte[] row = SinkRows.costRecord(json.getBytes(StandardCharsets.UTF_8), INGESTED);
+    byte[] row = SinkTable.REQUEST_COSTS.row(json.getBytes(StandardCharsets.UTF_8), INGESTED);
     assertThat(row[row.length - 1]).isEqualTo((byte) '\n');
     return Json.MAPPER.readTree(row);
   }
@@ -41,6 +41,16 @@ class ClickHouseSinkRowsTest {
     ObjectNode o = (ObjectNode) Json.MAPPER.readTree(json);
     o.set(field, Json.MAPPER.valueToTree(value));
     return o.toString();
+  }
+
+  @Test
+  void aStringWithoutAUtf8FormIsAnInvalidRecord() throws Exception {
+    String loneSurrogate = cost("r-s").json().replace("\"request_id\":\"r-s\"", "\"request_id\":\"r-s\\ud800\"");
+    assertThat(reason(SinkTable.REQUEST_COSTS, loneSurrogate)).startsWith("invalid_record: request_id");
+    assertThat(reason(SinkTable.REQUEST_COSTS, cost("r-p").property("Team", "x").json().replace("\"x\"",
+        "\"\\udfff\"")))
+        .startsWith("invalid_record: property_values");
+    assertThat(costRow(cost("r-pair").user("a\ud83d\ude00").json()).get("user_id").asText()).isEqualTo("a😀");
   }
 
   @Test
@@ -71,7 +81,8 @@ class ClickHouseSinkRowsTest {
     assertThat(row.get("pricing_status").asText()).isEqualTo("priced");
     assertThat(row.get("cost_nano_usd").asLong()).isEqualTo(128_160);
     // Decimal: an unquoted number with exactly the column's 9 places
-    assertThat(new String(SinkRows.costRecord(json.getBytes(StandardCharsets.UTF_8), INGESTED), StandardCharsets.UTF_8))
+    assertThat(new String(SinkTable.REQUEST_COSTS.row(json.getBytes(StandardCharsets.UTF_8), INGESTED),
+        StandardCharsets.UTF_8))
         .contains("\"cost_usd\":0.000128160,");
     assertThat(row.get("cost_breakdown_keys")).hasSize(3);
     assertThat(row.get("cost_breakdown_values")).hasSize(3);
@@ -177,7 +188,7 @@ class ClickHouseSinkRowsTest {
     String agg = TestRecords.aggregate("session", "s1", "1h", "2026-06-01T10:00:00Z", "2026-06-01T11:00:00Z",
         3_000_000_000L, 2, 2, "support", Map.of("/refund", new long[] {2_000_000_000L, 1}, "", new long[] {
             1_000_000_000L, 1}));
-    JsonNode row = Json.MAPPER.readTree(SinkRows.aggregate(agg.getBytes(StandardCharsets.UTF_8), INGESTED));
+    JsonNode row = Json.MAPPER.readTree(SinkTable.COST_AGGREGATES.row(agg.getBytes(StandardCharsets.UTF_8), INGESTED));
     assertThat(row.get("window").asText()).isEqualTo("1h");
     assertThat(row.get("window_start").asLong()).isEqualTo(1_780_308_000L);
     assertThat(row.get("version").asLong()).isEqualTo(2);
@@ -188,7 +199,7 @@ class ClickHouseSinkRowsTest {
 
     String alert = TestRecords.alert("prod-daily", 80, "100", "80.000000001", "2026-06-01T00:00:00Z",
         "2026-06-02T00:00:00Z", "2026-06-01T13:00:00.123Z", "r-9");
-    byte[] alertRow = SinkRows.alert(alert.getBytes(StandardCharsets.UTF_8), INGESTED);
+    byte[] alertRow = SinkTable.COST_ALERTS.row(alert.getBytes(StandardCharsets.UTF_8), INGESTED);
     assertThat(new String(alertRow, StandardCharsets.UTF_8)).contains("\"budget\":100.000000000,")
         .contains("\"spent\":80.000000001,");
     JsonNode a = Json.MAPPER.readTree(alertRow);
@@ -198,11 +209,11 @@ class ClickHouseSinkRowsTest {
     assertThat(a.get("per").asText()).isEmpty();
     assertThat(a.get("per_value").asText()).isEmpty();
     assertThat(a.size()).isEqualTo(15);
-    assertThat(Json.MAPPER.readTree(SinkRows.alert(with(alert, "partial_since", "2026-06-01T14:05:00Z")
+    assertThat(Json.MAPPER.readTree(SinkTable.COST_ALERTS.row(with(alert, "partial_since", "2026-06-01T14:05:00Z")
         .getBytes(StandardCharsets.UTF_8), INGESTED)).get("partial_since").asLong()).isEqualTo(1_780_322_700L);
     assertThat(reason(SinkTable.COST_ALERTS, with(alert, "partial_since", "14:05"))).startsWith("invalid_record");
-    JsonNode perUser = Json.MAPPER.readTree(SinkRows.alert(with(with(alert, "per", "user_id"), "per_value", "alice")
-        .getBytes(StandardCharsets.UTF_8), INGESTED));
+    JsonNode perUser = Json.MAPPER.readTree(SinkTable.COST_ALERTS.row(with(with(alert, "per", "user_id"), "per_value",
+        "alice").getBytes(StandardCharsets.UTF_8), INGESTED));
     assertThat(perUser.get("rule_id").asText()).isEqualTo("prod-daily/alice");
     assertThat(perUser.get("per_value").asText()).isEqualTo("alice");
 

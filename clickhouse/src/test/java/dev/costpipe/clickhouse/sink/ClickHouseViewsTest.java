@@ -64,7 +64,7 @@ class ClickHouseViewsTest {
     for (long ingestedAt : new long[] {1_780_400_000L, 1_780_400_010L}) {
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       for (String r : records) {
-        body.write(SinkRows.costRecord(r.getBytes(StandardCharsets.UTF_8), ingestedAt));
+        body.write(SinkTable.REQUEST_COSTS.row(r.getBytes(StandardCharsets.UTF_8), ingestedAt));
       }
       client.insert(db + ".request_costs", new ByteArrayInputStream(body.toByteArray()), ClickHouseFormat.JSONEachRow)
           .get().close();

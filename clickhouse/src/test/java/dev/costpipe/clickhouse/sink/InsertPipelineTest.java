@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.costpipe.contracts.Backoff;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,7 +38,7 @@ class InsertPipelineTest {
   private final Map<String, RuntimeException> failures = new ConcurrentHashMap<>();
   private final List<String> written = Collections.synchronizedList(new ArrayList<>());
   private final RowInserter clickHouse = (table, rows, token) -> {
-    String first = new String(rows.get(0), StandardCharsets.UTF_8);
+    String first = (String) rows.get(0)[0];
     CountDownLatch hold = holds.get(first);
     if (hold != null) {
       hold.await();
@@ -48,7 +47,7 @@ class InsertPipelineTest {
     if (failure != null) {
       throw failure;
     }
-    rows.forEach(r -> written.add(new String(r, StandardCharsets.UTF_8)));
+    rows.forEach(r -> written.add((String) r[0]));
   };
   private final BatchWriter batches = new BatchWriter(clickHouse, BatchWriterTest.config(100),
       new Backoff(Duration.ofMillis(5), Duration.ofMillis(10)), new ClickHouseSinkMetrics(), new AtomicBoolean());

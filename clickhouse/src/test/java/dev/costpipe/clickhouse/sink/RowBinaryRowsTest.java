@@ -9,22 +9,26 @@ import com.clickhouse.data.ClickHouseFormat;
 import dev.costpipe.engine.usage.Usage;
 import dev.costpipe.testsupport.ClickHouseTestServer;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * On a real server: rows the sink writes as RowBinary read back exactly as the same rows written as JSONEachRow
- * (the format ClickHouse parses itself), for every column type of the sink's tables: Nullable strings and
- * numbers, arrays of strings and of 64-bit integers, Int64 nano-USD and Decimal money, DateTime, UInt8 flags,
- * strings with non-ASCII and control characters; plus the integer, float, Decimal and Date widths a table may
- * use on current servers.
+ * On a real server: rows the sink writes as RowBinary straight from their values read back exactly as the same
+ * values written as JSONEachRow lines (the format ClickHouse parses itself, and what the sink sent before), for
+ * every column type of the sink's tables: Nullable strings and numbers, arrays of strings and of 64-bit integers,
+ * Int64 nano-USD and Decimal money, DateTime, UInt8 flags, properties, the image and video usage columns, strings
+ * with non-ASCII and control characters; plus the integer, float, Decimal and Date widths a table may use on
+ * current servers.
  */
 class RowBinaryRowsTest {
   private static final long INGESTED = 1_780_000_000L;
@@ -47,10 +51,10 @@ class RowBinaryRowsTest {
     inserter = new ClickHouseRowInserter(client, ClickHouseSinkConfig.from(p));
   }
 
-  private static List<byte[]> rows(SinkTable table, String... records) throws InvalidRecordException {
-    List<byte[]> rows = new ArrayList<>();
+  private static List<Object[]> rows(SinkTable table, String... records) throws InvalidRecordException {
+    List<Object[]> rows = new ArrayList<>();
     for (String r : records) {
-      rows.add(table.row(r.getBytes(StandardCharsets.UTF_8), INGESTED));
+      rows.add(table.rowValues(r.getBytes(StandardCharsets.UTF_8), INGESTED));
     }
     return rows;
   }
@@ -62,12 +66,12 @@ class RowBinaryRowsTest {
     return types;
   }
 
-  /** Writes the rows both ways and returns each table's content, sorted, as text. */
-  private static void assertSameBothWays(SinkTable table, List<byte[]> rows, String orderBy) throws Exception {
-    RowBinaryRows encoding = RowBinaryRows.of(types(binaryDb, table.tableName()), rows.get(0)).orElseThrow();
+  /** Writes the rows both ways and compares each table's content, sorted. */
+  private static void assertSameBothWays(SinkTable table, List<Object[]> rows, String orderBy) throws Exception {
+    RowBinaryRows encoding = RowBinaryRows.of(types(binaryDb, table.tableName()), table.columns()).orElseThrow();
     encoding.encode(rows, new RowBinaryOutput(16)); // so the inserter sends them as RowBinary, not as JSON
-    client.insert(jsonDb + "." + table.tableName(), new RowsInputStream(rows), ClickHouseFormat.JSONEachRow)
-        .get().close();
+    client.insert(jsonDb + "." + table.tableName(), new RowsInputStream(rows.stream().map(table::json).toList()),
+        ClickHouseFormat.JSONEachRow).get().close();
     inserter.insert(table, rows, "token-ignored-by-18.16");
 
     String select = "SELECT * FROM %s." + table.tableName() + " ORDER BY " + orderBy + " FORMAT JSONEachRow";
@@ -78,7 +82,7 @@ class RowBinaryRowsTest {
 
   @Test
   void costRecordsReadBackAsTheirJsonRows() throws Exception {
-    List<byte[]> rows = rows(SinkTable.REQUEST_COSTS,
+    List<Object[]> rows = rows(SinkTable.REQUEST_COSTS,
         cost("rb-full").at("2026-11-20T09:15:02.999Z").user("alice").session("s-1", "support-chat", "/triage")
             .property("Environment", "production").property("Team", "a\"b\\c\u0001é😀 日本語").streamed()
             .usage(new Usage(1200, 40, 1024, 1, 2, 3, 4, 5, 6, 7)).cost(128_160)
@@ -88,7 +92,10 @@ class RowBinaryRowsTest {
         cost("rb-no-usage").at(Instant.EPOCH.plusSeconds(1)).noUsage().json(),
         cost("rb-reported").providerReported(999_999_999_999_999_999L).json(),
         cost("rb-negative").cost(-123_456_789L).breakdown(Map.of("refund", -123_456_789L)).savings(-5).json(),
-        cost("rb-🚀-ид").cacheHit(42).json());
+        cost("rb-🚀-ид").cacheHit(42).json(),
+        cost("rb-media").property("a", "").property("b", "x").usage(Usage.builder().inputTokens(10)
+            .imageInputTokens(1_000).videoInputTokens(2_000).imageOutputTokens(3).cacheReadAudioTokens(4)
+            .searchSources(5).serverToolCalls(6).serviceTier("priority").inferenceGeo("eu").build()).json());
 
     assertSameBothWays(SinkTable.REQUEST_COSTS, rows, "request_id");
   }
@@ -115,52 +122,54 @@ class RowBinaryRowsTest {
     for (String db : List.of(jsonDb, binaryDb)) {
       server.execute("CREATE TABLE " + db + ".widths (" + columns + ") ENGINE = MergeTree ORDER BY k");
     }
-    StringBuilder many = new StringBuilder();
-    for (int i = 0; i < 300; i++) { // an array longer than one LEB128 byte counts
-      many.append(i == 0 ? "" : ",").append('"').append(i).append('"');
-    }
-    List<byte[]> rows = List.of(
-        ("{\"k\":\"min\",\"u8\":0,\"i8\":-128,\"u16\":0,\"i16\":-32768,\"u32\":0,\"i32\":-2147483648,\"u64\":0,"
-            + "\"i64\":-9223372036854775808,\"f32\":-1.5,\"f64\":-2.25e-300,\"d32\":-99999.9999,"
-            + "\"d64\":-999999999.999999999,\"d128\":-99999999999999999999999999.999999999999,\"d\":\"1970-01-01\","
-            + "\"dt\":0,\"n\":null,\"a\":[],\"big\":[]}\n").getBytes(StandardCharsets.UTF_8),
-        ("{\"k\":\"max\",\"u8\":255,\"i8\":127,\"u16\":65535,\"i16\":32767,\"u32\":4294967295,\"i32\":2147483647,"
-            + "\"u64\":18446744073709551615,\"i64\":9223372036854775807,\"f32\":3.25,\"f64\":1e300,"
-            + "\"d32\":99999.9999,\"d64\":999999999.999999999,\"d128\":99999999999999999999999999.999999999999,"
-            + "\"d\":\"2105-12-31\",\"dt\":4294967295,\"n\":-12345678901234567890123456789.123456789,"
-            + "\"a\":[[\"x\",null,\"ÿ\"],[],[" + many + "]],\"big\":[1,18446744073709551615]}\n")
-            .getBytes(StandardCharsets.UTF_8));
+    List<String> many = IntStream.range(0, 300).mapToObj(Integer::toString).toList(); // a length of 2 LEB128 bytes
+    List<String> names = List.of("k", "u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64", "f32", "f64", "d32", "d64",
+        "d128", "d", "dt", "n", "a", "big");
+    List<Object[]> rows = List.of(
+        new Object[] {"min", 0L, -128L, 0L, -32768L, 0L, -2147483648L, 0L, Long.MIN_VALUE, new BigDecimal("-1.5"),
+            new BigDecimal("-2.25e-10"), new BigDecimal("-99999.9999"), new BigDecimal("-999999999.999999999"),
+            new BigDecimal("-99999999999999999999999999.999999999999"), "1970-01-01", 0L, null, List.of(),
+            List.of()},
+        new Object[] {"max", 255L, 127L, 65535L, 32767L, 4294967295L, 2147483647L, Long.MAX_VALUE, Long.MAX_VALUE,
+            new BigDecimal("3.25"), 1_000_000_000_000L, new BigDecimal("99999.9999"),
+            new BigDecimal("999999999.999999999"), new BigDecimal("99999999999999999999999999.999999999999"),
+            "2105-12-31", 4294967295L, new BigDecimal("-12345678901234567890123456789.123456789"),
+            List.of(Arrays.asList("x", null, "ÿ"), List.of(), many), List.of(1L, Long.MAX_VALUE)},
+        new Object[] {"typed", 1L, -1L, 2L, -2L, 3L, -3L, 4L, -4L, 5L, new BigDecimal("0.1"), 7L, 8L, 9L, "2024-10-04",
+            1_780_000_000L, 10L, List.of(List.of("é😀")), List.of(0L)});
     Map<String, String> types = types(binaryDb, "widths");
-    RowBinaryRows encoding = RowBinaryRows.of(types, rows.get(0)).orElseThrow();
+    RowBinaryRows encoding = RowBinaryRows.of(types, names).orElseThrow();
     RowBinaryOutput body = new RowBinaryOutput(16);
     encoding.encode(rows, body);
     client.insert(binaryDb + ".widths", encoding.columns(), body.stream(), ClickHouseFormat.RowBinary).get().close();
-    client.insert(jsonDb + ".widths", new RowsInputStream(rows), ClickHouseFormat.JSONEachRow).get().close();
+    client.insert(jsonDb + ".widths", new RowsInputStream(rows.stream().map(r -> RowJson.line(names, r)).toList()),
+        ClickHouseFormat.JSONEachRow).get().close();
 
     String select = "SELECT * FROM %s.widths ORDER BY k FORMAT JSONEachRow";
-    assertThat(server.query(select.formatted(binaryDb))).hasSize(2).isEqualTo(server.query(select.formatted(jsonDb)));
+    assertThat(server.query(select.formatted(binaryDb))).hasSize(3).isEqualTo(server.query(select.formatted(jsonDb)));
   }
 
   @Test
   void typesWithoutAnEncodingAndRowsThatDoNotFitAreLeftToJson() throws Exception {
-    byte[] row = "{\"k\":\"x\",\"e\":\"a\"}\n".getBytes(StandardCharsets.UTF_8);
-    assertThat(RowBinaryRows.of(Map.of("k", "String", "e", "Enum8('a' = 1)"), row)).isEmpty();
-    assertThat(RowBinaryRows.of(Map.of("k", "String", "e", "Map(String, String)"), row)).isEmpty();
-    assertThat(RowBinaryRows.of(Map.of("k", "String"), row)).as("a field the table lacks").isEmpty();
+    List<String> columns = List.of("k", "e");
+    assertThat(RowBinaryRows.of(Map.of("k", "String", "e", "Enum8('a' = 1)"), columns)).isEmpty();
+    assertThat(RowBinaryRows.of(Map.of("k", "String", "e", "Map(String, String)"), columns)).isEmpty();
+    assertThat(RowBinaryRows.of(Map.of("k", "String"), columns)).as("a column the table lacks").isEmpty();
 
-    RowBinaryRows encoding = RowBinaryRows.of(Map.of("k", "String", "e", "UInt8"), "{\"k\":\"x\",\"e\":1}"
-        .getBytes(StandardCharsets.UTF_8)).orElseThrow();
-    assertThatThrownBy(() -> encoding.encode(List.of(row), new RowBinaryOutput(16))).isInstanceOf(IOException.class);
-    assertThatThrownBy(() -> encoding.encode(List.of("{\"k\":\"x\",\"e\":256}".getBytes(StandardCharsets.UTF_8)),
-        new RowBinaryOutput(16))).isInstanceOf(IOException.class).hasMessageContaining("UInt8");
+    RowBinaryRows encoding = RowBinaryRows.of(Map.of("k", "String", "e", "UInt8"), columns).orElseThrow();
+    assertThatThrownBy(() -> encoding.encode(List.<Object[]>of(new Object[] {"x", "a"}), new RowBinaryOutput(16)))
+        .isInstanceOf(IOException.class).hasMessageContaining("e: expected an integer");
+    assertThatThrownBy(() -> encoding.encode(List.<Object[]>of(new Object[] {"x", null}), new RowBinaryOutput(16)))
+        .as("null in a column that is not Nullable").isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> encoding.encode(List.<Object[]>of(new Object[] {"x", 256L}), new RowBinaryOutput(16)))
+        .isInstanceOf(IOException.class).hasMessageContaining("UInt8");
     RowBinaryRows money = RowBinaryRows.of(Map.of("k", "String", "usd", "Nullable(Decimal(12, 9))"),
-        "{\"k\":\"x\",\"usd\":null}".getBytes(StandardCharsets.UTF_8)).orElseThrow();
-    assertThatThrownBy(() -> money.encode(List.of("{\"k\":\"x\",\"usd\":5000.000000000}"
-        .getBytes(StandardCharsets.UTF_8)), new RowBinaryOutput(16))).as("ClickHouse refuses it in JSON")
-        .isInstanceOf(IOException.class).hasMessageContaining("digits");
-    assertThatThrownBy(() -> money.encode(List.of("{\"k\":\"x\",\"usd\":1.0000000001}"
-        .getBytes(StandardCharsets.UTF_8)), new RowBinaryOutput(16))).isInstanceOf(IOException.class)
-        .hasMessageContaining("decimal places");
+        List.of("k", "usd")).orElseThrow();
+    assertThatThrownBy(() -> money.encode(List.<Object[]>of(new Object[] {"x", new BigDecimal("5000.000000000")}),
+        new RowBinaryOutput(16))).as("ClickHouse refuses it in JSON").isInstanceOf(IOException.class)
+        .hasMessageContaining("digits");
+    assertThatThrownBy(() -> money.encode(List.<Object[]>of(new Object[] {"x", new BigDecimal("1.0000000001")}),
+        new RowBinaryOutput(16))).isInstanceOf(IOException.class).hasMessageContaining("decimal places");
   }
 
   @Test

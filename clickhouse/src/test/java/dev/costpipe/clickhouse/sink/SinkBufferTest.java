@@ -45,7 +45,8 @@ class SinkBufferTest {
     assertThat(b.records()).isEqualTo(4);
     SinkBuffer.Flush f = b.startFlush();
     assertThat(f.rows().get(SinkTable.REQUEST_COSTS)).extracting(r -> r.source().offset()).containsExactly(5L, 9L);
-    assertThat(new String(f.rows().get(SinkTable.REQUEST_COSTS).get(0).json(), StandardCharsets.UTF_8))
+    assertThat(new String(SinkTable.REQUEST_COSTS.json(f.rows().get(SinkTable.REQUEST_COSTS).get(0).values()),
+        StandardCharsets.UTF_8))
         .contains("\"request_id\":\"r-0-5\"");
     assertThat(f.rows().get(SinkTable.COST_ALERTS)).hasSize(1);
     assertThat(f.rows().get(SinkTable.COST_AGGREGATES)).isEmpty();
@@ -92,8 +93,9 @@ class SinkBufferTest {
     SinkBuffer.Flush f = b.startFlush();
     List<ConsumerRecord<byte[], byte[]>> good = poll.stream().filter(r -> r.offset() % 97 != 13).toList();
     assertThat(f.rows().get(SinkTable.REQUEST_COSTS)).extracting(SinkRow::source).containsExactlyElementsOf(good);
-    assertThat(f.rows().get(SinkTable.REQUEST_COSTS)).allSatisfy(r -> assertThat(new String(r.json(),
-        StandardCharsets.UTF_8)).contains("\"request_id\":\"r-" + r.source().partition() + "-" + r.source().offset()
+    assertThat(f.rows().get(SinkTable.REQUEST_COSTS)).allSatisfy(r -> assertThat(new String(
+        SinkTable.REQUEST_COSTS.json(r.values()), StandardCharsets.UTF_8)).contains("\"request_id\":\"r-"
+        + r.source().partition() + "-" + r.source().offset()
         + "\""));
     assertThat(f.deadLetters()).extracting(l -> l.source().offset()).containsExactly(13L, 110L, 207L, 304L, 401L,
         498L, 595L, 692L);

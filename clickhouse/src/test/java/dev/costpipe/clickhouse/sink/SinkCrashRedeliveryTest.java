@@ -112,10 +112,8 @@ class SinkCrashRedeliveryTest {
     ClickHouseSinkMetrics firstLife = new ClickHouseSinkMetrics();
     RowInserter dying = (table, rows, token) -> {
       if (inserts.incrementAndGet() == 6) {
-        for (byte[] r : rows) {
-          String line = new String(r, java.nio.charset.StandardCharsets.UTF_8);
-          int at = line.indexOf("\"request_id\":\"") + 14;
-          failedIds.add(line.substring(at, line.indexOf('"', at)));
+        for (Object[] r : rows) {
+          failedIds.add((String) r[SinkTable.REQUEST_COSTS.columns().indexOf("request_id")]);
         }
         Thread.sleep(1_500);
         throw new IllegalStateException("the insert thread died");
