@@ -28,8 +28,9 @@ import org.apache.kafka.streams.state.Stores;
  * together, and a restore (after {@code kill -9}) brings back exactly the sums not yet sent. They are sent by
  * wall clock, at least {@code interval} apart, also on a partition no longer fed (old traffic is not held back).
  * Where the stream thread's commits can be seen ({@link ThreadCommits}), they are sent just before the thread's
- * next commit is due: a sum made and sent within one transaction reaches the changelog once (its removal, which
- * the record cache turns into one tombstone) instead of once per commit it waited through plus its removal.
+ * next commit is due: a sum made and sent within one transaction never reaches the changelog (the record cache
+ * drops its value, and {@link UnloggedKeyTombstones} the tombstone of a key the changelog never had), instead of
+ * once per commit it waited through plus its removal.
  *
  * <p>A bucket is the greatest common divisor of the aggregate window sizes (1h for 1h and 1d), so every
  * contribution of a sum falls in the same window of every size. A sum is sent with the earliest time of its
@@ -77,6 +78,7 @@ public final class CombineStep implements Processor<String, RevisedCost, String,
   public void init(ProcessorContext<String, CostTotals> context) {
     this.context = context;
     this.pending = context.getStateStore(STORE);
+    UnloggedKeyTombstones.skip(pending);
     if (!interval.isZero()) {
       commits = ThreadCommits.of(context);
       sentAtMs = context.currentSystemTimeMs();
