@@ -113,7 +113,7 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
     // a task (re)initialised, e.g. after a failure, restarts from its stores as of the last commit
     parsed.clear();
     this.open = context.getStateStore(OPEN_STORE);
-    UnloggedKeyTombstones.skip(open);
+    UnloggedKeyTombstones.skip(open, context.appConfigs());
     this.completed = context.getStateStore(COMPLETED_STORE);
     context.schedule(punctuateInterval, PunctuationType.STREAM_TIME, now -> flushIdle(true, now));
     context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, now -> flushIdle(false, now));

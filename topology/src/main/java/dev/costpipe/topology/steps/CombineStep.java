@@ -85,7 +85,7 @@ public final class CombineStep implements Processor<String, RevisedCost, String,
   public void init(ProcessorContext<String, CostTotals> context) {
     this.context = context;
     this.pending = context.getStateStore(STORE);
-    UnloggedKeyTombstones.skip(pending);
+    UnloggedKeyTombstones.skip(pending, context.appConfigs());
     // a task (re)initialised, e.g. after a failure, restarts from its store as of the last commit
     sums.clear();
     try (var all = pending.all()) {

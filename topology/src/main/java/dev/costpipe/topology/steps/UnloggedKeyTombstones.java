@@ -1,5 +1,7 @@
 package dev.costpipe.topology.steps;
 
+import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.internals.CachingKeyValueStore;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
@@ -14,16 +16,24 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * cache's flushes; a store of a processor has no listener, and then every removal is written. This gives the store
  * a listener that does nothing: the cache then writes a removal only where the store below it holds the key. The
  * store below is the changelog's own copy (every write reaches both), so the changelog, and any restore from it,
- * is as before: a key it has is still removed by a tombstone. Without a record cache
+ * is as before: a key it has is still removed by a tombstone. That holds under exactly-once only, where a task
+ * closed dirty has its state wiped and restored, so the store below never lacks a key the committed changelog has;
+ * at least once, a removal may reach the store while its tombstone is lost in a crash, and the changelog would then
+ * keep the key for good: there every removal is still written. Without a record cache
  * ({@code statestore.cache.max.bytes} 0) every write reaches the changelog anyway and this does nothing. It uses
  * Kafka Streams' internal classes: {@code UnloggedKeyTombstonesTest} fails on a Kafka upgrade that changes them.
  */
 final class UnloggedKeyTombstones {
   private UnloggedKeyTombstones() {}
 
-  /** @param store a key-value store built with caching and logging, as {@code getStateStore} returns it */
-  static void skip(StateStore store) {
-    if (store instanceof WrappedStateStore<?, ?, ?> w) {
+  /**
+   * @param store a key-value store built with caching and logging, as {@code getStateStore} returns it
+   * @param appConfigs the application's settings ({@code ProcessorContext.appConfigs()})
+   */
+  static void skip(StateStore store, Map<String, Object> appConfigs) {
+    boolean exactlyOnce = StreamsConfig.EXACTLY_ONCE_V2.equals(
+        String.valueOf(appConfigs.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)));
+    if (exactlyOnce && store instanceof WrappedStateStore<?, ?, ?> w) {
       CachingKeyValueStore cache = w.findInner(CachingKeyValueStore.class);
       if (cache != null) {
         cache.setFlushListener(flushed -> {}, false);
