@@ -47,7 +47,8 @@ import org.apache.kafka.streams.state.WindowStore;
  * revision is final instead and raw events coming later are dropped ({@code merge.raw_after_usage_event_final}).
  *
  * <p>The store keeps events as their original bytes and, behind Kafka Streams' record cache, reaches its
- * changelog once per commit, not once per event. What was last stored is also held in memory with the
+ * changelog once per commit, not once per event, and a request opened and completed between two commits not at
+ * all ({@link UnloggedKeyTombstones}). What was last stored is also held in memory with the
  * events parsed ({@link ParsedRequests}): an event is parsed once, and an open request's store is written,
  * not read.
  */
@@ -112,6 +113,7 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
     // a task (re)initialised, e.g. after a failure, restarts from its stores as of the last commit
     parsed.clear();
     this.open = context.getStateStore(OPEN_STORE);
+    UnloggedKeyTombstones.skip(open, context.appConfigs());
     this.completed = context.getStateStore(COMPLETED_STORE);
     context.schedule(punctuateInterval, PunctuationType.STREAM_TIME, now -> flushIdle(true, now));
     context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, now -> flushIdle(false, now));
