@@ -11,7 +11,7 @@ import java.util.Set;
  * The {@code FROM} of a period's SQL: the latest version of each request in the period, and only the columns the
  * query reads: {@code (SELECT … WHERE period ORDER BY ingested_at DESC LIMIT 1 BY request_id)}. Re-delivered rows
  * and older revisions count once whatever the state of the table's parts: the answer does not depend on {@code
- * FINAL} (a clean-clone CI run saw {@code FINAL} keep every row on 18.16 once, docs/clickhouse.md). On 18.16 this
+ * FINAL}, so it holds while a merge is behind and on a table that never collapses (docs/clickhouse.md). On 18.16 this
  * sort measured faster than {@code argMax(col, ingested_at) … GROUP BY request_id}, which also skips NULL values.
  * While {@code costpipe clickhouse migrate-layout} has not finished copying the layout before V008, the old table
  * is read too (a request is then in the old table, the new one, or both, and counts once, as its latest version).
