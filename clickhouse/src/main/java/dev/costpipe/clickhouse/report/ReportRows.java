@@ -52,9 +52,9 @@ final class ReportRows implements PeriodRows, AutoCloseable {
         try {
             session.select("CREATE TEMPORARY TABLE " + VERSIONS + " ENGINE = Memory AS SELECT h FROM ("
                     + source.rows("cityHash64(request_id) AS h", timeRange) + ") GROUP BY h HAVING count() > 1");
-            session.select("CREATE TEMPORARY TABLE " + LATEST + " ENGINE = Memory AS SELECT "
-                    + CostSource.columnList(COLUMNS) + " FROM " + source.from(timeRange
-                    + " AND cityHash64(request_id) IN " + VERSIONS, COLUMNS));
+            String columns = CostSource.columnList(COLUMNS);
+            session.select("CREATE TEMPORARY TABLE " + LATEST + " ENGINE = Memory AS SELECT " + columns + " FROM "
+                    + CostSource.latest(source.rows(columns, "cityHash64(request_id) IN " + VERSIONS, timeRange)));
         } catch (ReportException e) {
             LOG.info("report: no temporary table ({}); each section deduplicates the week itself", e.getMessage());
             return null;
