@@ -105,6 +105,7 @@ final class SinkBuffer {
       }
     }
     List<RowConverter.Converted> converted = RowConverter.rows(valuesRead, ingestedAt);
+    ConsumerRecord<byte[], byte[]> partitionLast = null; // a poll holds runs of records of one partition
     for (int i = 0; i < taken.size(); i++) {
       ConsumerRecord<byte[], byte[]> r = taken.get(i);
       RowConverter.Converted c = converted.get(i);
@@ -116,7 +117,14 @@ final class SinkBuffer {
       if (records++ == 0) {
         firstNanos = System.nanoTime();
       }
-      pendingOffsets.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+      if (partitionLast != null && (partitionLast.partition() != r.partition()
+          || !partitionLast.topic().equals(r.topic()))) {
+        commitAfter(partitionLast);
+      }
+      partitionLast = r;
+    }
+    if (partitionLast != null) {
+      commitAfter(partitionLast);
     }
     if (unavailable != null) {
       throw unavailable;
@@ -126,6 +134,11 @@ final class SinkBuffer {
   /** The consumer's poll found no records: ends a backlog's last batch early ({@link #flushDue}). */
   void caughtUp() {
     caughtUp = true;
+  }
+
+  /** The partition's offset to commit is the one after {@code r} (records are added in offset order). */
+  private void commitAfter(ConsumerRecord<byte[], byte[]> r) {
+    pendingOffsets.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
   }
 
   /** Records read and not flushed yet. */
