@@ -48,9 +48,9 @@ import org.apache.kafka.streams.state.WindowStore;
  *
  * <p>The store keeps events as their original bytes and, behind Kafka Streams' record cache, reaches its
  * changelog once per commit, not once per event, and a request opened and completed between two commits not at
- * all ({@link UnloggedKeyTombstones}). What was last stored is also held in memory with the
- * events parsed ({@link ParsedRequests}): an event is parsed once, and an open request's store is written,
- * not read.
+ * all ({@link UnloggedKeyTombstones}); it is serialized once per commit too ({@link WriteBehindStore}). What was
+ * last stored is also held in memory with the events parsed ({@link ParsedRequests}): an event is parsed once,
+ * and an open request's store is written, not read.
  */
 public final class ChunkMergeStep implements Processor<String, ParsedEvent, String, MergedRevision> {
   public static final String OPEN_STORE = "open-requests";
