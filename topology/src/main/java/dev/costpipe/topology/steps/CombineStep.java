@@ -77,8 +77,8 @@ public final class CombineStep implements Processor<String, RevisedCost, String,
    * value: a restore gives the records of a changelog kept by append time the time they were written.
    */
   public static StoreBuilder<KeyValueStore<String, PendingSum>> store() {
-    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), PendingSum.serde())
-        .withCachingEnabled().withLoggingEnabled(StateChangelogs.BY_APPEND_TIME);
+    return WriteBehindStore.of(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(),
+        PendingSum.serde()).withCachingEnabled().withLoggingEnabled(StateChangelogs.BY_APPEND_TIME));
   }
 
   @Override
