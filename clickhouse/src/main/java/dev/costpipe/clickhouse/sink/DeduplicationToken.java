@@ -28,7 +28,7 @@ final class DeduplicationToken {
     for (SinkRow row : rows) {
       ConsumerRecord<byte[], byte[]> r = row.source();
       // a batch holds runs of rows of one partition: its range is looked up once per run
-      if (previous == null || previous.partition() != r.partition() || !previous.topic().equals(r.topic())) {
+      if (!SinkRow.samePartition(previous, r)) {
         current = ranges.computeIfAbsent(r.topic() + "-" + r.partition(),
             k -> new long[] {r.offset(), r.offset(), 0, r.timestamp(), r.timestamp()});
       }

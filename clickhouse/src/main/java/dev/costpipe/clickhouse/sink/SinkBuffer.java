@@ -117,8 +117,7 @@ final class SinkBuffer {
       if (records++ == 0) {
         firstNanos = System.nanoTime();
       }
-      if (partitionLast != null && (partitionLast.partition() != r.partition()
-          || !partitionLast.topic().equals(r.topic()))) {
+      if (partitionLast != null && !SinkRow.samePartition(partitionLast, r)) {
         commitAfter(partitionLast);
       }
       partitionLast = r;
