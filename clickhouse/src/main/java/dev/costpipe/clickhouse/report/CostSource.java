@@ -22,7 +22,8 @@ final class CostSource implements PeriodRows {
     /** Read by every deduplication, whatever the query asks for. */
     private static final List<String> KEY = List.of("request_id", "ingested_at", "timestamp");
 
-    private static final String HASH = "cityHash64(request_id)";
+    /** A request id's hash (a UInt64), standing for the id where a set of ids is matched. */
+    static final String HASH = "cityHash64(request_id)";
 
     private final CostTable table;
     private final boolean migrating;

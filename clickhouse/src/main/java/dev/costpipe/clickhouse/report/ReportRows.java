@@ -51,10 +51,10 @@ final class ReportRows implements PeriodRows, AutoCloseable {
         }
         try {
             session.select("CREATE TEMPORARY TABLE " + VERSIONS + " ENGINE = Memory AS SELECT h FROM ("
-                    + source.rows("cityHash64(request_id) AS h", timeRange) + ") GROUP BY h HAVING count() > 1");
+                    + source.rows(CostSource.HASH + " AS h", timeRange) + ") GROUP BY h HAVING count() > 1");
             String columns = CostSource.columnList(COLUMNS);
             session.select("CREATE TEMPORARY TABLE " + LATEST + " ENGINE = Memory AS SELECT " + columns + " FROM "
-                    + CostSource.latest(source.rows(columns, "cityHash64(request_id) IN " + VERSIONS, timeRange)));
+                    + CostSource.latest(source.rows(columns, CostSource.HASH + " IN " + VERSIONS, timeRange)));
         } catch (ReportException e) {
             LOG.info("report: no temporary table ({}); each section deduplicates the week itself", e.getMessage());
             return null;
@@ -74,7 +74,7 @@ final class ReportRows implements PeriodRows, AutoCloseable {
     @Override
     public String from(String timeRange, String columns) {
         String list = CostSource.columnList(columns);
-        return "(" + source.rows(list, timeRange + " AND cityHash64(request_id) NOT IN " + VERSIONS)
+        return "(" + source.rows(list, timeRange + " AND " + CostSource.HASH + " NOT IN " + VERSIONS)
                 + " UNION ALL SELECT " + list + " FROM " + LATEST + " WHERE " + timeRange + ")";
     }
 
