@@ -18,8 +18,13 @@ import java.util.function.Consumer;
  * {@code costpipe clickhouse retention}: keeps {@code request_costs} to a period by dropping whole weekly partitions
  * ({@code DROP PARTITION}: 18.16 has no TTL). A week is dropped once all of it is older than the period: it
  * ended (next Monday 00:00 UTC) at or before {@code now - keep}. Dropping is instant and frees the disk at once.
+ * The report's sums per day of a dropped week ({@link #DAY_SUMS}, partitioned by the same weeks) go with it.
  */
 public final class Retention {
+  /** The report's sums per day (V010-V012), partitioned by ISO week like request_costs. */
+  public static final List<String> DAY_SUMS =
+      List.of("report_day_sums", "report_day_property_sums", "report_day_user_sums");
+
   private final Client client;
   private final String database;
   private final Consumer<String> log;
@@ -50,14 +55,27 @@ public final class Retention {
       if (dryRun) {
         log.accept("would drop week " + week.monday() + " (" + week.rows() + " stored rows)");
       } else {
-        ClickHouseStatements.execute(client, "ALTER TABLE " + database + "." + TimeLedLayout.TABLE
-            + " DROP PARTITION " + SqlLiterals.string(week.monday().toString()));
+        for (String table : tablesOfTheWeeks()) {
+          ClickHouseStatements.execute(client, "ALTER TABLE " + database + "." + table
+              + " DROP PARTITION " + SqlLiterals.string(week.monday().toString()));
+        }
         log.accept("dropped week " + week.monday() + " (" + week.rows() + " stored rows)");
       }
     }
     log.accept((dryRun ? "dry run: " : "") + expired.size() + " weeks ended before " + cutoff + " (keep " + keep
         + ")" + (dryRun ? "" : " dropped"));
     return expired;
+  }
+
+  /** request_costs and those of {@link #DAY_SUMS} the database has (a database before V010 has none). */
+  private List<String> tablesOfTheWeeks() {
+    List<String> tables = new ArrayList<>(List.of(TimeLedLayout.TABLE));
+    for (JsonNode row : ClickHouseStatements.query(client, "SELECT name FROM system.tables WHERE database = "
+        + SqlLiterals.string(database) + " AND name IN (" + String.join(", ", DAY_SUMS.stream()
+            .map(SqlLiterals::string).toList()) + ") ORDER BY name FORMAT JSONEachRow")) {
+      tables.add(row.path("name").asText());
+    }
+    return tables;
   }
 
   private List<Week> weeks() {

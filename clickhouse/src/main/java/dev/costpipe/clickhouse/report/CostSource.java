@@ -44,6 +44,11 @@ final class CostSource implements PeriodRows {
         return new CostSource(table, !old.isEmpty());
     }
 
+    /** Whether the table of the layout before V008 is read too (a layout migration is under way). */
+    boolean migrating() {
+        return migrating;
+    }
+
     /**
      * The FROM clause for rows in {@code timeRange} (a condition from {@link SqlTime#range}, or {@code 1}) with
      * {@code columns} (comma-separated column names; request_id, ingested_at and timestamp are always there).

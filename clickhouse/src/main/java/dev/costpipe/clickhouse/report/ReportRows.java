@@ -1,5 +1,9 @@
 package dev.costpipe.clickhouse.report;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.LocalDate;
+import java.util.HashSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +64,21 @@ final class ReportRows implements PeriodRows, AutoCloseable {
             return null;
         }
         return new ReportRows(session, source);
+    }
+
+    /**
+     * The days in {@code timeRange} holding a version of a request that has versions on other days of the period
+     * too (deduplicated across days; a revision keeps its request's time, so only rows written otherwise do this).
+     */
+    Set<LocalDate> daysOfRequestsOnSeveralDays(String timeRange) {
+        Set<LocalDate> days = new HashSet<>();
+        for (ObjectNode row : session.select("SELECT DISTINCT arrayJoin(days) AS day FROM (SELECT"
+                + " groupUniqArray(toDate(timestamp)) AS days FROM (" + source.rows("request_id, timestamp",
+                        CostSource.HASH + " IN " + VERSIONS, timeRange)
+                + ") GROUP BY request_id HAVING length(days) > 1) FORMAT JSONEachRow")) {
+            days.add(Rows.date(row, "day"));
+        }
+        return days;
     }
 
     /** The reader of the session holding the tables: the sections' queries must go through it. */

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The SQL behind {@link WeeklyReport}: one SELECT per section, each over the latest version of each request
@@ -34,6 +35,9 @@ import java.util.Map;
  * {@code String} or {@code Nullable(String)}.
  */
 final class WeeklyReportQueries {
+
+    /** The sums per day the report keeps. */
+    private static final List<DayGrid> GRIDS = List.of(DayGrid.REPORT, DayGrid.PROPERTIES, DayGrid.USERS);
 
     /** Values listed per property name; the rest are summed as "other values". */
     static final int PROPERTY_VALUES = 10;
@@ -54,24 +58,21 @@ final class WeeklyReportQueries {
     static final String NON_PRODUCTION = "arrayExists((k, v) -> lower(k) IN ('environment', 'env')"
             + " AND lower(v) IN ('development', 'dev', 'staging'), property_keys, property_values)";
 
-    private static final String INPUT_SIDE =
-            "['input', 'cache_read', 'cache_write', 'cache_write_1h', 'audio_input']";
-    private static final String OUTPUT_SIDE = "['output', 'reasoning', 'audio_output']";
-    /**
-     * The breakdown parts computed from token rates. Rows with any other part ({@code provider_reported},
-     * or the single {@code repriced} part that {@code costpipe reprice} writes) do not show per-token rates.
-     */
-    private static final String RATE_PARTS = "['input', 'cache_read', 'cache_write', 'cache_write_1h', 'audio_input',"
-            + " 'output', 'reasoning', 'audio_output', 'web_search', 'images', 'request']";
-
     private final ClickHouseReader reader;
     private final CostTable table;
     private final PeriodRows rows;
+    private final DaySums sums;
+    private final DaySums propertySums;
+    private final DaySums userSums;
 
-    private WeeklyReportQueries(ClickHouseReader reader, CostTable table, PeriodRows rows) {
+    private WeeklyReportQueries(ClickHouseReader reader, CostTable table, PeriodRows rows, DaySums sums,
+            DaySums propertySums, DaySums userSums) {
         this.reader = reader;
         this.table = table;
         this.rows = rows;
+        this.sums = sums;
+        this.propertySums = propertySums;
+        this.userSums = userSums;
     }
 
     /**
@@ -83,19 +84,31 @@ final class WeeklyReportQueries {
     static WeeklyReport report(ClickHouseReader reader, CostTable table, IsoWeek week, Instant now) {
         CostSource source = CostSource.of(reader, table);
         String weeks = SqlTime.range(week.previous().start(), week.end());
+        Map<LocalDate, Long> fingerprints = DaySums.fingerprints(reader, table, source, weeks, GRIDS);
         try (ReportRows once = ReportRows.create(reader, source, weeks)) {
             if (once == null) {
-                return new WeeklyReportQueries(reader, table, source).report(week, now);
+                return new WeeklyReportQueries(reader, table, source, DaySums.computed(DayGrid.REPORT, source),
+                        DaySums.computed(DayGrid.PROPERTIES, source), DaySums.computed(DayGrid.USERS, source))
+                        .report(week, now);
             }
-            return new WeeklyReportQueries(once.session(), table, once).report(week, now);
+            ClickHouseReader session = once.session();
+            Set<LocalDate> spread = fingerprints == null ? Set.of() : once.daysOfRequestsOnSeveralDays(weeks);
+            try (DaySums sums = DaySums.of(session, table, source, once, DayGrid.REPORT, weeks, fingerprints,
+                            spread, now);
+                    DaySums propertySums = DaySums.of(session, table, source, once, DayGrid.PROPERTIES, weeks,
+                            fingerprints, spread, now);
+                    DaySums userSums = DaySums.of(session, table, source, once, DayGrid.USERS, weeks, fingerprints,
+                            spread, now)) {
+                return new WeeklyReportQueries(session, table, once, sums, propertySums, userSums).report(week, now);
+            }
         }
     }
 
     private WeeklyReport report(IsoWeek week, Instant now) {
         String range = SqlTime.range(week.start(), week.end());
-        Totals total = totals(range);
-        Totals previous = totals(SqlTime.range(week.previous().start(), week.previous().end()));
-        Map<LocalDate, Day> days = daily(SqlTime.range(week.previous().start(), week.end()));
+        Totals total = totals(week);
+        Totals previous = totals(week.previous());
+        Map<LocalDate, Day> days = daily(week.previous().monday(), week.monday().plusDays(7));
         List<Day> daily = sevenDays(week.monday(), days);
         List<Day> previousDaily = sevenDays(week.previous().monday(), days);
 
@@ -104,47 +117,44 @@ final class WeeklyReportQueries {
                 total.cacheReadTokens(), total.inputTokens(),
                 Usd.percent(total.cacheReadTokens(), total.inputTokens()));
         Unpriced unpriced = new Unpriced(total.unknownModelRequests(), total.noUsageRequests(),
-                total.estimatedRequests(), total.estimatedCostNanoUsd(), unknownModels(range));
+                total.estimatedRequests(), total.estimatedCostNanoUsd(), unknownModels(week));
 
-        List<ReportHints.ModelRates> shortPrompts = shortPromptModels(range);
+        List<ReportHints.ModelRates> shortPrompts = shortPromptModels(week);
         ReportHints.Repeats repeats = repeats(range);
         List<WeeklyReport.Hint> hints = ReportHints.compute(total, unpriced, shortPrompts, repeats);
 
         return new WeeklyReport(week, table, now, total, previous,
                 Change.between(previous.costNanoUsd(), total.costNanoUsd()),
                 daily, previousDaily,
-                properties(range, total.costNanoUsd()),
-                spendBy(MODEL_NAME, range, total.costNanoUsd(), MODELS),
-                spendBy("ifNull(provider, '')", range, total.costNanoUsd(), PROVIDERS),
-                topUsers(range, total.costNanoUsd()),
+                properties(week, total.costNanoUsd()),
+                spendBy(MODEL_NAME, week, total.costNanoUsd(), MODELS),
+                spendBy("provider", week, total.costNanoUsd(), PROVIDERS),
+                topUsers(week, total.costNanoUsd()),
                 topSessions(range),
                 sessionNames(range),
                 cache, unpriced, topRequests(range), hints);
     }
 
-    private Totals totals(String range) {
-        ObjectNode row = single("SELECT count() AS requests,"
-                + " countIf(cost_nano_usd IS NOT NULL) AS priced,"
-                + " " + COST + " AS cost,"
-                + " sum(input_tokens) AS in_tokens,"
-                + " sum(output_tokens) AS out_tokens,"
-                + " sum(cache_read_tokens) AS cached_tokens,"
-                + " uniqExactIf(ifNull(user_id, ''), ifNull(user_id, '') != '') AS users,"
-                + " uniqExactIf(ifNull(session_id, ''), ifNull(session_id, '') != '') AS sessions,"
-                + " countIf(cache_hit = 1) AS cache_hits,"
-                + " toInt64(sumIf(cache_savings_nano_usd, cache_hit = 1)) AS response_cache_savings,"
-                + " toInt64(sumIf(cache_savings_nano_usd, cache_hit = 0)) AS prompt_cache_savings,"
-                + " countIf(pricing_status = 'unknown_model') AS unknown_model,"
-                + " countIf(pricing_status = 'no_usage') AS no_usage,"
-                + " countIf(usage_source = 'estimated') AS estimated,"
-                + " toInt64(ifNull(sumIf(cost_nano_usd, usage_source = 'estimated'), 0)) AS estimated_cost,"
-                + " countIf(" + NON_PRODUCTION + ") AS non_production,"
-                + " toInt64(ifNull(sumIf(cost_nano_usd, " + NON_PRODUCTION + "), 0)) AS non_production_cost"
-                + " FROM " + rows.from(range,
-                        "cost_nano_usd, input_tokens, output_tokens, cache_read_tokens, user_id, session_id,"
-                        + " cache_hit, cache_savings_nano_usd, pricing_status, usage_source, property_keys,"
-                        + " property_values")
-                + " WHERE " + range
+    /** The week's totals, from the sums per day (distinct users and sessions: their states merged). */
+    private Totals totals(IsoWeek week) {
+        ObjectNode row = single("SELECT sum(requests_n) AS requests,"
+                + " sum(priced_n) AS priced,"
+                + " toInt64(sum(cost_sum)) AS cost,"
+                + " sum(input_tokens_sum) AS in_tokens,"
+                + " sum(output_tokens_sum) AS out_tokens,"
+                + " sum(cache_read_tokens_sum) AS cached_tokens,"
+                + " uniqExactIfMerge(users_state) AS users,"
+                + " uniqExactIfMerge(sessions_state) AS sessions,"
+                + " sumIf(requests_n, cache_hit = 1) AS cache_hits,"
+                + " toInt64(sumIf(cache_savings_sum, cache_hit = 1)) AS response_cache_savings,"
+                + " toInt64(sumIf(cache_savings_sum, cache_hit = 0)) AS prompt_cache_savings,"
+                + " sumIf(requests_n, pricing_status = 'unknown_model') AS unknown_model,"
+                + " sumIf(requests_n, pricing_status = 'no_usage') AS no_usage,"
+                + " sumIf(requests_n, usage_source = 'estimated') AS estimated,"
+                + " toInt64(sumIf(cost_sum, usage_source = 'estimated')) AS estimated_cost,"
+                + " sumIf(requests_n, non_production = 1) AS non_production_requests,"
+                + " toInt64(sumIf(cost_sum, non_production = 1)) AS non_production_cost"
+                + " FROM " + sums.from(week.monday(), week.monday().plusDays(7))
                 + " FORMAT JSONEachRow");
         return new Totals(
                 Rows.longValue(row, "requests"),
@@ -162,16 +172,14 @@ final class WeeklyReportQueries {
                 Rows.longValue(row, "no_usage"),
                 Rows.longValue(row, "estimated"),
                 Rows.longValue(row, "estimated_cost"),
-                Rows.longValue(row, "non_production"),
+                Rows.longValue(row, "non_production_requests"),
                 Rows.longValue(row, "non_production_cost"));
     }
 
-    private Map<LocalDate, Day> daily(String range) {
+    private Map<LocalDate, Day> daily(LocalDate first, LocalDate end) {
         Map<LocalDate, Day> days = new HashMap<>();
-        for (ObjectNode row : reader.select("SELECT toDate(timestamp) AS day, count() AS requests, " + COST + " AS cost"
-                + " FROM " + rows.from(range,
-                        "cost_nano_usd")
-                + " WHERE " + range
+        for (ObjectNode row : reader.select("SELECT day, sum(requests_n) AS requests, toInt64(sum(cost_sum)) AS cost"
+                + " FROM " + sums.from(first, end)
                 + " GROUP BY day ORDER BY day FORMAT JSONEachRow")) {
             LocalDate day = Rows.date(row, "day");
             days.put(day, new Day(day, Rows.longValue(row, "requests"), Rows.longValue(row, "cost")));
@@ -188,13 +196,11 @@ final class WeeklyReportQueries {
         return out;
     }
 
-    private List<PropertyGroup> properties(String range, long totalCost) {
-        String from = " FROM " + rows.from(range,
-                        "property_keys, property_values, cost_nano_usd")
-                + " ARRAY JOIN property_keys AS name, property_values AS value"
-                + " WHERE " + range;
+    private List<PropertyGroup> properties(IsoWeek week, long totalCost) {
+        String from = " FROM " + propertySums.from(week.monday(), week.monday().plusDays(7));
         Map<String, List<PropertyValue>> values = new HashMap<>();
-        for (ObjectNode row : reader.select("SELECT name, value, count() AS requests, " + COST + " AS cost" + from
+        for (ObjectNode row : reader.select("SELECT name, value, sum(requests_n) AS requests,"
+                + " toInt64(sum(cost_sum)) AS cost" + from
                 + " GROUP BY name, value"
                 + " ORDER BY name, cost DESC, requests DESC, value"
                 + " LIMIT " + PROPERTY_VALUES + " BY name"
@@ -205,7 +211,7 @@ final class WeeklyReportQueries {
                             Usd.percent(cost, totalCost)));
         }
         List<PropertyGroup> groups = new ArrayList<>();
-        for (ObjectNode row : reader.select("SELECT name, count() AS requests, " + COST + " AS cost,"
+        for (ObjectNode row : reader.select("SELECT name, sum(requests_n) AS requests, toInt64(sum(cost_sum)) AS cost,"
                 + " uniqExact(value) AS distinct_values" + from
                 + " GROUP BY name"
                 + " ORDER BY cost DESC, requests DESC, name"
@@ -223,14 +229,13 @@ final class WeeklyReportQueries {
         return groups;
     }
 
-    private List<Spend> spendBy(String dimension, String range, long totalCost, int limit) {
+    private List<Spend> spendBy(String dimension, IsoWeek week, long totalCost, int limit) {
         List<Spend> out = new ArrayList<>();
-        for (ObjectNode row : reader.select("SELECT " + dimension + " AS name, count() AS requests, " + COST + " AS cost,"
-                + " sum(input_tokens) AS in_tokens, sum(output_tokens) AS out_tokens,"
-                + " countIf(cost_nano_usd IS NULL) AS unpriced"
-                + " FROM " + rows.from(range,
-                        "model_key, model, provider, cost_nano_usd, input_tokens, output_tokens")
-                + " WHERE " + range
+        for (ObjectNode row : reader.select("SELECT " + dimension + " AS name, sum(requests_n) AS requests,"
+                + " toInt64(sum(cost_sum)) AS cost,"
+                + " sum(input_tokens_sum) AS in_tokens, sum(output_tokens_sum) AS out_tokens,"
+                + " sum(requests_n - priced_n) AS unpriced"
+                + " FROM " + sums.from(week.monday(), week.monday().plusDays(7))
                 + " GROUP BY name"
                 + " ORDER BY cost DESC, requests DESC, name"
                 + " LIMIT " + limit
@@ -243,14 +248,12 @@ final class WeeklyReportQueries {
         return out;
     }
 
-    private List<UserSpend> topUsers(String range, long totalCost) {
+    private List<UserSpend> topUsers(IsoWeek week, long totalCost) {
         List<UserSpend> out = new ArrayList<>();
-        for (ObjectNode row : reader.select("SELECT ifNull(user_id, '') AS user_name, count() AS requests,"
-                + " uniqExactIf(ifNull(session_id, ''), ifNull(session_id, '') != '') AS sessions,"
-                + " " + COST + " AS cost"
-                + " FROM " + rows.from(range,
-                        "user_id, session_id, cost_nano_usd")
-                + " WHERE " + range + " AND ifNull(user_id, '') != ''"
+        for (ObjectNode row : reader.select("SELECT user AS user_name, sum(requests_n) AS requests,"
+                + " uniqExactIfMerge(sessions_state) AS sessions, toInt64(sum(cost_sum)) AS cost"
+                + " FROM " + userSums.from(week.monday(), week.monday().plusDays(7))
+                + " WHERE user != ''"
                 + " GROUP BY user_name"
                 + " ORDER BY cost DESC, requests DESC, user_name"
                 + " LIMIT " + WeeklyReport.TOP_USERS
@@ -313,13 +316,11 @@ final class WeeklyReportQueries {
         return out;
     }
 
-    private List<UnknownModel> unknownModels(String range) {
+    private List<UnknownModel> unknownModels(IsoWeek week) {
         List<UnknownModel> out = new ArrayList<>();
-        for (ObjectNode row : reader.select("SELECT ifNull(provider, '') AS p_name, ifNull(model, '') AS m_name,"
-                + " count() AS requests"
-                + " FROM " + rows.from(range,
-                        "provider, model, pricing_status")
-                + " WHERE " + range + " AND pricing_status = 'unknown_model'"
+        for (ObjectNode row : reader.select("SELECT provider AS p_name, model AS m_name, sum(requests_n) AS requests"
+                + " FROM " + sums.from(week.monday(), week.monday().plusDays(7))
+                + " WHERE pricing_status = 'unknown_model'"
                 + " GROUP BY p_name, m_name"
                 + " ORDER BY requests DESC, p_name, m_name"
                 + " LIMIT " + UNKNOWN_MODELS
@@ -358,20 +359,14 @@ final class WeeklyReportQueries {
      * input tokens whose breakdown is made of token-rate parts only, with their input-side and output-side
      * costs (from the cost breakdown) so that effective per-token rates can be derived.
      */
-    private List<ReportHints.ModelRates> shortPromptModels(String range) {
+    private List<ReportHints.ModelRates> shortPromptModels(IsoWeek week) {
         List<ReportHints.ModelRates> out = new ArrayList<>();
-        for (ObjectNode row : reader.select("SELECT " + MODEL_NAME + " AS name, count() AS calls, " + COST + " AS cost,"
-                + " sum(input_tokens) AS in_tokens, sum(output_tokens) AS out_tokens,"
-                + " toInt64(sum(arraySum(arrayFilter((v, k) -> has(" + INPUT_SIDE + ", k),"
-                + " cost_breakdown_values, cost_breakdown_keys)))) AS input_cost,"
-                + " toInt64(sum(arraySum(arrayFilter((v, k) -> has(" + OUTPUT_SIDE + ", k),"
-                + " cost_breakdown_values, cost_breakdown_keys)))) AS output_cost"
-                + " FROM " + rows.from(range,
-                        "model_key, model, input_tokens, output_tokens, cost_nano_usd, cost_breakdown_keys,"
-                        + " cost_breakdown_values, pricing_status, cache_hit")
-                + " WHERE " + range + " AND pricing_status = 'priced' AND cache_hit = 0"
-                + " AND cost_nano_usd IS NOT NULL AND input_tokens < " + ReportHints.SHORT_PROMPT_TOKENS
-                + " AND arrayAll(k -> has(" + RATE_PARTS + ", k), cost_breakdown_keys)"
+        for (ObjectNode row : reader.select("SELECT " + MODEL_NAME + " AS name, sum(requests_n) AS calls,"
+                + " toInt64(sum(cost_sum)) AS cost,"
+                + " sum(input_tokens_sum) AS in_tokens, sum(output_tokens_sum) AS out_tokens,"
+                + " toInt64(sum(input_side_cost_sum)) AS input_cost, toInt64(sum(output_side_cost_sum)) AS output_cost"
+                + " FROM " + sums.from(week.monday(), week.monday().plusDays(7))
+                + " WHERE short_rates = 1"
                 + " GROUP BY name"
                 + " ORDER BY name"
                 + " FORMAT JSONEachRow")) {

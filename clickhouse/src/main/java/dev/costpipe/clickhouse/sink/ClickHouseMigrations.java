@@ -51,7 +51,10 @@ public final class ClickHouseMigrations {
       "V006__request_costs_reported_cost.sql",
       "V007__cost_alerts_partial_since_and_per.sql",
       "V008__request_costs_time_led.sql",
-      "V009__request_costs_prompt_modalities.sql");
+      "V009__request_costs_prompt_modalities.sql",
+      "V010__report_day_sums.sql",
+      "V011__report_day_property_sums.sql",
+      "V012__report_day_user_sums.sql");
 
   /** The views, in creation order (v_cost_per_session_name reads v_session_costs). */
   public static final List<String> VIEWS = List.of(

@@ -179,9 +179,16 @@ class TimeLedLayoutMigrationTest {
         .extracting(Object::toString).containsExactly("2026-06-01");
     assertThat(server.query("SELECT count() AS n FROM " + db + ".request_costs FORMAT JSONEachRow").get(0))
         .containsEntry("n", "3");
+    for (String sums : Retention.DAY_SUMS) {
+      server.execute("INSERT INTO " + db + "." + sums + " (day, sealed) VALUES ('2026-06-07', 1), ('2026-06-08', 1)");
+    }
     assertThat(retention.run(Duration.ofDays(30), now, false)).hasSize(1);
     assertThat(server.query("SELECT request_id FROM " + db + ".request_costs FORMAT JSONEachRow"))
         .containsExactly(Map.of("request_id", "next"));
+    for (String sums : Retention.DAY_SUMS) {
+      assertThat(server.query("SELECT toString(day) AS day FROM " + db + "." + sums + " FORMAT JSONEachRow"))
+          .as("the report's sums of the week dropped").containsExactly(Map.of("day", "2026-06-08"));
+    }
     assertThat(retention.run(Duration.ofDays(31), now, false)).isEmpty();
   }
 }
