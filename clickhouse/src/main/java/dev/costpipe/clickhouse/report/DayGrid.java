@@ -1,6 +1,7 @@
 package dev.costpipe.clickhouse.report;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -69,6 +70,18 @@ record DayGrid(String table, int definition, Map<String, String> dimensions, Map
                     "sessions_state", "uniqExactIfState(ifNull(session_id, ''), ifNull(session_id, '') != '')"),
             "user_id, session_id, cost_nano_usd",
             null);
+
+    /** Per session ('' for none), session name and user: requests, cost, first and last request's time (V013). */
+    static final DayGrid SESSIONS = new DayGrid("report_day_session_sums", 1,
+            ordered("session", "ifNull(session_id, '')", "session_name", "ifNull(session_name, '')",
+                    "user", "ifNull(user_id, '')"),
+            ordered("requests_n", "count()", "cost_sum", "toInt64(ifNull(sum(cost_nano_usd), 0))",
+                    "first_at", "min(timestamp)", "last_at", "max(timestamp)"),
+            "session_id, session_name, user_id, cost_nano_usd",
+            null);
+
+    /** Every grid, in the order of their migrations. */
+    static final List<DayGrid> ALL = List.of(REPORT, PROPERTIES, USERS, SESSIONS);
 
     /** Every column a reader of the sums gets: the day, the dimensions, the sums (the table's order). */
     String columns() {

@@ -36,9 +36,6 @@ import java.util.Set;
  */
 final class WeeklyReportQueries {
 
-    /** The sums per day the report keeps. */
-    private static final List<DayGrid> GRIDS = List.of(DayGrid.REPORT, DayGrid.PROPERTIES, DayGrid.USERS);
-
     /** Values listed per property name; the rest are summed as "other values". */
     static final int PROPERTY_VALUES = 10;
     /** Property names listed. */
@@ -64,15 +61,17 @@ final class WeeklyReportQueries {
     private final DaySums sums;
     private final DaySums propertySums;
     private final DaySums userSums;
+    private final DaySums sessionSums;
 
     private WeeklyReportQueries(ClickHouseReader reader, CostTable table, PeriodRows rows, DaySums sums,
-            DaySums propertySums, DaySums userSums) {
+            DaySums propertySums, DaySums userSums, DaySums sessionSums) {
         this.reader = reader;
         this.table = table;
         this.rows = rows;
         this.sums = sums;
         this.propertySums = propertySums;
         this.userSums = userSums;
+        this.sessionSums = sessionSums;
     }
 
     /**
@@ -84,12 +83,12 @@ final class WeeklyReportQueries {
     static WeeklyReport report(ClickHouseReader reader, CostTable table, IsoWeek week, Instant now) {
         CostSource source = CostSource.of(reader, table);
         String weeks = SqlTime.range(week.previous().start(), week.end());
-        Map<LocalDate, Long> fingerprints = DaySums.fingerprints(reader, table, source, weeks, GRIDS);
+        Map<LocalDate, Long> fingerprints = DaySums.fingerprints(reader, table, source, weeks, DayGrid.ALL);
         try (ReportRows once = ReportRows.create(reader, source, weeks)) {
             if (once == null) {
                 return new WeeklyReportQueries(reader, table, source, DaySums.computed(DayGrid.REPORT, source),
-                        DaySums.computed(DayGrid.PROPERTIES, source), DaySums.computed(DayGrid.USERS, source))
-                        .report(week, now);
+                        DaySums.computed(DayGrid.PROPERTIES, source), DaySums.computed(DayGrid.USERS, source),
+                        DaySums.computed(DayGrid.SESSIONS, source)).report(week, now);
             }
             ClickHouseReader session = once.session();
             Set<LocalDate> spread = fingerprints == null ? Set.of() : once.daysOfRequestsOnSeveralDays(weeks);
@@ -98,8 +97,11 @@ final class WeeklyReportQueries {
                     DaySums propertySums = DaySums.of(session, table, source, once, DayGrid.PROPERTIES, weeks,
                             fingerprints, spread, now);
                     DaySums userSums = DaySums.of(session, table, source, once, DayGrid.USERS, weeks, fingerprints,
-                            spread, now)) {
-                return new WeeklyReportQueries(session, table, once, sums, propertySums, userSums).report(week, now);
+                            spread, now);
+                    DaySums sessionSums = DaySums.of(session, table, source, once, DayGrid.SESSIONS, weeks,
+                            fingerprints, spread, now)) {
+                return new WeeklyReportQueries(session, table, once, sums, propertySums, userSums, sessionSums)
+                        .report(week, now);
             }
         }
     }
@@ -130,8 +132,8 @@ final class WeeklyReportQueries {
                 spendBy(MODEL_NAME, week, total.costNanoUsd(), MODELS),
                 spendBy("provider", week, total.costNanoUsd(), PROVIDERS),
                 topUsers(week, total.costNanoUsd()),
-                topSessions(range),
-                sessionNames(range),
+                topSessions(week),
+                sessionNames(week),
                 cache, unpriced, topRequests(range), hints);
     }
 
@@ -265,16 +267,15 @@ final class WeeklyReportQueries {
         return out;
     }
 
-    private List<SessionSpend> topSessions(String range) {
+    private List<SessionSpend> topSessions(IsoWeek week) {
         List<SessionSpend> out = new ArrayList<>();
-        for (ObjectNode row : reader.select("SELECT ifNull(session_id, '') AS session_key,"
-                + " max(ifNull(session_name, '')) AS s_name,"
-                + " max(ifNull(user_id, '')) AS user_name,"
-                + " count() AS requests, " + COST + " AS cost,"
-                + " toUInt32(min(timestamp)) AS first_ts, toUInt32(max(timestamp)) AS last_ts"
-                + " FROM " + rows.from(range,
-                        "session_id, session_name, user_id, cost_nano_usd")
-                + " WHERE " + range + " AND ifNull(session_id, '') != ''"
+        for (ObjectNode row : reader.select("SELECT session AS session_key,"
+                + " max(session_name) AS s_name,"
+                + " max(user) AS user_name,"
+                + " sum(requests_n) AS requests, toInt64(sum(cost_sum)) AS cost,"
+                + " toUInt32(min(first_at)) AS first_ts, toUInt32(max(last_at)) AS last_ts"
+                + " FROM " + sessionSums.from(week.monday(), week.monday().plusDays(7))
+                + " WHERE session != ''"
                 + " GROUP BY session_key"
                 + " ORDER BY cost DESC, requests DESC, session_key"
                 + " LIMIT " + WeeklyReport.TOP_SESSIONS
@@ -290,17 +291,16 @@ final class WeeklyReportQueries {
      * Per session name: sessions, calls, cost, and the p95 of the sessions' costs by nearest rank, the
      * ⌈0.95·n⌉-th smallest, indexed with integer arithmetic ({@code quantile} would answer a Float64).
      */
-    private List<SessionNameStats> sessionNames(String range) {
+    private List<SessionNameStats> sessionNames(IsoWeek week) {
         List<SessionNameStats> out = new ArrayList<>();
         for (ObjectNode row : reader.select("SELECT name, count() AS sessions, sum(calls) AS total_calls,"
                 + " toInt64(sum(session_cost)) AS cost,"
                 + " arraySort(groupArray(session_cost))[intDiv(95 * count() + 99, 100)] AS p95,"
                 + " max(session_cost) AS max_cost"
-                + " FROM (SELECT ifNull(session_name, '') AS name, ifNull(session_id, '') AS session_key,"
-                + " count() AS calls, " + COST + " AS session_cost"
-                + " FROM " + rows.from(range,
-                        "session_name, session_id, cost_nano_usd")
-                + " WHERE " + range + " AND ifNull(session_id, '') != ''"
+                + " FROM (SELECT session_name AS name, session AS session_key,"
+                + " sum(requests_n) AS calls, toInt64(sum(cost_sum)) AS session_cost"
+                + " FROM " + sessionSums.from(week.monday(), week.monday().plusDays(7))
+                + " WHERE session != ''"
                 + " GROUP BY name, session_key)"
                 + " GROUP BY name"
                 + " ORDER BY cost DESC, sessions DESC, name"

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The report's sums per day (report_day_sums, report_day_property_sums, report_day_user_sums) on a real server:
+ * The report's sums per day (the tables of {@link DayGrid#ALL}) on a real server:
  * the report that stores them, the reports that read them back, and the report of a database without those
  * tables (every day summed from its rows) give the same answers on the same rows; a day changed after its sums
  * were stored is summed from its rows again; a day not over, or holding a version of a request that has another
@@ -35,7 +35,7 @@ class DaySumsTest {
         server = ClickHouseTestServer.shared();
         kept = CostRows.createDatabase(server, "sums");
         withoutTables = CostRows.createDatabase(server, "nosums");
-        for (DayGrid grid : List.of(DayGrid.REPORT, DayGrid.PROPERTIES, DayGrid.USERS)) {
+        for (DayGrid grid : DayGrid.ALL) {
             server.execute("DROP TABLE " + withoutTables + "." + grid.table());
         }
         insert(rows());
@@ -56,6 +56,7 @@ class DaySumsTest {
         assertThat(sealedDays("report_day_sums")).as("W46 and W47, each day with rows").hasSize(14);
         assertThat(sealedDays("report_day_property_sums")).hasSize(14);
         assertThat(sealedDays("report_day_user_sums")).hasSize(14);
+        assertThat(sealedDays("report_day_session_sums")).hasSize(14);
         assertThat(report(kept, "2026-12-01T00:00:00Z")).as("a report reading them").isEqualTo(fromRows);
         assertThat(batches("report_day_sums")).as("nothing stored twice").isEqualTo(1);
 
@@ -71,8 +72,7 @@ class DaySumsTest {
 
     @Test
     void retentionDropsTheSumsWithTheirWeeks() {
-        assertThat(Retention.DAY_SUMS).containsExactlyElementsOf(
-                List.of(DayGrid.REPORT.table(), DayGrid.PROPERTIES.table(), DayGrid.USERS.table()));
+        assertThat(Retention.DAY_SUMS).containsExactlyElementsOf(DayGrid.ALL.stream().map(DayGrid::table).toList());
     }
 
     @Test
