@@ -170,8 +170,7 @@ final class DaySums implements AutoCloseable {
         fingerprint.append("toUInt64(0))");
         Map<LocalDate, Long> sealed = new TreeMap<>();
         try {
-            String columns = String.join(", ", grid.dimensions().keySet()) + ", "
-                    + String.join(", ", grid.sums().keySet());
+            String columns = String.join(", ", grid.names().subList(1, grid.names().size()));
             session.select("INSERT INTO " + table + " (day, fingerprint, batch, definition, sealed, batch_rows, "
                     + columns + ") SELECT day, " + fingerprint + ", " + batchLiteral + ", " + grid.definition()
                     + ", 0, 0, " + columns + " FROM " + grid.computedFrom(rows, timeRange + " AND " + dayIn(days.keySet())));

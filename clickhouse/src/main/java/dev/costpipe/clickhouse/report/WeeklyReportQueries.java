@@ -62,9 +62,10 @@ final class WeeklyReportQueries {
     private final DaySums propertySums;
     private final DaySums userSums;
     private final DaySums sessionSums;
+    private final DaySums topRequests;
 
     private WeeklyReportQueries(ClickHouseReader reader, CostTable table, PeriodRows rows, DaySums sums,
-            DaySums propertySums, DaySums userSums, DaySums sessionSums) {
+            DaySums propertySums, DaySums userSums, DaySums sessionSums, DaySums topRequests) {
         this.reader = reader;
         this.table = table;
         this.rows = rows;
@@ -72,6 +73,7 @@ final class WeeklyReportQueries {
         this.propertySums = propertySums;
         this.userSums = userSums;
         this.sessionSums = sessionSums;
+        this.topRequests = topRequests;
     }
 
     /**
@@ -88,7 +90,8 @@ final class WeeklyReportQueries {
             if (once == null) {
                 return new WeeklyReportQueries(reader, table, source, DaySums.computed(DayGrid.REPORT, source),
                         DaySums.computed(DayGrid.PROPERTIES, source), DaySums.computed(DayGrid.USERS, source),
-                        DaySums.computed(DayGrid.SESSIONS, source)).report(week, now);
+                        DaySums.computed(DayGrid.SESSIONS, source), DaySums.computed(DayGrid.TOP_REQUESTS, source))
+                        .report(week, now);
             }
             ClickHouseReader session = once.session();
             Set<LocalDate> spread = fingerprints == null ? Set.of() : once.daysOfRequestsOnSeveralDays(weeks);
@@ -99,9 +102,11 @@ final class WeeklyReportQueries {
                     DaySums userSums = DaySums.of(session, table, source, once, DayGrid.USERS, weeks, fingerprints,
                             spread, now);
                     DaySums sessionSums = DaySums.of(session, table, source, once, DayGrid.SESSIONS, weeks,
+                            fingerprints, spread, now);
+                    DaySums topRequests = DaySums.of(session, table, source, once, DayGrid.TOP_REQUESTS, weeks,
                             fingerprints, spread, now)) {
-                return new WeeklyReportQueries(session, table, once, sums, propertySums, userSums, sessionSums)
-                        .report(week, now);
+                return new WeeklyReportQueries(session, table, once, sums, propertySums, userSums, sessionSums,
+                        topRequests).report(week, now);
             }
         }
     }
@@ -134,7 +139,7 @@ final class WeeklyReportQueries {
                 topUsers(week, total.costNanoUsd()),
                 topSessions(week),
                 sessionNames(week),
-                cache, unpriced, topRequests(range), hints);
+                cache, unpriced, topRequests(week), hints);
     }
 
     /** The week's totals, from the sums per day (distinct users and sessions: their states merged). */
@@ -331,17 +336,12 @@ final class WeeklyReportQueries {
         return out;
     }
 
-    private List<ExpensiveRequest> topRequests(String range) {
+    private List<ExpensiveRequest> topRequests(IsoWeek week) {
         List<ExpensiveRequest> out = new ArrayList<>();
-        for (ObjectNode row : reader.select("SELECT request_id, toUInt32(timestamp) AS ts,"
-                + " ifNull(provider, '') AS p_name, " + MODEL_NAME + " AS model_name,"
-                + " ifNull(user_id, '') AS user_name, ifNull(session_id, '') AS session_key,"
-                + " ifNull(session_name, '') AS s_name,"
-                + " input_tokens AS in_tokens, output_tokens AS out_tokens, assumeNotNull(cost_nano_usd) AS cost"
-                + " FROM " + rows.from(range,
-                        "provider, model_key, model, user_id, session_id, session_name, input_tokens,"
-                        + " output_tokens, cost_nano_usd")
-                + " WHERE " + range + " AND cost_nano_usd IS NOT NULL"
+        for (ObjectNode row : reader.select("SELECT request_id, toUInt32(request_at) AS ts, provider AS p_name,"
+                + " model_name, user AS user_name, session AS session_key, session_name AS s_name,"
+                + " input_tokens AS in_tokens, output_tokens AS out_tokens, cost"
+                + " FROM " + topRequests.from(week.monday(), week.monday().plusDays(7))
                 + " ORDER BY cost DESC, request_id"
                 + " LIMIT " + WeeklyReport.TOP_REQUESTS
                 + " FORMAT JSONEachRow")) {

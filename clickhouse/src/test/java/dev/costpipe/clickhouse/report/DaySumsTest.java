@@ -57,6 +57,7 @@ class DaySumsTest {
         assertThat(sealedDays("report_day_property_sums")).hasSize(14);
         assertThat(sealedDays("report_day_user_sums")).hasSize(14);
         assertThat(sealedDays("report_day_session_sums")).hasSize(14);
+        assertThat(sealedDays("report_day_top_requests")).hasSize(14);
         assertThat(report(kept, "2026-12-01T00:00:00Z")).as("a report reading them").isEqualTo(fromRows);
         assertThat(batches("report_day_sums")).as("nothing stored twice").isEqualTo(1);
 
