@@ -11,7 +11,9 @@ import dev.costpipe.engine.json.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -33,7 +35,22 @@ final class CostRecordStream {
       "session_name", "session_path", "properties", "status", "cost_nano_usd", "cost_usd", "cost_breakdown",
       "revision", "reported_cost_nano_usd", "errors");
 
+  /** Field → its bit in the fields seen (required ones first): one hash lookup per field, not a search. */
+  private static final Map<String, Integer> BITS = bits(REQUIRED, OPTIONAL);
+  private static final Map<String, Integer> USAGE_BITS = bits(USAGE_FIELDS, LATER_USAGE_FIELDS, USAGE_TEXT_FIELDS);
+
   private CostRecordStream() {}
+
+  @SafeVarargs
+  private static Map<String, Integer> bits(List<String>... lists) {
+    Map<String, Integer> bits = new HashMap<>();
+    for (List<String> list : lists) {
+      for (String field : list) {
+        bits.put(field, bits.size());
+      }
+    }
+    return bits;
+  }
 
   /** The record's row, or null when only the tree's checks can say what it is. */
   static Object[] row(byte[] value, long ingestedAt) {
@@ -58,9 +75,8 @@ final class CostRecordStream {
     BigDecimal costUsd = null;
     for (String name; (name = p.nextFieldName()) != null; ) {
       JsonToken t = p.nextToken();
-      int known = REQUIRED.indexOf(name);
-      int bit = known >= 0 ? known : OPTIONAL.indexOf(name) >= 0 ? REQUIRED.size() + OPTIONAL.indexOf(name) : -1;
-      if (bit >= 0) {
+      Integer bit = BITS.get(name);
+      if (bit != null) {
         if ((seen & 1L << bit) != 0) {
           return false; // the tree keeps the last of the two
         }
@@ -163,11 +179,11 @@ final class CostRecordStream {
     int seen = 0;
     for (String name; (name = p.nextFieldName()) != null; ) {
       JsonToken t = p.nextToken();
-      int count = USAGE_FIELDS.indexOf(name);
-      int later = count >= 0 ? -1 : LATER_USAGE_FIELDS.indexOf(name);
-      int text = count >= 0 || later >= 0 ? -1 : USAGE_TEXT_FIELDS.indexOf(name);
-      int bit = count >= 0 ? count : later >= 0 ? USAGE_FIELDS.size() + later
-          : text >= 0 ? USAGE_COUNT_FIELDS + text : -1;
+      Integer known = USAGE_BITS.get(name);
+      int bit = known == null ? -1 : known;
+      int count = bit < USAGE_FIELDS.size() ? bit : -1;
+      int later = bit >= USAGE_FIELDS.size() && bit < USAGE_COUNT_FIELDS ? bit - USAGE_FIELDS.size() : -1;
+      int text = bit >= USAGE_COUNT_FIELDS ? bit - USAGE_COUNT_FIELDS : -1;
       if (bit >= 0) {
         if ((seen & 1 << bit) != 0) {
           return false;
