@@ -16,7 +16,8 @@ import java.util.function.ToDoubleFunction;
  * themselves, the heap check, the machine and its load. As JSON ({@code bench-results.json}) and as a table.
  */
 final class BenchReport {
-  static final double TOPOLOGY_TARGET = 0.5;
+  /** Issue 16: at least 0.6 × the plain exactly-once copy (0.5 before it). */
+  static final double TOPOLOGY_TARGET = 0.6;
   static final double SINK_TARGET = 1.0;
   static final double P99_TARGET_MS = 1_000;
   static final double HEAP_TARGET_MB = 512;

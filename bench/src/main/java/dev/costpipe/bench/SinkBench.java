@@ -32,8 +32,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * are left empty, so both write only {@code request_costs}.
  */
 final class SinkBench {
-  /** Rows per second of each, and the rows and bytes written. */
-  record Result(long rows, long bytes, double sinkRowsPerSecond, double clientRowsPerSecond) {}
+  /**
+   * Rows per second of each, the rows and bytes written, and the CPU each used per row: the bench JVM's from the
+   * sink's start until every row is in (the sink runs in it; start-up included), clickhouse-client's own
+   * process (user + system); the server's is not counted for either. CPU per row hardly moves when other work
+   * competes for the cores.
+   */
+  record Result(long rows, long bytes, double sinkRowsPerSecond, double clientRowsPerSecond,
+      double sinkCpuMicrosPerRow, double clientCpuMicrosPerRow) {}
+
+  private record Rate(double rowsPerSecond, double cpuMicrosPerRow) {}
 
   private final String bootstrap;
   private final ClickHouseTestServer clickhouse;
@@ -67,7 +75,7 @@ final class SinkBench {
     p.setProperty("costpipe.topic.cost-aggregates", prefix + ".sink-aggregates");
     p.setProperty("costpipe.topic.cost-alerts", prefix + ".sink-alerts");
     p.setProperty("costpipe.topic.sink-dead-letter", prefix + ".sink-dlq");
-    double sinkRate = runSink(ClickHouseSinkConfig.from(p), values.size());
+    Rate sinkRate = runSink(ClickHouseSinkConfig.from(p), values.size());
     long stored = count(db);
     if (stored != values.size()) {
       throw new IllegalStateException("the sink wrote " + stored + " rows into " + db + ".request_costs, expected "
@@ -76,15 +84,18 @@ final class SinkBench {
 
     Path file = workDir.resolve(prefix + ".request_costs.jsonl");
     long bytes = writeRows(values, file);
-    double clientRate = runClient(db + "_client", file, values.size());
+    Rate clientRate = runClient(db + "_client", file, values.size());
     Files.delete(file);
     clickhouse.execute("DROP DATABASE " + db);
     clickhouse.execute("DROP DATABASE " + db + "_client");
-    return new Result(values.size(), bytes, sinkRate, clientRate);
+    return new Result(values.size(), bytes, sinkRate.rowsPerSecond(), clientRate.rowsPerSecond(),
+        sinkRate.cpuMicrosPerRow(), clientRate.cpuMicrosPerRow());
   }
 
   /** Rows per second once the first batch is in (start-up and group join left out), until every row is in. */
-  private static double runSink(ClickHouseSinkConfig config, int rows) throws InterruptedException {
+  private static Rate runSink(ClickHouseSinkConfig config, int rows) throws InterruptedException {
+    long self = ProcessHandle.current().pid();
+    double cpu0 = CpuTime.seconds(self);
     ClickHouseSink sink = new ClickHouseSink(config);
     Thread thread = new Thread(sink::run, "bench-clickhouse-sink");
     thread.start();
@@ -101,7 +112,8 @@ final class SinkBench {
           firstRows = written;
         }
         if (written >= rows) {
-          return (written - firstRows) / ((now - firstNanos) / 1e9);
+          double cpuSeconds = CpuTime.seconds(self) - cpu0;
+          return new Rate((written - firstRows) / ((now - firstNanos) / 1e9), cpuSeconds * 1e6 / rows);
         }
         if (now - begin > TimeUnit.MINUTES.toNanos(10)) {
           throw new IllegalStateException("the sink wrote only " + written + " of " + rows + " rows in 10 min: "
@@ -123,10 +135,13 @@ final class SinkBench {
     }
   }
 
-  private double runClient(String db, Path file, int rows) throws IOException, InterruptedException {
+  private Rate runClient(String db, Path file, int rows) throws IOException, InterruptedException {
     long begin = System.nanoTime();
-    Process p = new ProcessBuilder("clickhouse-client", "--host", "127.0.0.1", "--port",
-        String.valueOf(clickhouse.tcpPort()), "--query", "INSERT INTO " + db + ".request_costs FORMAT JSONEachRow")
+    Path cpuFile = workDir.resolve("clickhouse-client.cpu");
+    // bash's `times` gives the client's CPU once it ended (the JVM sees no CPU time of a process gone)
+    Process p = new ProcessBuilder("bash", "-c", "clickhouse-client --host 127.0.0.1 --port " + clickhouse.tcpPort()
+        + " --query 'INSERT INTO " + db + ".request_costs FORMAT JSONEachRow'; s=$?; times > " + cpuFile
+        + "; exit $s")
         .redirectInput(file.toFile())
         .redirectErrorStream(true)
         .redirectOutput(workDir.resolve("clickhouse-client.log").toFile())
@@ -140,7 +155,19 @@ final class SinkBench {
     if (stored != rows) {
       throw new IllegalStateException("clickhouse-client wrote " + stored + " rows, expected " + rows);
     }
-    return rows / seconds;
+    return new Rate(rows / seconds, childCpuSeconds(cpuFile) * 1e6 / rows);
+  }
+
+  /** User + system seconds of the children, from bash's {@code times} (its second line: "0m1.234s 0m0.056s"). */
+  private static double childCpuSeconds(Path timesOutput) throws IOException {
+    String children = Files.readAllLines(timesOutput).get(1);
+    double seconds = 0;
+    for (String t : children.trim().split("\\s+")) {
+      int m = t.indexOf('m');
+      seconds += Integer.parseInt(t.substring(0, m)) * 60 + Double.parseDouble(t.substring(m + 1, t.length() - 1));
+    }
+    Files.delete(timesOutput);
+    return seconds;
   }
 
   private long count(String db) {

@@ -85,6 +85,18 @@ public final class IngestServer implements AutoCloseable {
    */
   public static IngestServer start(IngestSettings settings, EventProducer producer, SpoolSettings spoolSettings)
       throws IOException {
+    try {
+      return open(settings, producer, spoolSettings);
+    } catch (IOException | RuntimeException e) {
+      if (producer != null) {
+        producer.close(); // the server owns it: a refused start must not leave it retrying the brokers
+      }
+      throw e;
+    }
+  }
+
+  private static IngestServer open(IngestSettings settings, EventProducer producer, SpoolSettings spoolSettings)
+      throws IOException {
     InetAddress address = InetAddress.getByName(settings.http().bindAddress());
     if (!address.isLoopbackAddress() && settings.http().tokensFile() == null) {
       throw new IllegalArgumentException("refusing to listen on " + settings.http().bindAddress()

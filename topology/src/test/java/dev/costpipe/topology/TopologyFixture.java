@@ -56,6 +56,11 @@ public final class TopologyFixture implements AutoCloseable {
    * update comes out as its request's cost record does; {@code CombineStepTest} drives the combined path.
    */
   public TopologyFixture(Properties costpipe) {
+    this(costpipe, new Properties());
+  }
+
+  /** @param streamsSettings Kafka Streams settings over {@link #driverSettings} */
+  public TopologyFixture(Properties costpipe, Properties streamsSettings) {
     Properties settings = new Properties();
     settings.setProperty(CostpipeSettings.AGGREGATE_COMBINE_INTERVAL.key(), "0s");
     settings.putAll(costpipe);
@@ -65,9 +70,11 @@ public final class TopologyFixture implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    Properties streams = driverSettings(stateDir);
+    streams.putAll(streamsSettings);
     driver = new TopologyTestDriver(
         new CostpipeTopology(config, new PricingHolder(), new AlertRulesHolder(), counters).build(),
-        driverSettings(stateDir), Instant.parse("2026-06-01T00:00:00Z"));
+        streams, Instant.parse("2026-06-01T00:00:00Z"));
     StringSerializer s = new StringSerializer();
     raw = driver.createInputTopic(config.rawEventsTopic(), s, s);
     rawBytes = driver.createInputTopic(config.rawEventsTopic(), new ByteArraySerializer(), new ByteArraySerializer());

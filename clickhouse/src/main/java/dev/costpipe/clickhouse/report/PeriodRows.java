@@ -2,7 +2,8 @@ package dev.costpipe.clickhouse.report;
 
 /**
  * Where a report section reads the latest version of each request of a period: a subquery that deduplicates
- * ({@link CostSource}) or a temporary table deduplicated once for the whole report ({@link ReportRows}).
+ * ({@link CostSource}), or the period's rows with the repeated requests deduplicated once for the whole report
+ * ({@link ReportRows}).
  */
 interface PeriodRows {
     /**

@@ -4,23 +4,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The latest version of each request of the report's period, deduplicated once into a temporary table of the
- * reader's server session ({@code CREATE TEMPORARY TABLE … ENGINE = Memory AS SELECT}, {@code INSERT INTO} it and
- * {@code x IN table}: valid on 18.16 and current servers), with only the columns the report reads. Every section
- * then reads memory instead of deduplicating the week again.
+ * The latest version of each request of the report's period, with only the few requests that need deduplicating
+ * deduplicated once, into temporary tables of the reader's server session ({@code CREATE TEMPORARY TABLE … ENGINE
+ * = Memory AS SELECT}, {@code x NOT IN table}, {@code UNION ALL} in a {@code FROM} subquery: valid on 18.16 and
+ * current servers).
  *
- * <p>Most requests have one row in the period, and those need no sort: the hashes of the request ids seen more
- * than once are grouped first (a UInt64 per row), the rows whose hash is not among them are copied as they are,
- * and only the others go through {@code ORDER BY ingested_at DESC LIMIT 1 BY request_id}. Exact: every version of
- * a request has its hash; a hash shared by two requests only sends both through the sort. Sorting the whole
- * period instead took about twice as long on 18.16. Closing drops the tables (the session's end would too).
+ * <p>Most requests have one row in the period. The hashes of the request ids seen more than once are grouped
+ * first (a UInt64 per row; re-deliveries, revisions, rare collisions), and the latest version of each of those
+ * requests goes into a second small table ({@code ORDER BY ingested_at DESC LIMIT 1 BY request_id}). A section
+ * then reads the period's rows straight from {@code request_costs} (the time-led key's range, on every core)
+ * whose hash is not among them, plus that table. Exact: every version of a request has its hash, so a request is
+ * read from one side only; a hash shared by two requests only sends both through the sort. Copying the whole
+ * period into a Memory table instead (done once per report until 2026-12-06) cost a third of the report on 18.16,
+ * which fills such a table from one thread. Closing drops the tables (the session's end would too).
  */
 final class ReportRows implements PeriodRows, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReportRows.class);
 
-    /** Temporary tables have no database; the name is the session's own. */
-    static final String TABLE = "costpipe_report_rows";
-    /** The hashes of the request ids found more than once in the period (few: re-deliveries, revisions). */
+    /** Temporary tables have no database; the names are the session's own. */
+    static final String LATEST = "costpipe_report_latest";
+    /** The hashes of the request ids found more than once in the period. */
     private static final String VERSIONS = "costpipe_report_versions";
 
     /** Every column a section of {@link WeeklyReportQueries} reads. */
@@ -29,52 +32,59 @@ final class ReportRows implements PeriodRows, AutoCloseable {
             + " pricing_status, cost_nano_usd, cost_breakdown_keys, cost_breakdown_values, cache_savings_nano_usd";
 
     private final ClickHouseReader session;
+    private final CostSource source;
 
-    private ReportRows(ClickHouseReader session) {
+    private ReportRows(ClickHouseReader session, CostSource source) {
         this.session = session;
+        this.source = source;
     }
 
     /**
-     * The table of {@code timeRange}'s rows, or null where the reader has no session or the server refuses
-     * (e.g. a {@code readonly=1} user may not create temporary tables): the report then deduplicates per section.
+     * The tables of {@code timeRange}'s repeated requests, or null where the reader has no session or the server
+     * refuses (e.g. a {@code readonly=1} user may not create temporary tables): the report then deduplicates per
+     * section.
      */
     static ReportRows create(ClickHouseReader reader, CostSource source, String timeRange) {
         ClickHouseReader session = reader.session();
         if (session == null) {
             return null;
         }
-        String columns = CostSource.columnList(COLUMNS);
         try {
             session.select("CREATE TEMPORARY TABLE " + VERSIONS + " ENGINE = Memory AS SELECT h FROM ("
-                    + source.rows("cityHash64(request_id) AS h", timeRange) + ") GROUP BY h HAVING count() > 1");
-            session.select("CREATE TEMPORARY TABLE " + TABLE + " ENGINE = Memory AS " + source.rows(columns,
-                    timeRange + " AND cityHash64(request_id) NOT IN " + VERSIONS));
-            session.select("INSERT INTO " + TABLE + " SELECT " + columns + " FROM " + source.from(timeRange
-                    + " AND cityHash64(request_id) IN " + VERSIONS, COLUMNS));
+                    + source.rows(CostSource.HASH + " AS h", timeRange) + ") GROUP BY h HAVING count() > 1");
+            String columns = CostSource.columnList(COLUMNS);
+            session.select("CREATE TEMPORARY TABLE " + LATEST + " ENGINE = Memory AS SELECT " + columns + " FROM "
+                    + CostSource.latest(source.rows(columns, CostSource.HASH + " IN " + VERSIONS, timeRange)));
         } catch (ReportException e) {
             LOG.info("report: no temporary table ({}); each section deduplicates the week itself", e.getMessage());
             return null;
         }
-        return new ReportRows(session);
+        return new ReportRows(session, source);
     }
 
-    /** The reader of the session holding the table: the sections' queries must go through it. */
+    /** The reader of the session holding the tables: the sections' queries must go through it. */
     ClickHouseReader session() {
         return session;
     }
 
+    /**
+     * The rows in {@code timeRange} (within the period the tables were made for) of the requests seen once, and
+     * the latest versions of the others: {@code columns} only.
+     */
     @Override
     public String from(String timeRange, String columns) {
-        return TABLE;
+        String list = CostSource.columnList(columns);
+        return "(" + source.rows(list, timeRange + " AND " + CostSource.HASH + " NOT IN " + VERSIONS)
+                + " UNION ALL SELECT " + list + " FROM " + LATEST + " WHERE " + timeRange + ")";
     }
 
     @Override
     public void close() {
         try {
-            session.select("DROP TEMPORARY TABLE IF EXISTS " + TABLE);
+            session.select("DROP TEMPORARY TABLE IF EXISTS " + LATEST);
             session.select("DROP TEMPORARY TABLE IF EXISTS " + VERSIONS);
         } catch (ReportException e) {
-            LOG.debug("report: dropping {} failed; the session's end drops it", TABLE, e);
+            LOG.debug("report: dropping {} failed; the session's end drops it", LATEST, e);
         }
     }
 }

@@ -23,19 +23,25 @@ final class DeduplicationToken {
 
   static String of(SinkTable table, List<SinkRow> rows) {
     Map<String, long[]> ranges = new TreeMap<>(); // first, last offset, rows, first, last timestamp
+    ConsumerRecord<byte[], byte[]> previous = null;
+    long[] current = null;
     for (SinkRow row : rows) {
       ConsumerRecord<byte[], byte[]> r = row.source();
-      long[] range = ranges.computeIfAbsent(r.topic() + "-" + r.partition(),
-          k -> new long[] {r.offset(), r.offset(), 0, r.timestamp(), r.timestamp()});
-      if (r.offset() < range[0]) {
-        range[0] = r.offset();
-        range[3] = r.timestamp();
+      // a batch holds runs of rows of one partition: its range is looked up once per run
+      if (!SinkRow.samePartition(previous, r)) {
+        current = ranges.computeIfAbsent(r.topic() + "-" + r.partition(),
+            k -> new long[] {r.offset(), r.offset(), 0, r.timestamp(), r.timestamp()});
       }
-      if (r.offset() > range[1]) {
-        range[1] = r.offset();
-        range[4] = r.timestamp();
+      previous = r;
+      if (r.offset() < current[0]) {
+        current[0] = r.offset();
+        current[3] = r.timestamp();
       }
-      range[2]++;
+      if (r.offset() > current[1]) {
+        current[1] = r.offset();
+        current[4] = r.timestamp();
+      }
+      current[2]++;
     }
     StringBuilder name = new StringBuilder(table.tableName());
     ranges.forEach((partition, range) -> name.append(' ').append(partition).append('@').append(range[0]).append('-')

@@ -3,7 +3,10 @@ package dev.costpipe.clickhouse.sink;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,6 +21,9 @@ import java.util.List;
 final class RowBinaryOutput {
   /** Under half of G1's smallest region (1 MB): an ordinary allocation. */
   static final int CHUNK = 256 * 1024;
+  /** 8 and 4 bytes little-endian in one store: most of a row's columns are UInt64/Int64 or UInt32/DateTime. */
+  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final List<InputStream> filled = new ArrayList<>();
   private byte[] buf;
@@ -42,9 +48,16 @@ final class RowBinaryOutput {
   /** The low {@code bytes} bytes of {@code v}, least significant first. */
   void writeLittleEndian(long v, int bytes) {
     ensure(bytes);
-    for (int i = 0; i < bytes; i++) {
-      buf[size++] = (byte) (v >>> (8 * i));
+    if (bytes == 8) {
+      LONG_LE.set(buf, size, v);
+    } else if (bytes == 4) {
+      INT_LE.set(buf, size, (int) v);
+    } else {
+      for (int i = 0; i < bytes; i++) {
+        buf[size + i] = (byte) (v >>> (8 * i));
+      }
     }
+    size += bytes;
   }
 
   /** A two's-complement integer as {@code bytes} bytes, least significant first; it must fit. */

@@ -20,10 +20,16 @@ import org.apache.kafka.common.TopicPartition;
  * table, or a dead letter when it is not a valid row ({@link InvalidRecordException}); the offset after it is
  * kept for the commit. A record whose value cannot be read while the schema registry is unavailable is neither:
  * it and the records after it are handed back ({@link RegistryUnavailable}) to be added again later. A flush is
- * due when a table holds {@code batch-rows} rows or the oldest record is {@code batch-ms} old. Belongs to the
+ * due when a table holds {@code batch-rows} rows or the oldest record is {@code batch-ms} old, and also, right
+ * after a flush that was due by size (a backlog is being read), as soon as a poll finds nothing more to read
+ * ({@link #caughtUp}): the end of a backlog is not held back {@code batch-ms} for rows that are not coming. Such
+ * an early flush follows only a full one, so inserts stay at most twice as many as full batches. Belongs to the
  * sink's consumer thread.
  */
 final class SinkBuffer {
+  /** How long a poll waits while a backlog's last rows are buffered: a poll this long with nothing is the end. */
+  static final Duration BACKLOG_POLL = Duration.ofMillis(50);
+
   private final Map<String, SinkTable> tableByTopic = new HashMap<>();
   private final JsonOrAvroValues values;
   private final int batchRows;
@@ -35,6 +41,10 @@ final class SinkBuffer {
   private final Deque<Map<TopicPartition, Long>> inFlightOffsets = new ArrayDeque<>();
   private int records;
   private long firstNanos;
+  /** Whether the last flush was due by size: the sink is reading a backlog. */
+  private boolean readingBacklog;
+  /** Whether the consumer's last poll found no records: everything there was is read. */
+  private boolean caughtUp;
 
   /** What a flush writes and then commits. */
   record Flush(Map<SinkTable, List<SinkRow>> rows, List<DeadLetter> deadLetters, Map<TopicPartition, Long> offsets) {}
@@ -71,6 +81,9 @@ final class SinkBuffer {
     long ingestedAt = Instant.now().getEpochSecond();
     List<ConsumerRecord<byte[], byte[]>> inOrder = new ArrayList<>();
     polled.forEach(inOrder::add);
+    if (!inOrder.isEmpty()) {
+      caughtUp = false;
+    }
     // The values first, in order: from the first one the registry cannot read now, the records wait.
     List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>(inOrder.size());
     List<RowConverter.Value> valuesRead = new ArrayList<>(inOrder.size());
@@ -92,6 +105,7 @@ final class SinkBuffer {
       }
     }
     List<RowConverter.Converted> converted = RowConverter.rows(valuesRead, ingestedAt);
+    ConsumerRecord<byte[], byte[]> partitionLast = null; // a poll holds runs of records of one partition
     for (int i = 0; i < taken.size(); i++) {
       ConsumerRecord<byte[], byte[]> r = taken.get(i);
       RowConverter.Converted c = converted.get(i);
@@ -103,11 +117,27 @@ final class SinkBuffer {
       if (records++ == 0) {
         firstNanos = System.nanoTime();
       }
-      pendingOffsets.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+      if (partitionLast != null && !SinkRow.samePartition(partitionLast, r)) {
+        commitAfter(partitionLast);
+      }
+      partitionLast = r;
+    }
+    if (partitionLast != null) {
+      commitAfter(partitionLast);
     }
     if (unavailable != null) {
       throw unavailable;
     }
+  }
+
+  /** The consumer's poll found no records: ends a backlog's last batch early ({@link #flushDue}). */
+  void caughtUp() {
+    caughtUp = true;
+  }
+
+  /** The partition's offset to commit is the one after {@code r} (records are added in offset order). */
+  private void commitAfter(ConsumerRecord<byte[], byte[]> r) {
+    pendingOffsets.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
   }
 
   /** Records read and not flushed yet. */
@@ -120,25 +150,35 @@ final class SinkBuffer {
     return records > 0 || !pendingOffsets.isEmpty();
   }
 
-  /** How long a poll may wait: {@code idle} with nothing pending, else at most until the flush is due. */
+  /**
+   * How long a poll may wait: {@code idle} with nothing pending, else at most until the flush is due, and at most
+   * {@link #BACKLOG_POLL} while a backlog's last rows wait for the end of the backlog.
+   */
   Duration pollTimeout(Duration idle) {
     if (!hasPending()) {
       return idle;
     }
     long left = batchTime.toNanos() - (System.nanoTime() - firstNanos);
-    return Duration.ofNanos(Math.max(0, Math.min(left, idle.toNanos())));
+    long most = readingBacklog && records > 0 ? Math.min(idle.toNanos(), BACKLOG_POLL.toNanos()) : idle.toNanos();
+    return Duration.ofNanos(Math.max(0, Math.min(left, most)));
   }
 
   boolean flushDue() {
     if (!hasPending()) {
       return false;
     }
+    return full() || System.nanoTime() - firstNanos >= batchTime.toNanos()
+        || (readingBacklog && caughtUp && records > 0);
+  }
+
+  /** Whether a table holds {@code batch-rows} rows. */
+  private boolean full() {
     for (List<SinkRow> tableRows : rows.values()) {
       if (tableRows.size() >= batchRows) {
         return true;
       }
     }
-    return System.nanoTime() - firstNanos >= batchTime.toNanos();
+    return false;
   }
 
   /**
@@ -146,6 +186,7 @@ final class SinkBuffer {
    * the order they started).
    */
   Flush startFlush() {
+    readingBacklog = full();
     Flush flush = new Flush(rows, deadLetters, pendingOffsets);
     inFlightOffsets.addLast(pendingOffsets);
     rows = emptyRows();

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -95,7 +96,12 @@ final class SinkConsumerLoop {
     while (running.get()) {
       try {
         // with flushes in flight, poll briefly so that each is committed soon after it is written
-        buffer.add(consumer.poll(buffer.pollTimeout(inserts.isEmpty() ? IDLE_POLL : IN_FLIGHT_POLL)));
+        ConsumerRecords<byte[], byte[]> polled =
+            consumer.poll(buffer.pollTimeout(inserts.isEmpty() ? IDLE_POLL : IN_FLIGHT_POLL));
+        buffer.add(polled);
+        if (polled.isEmpty()) {
+          buffer.caughtUp();
+        }
       } catch (WakeupException e) {
         continue; // stop() was called: the loop condition ends it
       } catch (SinkBuffer.RegistryUnavailable e) {

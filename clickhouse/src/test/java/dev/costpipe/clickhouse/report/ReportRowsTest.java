@@ -10,8 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The report's temporary table on a real server: each request once, as its latest version, whether it was written
- * once, re-delivered, or revised; sections read it through the same session. (The report falls back to
+ * The report's rows on a real server: each request once, as its latest version, whether it was written once,
+ * re-delivered (the same row twice, the same {@code ingested_at}), or revised (another user, cost or day within
+ * the period); sections read them through the same session. (The report falls back to
  * per-section deduplication when the table cannot be made, which would hide a broken table: checked here.)
  */
 class ReportRowsTest {
@@ -22,21 +23,35 @@ class ReportRowsTest {
         try {
             List<Row> first = List.of(row("once", "2026-11-16 09:00:00").user("a").tokens(100, 10).cost("input", 1_000L),
                     row("twice", "2026-11-17 09:00:00").user("a").tokens(100, 10).cost("input", 2_000L),
-                    row("revised", "2026-11-18 09:00:00").user("a").tokens(100, 10).cost("input", 3_000L));
+                    row("revised", "2026-11-18 09:00:00").user("a").tokens(100, 10).cost("input", 3_000L),
+                    row("moved", "2026-11-16 10:00:00").user("a").tokens(100, 10).cost("input", 4_000L));
             CostRows.insert(server, db, first);
             CostRows.insert(server, db, List.of(first.get(1))); // re-delivered
             CostRows.insert(server, db, List.of(row("revised", "2026-11-18 09:00:00").user("b").tokens(100, 10)
-                    .cost("input", 5_000L).ingestedAt("2026-11-30 00:00:05")));
+                    .cost("input", 5_000L).ingestedAt("2026-11-30 00:00:05"),
+                    row("moved", "2026-11-20 10:00:00").user("c").tokens(100, 10).cost("input", 6_000L)
+                    .ingestedAt("2026-11-30 00:00:05")));
             ClickHouseReader reader = ClickHouseReader.of(server.client());
             String range = SqlTime.range(Instant.parse("2026-11-16T00:00:00Z"), Instant.parse("2026-11-23T00:00:00Z"));
-            try (ReportRows rows = ReportRows.create(reader, CostSource.of(reader, CostTable.of(db)), range)) {
+            String latest = "SELECT request_id, toString(toDate(timestamp)) AS day, user_id,"
+                    + " toString(cost_nano_usd) AS cost FROM %s WHERE " + range + " ORDER BY request_id FORMAT JSONEachRow";
+            CostSource source = CostSource.of(reader, CostTable.of(db));
+            try (ReportRows rows = ReportRows.create(reader, source, range)) {
                 assertThat(rows).isNotNull();
-                assertThat(rows.session().select("SELECT request_id, user_id, toString(cost_nano_usd) AS cost FROM "
-                        + rows.from(range, "user_id") + " ORDER BY request_id FORMAT JSONEachRow"))
-                        .extracting(Object::toString).containsExactly(
-                                "{\"request_id\":\"once\",\"user_id\":\"a\",\"cost\":\"1000\"}",
-                                "{\"request_id\":\"revised\",\"user_id\":\"b\",\"cost\":\"5000\"}",
-                                "{\"request_id\":\"twice\",\"user_id\":\"a\",\"cost\":\"2000\"}");
+                List<String> read = rows.session().select(latest.formatted(rows.from(range, "user_id, cost_nano_usd")))
+                        .stream().map(Object::toString).toList();
+                assertThat(read).containsExactly(
+                                "{\"request_id\":\"moved\",\"day\":\"2026-11-20\",\"user_id\":\"c\",\"cost\":\"6000\"}",
+                                "{\"request_id\":\"once\",\"day\":\"2026-11-16\",\"user_id\":\"a\",\"cost\":\"1000\"}",
+                                "{\"request_id\":\"revised\",\"day\":\"2026-11-18\",\"user_id\":\"b\",\"cost\":\"5000\"}",
+                                "{\"request_id\":\"twice\",\"day\":\"2026-11-17\",\"user_id\":\"a\",\"cost\":\"2000\"}");
+                assertThat(reader.select(latest.formatted(source.from(range, "user_id, cost_nano_usd"))))
+                        .as("the fallback without a session").extracting(Object::toString).isEqualTo(read);
+                String tuesday = SqlTime.range(Instant.parse("2026-11-17T00:00:00Z"),
+                        Instant.parse("2026-11-18T00:00:00Z"));
+                assertThat(rows.session().select("SELECT request_id FROM " + rows.from(tuesday, "user_id")
+                        + " WHERE " + tuesday + " FORMAT JSONEachRow")).extracting(Object::toString)
+                        .containsExactly("{\"request_id\":\"twice\"}");
             }
         } finally {
             CostRows.dropDatabase(server, db);

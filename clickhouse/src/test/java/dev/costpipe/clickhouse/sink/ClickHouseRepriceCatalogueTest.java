@@ -4,7 +4,6 @@ import static dev.costpipe.clickhouse.sink.TestRecords.cost;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.clickhouse.client.api.Client;
-import com.clickhouse.data.ClickHouseFormat;
 import dev.costpipe.engine.catalogue.CatalogueLoader;
 import dev.costpipe.engine.pricing.CostCalculator;
 import dev.costpipe.engine.pricing.Endpoint;
@@ -12,8 +11,6 @@ import dev.costpipe.engine.pricing.PricingEntry;
 import dev.costpipe.engine.pricing.PricingRegistry;
 import dev.costpipe.engine.usage.Usage;
 import dev.costpipe.testsupport.ClickHouseTestServer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -176,12 +173,6 @@ class ClickHouseRepriceCatalogueTest {
   }
 
   private static void insert(Client client, String db, List<String> records) throws Exception {
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    long ingested = Instant.now().getEpochSecond();
-    for (String r : records) {
-      body.write(SinkTable.REQUEST_COSTS.row(r.getBytes(StandardCharsets.UTF_8), ingested));
-    }
-    client.insert(db + ".request_costs", new ByteArrayInputStream(body.toByteArray()), ClickHouseFormat.JSONEachRow)
-        .get().close();
+    TestRecords.insertRows(client, db, Instant.now().getEpochSecond(), records);
   }
 }

@@ -4,14 +4,11 @@ import static dev.costpipe.clickhouse.sink.TestRecords.cost;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.clickhouse.client.api.Client;
-import com.clickhouse.data.ClickHouseFormat;
 import dev.costpipe.engine.catalogue.PricingEntryJson;
 import dev.costpipe.engine.pricing.CostCalculator;
 import dev.costpipe.engine.pricing.PricingRegistry;
 import dev.costpipe.testsupport.ClickHouseTestServer;
 import dev.costpipe.engine.usage.Usage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -83,13 +80,8 @@ class ClickHouseRepriceTest {
         cost("x1").at(d1).model("other", "zzz", null).unknownModel().json(),
         cost("q1").at(d1).model("testco", "alpha' OR 1=1 --", null).unknownModel().json(),
         cost("o1").at("2026-06-03T00:00:00Z").model("testco", "alpha", "testco/alpha").usage(alphaUsage).cost(1).json());
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
     long ingested = Instant.now().getEpochSecond();
-    for (String r : records) {
-      body.write(SinkTable.REQUEST_COSTS.row(r.getBytes(StandardCharsets.UTF_8), ingested));
-    }
-    client.insert(db + ".request_costs", new ByteArrayInputStream(body.toByteArray()), ClickHouseFormat.JSONEachRow)
-        .get().close();
+    TestRecords.insertRows(client, db, ingested, records);
 
     Reprice reprice = new Reprice(client, db);
     LocalDate from = LocalDate.parse("2026-06-01");

@@ -4,16 +4,12 @@ import static dev.costpipe.clickhouse.sink.TestRecords.cost;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.clickhouse.client.api.Client;
-import com.clickhouse.data.ClickHouseFormat;
 import dev.costpipe.clickhouse.report.ClickHouseReader;
 import dev.costpipe.clickhouse.report.CostFilter;
 import dev.costpipe.clickhouse.report.CostQuery;
 import dev.costpipe.clickhouse.report.CostTable;
 import dev.costpipe.testsupport.Await;
 import dev.costpipe.testsupport.ClickHouseTestServer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -48,12 +44,7 @@ class ClickHouseRevisionTest {
   }
 
   private static void insert(long ingestedAt, String... records) throws Exception {
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    for (String r : records) {
-      body.write(SinkTable.REQUEST_COSTS.row(r.getBytes(StandardCharsets.UTF_8), ingestedAt));
-    }
-    client.insert(db + ".request_costs", new ByteArrayInputStream(body.toByteArray()), ClickHouseFormat.JSONEachRow)
-        .get().close();
+    TestRecords.insertRows(client, db, ingestedAt, List.of(records));
   }
 
   private static List<Map<String, Object>> q(String sql) {

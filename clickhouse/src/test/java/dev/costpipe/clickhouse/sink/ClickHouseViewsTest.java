@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.clickhouse.client.api.Client;
-import com.clickhouse.data.ClickHouseFormat;
 import dev.costpipe.testsupport.ClickHouseTestServer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,12 +58,7 @@ class ClickHouseViewsTest {
             .json(),
         cost("r15").at(D1 + "15:00Z").user("carol").status(500).noUsage().json());
     for (long ingestedAt : new long[] {1_780_400_000L, 1_780_400_010L}) {
-      ByteArrayOutputStream body = new ByteArrayOutputStream();
-      for (String r : records) {
-        body.write(SinkTable.REQUEST_COSTS.row(r.getBytes(StandardCharsets.UTF_8), ingestedAt));
-      }
-      client.insert(db + ".request_costs", new ByteArrayInputStream(body.toByteArray()), ClickHouseFormat.JSONEachRow)
-          .get().close();
+      TestRecords.insertRows(client, db, ingestedAt, records);
     }
   }
 

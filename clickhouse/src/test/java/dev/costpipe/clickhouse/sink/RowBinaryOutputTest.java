@@ -26,6 +26,15 @@ class RowBinaryOutputTest {
       expected.write(utf8);
       out.writeLittleEndian(i, 4);
       expected.write(new byte[] {(byte) i, (byte) (i >> 8), (byte) (i >> 16), (byte) (i >> 24)});
+      long wide = -0x0102030405060708L * i;
+      out.writeLittleEndian(wide, 8);
+      for (int b = 0; b < 8; b++) {
+        expected.write((int) (wide >>> (8 * b)));
+      }
+      out.writeLittleEndian(-i, 2);
+      expected.write(new byte[] {(byte) -i, (byte) (-i >> 8)});
+      out.writeByte(i);
+      expected.write(i);
     }
     assertThat(expected.size()).isGreaterThan(4 * RowBinaryOutput.CHUNK);
     assertThat(out.stream().readAllBytes()).isEqualTo(expected.toByteArray());

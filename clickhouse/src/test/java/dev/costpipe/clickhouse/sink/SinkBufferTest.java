@@ -82,6 +82,32 @@ class SinkBufferTest {
   }
 
   @Test
+  void afterAFullBatchTheRestIsDueAsSoonAsAPollFindsNothingMore() {
+    SinkBuffer b = buffer(2, 60_000);
+    b.add(List.of(cost(0, 0)));
+    b.caughtUp();
+    assertThat(b.flushDue()).as("no backlog read yet: the rows wait for batch-ms").isFalse();
+    assertThat(b.pollTimeout(IDLE)).isEqualTo(IDLE);
+    b.add(List.of(cost(0, 1)));
+    assertThat(b.flushDue()).isTrue();
+    b.startFlush();
+
+    b.add(List.of(cost(0, 2)));
+    assertThat(b.flushDue()).as("the backlog may go on").isFalse();
+    assertThat(b.pollTimeout(IDLE)).isLessThanOrEqualTo(SinkBuffer.BACKLOG_POLL);
+    b.add(List.of());
+    assertThat(b.flushDue()).as("an empty add is not the consumer's poll").isFalse();
+    b.caughtUp();
+    assertThat(b.flushDue()).as("the backlog's end").isTrue();
+    b.startFlush();
+
+    b.add(List.of(cost(0, 3)));
+    b.caughtUp();
+    assertThat(b.flushDue()).as("after an early flush, rows wait for batch-ms again").isFalse();
+    assertThat(b.pollTimeout(IDLE)).isGreaterThan(SinkBuffer.BACKLOG_POLL);
+  }
+
+  @Test
   void aLargePollIsConvertedOnSeveralThreadsAndKeepsTheRecordOrder() {
     SinkBuffer b = buffer(100_000, 60_000);
     List<ConsumerRecord<byte[], byte[]>> poll = new ArrayList<>();

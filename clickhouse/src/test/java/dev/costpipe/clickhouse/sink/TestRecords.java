@@ -1,12 +1,17 @@
 package dev.costpipe.clickhouse.sink;
 
+import com.clickhouse.client.api.Client;
+import com.clickhouse.data.ClickHouseFormat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.engine.json.Json;
 import dev.costpipe.engine.record.CostRecord;
 import dev.costpipe.engine.record.PricingStatus;
 import dev.costpipe.engine.usage.Usage;
 import dev.costpipe.engine.usage.UsageSource;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +29,16 @@ final class TestRecords {
 
   static Builder cost(String requestId) {
     return new Builder(requestId);
+  }
+
+  /** Inserts cost records into {@code db.request_costs} as the sink's rows, all ingested at {@code ingestedAt}. */
+  static void insertRows(Client client, String db, long ingestedAt, List<String> records) throws Exception {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    for (String r : records) {
+      body.write(SinkTable.REQUEST_COSTS.row(r.getBytes(StandardCharsets.UTF_8), ingestedAt));
+    }
+    client.insert(db + ".request_costs", new ByteArrayInputStream(body.toByteArray()), ClickHouseFormat.JSONEachRow)
+        .get().close();
   }
 
   /** A cost record under construction: priced by default (openai/gpt-4o-mini, 1000 nano-USD). */

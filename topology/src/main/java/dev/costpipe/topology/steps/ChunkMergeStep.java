@@ -47,9 +47,10 @@ import org.apache.kafka.streams.state.WindowStore;
  * revision is final instead and raw events coming later are dropped ({@code merge.raw_after_usage_event_final}).
  *
  * <p>The store keeps events as their original bytes and, behind Kafka Streams' record cache, reaches its
- * changelog once per commit, not once per event. What was last stored is also held in memory with the
- * events parsed ({@link ParsedRequests}): an event is parsed once, and an open request's store is written,
- * not read.
+ * changelog once per commit, not once per event, and a request opened and completed between two commits not at
+ * all ({@link UnloggedKeyTombstones}); it is serialized once per commit too ({@link WriteBehindStore}). What was
+ * last stored is also held in memory with the events parsed ({@link ParsedRequests}): an event is parsed once,
+ * and an open request's store is written, not read.
  */
 public final class ChunkMergeStep implements Processor<String, ParsedEvent, String, MergedRevision> {
   public static final String OPEN_STORE = "open-requests";
@@ -98,8 +99,8 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
   /** The stores this step needs: open requests, and completed ids kept for the dedup window. */
   public static List<StoreBuilder<?>> stores(Duration dedupWindow) {
     return List.of(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPEN_STORE), Serdes.String(),
-            CostpipeSerdes.openRequest()).withCachingEnabled().withLoggingEnabled(StateChangelogs.BY_APPEND_TIME),
+        WriteBehindStore.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPEN_STORE), Serdes.String(),
+            CostpipeSerdes.openRequest()).withCachingEnabled().withLoggingEnabled(StateChangelogs.BY_APPEND_TIME)),
         Stores.windowStoreBuilder(Stores.persistentWindowStore(COMPLETED_STORE, dedupWindow, dedupWindow, false),
             Serdes.String(), Serdes.Long()).withCachingEnabled().withLoggingEnabled(StateChangelogs.BY_APPEND_TIME));
   }
@@ -112,6 +113,7 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
     // a task (re)initialised, e.g. after a failure, restarts from its stores as of the last commit
     parsed.clear();
     this.open = context.getStateStore(OPEN_STORE);
+    UnloggedKeyTombstones.skip(open, context.appConfigs());
     this.completed = context.getStateStore(COMPLETED_STORE);
     context.schedule(punctuateInterval, PunctuationType.STREAM_TIME, now -> flushIdle(true, now));
     context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, now -> flushIdle(false, now));
@@ -196,8 +198,9 @@ public final class ChunkMergeStep implements Processor<String, ParsedEvent, Stri
   /** How the request last completed within the dedup window (see {@link #COMPLETED_BY_USAGE_EVENT}), null if not. */
   private Long completedAs(String id, long streamTime) {
     Long last = null;
-    try (var it = completed.fetch(id, Instant.ofEpochMilli(Math.max(0, streamTime - dedupWindow.toMillis())),
-        Instant.ofEpochMilli(streamTime + dedupWindow.toMillis()))) {
+    // by millis: the Instant form formats its error message's prefix on every call
+    try (var it = completed.fetch(id, Math.max(0, streamTime - dedupWindow.toMillis()),
+        streamTime + dedupWindow.toMillis())) {
       // a request priced from its usage event, then from its raw events, has both: the later one says
       while (it.hasNext()) {
         last = it.next().value;

@@ -7,6 +7,8 @@ import dev.costpipe.topology.aggregate.DimensionSplit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -28,8 +30,9 @@ import org.apache.kafka.streams.state.Stores;
  * together, and a restore (after {@code kill -9}) brings back exactly the sums not yet sent. They are sent by
  * wall clock, at least {@code interval} apart, also on a partition no longer fed (old traffic is not held back).
  * Where the stream thread's commits can be seen ({@link ThreadCommits}), they are sent just before the thread's
- * next commit is due: a sum made and sent within one transaction reaches the changelog once (its removal, which
- * the record cache turns into one tombstone) instead of once per commit it waited through plus its removal.
+ * next commit is due: a sum made and sent within one transaction never reaches the changelog (the record cache
+ * drops its value, and {@link UnloggedKeyTombstones} the tombstone of a key the changelog never had), instead of
+ * once per commit it waited through plus its removal.
  *
  * <p>A bucket is the greatest common divisor of the aggregate window sizes (1h for 1h and 1d), so every
  * contribution of a sum falls in the same window of every size. A sum is sent with the earliest time of its
@@ -55,6 +58,11 @@ public final class CombineStep implements Processor<String, RevisedCost, String,
   private final long bucketMs;
   private ProcessorContext<String, CostTotals> context;
   private KeyValueStore<String, PendingSum> pending;
+  /**
+   * What {@code pending} holds, in memory, in the store's order (a bucket's start, then the key): a contribution
+   * reads its sum here, not from the store (no lookup, no deserializing), and a send lists them from here.
+   */
+  private final TreeMap<String, PendingSum> sums = new TreeMap<>();
   private ThreadCommits commits;
   private long sentAtMs;
 
@@ -69,14 +77,20 @@ public final class CombineStep implements Processor<String, RevisedCost, String,
    * value: a restore gives the records of a changelog kept by append time the time they were written.
    */
   public static StoreBuilder<KeyValueStore<String, PendingSum>> store() {
-    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), PendingSum.serde())
-        .withCachingEnabled().withLoggingEnabled(StateChangelogs.BY_APPEND_TIME);
+    return WriteBehindStore.of(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(),
+        PendingSum.serde()).withCachingEnabled().withLoggingEnabled(StateChangelogs.BY_APPEND_TIME));
   }
 
   @Override
   public void init(ProcessorContext<String, CostTotals> context) {
     this.context = context;
     this.pending = context.getStateStore(STORE);
+    UnloggedKeyTombstones.skip(pending, context.appConfigs());
+    // a task (re)initialised, e.g. after a failure, restarts from its store as of the last commit
+    sums.clear();
+    try (var all = pending.all()) {
+      all.forEachRemaining(kv -> sums.put(kv.key, kv.value));
+    }
     if (!interval.isZero()) {
       commits = ThreadCommits.of(context);
       sentAtMs = context.currentSystemTimeMs();
@@ -106,22 +120,27 @@ public final class CombineStep implements Processor<String, RevisedCost, String,
         continue;
       }
       String key = Math.floorDiv(at, bucketMs) * bucketMs + String.valueOf(SEPARATOR) + c.key;
-      PendingSum sum = pending.get(key);
-      pending.put(key, sum == null ? new PendingSum(at, CostTotals.of(c.value))
-          : new PendingSum(Math.min(sum.earliestMs(), at), sum.sum().merge(CostTotals.of(c.value))));
+      PendingSum sum = sums.get(key);
+      PendingSum next = sum == null ? new PendingSum(at, CostTotals.of(c.value))
+          : new PendingSum(Math.min(sum.earliestMs(), at), sum.sum().merge(CostTotals.of(c.value)));
+      sums.put(key, next);
+      pending.put(key, next);
     }
+  }
+
+  @Override
+  public void close() {
+    sums.clear();
   }
 
   /** Sends every sum and removes it, in the transaction the next commit closes. */
   private void sendPending() {
-    List<KeyValue<String, PendingSum>> sums = new ArrayList<>();
-    try (var all = pending.all()) {
-      all.forEachRemaining(sums::add);
-    }
-    for (KeyValue<String, PendingSum> sum : sums) {
-      String dimensionKey = sum.key.substring(sum.key.indexOf(SEPARATOR) + 1);
-      context.forward(new Record<>(dimensionKey, sum.value.sum(), sum.value.earliestMs()));
-      pending.delete(sum.key);
+    List<Map.Entry<String, PendingSum>> all = new ArrayList<>(sums.entrySet());
+    sums.clear();
+    for (Map.Entry<String, PendingSum> sum : all) {
+      String dimensionKey = sum.getKey().substring(sum.getKey().indexOf(SEPARATOR) + 1);
+      context.forward(new Record<>(dimensionKey, sum.getValue().sum(), sum.getValue().earliestMs()));
+      pending.delete(sum.getKey());
     }
   }
 

@@ -5,7 +5,6 @@ import dev.costpipe.topology.PipelineCounters;
 import dev.costpipe.topology.StateChangelogs;
 import dev.costpipe.topology.serde.CostpipeSerdes;
 import java.time.Duration;
-import java.time.Instant;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -76,8 +75,7 @@ public final class RevisionStep implements FixedKeyProcessor<String, PricedRevis
   /** The last revision kept for {@code requestId}, with when it was kept. */
   private KeyValue<Windowed<String>, CostRecord> lastKept(String requestId, long now) {
     KeyValue<Windowed<String>, CostRecord> last = null;
-    try (var it = replaceable.fetch(requestId, requestId,
-        Instant.ofEpochMilli(Math.max(0, now - retention.toMillis())), Instant.ofEpochMilli(now))) {
+    try (var it = replaceable.fetch(requestId, requestId, Math.max(0, now - retention.toMillis()), now)) {
       while (it.hasNext()) {
         last = it.next();
       }
