@@ -7,6 +7,7 @@ import static dev.costpipe.clickhouse.sink.SinkRows.USAGE_TEXT_FIELDS;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.costpipe.engine.json.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * A cost record read in one pass of Jackson's {@link JsonParser} straight into its fields, without the tree
@@ -35,9 +37,23 @@ final class CostRecordStream {
       "session_name", "session_path", "properties", "status", "cost_nano_usd", "cost_usd", "cost_breakdown",
       "revision", "reported_cost_nano_usd", "errors");
 
+  /** The fields in the order the topology writes them ({@code CostRecordJson}). */
+  private static final List<String> WIRE_ORDER = List.of("request_id", "timestamp", "provider", "model", "model_key",
+      "user_id", "session_id", "session_name", "session_path", "properties", "status", "streamed", "cache_hit",
+      "usage", "usage_source", "pricing_status", "cost_nano_usd", "cost_usd", "cost_breakdown",
+      "cache_savings_nano_usd", "errors", "revision", "reported_cost_nano_usd");
+
   /** Field → its bit in the fields seen (required ones first): one hash lookup per field, not a search. */
   private static final Map<String, Integer> BITS = bits(REQUIRED, OPTIONAL);
-  private static final Map<String, Integer> USAGE_BITS = bits(USAGE_FIELDS, LATER_USAGE_FIELDS, USAGE_TEXT_FIELDS);
+  /** The usage fields' bits follow their wire order. */
+  private static final List<String> USAGE_ORDER = Stream.of(USAGE_FIELDS, LATER_USAGE_FIELDS, USAGE_TEXT_FIELDS)
+      .flatMap(List::stream).toList();
+  private static final Map<String, Integer> USAGE_BITS = bits(USAGE_ORDER);
+  /** By a field's bit, the field written after it (null after the last): the name tried first for the next one. */
+  private static final SerializedString[] NEXT = next(BITS, WIRE_ORDER);
+  private static final SerializedString[] USAGE_NEXT = next(USAGE_BITS, USAGE_ORDER);
+  private static final SerializedString FIRST = new SerializedString(WIRE_ORDER.get(0));
+  private static final SerializedString USAGE_FIRST = new SerializedString(USAGE_ORDER.get(0));
 
   private CostRecordStream() {}
 
@@ -50,6 +66,26 @@ final class CostRecordStream {
       }
     }
     return bits;
+  }
+
+  private static SerializedString[] next(Map<String, Integer> bits, List<String> order) {
+    SerializedString[] next = new SerializedString[bits.size()];
+    for (int i = 0; i + 1 < order.size(); i++) {
+      next[bits.get(order.get(i))] = new SerializedString(order.get(i + 1));
+    }
+    return next;
+  }
+
+  /**
+   * The next field's name, or null at the object's end. {@code expected} is compared with the input's bytes first:
+   * when it matches (a record as the topology writes it), Jackson neither decodes nor looks up the name.
+   */
+  private static String nextFieldName(JsonParser p, SerializedString expected) throws IOException {
+    if (expected != null) {
+      return p.nextFieldName(expected) ? expected.getValue()
+          : p.currentToken() == JsonToken.FIELD_NAME ? p.currentName() : null;
+    }
+    return p.nextFieldName();
   }
 
   /** The record's row, or null when only the tree's checks can say what it is. */
@@ -73,9 +109,11 @@ final class CostRecordStream {
     long seen = 0;
     boolean costUsdGiven = false;
     BigDecimal costUsd = null;
-    for (String name; (name = p.nextFieldName()) != null; ) {
+    SerializedString expected = FIRST;
+    for (String name; (name = nextFieldName(p, expected)) != null; ) {
       JsonToken t = p.nextToken();
       Integer bit = BITS.get(name);
+      expected = bit == null ? null : NEXT[bit];
       if (bit != null) {
         if ((seen & 1L << bit) != 0) {
           return false; // the tree keeps the last of the two
@@ -177,10 +215,12 @@ final class CostRecordStream {
 
   private static boolean usage(JsonParser p, CostRecordFields f) throws IOException {
     int seen = 0;
-    for (String name; (name = p.nextFieldName()) != null; ) {
+    SerializedString expected = USAGE_FIRST;
+    for (String name; (name = nextFieldName(p, expected)) != null; ) {
       JsonToken t = p.nextToken();
       Integer known = USAGE_BITS.get(name);
       int bit = known == null ? -1 : known;
+      expected = bit < 0 ? null : USAGE_NEXT[bit];
       int count = bit < USAGE_FIELDS.size() ? bit : -1;
       int later = bit >= USAGE_FIELDS.size() && bit < USAGE_COUNT_FIELDS ? bit - USAGE_FIELDS.size() : -1;
       int text = bit >= USAGE_COUNT_FIELDS ? bit - USAGE_COUNT_FIELDS : -1;

@@ -69,6 +69,10 @@ class CostRecordStreamTest {
     records.add(reversed(full).toString());
     records.add(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(full));
     records.add(FULL.replace("\"alice\"", "\"\\u00e9l\\u00efce\\ud83d\\ude00\""));
+    // names tried in the topology's order first: an escaped name, unknown fields between known ones
+    records.add(FULL.replace("\"model\":", "\"mod\\u0065l\":").replace("\"images\":", "\"im\\u0061ges\":"));
+    records.add(FULL.replace("\"status\":", "\"future\":{\"a\":[1]},\"status\":")
+        .replace("\"images\":", "\"future_tokens\":3,\"images\":"));
     for (String costUsd : List.of("\"0.00012816\"", "0.00012816", "1.2816E-4", "0.000128160000")) {
       records.add(FULL.replace("\"cost_usd\":\"0.000128160\"", "\"cost_usd\":" + costUsd));
       assertThat(records.get(records.size() - 1)).isNotEqualTo(FULL);
