@@ -22,10 +22,7 @@ final class RowValues {
   }
 
   RowValues put(String column, Object value) throws InvalidRecordException {
-    String expected = columns.get(next);
-    if (expected != column && !expected.equals(column)) {
-      throw new IllegalStateException("column " + next + " is " + expected + ", not " + column);
-    }
+    checkNext(column);
     if (value instanceof String s) {
       checkUtf8(column, s);
     } else if (value instanceof List<?> list) {
@@ -39,8 +36,18 @@ final class RowValues {
     return this;
   }
 
-  RowValues put(String column, long value) throws InvalidRecordException {
-    return put(column, (Object) value);
+  /** A number: no text to check (most of a cost record's columns). */
+  RowValues put(String column, long value) {
+    checkNext(column);
+    values[next++] = value;
+    return this;
+  }
+
+  private void checkNext(String column) {
+    String expected = columns.get(next);
+    if (expected != column && !expected.equals(column)) {
+      throw new IllegalStateException("column " + next + " is " + expected + ", not " + column);
+    }
   }
 
   Object[] values() {

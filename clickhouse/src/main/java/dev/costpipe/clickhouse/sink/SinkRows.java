@@ -49,9 +49,9 @@ final class SinkRows {
       "search_sources", "server_tool_calls", "image_input_tokens", "video_input_tokens");
   /** Usage texts added with V004: "" when a record predates them. */
   static final List<String> USAGE_TEXT_FIELDS = List.of("service_tier", "inference_geo");
-  private static final Set<String> USAGE_SOURCES =
+  static final Set<String> USAGE_SOURCES =
       Arrays.stream(UsageSource.values()).map(UsageSource::wire).collect(Collectors.toUnmodifiableSet());
-  private static final Set<String> PRICING_STATUSES =
+  static final Set<String> PRICING_STATUSES =
       Arrays.stream(PricingStatus.values()).map(PricingStatus::wire).collect(Collectors.toUnmodifiableSet());
   private static final Set<String> ALERT_METRICS = Set.of("cost", "requests");
   private static final List<String> AGGREGATE_COUNTS = List.of("requests", "input_tokens", "output_tokens",
@@ -76,113 +76,81 @@ final class SinkRows {
   // ---------------------------------------------------------------------------------------------
   // request_costs
 
+  /** The streaming reader's row; the tree's when the record is anything but a plain valid one (same dead letters). */
   static Object[] costRecord(byte[] value, long ingestedAt) throws InvalidRecordException {
+    Object[] row = CostRecordStream.row(value, ingestedAt);
+    return row != null ? row : costRecordFromTree(value, ingestedAt);
+  }
+
+  /** The checks in their order: the first that fails is the record's dead-letter reason and message. */
+  static Object[] costRecordFromTree(byte[] value, long ingestedAt) throws InvalidRecordException {
     JsonNode o = parse(value);
-    String requestId = nonEmptyText(o, "request_id");
-    long timestamp = dateTime(o, "timestamp");
-    String provider = optionalText(o, "provider");
-    String model = optionalText(o, "model");
-    String modelKey = optionalText(o, "model_key");
-    String userId = optionalText(o, "user_id");
-    String sessionId = optionalText(o, "session_id");
-    String sessionName = optionalText(o, "session_name");
-    String sessionPath = optionalText(o, "session_path");
-    List<String> propertyKeys = new ArrayList<>();
-    List<String> propertyValues = new ArrayList<>();
+    CostRecordFields f = new CostRecordFields();
+    f.requestId = nonEmptyText(o, "request_id");
+    f.timestamp = dateTime(o, "timestamp");
+    f.provider = optionalText(o, "provider");
+    f.model = optionalText(o, "model");
+    f.modelKey = optionalText(o, "model_key");
+    f.userId = optionalText(o, "user_id");
+    f.sessionId = optionalText(o, "session_id");
+    f.sessionName = optionalText(o, "session_name");
+    f.sessionPath = optionalText(o, "session_path");
     for (Iterator<Map.Entry<String, JsonNode>> it = optionalObject(o, "properties").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> p = it.next();
       if (!p.getValue().isTextual()) {
         throw new InvalidRecordException(INVALID_RECORD, "properties." + p.getKey() + " must be a string");
       }
-      propertyKeys.add(p.getKey());
-      propertyValues.add(p.getValue().textValue());
+      f.propertyKeys.add(p.getKey());
+      f.propertyValues.add(p.getValue().textValue());
     }
     Integer status = optionalInt32(o, "status");
-    boolean streamed = bool(o, "streamed");
-    boolean cacheHit = bool(o, "cache_hit");
+    f.status = status == null ? null : (long) status;
+    f.streamed = bool(o, "streamed");
+    f.cacheHit = bool(o, "cache_hit");
     JsonNode usage = object(o, "usage");
-    long[] counts = new long[USAGE_FIELDS.size()];
-    for (int i = 0; i < counts.length; i++) {
-      counts[i] = count(usage, "usage", USAGE_FIELDS.get(i));
+    for (int i = 0; i < f.counts.length; i++) {
+      f.counts[i] = count(usage, "usage", USAGE_FIELDS.get(i));
     }
-    long[] laterCounts = new long[LATER_USAGE_FIELDS.size()];
-    for (int i = 0; i < laterCounts.length; i++) {
+    for (int i = 0; i < f.laterCounts.length; i++) {
       String field = LATER_USAGE_FIELDS.get(i);
-      laterCounts[i] = usage.hasNonNull(field) ? count(usage, "usage", field) : 0;
+      f.laterCounts[i] = usage.hasNonNull(field) ? count(usage, "usage", field) : 0;
     }
-    String[] texts = new String[USAGE_TEXT_FIELDS.size()];
-    for (int i = 0; i < texts.length; i++) {
+    for (int i = 0; i < f.texts.length; i++) {
       String t = optionalText(usage, USAGE_TEXT_FIELDS.get(i));
-      texts[i] = t == null ? "" : t;
+      f.texts[i] = t == null ? "" : t;
     }
-    String usageSource = oneOf(o, "usage_source", USAGE_SOURCES);
-    String pricingStatus = oneOf(o, "pricing_status", PRICING_STATUSES);
-    Long cost = optionalInt64(o, "cost_nano_usd");
-    if (cost != null
-        && (cost <= -RecordFields.DECIMAL_18_9_LIMIT_NANO || cost >= RecordFields.DECIMAL_18_9_LIMIT_NANO)) {
-      throw new InvalidRecordException(OUT_OF_RANGE, "cost_nano_usd " + cost
+    f.usageSource = oneOf(o, "usage_source", USAGE_SOURCES);
+    f.pricingStatus = oneOf(o, "pricing_status", PRICING_STATUSES);
+    f.cost = optionalInt64(o, "cost_nano_usd");
+    if (f.cost != null && !costFits(f.cost)) {
+      throw new InvalidRecordException(OUT_OF_RANGE, "cost_nano_usd " + f.cost
           + " does not fit cost_usd Decimal(18, 9) (|cost| < 10^9 USD)");
     }
-    BigDecimal costUsd = cost == null ? null : BigDecimal.valueOf(cost, 9);
-    checkCostUsd(o, costUsd);
-    List<String> breakdownKeys = new ArrayList<>();
-    List<Long> breakdownValues = new ArrayList<>();
+    f.costUsd = f.cost == null ? null : BigDecimal.valueOf(f.cost, 9);
+    checkCostUsd(o, f.costUsd);
     for (Iterator<Map.Entry<String, JsonNode>> it = optionalObject(o, "cost_breakdown").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> part = it.next();
-      breakdownKeys.add(part.getKey());
-      breakdownValues.add(int64(part.getValue(), "cost_breakdown." + part.getKey()));
+      f.breakdownKeys.add(part.getKey());
+      f.breakdownValues.add(int64(part.getValue(), "cost_breakdown." + part.getKey()));
     }
-    long savings = int64(o, null, "cache_savings_nano_usd");
-    long revision = o.hasNonNull("revision") ? count(o, null, "revision") : 0;
-    if (revision > Integer.MAX_VALUE) {
-      throw new InvalidRecordException(OUT_OF_RANGE, "revision " + revision + " is out of range");
+    f.savings = int64(o, null, "cache_savings_nano_usd");
+    f.revision = o.hasNonNull("revision") ? count(o, null, "revision") : 0;
+    if (f.revision > Integer.MAX_VALUE) {
+      throw new InvalidRecordException(OUT_OF_RANGE, "revision " + f.revision + " is out of range");
     }
-    Long reportedCost = optionalInt64(o, "reported_cost_nano_usd");
-    List<String> errors = new ArrayList<>();
+    f.reportedCost = optionalInt64(o, "reported_cost_nano_usd");
     for (JsonNode e : optionalArray(o, "errors")) {
       if (!e.isTextual()) {
         throw new InvalidRecordException(INVALID_RECORD, "errors must hold strings");
       }
-      errors.add(e.textValue());
+      f.errors.add(e.textValue());
     }
+    return f.row(ingestedAt);
+  }
 
-    RowValues row = new RowValues(COST_COLUMNS)
-        .put("request_id", requestId)
-        .put("timestamp", timestamp)
-        .put("provider", provider)
-        .put("model", model)
-        .put("model_key", modelKey)
-        .put("user_id", userId)
-        .put("session_id", sessionId)
-        .put("session_name", sessionName)
-        .put("session_path", sessionPath)
-        .put("property_keys", propertyKeys)
-        .put("property_values", propertyValues)
-        .put("status", status == null ? null : (long) status)
-        .put("streamed", streamed ? 1 : 0)
-        .put("cache_hit", cacheHit ? 1 : 0);
-    for (int i = 0; i < counts.length; i++) {
-      row.put(USAGE_FIELDS.get(i), counts[i]);
-    }
-    for (int i = 0; i < laterCounts.length; i++) {
-      row.put(LATER_USAGE_FIELDS.get(i), laterCounts[i]);
-    }
-    for (int i = 0; i < texts.length; i++) {
-      row.put(USAGE_TEXT_FIELDS.get(i), texts[i]);
-    }
-    return row.put("usage_source", usageSource)
-        .put("pricing_status", pricingStatus)
-        .put("cost_nano_usd", cost)
-        .put("cost_usd", costUsd) // exactly 9 places
-        .put("cost_breakdown_keys", breakdownKeys)
-        .put("cost_breakdown_values", breakdownValues)
-        .put("cache_savings_nano_usd", savings)
-        .put("errors", errors)
-        .put("revision", revision)
-        .put("reported_cost_nano_usd", reportedCost)
-        // the version of ReplacingMergeTree: a later revision sorts after an earlier one inserted in the same second
-        .put("ingested_at", ingestedAt + revision)
-        .values();
+  /** cost_usd is Decimal(18, 9): |cost| < 10^9 USD. */
+  static boolean costFits(long costNano) {
+    return costNano > -RecordFields.DECIMAL_18_9_LIMIT_NANO && costNano < RecordFields.DECIMAL_18_9_LIMIT_NANO;
   }
 
   /** {@code cost_usd}, when given, must say the same as {@code cost_nano_usd}. */
