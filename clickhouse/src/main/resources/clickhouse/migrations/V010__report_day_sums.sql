@@ -1,6 +1,5 @@
 -- The weekly report's sums per day (issue 14): request_costs' latest versions of one UTC day grouped by the
--- dimensions the report's summing sections read, with the sums and the distinct users and sessions (exact
--- uniqExact states, merged across days). `costpipe report` writes a day here once the day is over and reads it
+-- dimensions the report's summing sections read, with their sums. `costpipe report` writes a day here once the day is over and reads it
 -- instead of the day's rows, but only while the day's fingerprint (the sum of cityHash64(request_id,
 -- ingested_at, revision) over its stored rows) still equals the one the sums were made from: any insert,
 -- revision, re-pricing or merge changes it, and the day is read from request_costs again (docs/clickhouse.md).
@@ -32,9 +31,7 @@ CREATE TABLE IF NOT EXISTS {db}.report_day_sums
     cache_read_tokens_sum UInt64,
     cache_savings_sum Int64,
     input_side_cost_sum Int64,
-    output_side_cost_sum Int64,
-    users_state AggregateFunction(uniqExactIf, String, UInt8),
-    sessions_state AggregateFunction(uniqExactIf, String, UInt8)
+    output_side_cost_sum Int64
 )
 ENGINE = MergeTree()
 PARTITION BY toMonday(day)

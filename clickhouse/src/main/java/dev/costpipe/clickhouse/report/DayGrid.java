@@ -8,13 +8,11 @@ import java.util.Map;
 /**
  * One kind of sums per day that the report keeps ({@link DaySums}): its table, its dimensions and sums, each as
  * stored and as computed from the latest versions of request_costs' rows ({@code sourceColumns}, with an optional
- * {@code arrayJoin} and {@code where}). A grid with {@code topPerDay} (an order) keeps instead each day's first
- * {@link WeeklyReport#TOP_REQUESTS} rows in that order, its "dimensions" their columns: the period's first rows
- * are among them. Change what a grid computes only with its {@code definition}: stored sums of another definition
- * are not read.
+ * {@code arrayJoin}). Change what a grid computes only with its {@code definition}: stored sums of another
+ * definition are not read.
  */
 record DayGrid(String table, int definition, Map<String, String> dimensions, Map<String, String> sums,
-        String sourceColumns, String arrayJoin, String where, String topPerDay) {
+        String sourceColumns, String arrayJoin) {
 
     private static final String INPUT_SIDE = "['input', 'cache_read', 'cache_write', 'cache_write_1h', 'audio_input']";
     private static final String OUTPUT_SIDE = "['output', 'reasoning', 'audio_output']";
@@ -32,7 +30,7 @@ record DayGrid(String table, int definition, Map<String, String> dimensions, Map
             + " AND cost_nano_usd IS NOT NULL AND input_tokens < " + ReportHints.SHORT_PROMPT_TOKENS
             + " AND arrayAll(k -> has(" + RATE_PARTS + ", k), cost_breakdown_keys)";
 
-    /** The report's summing sections: totals, days, models, providers, unknown models, short-prompt rates (V010). */
+    /** Totals (but distinct users and sessions), days, models, providers, unknown models, short-prompt rates (V010). */
     static final DayGrid REPORT = new DayGrid("report_day_sums", 1,
             ordered("provider", "ifNull(provider, '')",
                     "model", "ifNull(model, '')",
@@ -52,51 +50,33 @@ record DayGrid(String table, int definition, Map<String, String> dimensions, Map
                     "input_side_cost_sum", "toInt64(sum(arraySum(arrayFilter((v, k) -> has(" + INPUT_SIDE + ", k),"
                             + " cost_breakdown_values, cost_breakdown_keys))))",
                     "output_side_cost_sum", "toInt64(sum(arraySum(arrayFilter((v, k) -> has(" + OUTPUT_SIDE + ", k),"
-                            + " cost_breakdown_values, cost_breakdown_keys))))",
-                    "users_state", "uniqExactIfState(ifNull(user_id, ''), ifNull(user_id, '') != '')",
-                    "sessions_state", "uniqExactIfState(ifNull(session_id, ''), ifNull(session_id, '') != '')"),
+                            + " cost_breakdown_values, cost_breakdown_keys))))"),
             "provider, model, model_key, pricing_status, usage_source, cache_hit, property_keys, property_values,"
                     + " cost_nano_usd, input_tokens, output_tokens, cache_read_tokens, cache_savings_nano_usd,"
-                    + " cost_breakdown_keys, cost_breakdown_values, user_id, session_id",
-            null, null, null);
+                    + " cost_breakdown_keys, cost_breakdown_values",
+            null);
 
     /** Per custom property name and value: the requests carrying the pair and their cost (V011). */
     static final DayGrid PROPERTIES = new DayGrid("report_day_property_sums", 1,
             ordered("name", "property_name", "value", "property_value"),
             ordered("requests_n", "count()", "cost_sum", "toInt64(ifNull(sum(cost_nano_usd), 0))"),
             "property_keys, property_values, cost_nano_usd",
-            "ARRAY JOIN property_keys AS property_name, property_values AS property_value", null, null);
+            "ARRAY JOIN property_keys AS property_name, property_values AS property_value");
 
-    /** Per user ('' for none): requests, cost and distinct sessions (V012). */
-    static final DayGrid USERS = new DayGrid("report_day_user_sums", 1,
-            ordered("user", "ifNull(user_id, '')"),
-            ordered("requests_n", "count()", "cost_sum", "toInt64(ifNull(sum(cost_nano_usd), 0))",
-                    "sessions_state", "uniqExactIfState(ifNull(session_id, ''), ifNull(session_id, '') != '')"),
-            "user_id, session_id, cost_nano_usd",
-            null, null, null);
-
-    /** Per session ('' for none), session name and user: requests, cost, first and last request's time (V013). */
+    /**
+     * Per session ('' for none), session name and user: requests, cost, first and last request's time (V012). The
+     * week's distinct users and sessions, top users and top sessions come from it.
+     */
     static final DayGrid SESSIONS = new DayGrid("report_day_session_sums", 1,
             ordered("session", "ifNull(session_id, '')", "session_name", "ifNull(session_name, '')",
                     "user", "ifNull(user_id, '')"),
             ordered("requests_n", "count()", "cost_sum", "toInt64(ifNull(sum(cost_nano_usd), 0))",
                     "first_at", "min(timestamp)", "last_at", "max(timestamp)"),
             "session_id, session_name, user_id, cost_nano_usd",
-            null, null, null);
-
-    /** The most expensive priced requests of each day, by cost then request id (V014). */
-    static final DayGrid TOP_REQUESTS = new DayGrid("report_day_top_requests", 1,
-            ordered("request_id", "request_id", "request_at", "timestamp", "provider", "ifNull(provider, '')",
-                    "model_name", WeeklyReportQueries.MODEL_NAME, "user", "ifNull(user_id, '')",
-                    "session", "ifNull(session_id, '')", "session_name", "ifNull(session_name, '')",
-                    "input_tokens", "input_tokens", "output_tokens", "output_tokens",
-                    "cost", "assumeNotNull(cost_nano_usd)"),
-            Map.of(),
-            "provider, model_key, model, user_id, session_id, session_name, input_tokens, output_tokens, cost_nano_usd",
-            null, "cost_nano_usd IS NOT NULL", "g_cost DESC, g_request_id");
+            null);
 
     /** Every grid, in the order of their migrations. */
-    static final List<DayGrid> ALL = List.of(REPORT, PROPERTIES, USERS, SESSIONS, TOP_REQUESTS);
+    static final List<DayGrid> ALL = List.of(REPORT, PROPERTIES, SESSIONS);
 
     /** Every column a reader of the sums gets: the day, the dimensions, the sums (the table's order). */
     String columns() {
@@ -131,17 +111,8 @@ record DayGrid(String table, int definition, Map<String, String> dimensions, Map
         if (arrayJoin != null) {
             sql.append(' ').append(arrayJoin);
         }
-        sql.append(" WHERE ").append(timeRange);
-        if (where != null) {
-            sql.append(" AND ").append(where);
-        }
-        if (topPerDay != null) {
-            sql.append(" ORDER BY day, ").append(topPerDay).append(" LIMIT ").append(WeeklyReport.TOP_REQUESTS)
-                    .append(" BY day");
-        } else {
-            sql.append(" GROUP BY day");
-            dimensions.keySet().forEach(d -> sql.append(", g_").append(d));
-        }
+        sql.append(" WHERE ").append(timeRange).append(" GROUP BY day");
+        dimensions.keySet().forEach(d -> sql.append(", g_").append(d));
         return sql.append("))").toString();
     }
 

@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -94,17 +95,71 @@ final class DaySums implements AutoCloseable {
         return days;
     }
 
+    /** The sums of each of a report's grids, closed together. */
+    record All(Map<DayGrid, DaySums> byGrid) implements AutoCloseable {
+        DaySums get(DayGrid grid) {
+            return byGrid.get(grid);
+        }
+
+        @Override
+        public void close() {
+            byGrid.values().forEach(DaySums::close);
+        }
+    }
+
+    /** Sums computed from {@code rows} by each section for each of {@code grids} (no table read or written). */
+    static All computed(List<DayGrid> grids, PeriodRows rows) {
+        Map<DayGrid, DaySums> byGrid = new LinkedHashMap<>();
+        grids.forEach(grid -> byGrid.put(grid, computed(grid, rows)));
+        return new All(byGrid);
+    }
+
     /**
-     * The sums of {@code grid} for the days of {@code timeRange} (whole UTC days) over {@code rows} (its session's
-     * temporary tables): read from the grid's table for the days whose sums are stored with the fingerprint in
+     * The sums of {@code grids} for the days of {@code timeRange} (whole UTC days) over {@code rows} (its session's
+     * temporary tables): read from each grid's table for the days whose sums are stored with the fingerprint in
      * {@code before} (or null: not kept), and stored for the days over before {@code now} but those in {@code
-     * spread} (requests deduplicated across days); the others computed once into a temporary table.
+     * spread} (requests deduplicated across days), sealed where the fingerprint taken after every grid's write
+     * still equals {@code before}; the others computed once into a temporary table per grid.
      */
-    static DaySums of(ClickHouseReader session, CostTable table, CostSource source, ReportRows rows, DayGrid grid,
+    static All of(ClickHouseReader session, CostTable table, CostSource source, ReportRows rows, List<DayGrid> grids,
             String timeRange, Map<LocalDate, Long> before, Set<LocalDate> spread, Instant now) {
-        String qualified = table.database() + "." + grid.table();
-        Map<LocalDate, Long> stored = before == null ? new HashMap<>()
-                : storeAndRead(session, grid, qualified, source, rows, timeRange, before, spread, now);
+        Map<DayGrid, Map<LocalDate, Long>> stored = new LinkedHashMap<>();
+        Map<DayGrid, Map<LocalDate, Long>> written = new LinkedHashMap<>();
+        Map<DayGrid, Long> batches = new HashMap<>();
+        for (DayGrid grid : grids) {
+            String qualified = table.database() + "." + grid.table();
+            Map<LocalDate, Long> read = before == null ? new HashMap<>() : storedBatches(session, grid, qualified, before);
+            read.keySet().removeAll(spread);
+            stored.put(grid, read);
+            Map<LocalDate, Long> toStore = new TreeMap<>();
+            if (before != null) {
+                before.forEach((day, fingerprint) -> {
+                    boolean over = !day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(now);
+                    if (over && !spread.contains(day) && !read.containsKey(day)) {
+                        toStore.put(day, fingerprint);
+                    }
+                });
+            }
+            Long batch = toStore.isEmpty() ? null : write(session, grid, qualified, rows, timeRange, toStore);
+            if (batch != null) {
+                written.put(grid, toStore);
+                batches.put(grid, batch);
+            }
+        }
+        if (!written.isEmpty()) {
+            Map<LocalDate, Long> after = fingerprintsOf(session, source, timeRange);
+            written.forEach((grid, days) -> stored.get(grid).putAll(seal(session, grid,
+                    table.database() + "." + grid.table(), batches.get(grid), days, after)));
+        }
+        Map<DayGrid, DaySums> byGrid = new LinkedHashMap<>();
+        stored.forEach((grid, read) -> byGrid.put(grid, withComputed(session, grid, table.database() + "."
+                + grid.table(), rows, timeRange, read, before)));
+        return new All(byGrid);
+    }
+
+    /** The sums of {@code stored} days read from the table, the others computed once into a temporary table. */
+    private static DaySums withComputed(ClickHouseReader session, DayGrid grid, String qualified, ReportRows rows,
+            String timeRange, Map<LocalDate, Long> stored, Map<LocalDate, Long> before) {
         // Every day that had rows when the report began is read from the table: nothing to compute.
         if (before != null && stored.keySet().containsAll(before.keySet())) {
             return new DaySums(grid, rows, qualified, stored, session, false);
@@ -113,24 +168,6 @@ final class DaySums implements AutoCloseable {
                 + grid.columns() + " FROM " + grid.computedFrom(rows,
                         stored.isEmpty() ? timeRange : timeRange + " AND NOT " + dayIn(stored.keySet())));
         return new DaySums(grid, rows, qualified, stored, session, true);
-    }
-
-    private static Map<LocalDate, Long> storeAndRead(ClickHouseReader session, DayGrid grid, String table,
-            CostSource source, ReportRows rows, String timeRange, Map<LocalDate, Long> before,
-            Set<LocalDate> spread, Instant now) {
-        Map<LocalDate, Long> stored = storedBatches(session, grid, table, before);
-        stored.keySet().removeAll(spread);
-        Map<LocalDate, Long> toStore = new TreeMap<>();
-        before.forEach((day, fingerprint) -> {
-            boolean over = !day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(now);
-            if (over && !spread.contains(day) && !stored.containsKey(day)) {
-                toStore.put(day, fingerprint);
-            }
-        });
-        if (!toStore.isEmpty()) {
-            stored.putAll(store(session, grid, table, source, rows, timeRange, toStore));
-        }
-        return stored;
     }
 
     /** Per day, a complete sealed batch made from the day's rows with the fingerprint in {@code fingerprints}. */
@@ -157,31 +194,45 @@ final class DaySums implements AutoCloseable {
     }
 
     /**
-     * Writes the sums of {@code days} as one batch and seals the days whose fingerprint the write left unchanged;
-     * returns those with the batch. Nothing where the server refuses the write (e.g. a read-only user).
+     * Writes the sums of {@code days} (day → fingerprint) as one unsealed batch; returns the batch, or null where
+     * the server refuses the write (e.g. a read-only user).
      */
-    private static Map<LocalDate, Long> store(ClickHouseReader session, DayGrid grid, String table,
-            CostSource source, ReportRows rows, String timeRange, Map<LocalDate, Long> days) {
+    private static Long write(ClickHouseReader session, DayGrid grid, String table, ReportRows rows,
+            String timeRange, Map<LocalDate, Long> days) {
         long batch = ThreadLocalRandom.current().nextLong();
-        String batchLiteral = "toUInt64(" + Long.toUnsignedString(batch) + ")";
         StringBuilder fingerprint = new StringBuilder("multiIf(");
         days.forEach((day, fp) -> fingerprint.append("day = ").append(date(day)).append(", toUInt64(")
                 .append(Long.toUnsignedString(fp)).append("), "));
         fingerprint.append("toUInt64(0))");
-        Map<LocalDate, Long> sealed = new TreeMap<>();
+        String columns = String.join(", ", grid.names().subList(1, grid.names().size()));
         try {
-            String columns = String.join(", ", grid.names().subList(1, grid.names().size()));
             session.select("INSERT INTO " + table + " (day, fingerprint, batch, definition, sealed, batch_rows, "
-                    + columns + ") SELECT day, " + fingerprint + ", " + batchLiteral + ", " + grid.definition()
-                    + ", 0, 0, " + columns + " FROM " + grid.computedFrom(rows, timeRange + " AND " + dayIn(days.keySet())));
-            Map<LocalDate, Long> after = fingerprintsOf(session, source, timeRange);
-            List<String> seals = new ArrayList<>();
+                    + columns + ") SELECT day, " + fingerprint + ", " + uint64(batch) + ", " + grid.definition()
+                    + ", 0, 0, " + columns + " FROM "
+                    + grid.computedFrom(rows, timeRange + " AND " + dayIn(days.keySet())));
+            return batch;
+        } catch (ReportException e) {
+            LOG.info("report: the sums per day are not stored in {} ({}); they are computed from the rows", table,
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Seals the days of {@code batch} whose fingerprint {@code after} the writes still equals the one in {@code
+     * days}; returns them with the batch.
+     */
+    private static Map<LocalDate, Long> seal(ClickHouseReader session, DayGrid grid, String table, long batch,
+            Map<LocalDate, Long> days, Map<LocalDate, Long> after) {
+        Map<LocalDate, Long> sealed = new TreeMap<>();
+        List<String> seals = new ArrayList<>();
+        try {
             for (ObjectNode row : session.select("SELECT day, count() AS n FROM " + table + " WHERE batch = "
-                    + batchLiteral + " AND sealed = 0 GROUP BY day FORMAT JSONEachRow")) {
+                    + uint64(batch) + " AND sealed = 0 GROUP BY day FORMAT JSONEachRow")) {
                 LocalDate day = Rows.date(row, "day");
                 if (days.get(day).equals(after.get(day))) {
-                    seals.add("(" + date(day) + ", toUInt64(" + Long.toUnsignedString(days.get(day)) + "), "
-                            + batchLiteral + ", " + grid.definition() + ", 1, " + Rows.longValue(row, "n") + ")");
+                    seals.add("(" + date(day) + ", " + uint64(days.get(day)) + ", " + uint64(batch) + ", "
+                            + grid.definition() + ", 1, " + Rows.longValue(row, "n") + ")");
                     sealed.put(day, batch);
                 }
             }
@@ -190,7 +241,7 @@ final class DaySums implements AutoCloseable {
                         + " VALUES " + String.join(", ", seals));
             }
         } catch (ReportException e) {
-            LOG.info("report: the sums per day are not stored in {} ({}); they are computed from the rows", table,
+            LOG.info("report: the sums per day are not sealed in {} ({}); they are computed from the rows", table,
                     e.getMessage());
             return Map.of();
         }
@@ -216,8 +267,8 @@ final class DaySums implements AutoCloseable {
             return "(" + (computedRows != null ? computedRows
                     : "SELECT " + grid.columns() + " FROM " + table + " WHERE 0") + ")";
         }
-        String batches = read.stream().map(d -> "day = " + date(d) + " AND batch = toUInt64("
-                + Long.toUnsignedString(stored.get(d)) + ")").collect(Collectors.joining(") OR (", "((", "))"));
+        String batches = read.stream().map(d -> "day = " + date(d) + " AND batch = " + uint64(stored.get(d)))
+                .collect(Collectors.joining(") OR (", "((", "))"));
         return "(SELECT " + grid.columns() + " FROM " + table + " WHERE definition = " + grid.definition()
                 + " AND sealed = 0 AND day >= " + date(first) + " AND day < " + date(end) + " AND " + batches
                 + (computedRows == null ? "" : " UNION ALL " + computedRows) + ")";
@@ -241,6 +292,10 @@ final class DaySums implements AutoCloseable {
 
     private static String dayIn(Collection<LocalDate> days) {
         return "toDate(timestamp) IN (" + days.stream().map(DaySums::date).collect(Collectors.joining(", ")) + ")";
+    }
+
+    private static String uint64(long value) {
+        return "toUInt64(" + Long.toUnsignedString(value) + ")";
     }
 
     private static String date(LocalDate day) {

@@ -60,20 +60,15 @@ final class WeeklyReportQueries {
     private final PeriodRows rows;
     private final DaySums sums;
     private final DaySums propertySums;
-    private final DaySums userSums;
     private final DaySums sessionSums;
-    private final DaySums topRequests;
 
-    private WeeklyReportQueries(ClickHouseReader reader, CostTable table, PeriodRows rows, DaySums sums,
-            DaySums propertySums, DaySums userSums, DaySums sessionSums, DaySums topRequests) {
+    private WeeklyReportQueries(ClickHouseReader reader, CostTable table, PeriodRows rows, DaySums.All sums) {
         this.reader = reader;
         this.table = table;
         this.rows = rows;
-        this.sums = sums;
-        this.propertySums = propertySums;
-        this.userSums = userSums;
-        this.sessionSums = sessionSums;
-        this.topRequests = topRequests;
+        this.sums = sums.get(DayGrid.REPORT);
+        this.propertySums = sums.get(DayGrid.PROPERTIES);
+        this.sessionSums = sums.get(DayGrid.SESSIONS);
     }
 
     /**
@@ -88,25 +83,14 @@ final class WeeklyReportQueries {
         Map<LocalDate, Long> fingerprints = DaySums.fingerprints(reader, table, source, weeks, DayGrid.ALL);
         try (ReportRows once = ReportRows.create(reader, source, weeks)) {
             if (once == null) {
-                return new WeeklyReportQueries(reader, table, source, DaySums.computed(DayGrid.REPORT, source),
-                        DaySums.computed(DayGrid.PROPERTIES, source), DaySums.computed(DayGrid.USERS, source),
-                        DaySums.computed(DayGrid.SESSIONS, source), DaySums.computed(DayGrid.TOP_REQUESTS, source))
+                return new WeeklyReportQueries(reader, table, source, DaySums.computed(DayGrid.ALL, source))
                         .report(week, now);
             }
             ClickHouseReader session = once.session();
             Set<LocalDate> spread = fingerprints == null ? Set.of() : once.daysOfRequestsOnSeveralDays(weeks);
-            try (DaySums sums = DaySums.of(session, table, source, once, DayGrid.REPORT, weeks, fingerprints,
-                            spread, now);
-                    DaySums propertySums = DaySums.of(session, table, source, once, DayGrid.PROPERTIES, weeks,
-                            fingerprints, spread, now);
-                    DaySums userSums = DaySums.of(session, table, source, once, DayGrid.USERS, weeks, fingerprints,
-                            spread, now);
-                    DaySums sessionSums = DaySums.of(session, table, source, once, DayGrid.SESSIONS, weeks,
-                            fingerprints, spread, now);
-                    DaySums topRequests = DaySums.of(session, table, source, once, DayGrid.TOP_REQUESTS, weeks,
-                            fingerprints, spread, now)) {
-                return new WeeklyReportQueries(session, table, once, sums, propertySums, userSums, sessionSums,
-                        topRequests).report(week, now);
+            try (DaySums.All sums = DaySums.of(session, table, source, once, DayGrid.ALL, weeks, fingerprints, spread,
+                    now)) {
+                return new WeeklyReportQueries(session, table, once, sums).report(week, now);
             }
         }
     }
@@ -139,19 +123,21 @@ final class WeeklyReportQueries {
                 topUsers(week, total.costNanoUsd()),
                 topSessions(week),
                 sessionNames(week),
-                cache, unpriced, topRequests(week), hints);
+                cache, unpriced, topRequests(range), hints);
     }
 
-    /** The week's totals, from the sums per day (distinct users and sessions: their states merged). */
+    /** The week's totals, from the sums per day (distinct users and sessions from the sums per session). */
     private Totals totals(IsoWeek week) {
+        ObjectNode distinct = single("SELECT uniqExactIf(user, user != '') AS users,"
+                + " uniqExactIf(session, session != '') AS sessions"
+                + " FROM " + sessionSums.from(week.monday(), week.monday().plusDays(7))
+                + " FORMAT JSONEachRow");
         ObjectNode row = single("SELECT sum(requests_n) AS requests,"
                 + " sum(priced_n) AS priced,"
                 + " toInt64(sum(cost_sum)) AS cost,"
                 + " sum(input_tokens_sum) AS in_tokens,"
                 + " sum(output_tokens_sum) AS out_tokens,"
                 + " sum(cache_read_tokens_sum) AS cached_tokens,"
-                + " uniqExactIfMerge(users_state) AS users,"
-                + " uniqExactIfMerge(sessions_state) AS sessions,"
                 + " sumIf(requests_n, cache_hit = 1) AS cache_hits,"
                 + " toInt64(sumIf(cache_savings_sum, cache_hit = 1)) AS response_cache_savings,"
                 + " toInt64(sumIf(cache_savings_sum, cache_hit = 0)) AS prompt_cache_savings,"
@@ -170,8 +156,8 @@ final class WeeklyReportQueries {
                 Rows.longValue(row, "in_tokens"),
                 Rows.longValue(row, "out_tokens"),
                 Rows.longValue(row, "cached_tokens"),
-                Rows.longValue(row, "users"),
-                Rows.longValue(row, "sessions"),
+                Rows.longValue(distinct, "users"),
+                Rows.longValue(distinct, "sessions"),
                 Rows.longValue(row, "cache_hits"),
                 Rows.longValue(row, "response_cache_savings"),
                 Rows.longValue(row, "prompt_cache_savings"),
@@ -258,8 +244,8 @@ final class WeeklyReportQueries {
     private List<UserSpend> topUsers(IsoWeek week, long totalCost) {
         List<UserSpend> out = new ArrayList<>();
         for (ObjectNode row : reader.select("SELECT user AS user_name, sum(requests_n) AS requests,"
-                + " uniqExactIfMerge(sessions_state) AS sessions, toInt64(sum(cost_sum)) AS cost"
-                + " FROM " + userSums.from(week.monday(), week.monday().plusDays(7))
+                + " uniqExactIf(session, session != '') AS sessions, toInt64(sum(cost_sum)) AS cost"
+                + " FROM " + sessionSums.from(week.monday(), week.monday().plusDays(7))
                 + " WHERE user != ''"
                 + " GROUP BY user_name"
                 + " ORDER BY cost DESC, requests DESC, user_name"
@@ -336,12 +322,17 @@ final class WeeklyReportQueries {
         return out;
     }
 
-    private List<ExpensiveRequest> topRequests(IsoWeek week) {
+    private List<ExpensiveRequest> topRequests(String range) {
         List<ExpensiveRequest> out = new ArrayList<>();
-        for (ObjectNode row : reader.select("SELECT request_id, toUInt32(request_at) AS ts, provider AS p_name,"
-                + " model_name, user AS user_name, session AS session_key, session_name AS s_name,"
-                + " input_tokens AS in_tokens, output_tokens AS out_tokens, cost"
-                + " FROM " + topRequests.from(week.monday(), week.monday().plusDays(7))
+        for (ObjectNode row : reader.select("SELECT request_id, toUInt32(timestamp) AS ts,"
+                + " ifNull(provider, '') AS p_name, " + MODEL_NAME + " AS model_name,"
+                + " ifNull(user_id, '') AS user_name, ifNull(session_id, '') AS session_key,"
+                + " ifNull(session_name, '') AS s_name,"
+                + " input_tokens AS in_tokens, output_tokens AS out_tokens, assumeNotNull(cost_nano_usd) AS cost"
+                + " FROM " + rows.from(range,
+                        "provider, model_key, model, user_id, session_id, session_name, input_tokens,"
+                        + " output_tokens, cost_nano_usd")
+                + " WHERE " + range + " AND cost_nano_usd IS NOT NULL"
                 + " ORDER BY cost DESC, request_id"
                 + " LIMIT " + WeeklyReport.TOP_REQUESTS
                 + " FORMAT JSONEachRow")) {

@@ -55,9 +55,7 @@ class DaySumsTest {
         assertThat(report(kept, "2026-12-01T00:00:00Z")).as("the report that stores the sums").isEqualTo(fromRows);
         assertThat(sealedDays("report_day_sums")).as("W46 and W47, each day with rows").hasSize(14);
         assertThat(sealedDays("report_day_property_sums")).hasSize(14);
-        assertThat(sealedDays("report_day_user_sums")).hasSize(14);
         assertThat(sealedDays("report_day_session_sums")).hasSize(14);
-        assertThat(sealedDays("report_day_top_requests")).hasSize(14);
         assertThat(report(kept, "2026-12-01T00:00:00Z")).as("a report reading them").isEqualTo(fromRows);
         assertThat(batches("report_day_sums")).as("nothing stored twice").isEqualTo(1);
 
@@ -66,8 +64,8 @@ class DaySumsTest {
         server.execute("INSERT INTO " + kept + ".report_day_sums SELECT day, fingerprint, 0, definition, sealed,"
                 + " batch_rows, provider, model, model_key, pricing_status, usage_source, cache_hit, non_production,"
                 + " short_rates, requests_n, priced_n, cost_sum * 2, input_tokens_sum, output_tokens_sum,"
-                + " cache_read_tokens_sum, cache_savings_sum, input_side_cost_sum, output_side_cost_sum,"
-                + " users_state, sessions_state FROM " + kept + ".report_day_sums");
+                + " cache_read_tokens_sum, cache_savings_sum, input_side_cost_sum, output_side_cost_sum"
+                + " FROM " + kept + ".report_day_sums");
         assertThat(weekCost(kept)).isEqualTo(2 * weekCost(withoutTables));
     }
 
