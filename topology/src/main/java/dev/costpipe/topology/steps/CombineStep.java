@@ -6,9 +6,9 @@ import dev.costpipe.topology.aggregate.CostTotals;
 import dev.costpipe.topology.aggregate.DimensionSplit;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -59,10 +59,10 @@ public final class CombineStep implements Processor<String, RevisedCost, String,
   private ProcessorContext<String, CostTotals> context;
   private KeyValueStore<String, PendingSum> pending;
   /**
-   * What {@code pending} holds, in memory, in the store's order (a bucket's start, then the key): a contribution
-   * reads its sum here, not from the store (no lookup, no deserializing), and a send lists them from here.
+   * What {@code pending} holds, in memory: a contribution reads its sum here, not from the store (no lookup, no
+   * deserializing), and a send lists them from here, in the store's order (a bucket's start, then the key).
    */
-  private final TreeMap<String, PendingSum> sums = new TreeMap<>();
+  private final Map<String, PendingSum> sums = new HashMap<>();
   private ThreadCommits commits;
   private long sentAtMs;
 
@@ -114,12 +114,13 @@ public final class CombineStep implements Processor<String, RevisedCost, String,
   @Override
   public void process(Record<String, RevisedCost> record) {
     long at = record.timestamp();
+    String bucket = Math.floorDiv(at, bucketMs) * bucketMs + String.valueOf(SEPARATOR);
     for (KeyValue<String, CostContribution> c : DimensionSplit.of(record.value())) {
       if (interval.isZero()) {
         context.forward(new Record<>(c.key, CostTotals.of(c.value), at));
         continue;
       }
-      String key = Math.floorDiv(at, bucketMs) * bucketMs + String.valueOf(SEPARATOR) + c.key;
+      String key = bucket + c.key;
       PendingSum sum = sums.get(key);
       PendingSum next = sum == null ? new PendingSum(at, CostTotals.of(c.value))
           : new PendingSum(Math.min(sum.earliestMs(), at), sum.sum().merge(CostTotals.of(c.value)));
@@ -136,6 +137,7 @@ public final class CombineStep implements Processor<String, RevisedCost, String,
   /** Sends every sum and removes it, in the transaction the next commit closes. */
   private void sendPending() {
     List<Map.Entry<String, PendingSum>> all = new ArrayList<>(sums.entrySet());
+    all.sort(Map.Entry.comparingByKey());
     sums.clear();
     for (Map.Entry<String, PendingSum> sum : all) {
       String dimensionKey = sum.getKey().substring(sum.getKey().indexOf(SEPARATOR) + 1);

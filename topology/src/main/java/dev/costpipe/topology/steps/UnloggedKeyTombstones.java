@@ -37,6 +37,10 @@ final class UnloggedKeyTombstones {
       CachingKeyValueStore cache = w.findInner(CachingKeyValueStore.class);
       if (cache != null) {
         cache.setFlushListener(flushed -> {}, false);
+        WriteBehindStore<?, ?> writeBehind = w.findInner(WriteBehindStore.class);
+        if (writeBehind != null) {
+          writeBehind.dropRemovalsOfAbsentKeys();
+        }
       }
     }
   }

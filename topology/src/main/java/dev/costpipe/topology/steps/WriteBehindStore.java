@@ -1,8 +1,10 @@
 package dev.costpipe.topology.steps;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
@@ -27,12 +29,20 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * store rolls back to the last commit. Reads see what is held here first; a scan writes it through first. Only
  * for stores the processor reads back through this wrapper (never interactive queries, which would miss it). It
  * uses Kafka Streams' internal classes: {@code WriteBehindStoreTest} fails on a Kafka upgrade that changes them.
+ *
+ * <p>Where the record cache drops the tombstones of keys the store below lacks ({@link UnloggedKeyTombstones}), a
+ * key a read found missing below and removed before the next flush is removed here only (the merge step's
+ * requests opened and completed between two commits): the store below would get a tombstone, looked up twice and
+ * then dropped, for a key it never had.
  */
 final class WriteBehindStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, K, V>
     implements KeyValueStore<K, V> {
   private record Held<V>(V value, ProcessorRecordContext context) {}
 
   private final Map<K, Held<V>> held = new LinkedHashMap<>();
+  /** Keys a read found missing from the store below since the last flush, when their removals need not reach it. */
+  private final Set<K> absentBelow = new HashSet<>();
+  private boolean removalsOfAbsentKeysDropped;
   private InternalProcessorContext<?, ?> context;
 
   private WriteBehindStore(KeyValueStore<K, V> wrapped) {
@@ -88,9 +98,18 @@ final class WriteBehindStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>
     };
   }
 
+  /**
+   * Called where the record cache below drops the tombstone of a key the store below it lacks
+   * ({@link UnloggedKeyTombstones}): a key removed that a read found missing below is then not removed there.
+   */
+  void dropRemovalsOfAbsentKeys() {
+    removalsOfAbsentKeysDropped = true;
+  }
+
   @Override
   public void init(StateStoreContext stateStoreContext, StateStore root) {
     held.clear();
+    absentBelow.clear();
     context = (InternalProcessorContext<?, ?>) stateStoreContext;
     super.init(stateStoreContext, root);
   }
@@ -121,14 +140,21 @@ final class WriteBehindStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>
   @Override
   public V delete(K key) {
     Held<V> h = held.remove(key);
-    V old = wrapped().delete(key);
+    V old = absentBelow.remove(key) ? null : wrapped().delete(key);
     return h != null ? h.value() : old;
   }
 
   @Override
   public V get(K key) {
     Held<V> h = held.get(key);
-    return h != null ? h.value() : wrapped().get(key);
+    if (h != null) {
+      return h.value();
+    }
+    V below = wrapped().get(key);
+    if (below == null && removalsOfAbsentKeysDropped) {
+      absentBelow.add(key);
+    }
+    return below;
   }
 
   @Override
@@ -176,17 +202,20 @@ final class WriteBehindStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>
   @Override
   public void clearCache() {
     held.clear();
+    absentBelow.clear();
     super.clearCache();
   }
 
   @Override
   public void close() {
     held.clear();
+    absentBelow.clear();
     super.close();
   }
 
   /** Puts what is held into the store below, each with the record context of its last put. */
   private void writeThrough() {
+    absentBelow.clear();
     if (held.isEmpty()) {
       return;
     }

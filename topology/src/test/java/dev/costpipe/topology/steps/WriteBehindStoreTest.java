@@ -64,7 +64,35 @@ class WriteBehindStoreTest {
     }
   }
 
-  /** For each record: its value's comma-separated puts under its key ("-" removes it), then a get and a scan. */
+  @Test
+  void aKeyReadMissingThenPutAndRemovedIsRemovedEverywhereAndLoggedOnlyOnceItReachedTheChangelog() throws Exception {
+    try (TopologyTestDriver driver = driver(new AtomicInteger(), new ArrayList<>())) {
+      var in = driver.createInputTopic("in", new StringSerializer(), new StringSerializer());
+      var changelog = driver.createOutputTopic("app-" + STORE + "-changelog", new StringDeserializer(),
+          new StringDeserializer());
+      KeyValueStore<String, String> store = driver.getKeyValueStore(STORE);
+
+      in.pipeInput("c", "?,1,-", 1_000); // missing below, put, removed before the commit
+      assertThat(changelog.readRecordsToList()).isEmpty();
+      assertThat(store.get("c")).isNull();
+
+      in.pipeInput("d", "?,2", 2_000); // missing below, then written at the commit
+      assertThat(changelog.readRecordsToList()).singleElement().satisfies(r -> assertThat(r.value()).isEqualTo("2"));
+      in.pipeInput("d", "?,3,-", 3_000); // found below: its removal reaches it
+      assertThat(changelog.readRecordsToList()).singleElement().satisfies(r -> assertThat(r.value()).isNull());
+      assertThat(store.get("d")).isNull();
+
+      in.pipeInput("d", "?,4", 4_000); // removed below before: missing again
+      in.pipeInput("d", "?,-", 5_000);
+      assertThat(changelog.readRecordsToList()).extracting(TestRecord::value).containsExactly("4", null);
+      assertThat(store.get("d")).isNull();
+    }
+  }
+
+  /**
+   * For each record: its value's comma-separated puts under its key ("-" removes it, "?" reads it), then a get and
+   * a scan.
+   */
   private static TopologyTestDriver driver(AtomicInteger serialized, List<String> seen) throws Exception {
     Serde<String> counting = Serdes.serdeFrom((topic, v) -> {
       serialized.incrementAndGet();
@@ -87,6 +115,8 @@ class WriteBehindStoreTest {
         for (String v : record.value().split(",")) {
           if (v.equals("-")) {
             store.delete(record.key());
+          } else if (v.equals("?")) {
+            store.get(record.key());
           } else {
             store.put(record.key(), v);
           }
