@@ -13,10 +13,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code costpipe clickhouse ddl --replicated}: the ClickHouse schema of layouts the sink does not create itself;
- * {@code migrate-layout} and {@code retention}: the time-led request_costs' backfill and retention.
+ * {@code migrate-layout} and {@code retention}: the time-led request_costs' backfill and retention; {@code sum-days}:
+ * the weekly report's sums per day.
  */
 @Command(name = "clickhouse", mixinStandardHelpOptions = true, description = "ClickHouse schema.",
-    subcommands = {ClickHouseCommand.Ddl.class, MigrateLayoutCommand.class, RetentionCommand.class})
+    subcommands = {ClickHouseCommand.Ddl.class, MigrateLayoutCommand.class, RetentionCommand.class,
+        SumDaysCommand.class})
 public final class ClickHouseCommand implements Runnable {
 
   @Override

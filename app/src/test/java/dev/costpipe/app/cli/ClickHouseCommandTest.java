@@ -39,4 +39,11 @@ class ClickHouseCommandTest {
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).startsWith("costpipe clickhouse retention:");
   }
+
+  @Test
+  void sumDaysRefusesADayCountOutOfRange() {
+    CommandRun run = CommandRun.of("clickhouse", "sum-days", "--days", "0", "--clickhouse-url", "http://127.0.0.1:9");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).isEqualTo("costpipe clickhouse sum-days: --days must be between 1 and 366, got 0\n");
+  }
 }

@@ -8,10 +8,12 @@ import dev.costpipe.clickhouse.report.CostRows.Row;
 import dev.costpipe.testsupport.ClickHouseTestServer;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +69,21 @@ class DaySumsTest {
                 + " cache_read_tokens_sum, cache_savings_sum, input_side_cost_sum, output_side_cost_sum"
                 + " FROM " + kept + ".report_day_sums");
         assertThat(weekCost(kept)).isEqualTo(2 * weekCost(withoutTables));
+    }
+
+    @Test
+    void sumDaysStoresWhatTheNextReportReads() {
+        Set<LocalDate> stored = DaySumsJob.run(ClickHouseReader.of(server.client()), CostTable.of(kept),
+                LocalDate.parse("2026-11-09"), LocalDate.parse("2026-11-23"), Instant.parse("2026-11-21T06:00:00Z"));
+        assertThat(stored).as("the days over, 9 to 20 November").hasSize(12)
+                .contains(LocalDate.parse("2026-11-09"), LocalDate.parse("2026-11-20"));
+        assertThat(sealedDays("report_day_sums")).hasSize(12);
+        assertThat(report(kept, "2026-12-01T00:00:00Z")).isEqualTo(report(withoutTables, "2026-12-01T00:00:00Z"));
+        assertThat(batches("report_day_sums")).as("the report stored only 21 and 22 November").isEqualTo(2);
+        assertThat(DaySumsJob.run(ClickHouseReader.of(server.client()), CostTable.of(kept),
+                LocalDate.parse("2026-11-09"), LocalDate.parse("2026-11-23"), Instant.parse("2026-12-01T00:00:00Z")))
+                .hasSize(14);
+        assertThat(batches("report_day_sums")).as("nothing stored again").isEqualTo(2);
     }
 
     @Test
