@@ -274,6 +274,11 @@ final class DaySums implements AutoCloseable {
                 + (computedRows == null ? "" : " UNION ALL " + computedRows) + ")";
     }
 
+    /** As {@link #from(LocalDate, LocalDate)} for the days of {@code week}. */
+    String from(IsoWeek week) {
+        return from(week.monday(), week.monday().plusDays(7));
+    }
+
     @Override
     public void close() {
         if (computed) {

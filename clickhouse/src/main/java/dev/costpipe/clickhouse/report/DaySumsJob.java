@@ -20,8 +20,11 @@ public final class DaySumsJob {
      * exclusive) that have rows and no stored sums at their current fingerprint; returns every day of the period
      * whose sums are now stored (written now or before).
      *
+     * A day whose write the server refuses, or whose rows changed while it was summed, is left out (a later run
+     * stores it).
+     *
      * @throws ReportException where sums are not kept (a custom table, a layout migration under way, a server
-     *     without V010–V012), temporary tables cannot be made ({@code readonly=1}) or the server refuses a write
+     *     without V010–V012) or temporary tables cannot be made ({@code readonly=1})
      */
     public static Set<LocalDate> run(ClickHouseReader reader, CostTable table, LocalDate first, LocalDate end,
             Instant now) {

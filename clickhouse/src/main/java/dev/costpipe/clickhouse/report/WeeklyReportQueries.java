@@ -130,7 +130,7 @@ final class WeeklyReportQueries {
     private Totals totals(IsoWeek week) {
         ObjectNode distinct = single("SELECT uniqExactIf(user, user != '') AS users,"
                 + " uniqExactIf(session, session != '') AS sessions"
-                + " FROM " + sessionSums.from(week.monday(), week.monday().plusDays(7))
+                + " FROM " + sessionSums.from(week)
                 + " FORMAT JSONEachRow");
         ObjectNode row = single("SELECT sum(requests_n) AS requests,"
                 + " sum(priced_n) AS priced,"
@@ -147,7 +147,7 @@ final class WeeklyReportQueries {
                 + " toInt64(sumIf(cost_sum, usage_source = 'estimated')) AS estimated_cost,"
                 + " sumIf(requests_n, non_production = 1) AS non_production_requests,"
                 + " toInt64(sumIf(cost_sum, non_production = 1)) AS non_production_cost"
-                + " FROM " + sums.from(week.monday(), week.monday().plusDays(7))
+                + " FROM " + sums.from(week)
                 + " FORMAT JSONEachRow");
         return new Totals(
                 Rows.longValue(row, "requests"),
@@ -190,7 +190,7 @@ final class WeeklyReportQueries {
     }
 
     private List<PropertyGroup> properties(IsoWeek week, long totalCost) {
-        String from = " FROM " + propertySums.from(week.monday(), week.monday().plusDays(7));
+        String from = " FROM " + propertySums.from(week);
         Map<String, List<PropertyValue>> values = new HashMap<>();
         for (ObjectNode row : reader.select("SELECT name, value, sum(requests_n) AS requests,"
                 + " toInt64(sum(cost_sum)) AS cost" + from
@@ -228,7 +228,7 @@ final class WeeklyReportQueries {
                 + " toInt64(sum(cost_sum)) AS cost,"
                 + " sum(input_tokens_sum) AS in_tokens, sum(output_tokens_sum) AS out_tokens,"
                 + " sum(requests_n - priced_n) AS unpriced"
-                + " FROM " + sums.from(week.monday(), week.monday().plusDays(7))
+                + " FROM " + sums.from(week)
                 + " GROUP BY name"
                 + " ORDER BY cost DESC, requests DESC, name"
                 + " LIMIT " + limit
@@ -245,7 +245,7 @@ final class WeeklyReportQueries {
         List<UserSpend> out = new ArrayList<>();
         for (ObjectNode row : reader.select("SELECT user AS user_name, sum(requests_n) AS requests,"
                 + " uniqExactIf(session, session != '') AS sessions, toInt64(sum(cost_sum)) AS cost"
-                + " FROM " + sessionSums.from(week.monday(), week.monday().plusDays(7))
+                + " FROM " + sessionSums.from(week)
                 + " WHERE user != ''"
                 + " GROUP BY user_name"
                 + " ORDER BY cost DESC, requests DESC, user_name"
@@ -265,7 +265,7 @@ final class WeeklyReportQueries {
                 + " max(user) AS user_name,"
                 + " sum(requests_n) AS requests, toInt64(sum(cost_sum)) AS cost,"
                 + " toUInt32(min(first_at)) AS first_ts, toUInt32(max(last_at)) AS last_ts"
-                + " FROM " + sessionSums.from(week.monday(), week.monday().plusDays(7))
+                + " FROM " + sessionSums.from(week)
                 + " WHERE session != ''"
                 + " GROUP BY session_key"
                 + " ORDER BY cost DESC, requests DESC, session_key"
@@ -290,7 +290,7 @@ final class WeeklyReportQueries {
                 + " max(session_cost) AS max_cost"
                 + " FROM (SELECT session_name AS name, session AS session_key,"
                 + " sum(requests_n) AS calls, toInt64(sum(cost_sum)) AS session_cost"
-                + " FROM " + sessionSums.from(week.monday(), week.monday().plusDays(7))
+                + " FROM " + sessionSums.from(week)
                 + " WHERE session != ''"
                 + " GROUP BY name, session_key)"
                 + " GROUP BY name"
@@ -310,7 +310,7 @@ final class WeeklyReportQueries {
     private List<UnknownModel> unknownModels(IsoWeek week) {
         List<UnknownModel> out = new ArrayList<>();
         for (ObjectNode row : reader.select("SELECT provider AS p_name, model AS m_name, sum(requests_n) AS requests"
-                + " FROM " + sums.from(week.monday(), week.monday().plusDays(7))
+                + " FROM " + sums.from(week)
                 + " WHERE pricing_status = 'unknown_model'"
                 + " GROUP BY p_name, m_name"
                 + " ORDER BY requests DESC, p_name, m_name"
@@ -356,7 +356,7 @@ final class WeeklyReportQueries {
                 + " toInt64(sum(cost_sum)) AS cost,"
                 + " sum(input_tokens_sum) AS in_tokens, sum(output_tokens_sum) AS out_tokens,"
                 + " toInt64(sum(input_side_cost_sum)) AS input_cost, toInt64(sum(output_side_cost_sum)) AS output_cost"
-                + " FROM " + sums.from(week.monday(), week.monday().plusDays(7))
+                + " FROM " + sums.from(week)
                 + " WHERE short_rates = 1"
                 + " GROUP BY name"
                 + " ORDER BY name"
