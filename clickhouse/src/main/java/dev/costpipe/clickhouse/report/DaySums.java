@@ -220,22 +220,25 @@ final class DaySums implements AutoCloseable {
 
     /**
      * Seals the days of {@code batch} whose fingerprint {@code after} the writes still equals the one in {@code
-     * days}; returns them with the batch.
+     * days}; returns them with the batch. A day may have no sums (no request of the day carries a property).
      */
     private static Map<LocalDate, Long> seal(ClickHouseReader session, DayGrid grid, String table, long batch,
             Map<LocalDate, Long> days, Map<LocalDate, Long> after) {
         Map<LocalDate, Long> sealed = new TreeMap<>();
         List<String> seals = new ArrayList<>();
         try {
+            Map<LocalDate, Long> rowsPerDay = new HashMap<>();
             for (ObjectNode row : session.select("SELECT day, count() AS n FROM " + table + " WHERE batch = "
                     + uint64(batch) + " AND sealed = 0 GROUP BY day FORMAT JSONEachRow")) {
-                LocalDate day = Rows.date(row, "day");
-                if (days.get(day).equals(after.get(day))) {
-                    seals.add("(" + date(day) + ", " + uint64(days.get(day)) + ", " + uint64(batch) + ", "
-                            + grid.definition() + ", 1, " + Rows.longValue(row, "n") + ")");
+                rowsPerDay.put(Rows.date(row, "day"), Rows.longValue(row, "n"));
+            }
+            days.forEach((day, fingerprint) -> {
+                if (fingerprint.equals(after.get(day))) {
+                    seals.add("(" + date(day) + ", " + uint64(fingerprint) + ", " + uint64(batch) + ", "
+                            + grid.definition() + ", 1, " + rowsPerDay.getOrDefault(day, 0L) + ")");
                     sealed.put(day, batch);
                 }
-            }
+            });
             if (!seals.isEmpty()) {
                 session.select("INSERT INTO " + table + " (day, fingerprint, batch, definition, sealed, batch_rows)"
                         + " VALUES " + String.join(", ", seals));
