@@ -2,7 +2,6 @@ package dev.costpipe.bench;
 
 import com.clickhouse.client.api.Client;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.costpipe.clickhouse.report.ClickHouseReader;
 import dev.costpipe.clickhouse.report.CostTable;
 import dev.costpipe.clickhouse.report.IsoWeek;
 import dev.costpipe.clickhouse.sink.ClickHouseMigrations;
@@ -70,9 +69,8 @@ public final class ReadScaleCommand implements Callable<Integer> {
     ClickHouseTestServer own = url == null ? ClickHouseTestServer.start() : null;
     try (Client client = new Client.Builder().addEndpoint(url == null ? own.httpUrl() : url).setUsername("default")
         .setPassword("").compressServerResponse(false).setSocketTimeout(60, ChronoUnit.MINUTES).build()) {
-      ClickHouseReader reader = ClickHouseReader.of(client);
       HistoryLoader loader = new HistoryLoader(client);
-      ReadTimings timings = new ReadTimings(reader, runs);
+      ReadTimings timings = new ReadTimings(client, runs);
       List<ReadTimings.Result> measured = new ArrayList<>();
       for (long rows : sizes) {
         String size = label(rows);

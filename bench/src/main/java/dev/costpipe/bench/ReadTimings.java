@@ -1,5 +1,6 @@
 package dev.costpipe.bench;
 
+import com.clickhouse.client.api.Client;
 import dev.costpipe.clickhouse.layout.Retention;
 import dev.costpipe.clickhouse.report.ClickHouseReader;
 import dev.costpipe.clickhouse.report.CostFilter;
@@ -43,11 +44,13 @@ final class ReadTimings {
     }
   }
 
+  private final Client client;
   private final ClickHouseReader reader;
   private final int runs;
 
-  ReadTimings(ClickHouseReader reader, int runs) {
-    this.reader = reader;
+  ReadTimings(Client client, int runs) {
+    this.client = client;
+    this.reader = ClickHouseReader.of(client);
     this.runs = runs;
   }
 
@@ -65,7 +68,9 @@ final class ReadTimings {
       report[0] = WeeklyReport.generate(reader, new WeeklyReport.Options(table, week, ReportFormat.TEXT), clock);
       return report[0].render(ReportFormat.TEXT);
     };
-    dropStoredSums(table, week);
+    Retention retention = new Retention(client, table.database(), line -> { });
+    retention.dropDaySums(week.previous().monday());
+    retention.dropDaySums(week.monday());
     long begin = System.nanoTime();
     weekly.get();
     double first = (System.nanoTime() - begin) / 1e9;
@@ -76,17 +81,6 @@ final class ReadTimings {
     seconds.put("model_day", median(() -> query.totals(CostFilter.all().between(dayFrom, dayTo).withModel(MODEL))));
     seconds.put("report_weekly_first", first);
     return new Result(seconds, report[0]);
-  }
-
-  /** Drops the report's sums per day of {@code week} and the week before (their weekly partitions), where kept. */
-  private void dropStoredSums(CostTable table, IsoWeek week) {
-    for (var row : reader.select("SELECT name FROM system.tables WHERE database = '" + table.database()
-        + "' AND name IN ('" + String.join("', '", Retention.DAY_SUMS) + "') FORMAT JSONEachRow")) {
-      for (IsoWeek w : List.of(week.previous(), week)) {
-        reader.select("ALTER TABLE " + table.database() + "." + row.get("name").asText() + " DROP PARTITION '"
-            + w.monday() + "'");
-      }
-    }
   }
 
   private double median(Supplier<Object> read) {

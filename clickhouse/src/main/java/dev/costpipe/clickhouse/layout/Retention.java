@@ -55,10 +55,8 @@ public final class Retention {
       if (dryRun) {
         log.accept("would drop week " + week.monday() + " (" + week.rows() + " stored rows)");
       } else {
-        for (String table : tablesOfTheWeeks()) {
-          ClickHouseStatements.execute(client, "ALTER TABLE " + database + "." + table
-              + " DROP PARTITION " + SqlLiterals.string(week.monday().toString()));
-        }
+        dropPartition(TimeLedLayout.TABLE, week.monday());
+        dropDaySums(week.monday());
         log.accept("dropped week " + week.monday() + " (" + week.rows() + " stored rows)");
       }
     }
@@ -67,15 +65,18 @@ public final class Retention {
     return expired;
   }
 
-  /** request_costs and those of {@link #DAY_SUMS} the database has (a database before V010 has none). */
-  private List<String> tablesOfTheWeeks() {
-    List<String> tables = new ArrayList<>(List.of(TimeLedLayout.TABLE));
+  /** Drops the report's sums per day of the week of {@code monday}, in those of {@link #DAY_SUMS} the database has. */
+  public void dropDaySums(LocalDate monday) {
     for (JsonNode row : ClickHouseStatements.query(client, "SELECT name FROM system.tables WHERE database = "
         + SqlLiterals.string(database) + " AND name IN (" + String.join(", ", DAY_SUMS.stream()
             .map(SqlLiterals::string).toList()) + ") ORDER BY name FORMAT JSONEachRow")) {
-      tables.add(row.path("name").asText());
+      dropPartition(row.path("name").asText(), monday);
     }
-    return tables;
+  }
+
+  private void dropPartition(String table, LocalDate monday) {
+    ClickHouseStatements.execute(client, "ALTER TABLE " + database + "." + table + " DROP PARTITION "
+        + SqlLiterals.string(monday.toString()));
   }
 
   private List<Week> weeks() {

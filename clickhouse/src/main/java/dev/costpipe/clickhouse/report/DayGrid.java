@@ -42,7 +42,7 @@ record DayGrid(String table, int definition, Map<String, String> dimensions, Map
                     "short_rates", "toUInt8(" + SHORT_RATES + ")"),
             ordered("requests_n", "count()",
                     "priced_n", "countIf(cost_nano_usd IS NOT NULL)",
-                    "cost_sum", "toInt64(ifNull(sum(cost_nano_usd), 0))",
+                    "cost_sum", WeeklyReportQueries.COST,
                     "input_tokens_sum", "sum(input_tokens)",
                     "output_tokens_sum", "sum(output_tokens)",
                     "cache_read_tokens_sum", "sum(cache_read_tokens)",
@@ -59,7 +59,7 @@ record DayGrid(String table, int definition, Map<String, String> dimensions, Map
     /** Per custom property name and value: the requests carrying the pair and their cost (V011). */
     static final DayGrid PROPERTIES = new DayGrid("report_day_property_sums", 1,
             ordered("name", "property_name", "value", "property_value"),
-            ordered("requests_n", "count()", "cost_sum", "toInt64(ifNull(sum(cost_nano_usd), 0))"),
+            ordered("requests_n", "count()", "cost_sum", WeeklyReportQueries.COST),
             "property_keys, property_values, cost_nano_usd",
             "ARRAY JOIN property_keys AS property_name, property_values AS property_value");
 
@@ -70,7 +70,7 @@ record DayGrid(String table, int definition, Map<String, String> dimensions, Map
     static final DayGrid SESSIONS = new DayGrid("report_day_session_sums", 1,
             ordered("session", "ifNull(session_id, '')", "session_name", "ifNull(session_name, '')",
                     "user", "ifNull(user_id, '')"),
-            ordered("requests_n", "count()", "cost_sum", "toInt64(ifNull(sum(cost_nano_usd), 0))",
+            ordered("requests_n", "count()", "cost_sum", WeeklyReportQueries.COST,
                     "first_at", "min(timestamp)", "last_at", "max(timestamp)"),
             "session_id, session_name, user_id, cost_nano_usd",
             null);
