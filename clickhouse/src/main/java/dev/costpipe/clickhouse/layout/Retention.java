@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * The report's sums per day of a dropped week ({@link #DAY_SUMS}, partitioned by the same weeks) go with it.
  */
 public final class Retention {
-  /** The report's sums per day (V010-V012), partitioned by ISO week like request_costs. */
+  /** The report's sums per day (V010-V013), partitioned by ISO week like request_costs. */
   public static final List<String> DAY_SUMS =
       List.of("report_day_sums", "report_day_property_sums", "report_day_session_sums");
 

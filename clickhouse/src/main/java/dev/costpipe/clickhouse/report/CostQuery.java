@@ -20,7 +20,8 @@ import java.util.Objects;
  * each request's latest version only (re-delivered rows count once; {@link CostSource}) through the time-led sort key when a period is given, as
  * totals or as rows, written as a table, JSON or CSV. With a user, session, property, model or provider criterion
  * only the requests that had it in some version of the period are deduplicated; the criterion then applies to
- * their latest version (a revision that moved a request to another user counts for that user only).
+ * their latest version (a revision that moved a request to another user counts for that user only). Totals for
+ * a period and one property value read the whole days whose sums the report stored ({@link PropertyDaySums}).
  *
  * <pre>{@code
  * CostQuery query = new CostQuery(reader, CostTable.of("costpipe"));
@@ -111,6 +112,17 @@ public final class CostQuery {
         public long unpricedRequests() {
             return requests - pricedRequests;
         }
+
+        /** These totals and {@code other}'s, over both sets of requests. */
+        Totals plus(Totals other) {
+            return new Totals(requests + other.requests, pricedRequests + other.pricedRequests,
+                    costNanoUsd + other.costNanoUsd, inputTokens + other.inputTokens, outputTokens + other.outputTokens,
+                    cacheReadTokens + other.cacheReadTokens, cacheWriteTokens + other.cacheWriteTokens,
+                    reasoningTokens + other.reasoningTokens, cacheHits + other.cacheHits,
+                    cacheSavingsNanoUsd + other.cacheSavingsNanoUsd, unknownModelRequests + other.unknownModelRequests,
+                    first == null || other.first != null && other.first.isBefore(first) ? other.first : first,
+                    last == null || other.last != null && other.last.isAfter(last) ? other.last : last);
+        }
     }
 
     /** Rows and whether more matched than the limit. */
@@ -141,36 +153,25 @@ public final class CostQuery {
         };
     }
 
+    /** Totals over the matching rows (for one property value, partly from the stored sums per day). */
     public Totals totals(CostFilter filter) {
-        List<com.fasterxml.jackson.databind.node.ObjectNode> result = reader.select("SELECT count() AS requests,"
-                + " countIf(cost_nano_usd IS NOT NULL) AS priced,"
-                + " " + WeeklyReportQueries.COST + " AS cost,"
-                + " sum(input_tokens) AS in_tokens, sum(output_tokens) AS out_tokens,"
-                + " sum(cache_read_tokens) AS cached_read,"
-                + " sum(cache_write_tokens) + sum(cache_write_1h_tokens) AS cached_write,"
-                + " sum(reasoning_tokens) AS reasoning,"
-                + " countIf(cache_hit = 1) AS cache_hits,"
-                + " toInt64(sum(cache_savings_nano_usd)) AS cache_savings,"
-                + " countIf(pricing_status = 'unknown_model') AS unknown_model,"
-                + " toUInt32(min(timestamp)) AS first_ts, toUInt32(max(timestamp)) AS last_ts"
-                + " FROM " + CostSource.of(reader, table).from(filter.timeRange(), CostFilter.COLUMNS
-                        + ", cost_nano_usd, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,"
-                        + " cache_write_1h_tokens, reasoning_tokens, cache_hit, cache_savings_nano_usd, pricing_status",
+        CostSource source = CostSource.of(reader, table);
+        PropertyDaySums stored = PropertyDaySums.of(reader, table, source, filter);
+        Totals fromSums = stored.totals(reader);
+        String otherDays = stored.otherDays(filter);
+        if (otherDays == null) {
+            return fromSums;
+        }
+        List<ObjectNode> result = reader.select("SELECT " + TotalsSql.overRows()
+                + " FROM " + source.from(otherDays, CostFilter.COLUMNS + ", " + TotalsSql.COLUMNS,
                         filter.columnConditions())
                 + " WHERE " + filter.whereClause()
                 + " FORMAT JSONEachRow");
         if (result.size() != 1) {
             throw new ReportException("expected one row of totals, got " + result.size());
         }
-        ObjectNode row = result.get(0);
-        long requests = Rows.longValue(row, "requests");
-        return new Totals(requests, Rows.longValue(row, "priced"), Rows.longValue(row, "cost"),
-                Rows.longValue(row, "in_tokens"), Rows.longValue(row, "out_tokens"),
-                Rows.longValue(row, "cached_read"), Rows.longValue(row, "cached_write"),
-                Rows.longValue(row, "reasoning"), Rows.longValue(row, "cache_hits"),
-                Rows.longValue(row, "cache_savings"), Rows.longValue(row, "unknown_model"),
-                requests == 0 ? null : Rows.epochSeconds(row, "first_ts"),
-                requests == 0 ? null : Rows.epochSeconds(row, "last_ts"));
+        Totals fromRows = TotalsSql.totals(result.get(0));
+        return fromSums == null ? fromRows : fromSums.plus(fromRows);
     }
 
     /** The matching rows, oldest first (then by request id), at most {@code limit}. */

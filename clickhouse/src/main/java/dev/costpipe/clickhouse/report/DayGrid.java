@@ -56,11 +56,14 @@ record DayGrid(String table, int definition, Map<String, String> dimensions, Map
                     + " cost_breakdown_keys, cost_breakdown_values",
             null);
 
-    /** Per custom property name and value: the requests carrying the pair and their cost (V011). */
-    static final DayGrid PROPERTIES = new DayGrid("report_day_property_sums", 1,
+    /**
+     * Per custom property name and value: the requests carrying the pair, and every sum of {@code costpipe query}'s
+     * totals over them (V011, V013), so that the report's properties and a query for one property value read them.
+     */
+    static final DayGrid PROPERTIES = new DayGrid("report_day_property_sums", 2,
             ordered("name", "property_name", "value", "property_value"),
-            ordered("requests_n", "count()", "cost_sum", WeeklyReportQueries.COST),
-            "property_keys, property_values, cost_nano_usd",
+            TotalsSql.OVER_ROWS,
+            "property_keys, property_values, " + TotalsSql.COLUMNS,
             "ARRAY JOIN property_keys AS property_name, property_values AS property_value");
 
     /**

@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * by the grid's dimensions, with sums and distinct counts as {@code uniqExactIf} states (exact, merged across
  * days). A section reads a few hundred rows per day instead of the day's requests.
  *
- * <p>A day's sums are stored in the grid's table (V010-V012) once the day is over, and read back instead of the
+ * <p>A day's sums are stored in the grid's table (V010-V013) once the day is over, and read back instead of the
  * day's rows only while the day's fingerprint, the sum of {@code cityHash64(request_id, ingested_at, revision)}
  * over its stored rows, equals the one they were made from: a new row, a revision, a re-pricing or a merge
  * changes it, and the day is summed from its rows again. The fingerprint is taken before the report's temporary
@@ -32,14 +33,14 @@ import org.slf4j.LoggerFactory;
  * counts only when all its rows are there. Rows only ever come and go (ingested_at is the insert's second plus
  * the revision), so a fingerprint seen again is the same day. A request with versions on two days of the period
  * is deduplicated across days, which one day's sums cannot do: such days are always summed from rows. Without
- * the tables (a custom table, a layout migration under way, a server without V010-V012) or the right to write,
+ * the tables (a custom table, a layout migration under way, a server without V010-V013) or the right to write,
  * every day is summed from rows, with the same answers.
  */
 final class DaySums implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DaySums.class);
 
     /** The sum over a day's stored rows that changes whenever they do. */
-    private static final String FINGERPRINT = "sum(cityHash64(request_id, ingested_at, revision))";
+    static final String FINGERPRINT = "sum(cityHash64(request_id, ingested_at, revision))";
 
     private final DayGrid grid;
     private final PeriodRows rows;
@@ -74,15 +75,31 @@ final class DaySums implements AutoCloseable {
      */
     static Map<LocalDate, Long> fingerprints(ClickHouseReader reader, CostTable table, CostSource source,
             String timeRange, List<DayGrid> grids) {
-        if (!table.table().equals(CostTable.DEFAULT_TABLE) || source.migrating()) {
-            return null;
+        return kept(reader, table, source, grids) ? fingerprintsOf(reader, source, timeRange) : null;
+    }
+
+    /** Whether sums are kept for {@code table}: the default table, no layout migration, the grids' tables there. */
+    static boolean kept(ClickHouseReader reader, CostTable table, CostSource source, List<DayGrid> grids) {
+        return table.table().equals(CostTable.DEFAULT_TABLE) && !source.migrating()
+                && reader.select("SELECT name FROM system.tables WHERE database = "
+                        + SqlLiterals.string(table.database()) + " AND name IN (" + grids.stream()
+                                .map(g -> SqlLiterals.string(g.table())).collect(Collectors.joining(", "))
+                        + ") FORMAT JSONEachRow").size() == grids.size();
+    }
+
+    /**
+     * The days holding a version of a request, among the rows meeting {@code prewhere} (or null) and {@code where},
+     * that has versions on other days of them too (deduplicated across days, which one day's sums cannot do).
+     */
+    static Set<LocalDate> daysOfRequestsOnSeveralDays(ClickHouseReader reader, CostSource source, String prewhere,
+            String where) {
+        Set<LocalDate> days = new HashSet<>();
+        for (ObjectNode row : reader.select("SELECT DISTINCT arrayJoin(days) AS day FROM (SELECT"
+                + " groupUniqArray(toDate(timestamp)) AS days FROM (" + source.rows("request_id, timestamp", prewhere, where)
+                + ") GROUP BY request_id HAVING length(days) > 1) FORMAT JSONEachRow")) {
+            days.add(Rows.date(row, "day"));
         }
-        if (reader.select("SELECT name FROM system.tables WHERE database = " + SqlLiterals.string(table.database())
-                + " AND name IN (" + grids.stream().map(g -> SqlLiterals.string(g.table()))
-                        .collect(Collectors.joining(", ")) + ") FORMAT JSONEachRow").size() < grids.size()) {
-            return null;
-        }
-        return fingerprintsOf(reader, source, timeRange);
+        return days;
     }
 
     private static Map<LocalDate, Long> fingerprintsOf(ClickHouseReader reader, CostSource source, String timeRange) {
@@ -171,7 +188,7 @@ final class DaySums implements AutoCloseable {
     }
 
     /** Per day, a complete sealed batch made from the day's rows with the fingerprint in {@code fingerprints}. */
-    private static Map<LocalDate, Long> storedBatches(ClickHouseReader reader, DayGrid grid, String table,
+    static Map<LocalDate, Long> storedBatches(ClickHouseReader reader, DayGrid grid, String table,
             Map<LocalDate, Long> fingerprints) {
         Map<LocalDate, Long> batches = new HashMap<>();
         if (fingerprints.isEmpty()) {
@@ -270,10 +287,11 @@ final class DaySums implements AutoCloseable {
             return "(" + (computedRows != null ? computedRows
                     : "SELECT " + grid.columns() + " FROM " + table + " WHERE 0") + ")";
         }
-        String batches = read.stream().map(d -> "day = " + date(d) + " AND batch = " + uint64(stored.get(d)))
-                .collect(Collectors.joining(") OR (", "((", "))"));
+        Map<LocalDate, Long> batches = new TreeMap<>();
+        read.forEach(day -> batches.put(day, stored.get(day)));
         return "(SELECT " + grid.columns() + " FROM " + table + " WHERE definition = " + grid.definition()
-                + " AND sealed = 0 AND day >= " + date(first) + " AND day < " + date(end) + " AND " + batches
+                + " AND sealed = 0 AND day >= " + date(first) + " AND day < " + date(end) + " AND ("
+                + batchesOf(batches) + ")"
                 + (computedRows == null ? "" : " UNION ALL " + computedRows) + ")";
     }
 
@@ -298,7 +316,15 @@ final class DaySums implements AutoCloseable {
         return stored.keySet();
     }
 
-    private static String dayIn(Collection<LocalDate> days) {
+    /** The rows of each day's batch: {@code (day = … AND batch = …) OR …}. */
+    static String batchesOf(Map<LocalDate, Long> batches) {
+        return batches.entrySet().stream()
+                .map(e -> "day = " + date(e.getKey()) + " AND batch = " + uint64(e.getValue()))
+                .collect(Collectors.joining(") OR (", "(", ")"));
+    }
+
+    /** {@code toDate(timestamp) IN (…)}. */
+    static String dayIn(Collection<LocalDate> days) {
         return "toDate(timestamp) IN (" + days.stream().map(DaySums::date).collect(Collectors.joining(", ")) + ")";
     }
 
@@ -306,7 +332,7 @@ final class DaySums implements AutoCloseable {
         return "toUInt64(" + Long.toUnsignedString(value) + ")";
     }
 
-    private static String date(LocalDate day) {
+    static String date(LocalDate day) {
         return "toDate(" + SqlLiterals.string(day.toString()) + ")";
     }
 }

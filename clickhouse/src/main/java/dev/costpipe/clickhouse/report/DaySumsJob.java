@@ -24,7 +24,7 @@ public final class DaySumsJob {
      * stores it).
      *
      * @throws ReportException where sums are not kept (a custom table, a layout migration under way, a server
-     *     without V010–V012) or temporary tables cannot be made ({@code readonly=1})
+     *     without V010–V013) or temporary tables cannot be made ({@code readonly=1})
      */
     public static Set<LocalDate> run(ClickHouseReader reader, CostTable table, LocalDate first, LocalDate end,
             Instant now) {
@@ -39,7 +39,7 @@ public final class DaySumsJob {
         Map<LocalDate, Long> fingerprints = DaySums.fingerprints(reader, table, source, range, DayGrid.ALL);
         if (fingerprints == null) {
             throw new ReportException("no sums per day are kept for " + table + ": a custom table, a layout migration"
-                    + " under way (costpipe clickhouse migrate-layout) or a server the sink has not migrated to V012");
+                    + " under way (costpipe clickhouse migrate-layout) or a server the sink has not migrated to V013");
         }
         try (ReportRows rows = ReportRows.create(reader, source, range)) {
             if (rows == null) {

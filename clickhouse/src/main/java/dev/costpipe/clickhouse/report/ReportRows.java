@@ -1,8 +1,6 @@
 package dev.costpipe.clickhouse.report;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.LocalDate;
-import java.util.HashSet;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +30,8 @@ final class ReportRows implements PeriodRows, AutoCloseable {
 
     /** Every column a section of {@link WeeklyReportQueries} reads. */
     static final String COLUMNS = "provider, model, model_key, user_id, session_id, session_name, property_keys,"
-            + " property_values, cache_hit, input_tokens, output_tokens, cache_read_tokens, usage_source,"
+            + " property_values, cache_hit, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,"
+            + " cache_write_1h_tokens, reasoning_tokens, usage_source,"
             + " pricing_status, cost_nano_usd, cost_breakdown_keys, cost_breakdown_values, cache_savings_nano_usd";
 
     private final ClickHouseReader session;
@@ -71,14 +70,7 @@ final class ReportRows implements PeriodRows, AutoCloseable {
      * too (deduplicated across days; a revision keeps its request's time, so only rows written otherwise do this).
      */
     Set<LocalDate> daysOfRequestsOnSeveralDays(String timeRange) {
-        Set<LocalDate> days = new HashSet<>();
-        for (ObjectNode row : session.select("SELECT DISTINCT arrayJoin(days) AS day FROM (SELECT"
-                + " groupUniqArray(toDate(timestamp)) AS days FROM (" + source.rows("request_id, timestamp",
-                        CostSource.HASH + " IN " + VERSIONS, timeRange)
-                + ") GROUP BY request_id HAVING length(days) > 1) FORMAT JSONEachRow")) {
-            days.add(Rows.date(row, "day"));
-        }
-        return days;
+        return DaySums.daysOfRequestsOnSeveralDays(session, source, CostSource.HASH + " IN " + VERSIONS, timeRange);
     }
 
     /** The reader of the session holding the tables: the sections' queries must go through it. */

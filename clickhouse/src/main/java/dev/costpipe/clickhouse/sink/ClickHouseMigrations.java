@@ -54,7 +54,8 @@ public final class ClickHouseMigrations {
       "V009__request_costs_prompt_modalities.sql",
       "V010__report_day_sums.sql",
       "V011__report_day_property_sums.sql",
-      "V012__report_day_session_sums.sql");
+      "V012__report_day_session_sums.sql",
+      "V013__report_day_property_totals.sql");
 
   /** The views, in creation order (v_cost_per_session_name reads v_session_costs). */
   public static final List<String> VIEWS = List.of(

@@ -78,6 +78,9 @@ final class CostRows {
         long inputTokens;
         long outputTokens;
         long cacheReadTokens;
+        long cacheWriteTokens;
+        long cacheWrite1hTokens;
+        long reasoningTokens;
         String usageSource = "provider";
         String pricingStatus = "priced";
         Long costNanoUsd = 0L;
@@ -124,6 +127,17 @@ final class CostRows {
 
         Row cacheRead(long tokens) {
             this.cacheReadTokens = tokens;
+            return this;
+        }
+
+        Row cacheWrite(long tokens, long tokens1h) {
+            this.cacheWriteTokens = tokens;
+            this.cacheWrite1hTokens = tokens1h;
+            return this;
+        }
+
+        Row reasoning(long tokens) {
+            this.reasoningTokens = tokens;
             return this;
         }
 
@@ -206,8 +220,10 @@ final class CostRows {
             n.put("input_tokens", inputTokens);
             n.put("output_tokens", outputTokens);
             n.put("cache_read_tokens", cacheReadTokens);
-            for (String column : List.of("cache_write_tokens", "cache_write_1h_tokens", "reasoning_tokens",
-                    "audio_input_tokens", "audio_output_tokens", "web_search_calls", "images")) {
+            n.put("cache_write_tokens", cacheWriteTokens);
+            n.put("cache_write_1h_tokens", cacheWrite1hTokens);
+            n.put("reasoning_tokens", reasoningTokens);
+            for (String column : List.of("audio_input_tokens", "audio_output_tokens", "web_search_calls", "images")) {
                 n.put(column, 0);
             }
             n.put("usage_source", usageSource);

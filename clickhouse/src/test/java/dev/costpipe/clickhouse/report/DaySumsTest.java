@@ -7,6 +7,7 @@ import dev.costpipe.clickhouse.layout.Retention;
 import dev.costpipe.clickhouse.report.CostRows.Row;
 import dev.costpipe.testsupport.ClickHouseTestServer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -87,6 +88,44 @@ class DaySumsTest {
     }
 
     @Test
+    void aPropertyValuesQueryReadsTheStoredDays() {
+        insert(List.of(row("writes", "2026-11-19 11:00:00").property("Team", "search").tokens(50, 5)
+                        .cacheWrite(40, 30).reasoning(7).cost("input", 70L),
+                row("moved", "2026-11-17 08:00:00").property("Team", "search").tokens(10, 1).cost("input", 500L)));
+        report(kept, "2026-12-01T00:00:00Z");
+        List<CostFilter> filters = List.of(
+                week(W47).withProperty("Team", "search"),
+                week(W47).withProperty("Environment", "prod"),
+                CostFilter.all().between(Instant.parse("2026-11-15T12:00:00Z"), Instant.parse("2026-11-20T06:00:00Z"))
+                        .withProperty("Team", "ads"),
+                CostFilter.all().between(W47.start().minus(Duration.ofDays(7)), W47.end())
+                        .withProperty("Environment", "dev"),
+                week(W47).withProperty("Team", "nobody"));
+        for (CostFilter filter : filters) {
+            assertThat(totals(kept, filter)).as(filter.toString()).isEqualTo(totals(withoutTables, filter));
+        }
+        CostQuery.Totals team = totals(kept, filters.get(0));
+        assertThat(team.cacheWriteTokens()).isEqualTo(70);
+        assertThat(team.reasoningTokens()).isEqualTo(7);
+
+        // A later version of a request of a stored day, on a day not stored: both days are read from their rows
+        // (reading 17 November's sums would count the request's first version too).
+        insert(List.of(row("moved", "2026-11-23 08:00:00").property("Team", "search").tokens(10, 1)
+                .cost("input", 600L).ingestedAt("2026-11-30 00:00:07")));
+        CostFilter spread = CostFilter.all().between(W47.start(), W47.end().plus(Duration.ofDays(1)))
+                .withProperty("Team", "search");
+        assertThat(totals(kept, spread)).isEqualTo(totals(withoutTables, spread));
+        assertThat(totals(kept, filters.get(0))).as("within W47 the request is on one day").isEqualTo(team);
+
+        // The sums are really read: a second sealed batch with doubled costs and a lower batch id doubles them.
+        String columns = String.join(", ", DayGrid.PROPERTIES.names());
+        server.execute("INSERT INTO " + kept + ".report_day_property_sums (fingerprint, batch, definition, sealed,"
+                + " batch_rows, " + columns + ") SELECT fingerprint, 0, definition, sealed, batch_rows, "
+                + columns.replace("cost_sum", "cost_sum * 2") + " FROM " + kept + ".report_day_property_sums");
+        assertThat(totals(kept, filters.get(0)).costNanoUsd()).isEqualTo(2 * team.costNanoUsd());
+    }
+
+    @Test
     void retentionDropsTheSumsWithTheirWeeks() {
         assertThat(Retention.DAY_SUMS).containsExactlyElementsOf(DayGrid.ALL.stream().map(DayGrid::table).toList());
     }
@@ -161,6 +200,14 @@ class DaySumsTest {
                 new WeeklyReport.Options(CostTable.of(database), W47, null),
                 Clock.fixed(Instant.parse(now), ZoneOffset.UTC));
         return JsonReport.render(report).replace(database, "db");
+    }
+
+    private CostQuery.Totals totals(String database, CostFilter filter) {
+        return new CostQuery(ClickHouseReader.of(server.client()), CostTable.of(database)).totals(filter);
+    }
+
+    private static CostFilter week(IsoWeek week) {
+        return CostFilter.all().between(week.start(), week.end());
     }
 
     private long weekCost(String database) {
