@@ -82,6 +82,7 @@ public final class ClickHouseSink implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean(false);
   private final CountDownLatch finished = new CountDownLatch(1);
   private final AtomicBoolean clickHouseDown = new AtomicBoolean(false);
+  private final RowEncodings encodings = new RowEncodings();
   private final SinkConsumerLoop loop;
 
   // Everything below belongs to the thread in run().
@@ -92,7 +93,7 @@ public final class ClickHouseSink implements AutoCloseable {
     this.config = config;
     this.values = new JsonOrAvroValues(config.kafka());
     this.backoff = new Backoff(config.retryBackoff(), config.retryBackoffMax());
-    this.loop = new SinkConsumerLoop(config, new SinkBuffer(config, values), metrics, running);
+    this.loop = new SinkConsumerLoop(config, new SinkBuffer(config, values, encodings), metrics, running);
   }
 
   /**
@@ -189,8 +190,9 @@ public final class ClickHouseSink implements AutoCloseable {
       LOG.info("ClickHouse sink starting: {}", config);
       client = config.newClient();
       migrate();
-      BatchWriter batches = new BatchWriter(new ClickHouseRowInserter(client, config), config, backoff, metrics,
-          clickHouseDown);
+      ClickHouseRowInserter inserter = new ClickHouseRowInserter(client, config, encodings);
+      inserter.learnEncodings();
+      BatchWriter batches = new BatchWriter(inserter, config, backoff, metrics, clickHouseDown);
       producer = new KafkaProducer<>(producerProperties());
       DeadLetterWriter deadLetters = new DeadLetterWriter(producer, config.deadLetterTopic(), backoff, metrics);
       createDeadLetterTopicIfMissing();
