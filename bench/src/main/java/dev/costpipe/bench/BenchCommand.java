@@ -101,7 +101,7 @@ public final class BenchCommand implements Callable<Integer> {
         or(chunksPerStream, GeneratorSettings.defaults(seed).chunksPerStream()), streamsSettings,
         sinkSettings);
     if (plan.sinkRows() < 30_000) {
-      // the sink's rate is taken after its first batch of 10,000 rows: it needs a few more
+      // fewer rows are a few batches: the rate would be mostly the sink's first and last insert
       throw new CommandLine.ParameterException(new CommandLine(this), "--sink-rows must be at least 30,000");
     }
     Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("costpipe-bench-");

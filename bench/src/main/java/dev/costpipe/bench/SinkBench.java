@@ -28,7 +28,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The ClickHouse sink against the server's own limit: the same cost records go once through
- * {@link ClickHouseSink} (Kafka → rows → {@code request_costs}, batches of its default 10,000 rows) and once, as
+ * {@link ClickHouseSink} (Kafka → rows → {@code request_costs}, batches of its default size) and once, as
  * the JSONEachRow lines of the very values the sink writes (as RowBinary), through {@code clickhouse-client
  * --query "INSERT … FORMAT JSONEachRow" < file} into an identical table. The sink's aggregates and alerts topics
  * are left empty, so both write only {@code request_costs}.
