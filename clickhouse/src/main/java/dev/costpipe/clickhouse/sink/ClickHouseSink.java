@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * a migration ClickHouse refuses); or {@link #runUntilShutdown()} for a command line.
  *
  * <p><b>Delivery.</b> One consumer group ({@code read_committed}, no auto-commit) reads the three topics.
- * Each record becomes one row (its checked values) in its table's buffer; a buffer is written when it holds
- * {@code batch-rows} rows or its oldest row is {@code batch-ms} old, and then every buffer is written, up to
+ * Each record becomes one row (its checked values, encoded as RowBinary as it is read) in its table's buffer; a
+ * buffer is written when it holds {@code batch-rows} rows or its oldest row is {@code batch-time} old, and then every buffer is written, up to
  * {@code inserts-in-flight} such flushes at once (as RowBinary, see {@link ClickHouseRowInserter}). Offsets are
  * committed in order, only after ClickHouse acknowledged every row read before them and the dead letters are
  * acknowledged by Kafka. A crash, a rebalance or a failed commit therefore re-delivers rows, never skips
