@@ -32,12 +32,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Delivery.</b> One consumer group ({@code read_committed}, no auto-commit) reads the three topics.
  * Each record becomes one row (its checked values, encoded as RowBinary as it is read) in its table's buffer; a
- * buffer is written when it holds {@code batch-rows} rows or its oldest row is {@code batch-time} old, and then every buffer is written, up to
- * {@code inserts-in-flight} such flushes at once (as RowBinary, see {@link ClickHouseRowInserter}). Offsets are
- * committed in order, only after ClickHouse acknowledged every row read before them and the dead letters are
- * acknowledged by Kafka. A crash, a rebalance or a failed commit therefore re-delivers rows, never skips
- * them; the tables are ReplacingMergeTrees whose sort key a re-delivered row shares, so with {@code FINAL}
- * (as the views read them) nothing is counted twice.
+ * buffer is written when it holds {@code batch-rows} rows or its oldest row is {@code batch-time} old, and then
+ * every buffer is written, up to {@code inserts-in-flight} such flushes at once (as RowBinary, see
+ * {@link ClickHouseRowInserter}). Offsets are committed in order, only after ClickHouse acknowledged every row
+ * read before them and the dead letters are acknowledged by Kafka. A crash, a rebalance or a failed commit
+ * therefore re-delivers rows, never skips them; the tables are ReplacingMergeTrees whose sort key a re-delivered
+ * row shares, so with {@code FINAL} (as the views read them) nothing is counted twice.
  *
  * <p><b>Outages.</b> When ClickHouse cannot be reached or answers with an error about itself rather than the
  * data (see {@link ClickHouseErrors}), the same rows are retried with exponential backoff

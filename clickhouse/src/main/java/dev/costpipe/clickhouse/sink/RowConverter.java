@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Turns record values into rows of their tables ({@link SinkTable#rowValues}: parse, check), and each row into its
  * RowBinary bytes when its table's layout is known ({@link RowEncodings}; the values are dropped then), a large
- * poll on several threads: the conversion is most of the sink's CPU per record, and the consumer thread alone could not
- * keep up with the inserts in flight. The consumer thread converts too (it has nothing else to do meanwhile),
+ * poll on several threads: the conversion is most of the sink's CPU per record, and the consumer thread alone
+ * could not keep up with the inserts in flight. The consumer thread converts too (it has nothing else to do meanwhile),
  * and every thread takes the next few records as it finishes, so a thread the machine runs less does not hold
  * the others up. Results come back in record order. Conversion is a pure function of the value, so the threads
  * share nothing.
@@ -26,11 +26,11 @@ final class RowConverter {
   private static final ForkJoinPool THREADS = new ForkJoinPool(Math.max(1,
       Runtime.getRuntime().availableProcessors() - 1));
 
-  private RowConverter() {}
-
   /** Under half of G1's smallest region; one per thread, reused: a row is encoded in it, then copied out. */
   private static final ThreadLocal<RowBinaryOutput> SCRATCH =
       ThreadLocal.withInitial(() -> new RowBinaryOutput(RowBinaryOutput.CHUNK));
+
+  private RowConverter() {}
 
   /**
    * A record's row: its RowBinary bytes in {@code encoding} (both null when the table's layout is not known, or a
