@@ -77,6 +77,11 @@ public final class BenchCommand implements Callable<Integer> {
           + " repeatable (e.g. commit.interval.ms=100)")
   Map<String, String> streamsSettings = new LinkedHashMap<>();
 
+  @Option(names = "--sink-setting", paramLabel = "KEY=VALUE",
+      description = "a setting of the ClickHouse sink under test (costpipe.sink.clickhouse.* or a Kafka consumer"
+          + " setting), over its defaults; repeatable (e.g. costpipe.sink.clickhouse.batch-rows=25000)")
+  Map<String, String> sinkSettings = new LinkedHashMap<>();
+
   @Option(names = "--work-dir", description = "logs, GC logs, recordings (default: a new temp directory)")
   Path workDir;
 
@@ -93,9 +98,10 @@ public final class BenchCommand implements Callable<Integer> {
         or(requests, quick ? 5_000 : 50_000), runs, partitions,
         or(pacedSeconds, quick ? 10 : 30), or(sinkRows, quick ? 100_000 : 500_000),
         or(heapCheckRequests, quick ? 0 : 1_000_000), appHeap, profile, seed,
-        or(chunksPerStream, GeneratorSettings.defaults(seed).chunksPerStream()), streamsSettings);
+        or(chunksPerStream, GeneratorSettings.defaults(seed).chunksPerStream()), streamsSettings,
+        sinkSettings);
     if (plan.sinkRows() < 30_000) {
-      // the sink's rate is taken after its first batch of 10,000 rows: it needs a few more
+      // fewer rows are a few batches: the rate would be mostly the sink's first and last insert
       throw new CommandLine.ParameterException(new CommandLine(this), "--sink-rows must be at least 30,000");
     }
     Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("costpipe-bench-");
@@ -122,7 +128,7 @@ public final class BenchCommand implements Callable<Integer> {
     HeapCheck.Result heapCheck = null;
     try (KafkaTestBroker broker = KafkaTestBroker.start(KafkaTestBroker.JvmProfile.BENCHMARK);
          ClickHouseTestServer clickhouse = ClickHouseTestServer.start()) {
-      SinkBench sink = new SinkBench(broker.bootstrapServers(), clickhouse, dir);
+      SinkBench sink = new SinkBench(broker.bootstrapServers(), clickhouse, dir, plan.sinkSettings());
       BenchRun run = new BenchRun(plan, broker, sink, dir);
       for (int i = 1; i <= runs; i++) {
         results.add(run.run(i));

@@ -17,10 +17,12 @@ import java.util.Map;
  * @param flightRecording whether costpipe runs with a JFR recording (profile settings)
  * @param chunksPerStream mean chunk events per streamed request (the generator's default unless asked)
  * @param streamsSettings Kafka Streams and client settings for both applications under test, over their defaults
+ * @param sinkSettings settings of the ClickHouse sink under test ({@code costpipe.sink.clickhouse.*}, Kafka consumer
+ *     settings), over its defaults
  */
 record BenchPlan(boolean quick, int warmupRequests, int requests, int runs, int partitions, int pacedSeconds, int sinkRows,
     int heapCheckRequests, String childHeap, boolean flightRecording, long seed, int chunksPerStream,
-    Map<String, String> streamsSettings) {
+    Map<String, String> streamsSettings, Map<String, String> sinkSettings) {
 
   /** The generator's default mix, with this plan's chunks per stream. */
   GeneratorSettings traffic(long seed) {

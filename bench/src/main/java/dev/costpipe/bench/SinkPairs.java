@@ -30,7 +30,7 @@ final class SinkPairs {
     try (KafkaTestBroker broker = KafkaTestBroker.start(KafkaTestBroker.JvmProfile.BENCHMARK);
          ClickHouseTestServer clickhouse = ClickHouseTestServer.start();
          KafkaAdmin admin = new KafkaAdmin(broker)) {
-      SinkBench sink = new SinkBench(broker.bootstrapServers(), clickhouse, workDir);
+      SinkBench sink = new SinkBench(broker.bootstrapServers(), clickhouse, workDir, plan.sinkSettings());
       for (int i = 1; i <= plan.runs(); i++) {
         Progress.say("pair %d/%d: ClickHouse sink, then clickhouse-client, %,d rows", i, plan.runs(),
             plan.sinkRows());

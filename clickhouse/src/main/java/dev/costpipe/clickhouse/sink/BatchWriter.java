@@ -138,12 +138,11 @@ final class BatchWriter {
    */
   private Refusal insertThroughOutages(SinkTable table, List<SinkRow> rows, boolean named, Backoff.Sleeper sleeper) {
     Backoff.Attempts attempts = backoff.attempts(LOG, sleeper);
-    List<Object[]> values = rows.stream().map(SinkRow::values).toList();
     String token = named ? DeduplicationToken.of(table, rows) : null;
     while (true) {
       long begin = System.nanoTime();
       try {
-        inserter.insert(table, values, token);
+        inserter.insert(table, rows, token);
         metrics.batchWritten(table, rows.size(), System.nanoTime() - begin);
         lastAccepted.put(table, rows.get(rows.size() - 1));
         clickHouseDown.set(false);

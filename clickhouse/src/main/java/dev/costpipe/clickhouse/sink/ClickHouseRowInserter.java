@@ -6,12 +6,12 @@ import com.clickhouse.client.api.insert.InsertSettings;
 import com.clickhouse.data.ClickHouseFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +21,12 @@ import org.slf4j.LoggerFactory;
  * refusals from outages by {@link ClickHouseErrors}. Safe for several inserts at once.
  *
  * <p>The rows go as RowBinary the sink writes itself from their values ({@link RowBinaryRows}: client-v2's own
- * binary paths read wrong values on 18.16), typed by the table's columns as the server lists them; a table with a
- * column type RowBinary is not written for here, or a batch that does not encode, goes as JSONEachRow lines of
- * the same values ({@link RowJson}), the reference the RowBinary values equal. A refused insert drops what was
- * learnt of the table (its layout may have changed).
+ * binary paths read wrong values on 18.16), typed by the table's columns as the server lists them
+ * ({@link RowEncodings}, learnt once per table and shared with the conversion, which encodes each row as it is
+ * read: such rows are sent as they are, one after the other, the others read again and encoded here). A table
+ * with a column type RowBinary is not written for here, or a batch that does not encode, goes as JSONEachRow
+ * lines of the same values ({@link RowJson}), the reference the RowBinary values equal. A refused insert drops
+ * what was learnt of the table (its layout may have changed).
  * The batch's deduplication token is sent only to servers that know {@code insert_deduplication_token} (22.2
  * and later); 18.16 refuses unknown settings.
  */
@@ -35,16 +37,31 @@ final class ClickHouseRowInserter implements RowInserter {
 
   private final Client client;
   private final ClickHouseSinkConfig config;
-  private final Map<SinkTable, Optional<RowBinaryRows>> encodings = new ConcurrentHashMap<>();
+  private final RowEncodings encodings;
   private volatile Boolean sendsTokens;
 
-  ClickHouseRowInserter(Client client, ClickHouseSinkConfig config) {
+  ClickHouseRowInserter(Client client, ClickHouseSinkConfig config, RowEncodings encodings) {
     this.client = client;
     this.config = config;
+    this.encodings = encodings;
+  }
+
+  /**
+   * Learns every table's layout now (after the migrations), so that the rows read from the start are encoded as
+   * they are read; a table ClickHouse cannot describe now is learnt at its first insert.
+   */
+  void learnEncodings() {
+    for (SinkTable table : SinkTable.values()) {
+      try {
+        encoding(table);
+      } catch (RuntimeException e) {
+        LOG.debug("the layout of {} is learnt at its first insert: {}", table.tableName(), e.toString());
+      }
+    }
   }
 
   @Override
-  public void insert(SinkTable table, List<Object[]> rows, String deduplicationToken)
+  public void insert(SinkTable table, List<SinkRow> rows, String deduplicationToken)
       throws InsertFailure, InterruptedException {
     Throwable failure;
     try {
@@ -53,11 +70,12 @@ final class ClickHouseRowInserter implements RowInserter {
       if (deduplicationToken != null && sendsTokens()) {
         settings.setDeduplicationToken(deduplicationToken);
       }
-      RowBinaryOutput body = encoding.isPresent() ? encode(table, encoding.get(), rows) : null;
+      InputStream body = encoding.isPresent() ? rowBinary(table, encoding.get(), rows) : null;
       CompletableFuture<InsertResponse> sent = body != null
-          ? client.insert(config.table(table.tableName()), quoted(encoding.get().columns()), body.stream(),
+          ? client.insert(config.table(table.tableName()), quoted(encoding.get().columns()), body,
               ClickHouseFormat.RowBinary, settings)
-          : client.insert(config.table(table.tableName()), new RowsInputStream(rows.stream().map(table::json).toList()),
+          : client.insert(config.table(table.tableName()),
+              new RowsInputStream(rows.stream().map(r -> table.json(r.values(table))).toList()),
               ClickHouseFormat.JSONEachRow, settings);
       try (InsertResponse ignored = sent.get()) {
         return;
@@ -73,16 +91,28 @@ final class ClickHouseRowInserter implements RowInserter {
     if (ClickHouseErrors.classify(failure) == ClickHouseErrors.Kind.OUTAGE) {
       throw InsertFailure.outage(message);
     }
-    encodings.remove(table);
+    encodings.forget(table);
     throw InsertFailure.refused(message);
   }
 
-  /** The rows as RowBinary, or null (JSONEachRow then) when they do not fit the encoding learnt. */
-  private static RowBinaryOutput encode(SinkTable table, RowBinaryRows encoding, List<Object[]> rows) {
+  /**
+   * The rows as a RowBinary body, or null (JSONEachRow then) when they do not fit the encoding learnt. Rows encoded
+   * as they were read with this very encoding are sent as they are, without a copy; the others are read again.
+   */
+  private static InputStream rowBinary(SinkTable table, RowBinaryRows encoding, List<SinkRow> rows) {
+    if (rows.stream().allMatch(r -> r.encodedWith(encoding))) {
+      return new RowsInputStream(rows.stream().map(SinkRow::rowBinary).toList());
+    }
     RowBinaryOutput body = new RowBinaryOutput(rows.size() * 384);
     try {
-      encoding.encode(rows, body);
-      return body;
+      for (SinkRow row : rows) {
+        if (row.encodedWith(encoding)) {
+          body.writeBytes(row.rowBinary());
+        } else {
+          encoding.encode(row.values(table), body);
+        }
+      }
+      return body.stream();
     } catch (IOException | RuntimeException e) {
       LOG.warn("{} rows for {} do not encode as RowBinary ({}); sent as JSONEachRow", rows.size(), table.tableName(),
           e.getMessage());
@@ -92,7 +122,7 @@ final class ClickHouseRowInserter implements RowInserter {
 
   /** How the table's rows are written: learnt from the server's column types once per table. */
   private Optional<RowBinaryRows> encoding(SinkTable table) {
-    Optional<RowBinaryRows> known = encodings.get(table);
+    Optional<RowBinaryRows> known = encodings.learnt(table);
     if (known != null) {
       return known;
     }
@@ -106,7 +136,7 @@ final class ClickHouseRowInserter implements RowInserter {
       LOG.info("{} has a column type the sink does not write as RowBinary: its rows go as JSONEachRow",
           config.table(table.tableName()));
     }
-    encodings.put(table, encoding);
+    encodings.learn(table, encoding);
     return encoding;
   }
 

@@ -31,13 +31,13 @@ import org.slf4j.LoggerFactory;
  * a migration ClickHouse refuses); or {@link #runUntilShutdown()} for a command line.
  *
  * <p><b>Delivery.</b> One consumer group ({@code read_committed}, no auto-commit) reads the three topics.
- * Each record becomes one row (its checked values) in its table's buffer; a buffer is written when it holds
- * {@code batch-rows} rows or its oldest row is {@code batch-ms} old, and then every buffer is written, up to
- * {@code inserts-in-flight} such flushes at once (as RowBinary, see {@link ClickHouseRowInserter}). Offsets are
- * committed in order, only after ClickHouse acknowledged every row read before them and the dead letters are
- * acknowledged by Kafka. A crash, a rebalance or a failed commit therefore re-delivers rows, never skips
- * them; the tables are ReplacingMergeTrees whose sort key a re-delivered row shares, so with {@code FINAL}
- * (as the views read them) nothing is counted twice.
+ * Each record becomes one row (its checked values, encoded as RowBinary as it is read) in its table's buffer; a
+ * buffer is written when it holds {@code batch-rows} rows or its oldest row is {@code batch-time} old, and then
+ * every buffer is written, up to {@code inserts-in-flight} such flushes at once (as RowBinary, see
+ * {@link ClickHouseRowInserter}). Offsets are committed in order, only after ClickHouse acknowledged every row
+ * read before them and the dead letters are acknowledged by Kafka. A crash, a rebalance or a failed commit
+ * therefore re-delivers rows, never skips them; the tables are ReplacingMergeTrees whose sort key a re-delivered
+ * row shares, so with {@code FINAL} (as the views read them) nothing is counted twice.
  *
  * <p><b>Outages.</b> When ClickHouse cannot be reached or answers with an error about itself rather than the
  * data (see {@link ClickHouseErrors}), the same rows are retried with exponential backoff
@@ -82,6 +82,7 @@ public final class ClickHouseSink implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean(false);
   private final CountDownLatch finished = new CountDownLatch(1);
   private final AtomicBoolean clickHouseDown = new AtomicBoolean(false);
+  private final RowEncodings encodings = new RowEncodings();
   private final SinkConsumerLoop loop;
 
   // Everything below belongs to the thread in run().
@@ -92,7 +93,7 @@ public final class ClickHouseSink implements AutoCloseable {
     this.config = config;
     this.values = new JsonOrAvroValues(config.kafka());
     this.backoff = new Backoff(config.retryBackoff(), config.retryBackoffMax());
-    this.loop = new SinkConsumerLoop(config, new SinkBuffer(config, values), metrics, running);
+    this.loop = new SinkConsumerLoop(config, new SinkBuffer(config, values, encodings), metrics, running);
   }
 
   /**
@@ -189,8 +190,9 @@ public final class ClickHouseSink implements AutoCloseable {
       LOG.info("ClickHouse sink starting: {}", config);
       client = config.newClient();
       migrate();
-      BatchWriter batches = new BatchWriter(new ClickHouseRowInserter(client, config), config, backoff, metrics,
-          clickHouseDown);
+      ClickHouseRowInserter inserter = new ClickHouseRowInserter(client, config, encodings);
+      inserter.learnEncodings();
+      BatchWriter batches = new BatchWriter(inserter, config, backoff, metrics, clickHouseDown);
       producer = new KafkaProducer<>(producerProperties());
       DeadLetterWriter deadLetters = new DeadLetterWriter(producer, config.deadLetterTopic(), backoff, metrics);
       createDeadLetterTopicIfMissing();

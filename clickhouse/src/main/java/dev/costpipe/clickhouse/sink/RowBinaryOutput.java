@@ -25,7 +25,8 @@ final class RowBinaryOutput {
   private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
-  private final List<InputStream> filled = new ArrayList<>();
+  /** Chunks filled before the current one, each with the length written. */
+  private final List<Chunk> filled = new ArrayList<>();
   private byte[] buf;
   private int size;
 
@@ -33,11 +34,45 @@ final class RowBinaryOutput {
     buf = new byte[Math.max(16, Math.min(capacity, CHUNK))];
   }
 
+  private record Chunk(byte[] bytes, int length) {}
+
   /** The bytes written so far, as a stream over the chunks (no copy). */
   InputStream stream() {
-    List<InputStream> parts = new ArrayList<>(filled);
+    List<InputStream> parts = new ArrayList<>();
+    for (Chunk c : filled) {
+      parts.add(new ByteArrayInputStream(c.bytes(), 0, c.length()));
+    }
     parts.add(new ByteArrayInputStream(buf, 0, size));
     return new SequenceInputStream(Collections.enumeration(parts));
+  }
+
+  /** The bytes written so far, in one array (a row encoded ahead of its insert). */
+  byte[] toByteArray() {
+    int length = size;
+    for (Chunk c : filled) {
+      length += c.length();
+    }
+    byte[] all = new byte[length];
+    int at = 0;
+    for (Chunk c : filled) {
+      System.arraycopy(c.bytes(), 0, all, at, c.length());
+      at += c.length();
+    }
+    System.arraycopy(buf, 0, all, at, size);
+    return all;
+  }
+
+  /** Empties the buffer to be written again (its current chunk is kept). */
+  void reset() {
+    filled.clear();
+    size = 0;
+  }
+
+  /** Bytes as they are: a row encoded before. */
+  void writeBytes(byte[] bytes) {
+    ensure(bytes.length);
+    System.arraycopy(bytes, 0, buf, size, bytes.length);
+    size += bytes.length;
   }
 
   void writeByte(int b) {
@@ -111,7 +146,7 @@ final class RowBinaryOutput {
   private void ensure(int more) {
     if (size + more > buf.length) {
       if (size > 0) {
-        filled.add(new ByteArrayInputStream(buf, 0, size));
+        filled.add(new Chunk(buf, size));
       }
       buf = new byte[Math.max(CHUNK, more)];
       size = 0;

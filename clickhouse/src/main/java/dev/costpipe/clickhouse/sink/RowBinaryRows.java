@@ -47,17 +47,29 @@ final class RowBinaryRows {
   /** Appends the rows to {@code out}; throws when a value does not fit its column's type. */
   void encode(List<Object[]> rows, RowBinaryOutput out) throws IOException {
     for (Object[] row : rows) {
-      if (row.length != encodings.length) {
-        throw new IOException("a row of " + row.length + " values for the " + encodings.length + " columns "
-            + columns);
-      }
-      for (int i = 0; i < encodings.length; i++) {
-        try {
-          encodings[i].write(row[i], out);
-        } catch (IOException e) {
-          throw new IOException(columns.get(i) + ": " + e.getMessage(), e);
-        }
+      encode(row, out);
+    }
+  }
+
+  /** Appends one row to {@code out}; throws when a value does not fit its column's type. */
+  void encode(Object[] row, RowBinaryOutput out) throws IOException {
+    if (row.length != encodings.length) {
+      throw new IOException("a row of " + row.length + " values for the " + encodings.length + " columns "
+          + columns);
+    }
+    for (int i = 0; i < encodings.length; i++) {
+      try {
+        encodings[i].write(row[i], out);
+      } catch (IOException e) {
+        throw new IOException(columns.get(i) + ": " + e.getMessage(), e);
       }
     }
+  }
+
+  /** One row's bytes, encoded in {@code scratch} (reset first; one per thread); throws as {@link #encode}. */
+  byte[] encodeRow(Object[] row, RowBinaryOutput scratch) throws IOException {
+    scratch.reset();
+    encode(row, scratch);
+    return scratch.toByteArray();
   }
 }

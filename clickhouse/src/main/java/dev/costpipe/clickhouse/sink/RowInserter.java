@@ -8,11 +8,12 @@ import java.util.List;
  */
 interface RowInserter {
   /**
-   * Inserts the rows (each its values, see {@link RowValues}); returns once ClickHouse acknowledged them all.
+   * Inserts the rows ({@link SinkRow}: their RowBinary bytes, or values read again); returns once ClickHouse
+   * acknowledged them all.
    * {@code deduplicationToken} names the rows (the same token always means the same rows, see {@link DeduplicationToken}); servers that offer
    * insert deduplication by token drop a second insert with it.
    */
-  void insert(SinkTable table, List<Object[]> rows, String deduplicationToken)
+  void insert(SinkTable table, List<SinkRow> rows, String deduplicationToken)
       throws InsertFailure, InterruptedException;
 
   /** A failed insert: the server refused the data, or ClickHouse is not available (the same rows are retried). */

@@ -32,6 +32,7 @@ final class SinkBuffer {
 
   private final Map<String, SinkTable> tableByTopic = new HashMap<>();
   private final JsonOrAvroValues values;
+  private final RowEncodings encodings;
   private final int batchRows;
   private final Duration batchTime;
   private EnumMap<SinkTable, List<SinkRow>> rows = emptyRows();
@@ -63,7 +64,8 @@ final class SinkBuffer {
     }
   }
 
-  SinkBuffer(ClickHouseSinkConfig config, JsonOrAvroValues values) {
+  /** {@code encodings}: the tables' layouts as the inserter learns them, to encode each row as it is read. */
+  SinkBuffer(ClickHouseSinkConfig config, JsonOrAvroValues values, RowEncodings encodings) {
     tableByTopic.put(config.costsTopic(), SinkTable.REQUEST_COSTS);
     tableByTopic.put(config.aggregatesTopic(), SinkTable.COST_AGGREGATES);
     tableByTopic.put(config.alertsTopic(), SinkTable.COST_ALERTS);
@@ -72,6 +74,7 @@ final class SinkBuffer {
           + config.sourceTopics());
     }
     this.values = values;
+    this.encodings = encodings;
     this.batchRows = config.batchRows();
     this.batchTime = config.batchTime();
   }
@@ -104,13 +107,14 @@ final class SinkBuffer {
         unavailable = new RegistryUnavailable(e, inOrder.subList(i, inOrder.size()));
       }
     }
-    List<RowConverter.Converted> converted = RowConverter.rows(valuesRead, ingestedAt);
+    List<RowConverter.Converted> converted = RowConverter.rows(valuesRead, ingestedAt, encodings);
     ConsumerRecord<byte[], byte[]> partitionLast = null; // a poll holds runs of records of one partition
     for (int i = 0; i < taken.size(); i++) {
       ConsumerRecord<byte[], byte[]> r = taken.get(i);
       RowConverter.Converted c = converted.get(i);
       if (c.invalid() == null) {
-        rows.get(valuesRead.get(i).table()).add(new SinkRow(c.row(), r));
+        rows.get(valuesRead.get(i).table()).add(new SinkRow(r, valuesRead.get(i).json(), ingestedAt, c.encoding(),
+            c.rowBinary()));
       } else {
         deadLetters.add(new DeadLetter(r, c.invalid().reason(), c.invalid().getMessage()));
       }

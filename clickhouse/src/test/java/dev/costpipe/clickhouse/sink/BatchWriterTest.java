@@ -44,8 +44,8 @@ class BatchWriterTest {
   static List<SinkRow> rows(String topic, int first, int count) {
     return IntStream.range(first, first + count).mapToObj(i -> {
       String row = "row-" + i;
-      return new SinkRow(new Object[] {row}, new ConsumerRecord<>(topic, 0, i, null,
-          row.getBytes(StandardCharsets.UTF_8)));
+      byte[] value = row.getBytes(StandardCharsets.UTF_8);
+      return new SinkRow(new ConsumerRecord<>(topic, 0, i, null, value), value, 0, null, null);
     }).toList();
   }
 

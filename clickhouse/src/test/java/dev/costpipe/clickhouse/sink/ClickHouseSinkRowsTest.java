@@ -233,7 +233,8 @@ class ClickHouseSinkRowsTest {
     p.setProperty("enable.auto.commit", "true");
     ClickHouseSinkConfig c = ClickHouseSinkConfig.from(p);
     assertThat(c.database()).isEqualTo("costpipe");
-    assertThat(c.batchRows()).isEqualTo(10_000);
+    assertThat(c.batchRows()).isEqualTo(25_000);
+    assertThat(c.insertsInFlight()).isEqualTo(2);
     assertThat(c.batchTime()).hasMillis(1_000);
     assertThat(c.sourceTopics()).containsExactly("llm.costs", "llm.cost-aggregates", "llm.cost-alerts");
     assertThat(c.deadLetterTopic()).isEqualTo("llm.sink.dlq");

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 /** A batch's token names its rows by their source ranges: the same rows, the same token, whatever their order. */
 class DeduplicationTokenTest {
   private static SinkRow row(String topic, int partition, long offset) {
-    return new SinkRow(new Object[0], new ConsumerRecord<>(topic, partition, offset, 1_700_000_000_000L + offset,
-        TimestampType.LOG_APPEND_TIME, 0, 0, null, new byte[0], new RecordHeaders(), Optional.empty()));
+    return new SinkRow(new ConsumerRecord<>(topic, partition, offset, 1_700_000_000_000L + offset,
+        TimestampType.LOG_APPEND_TIME, 0, 0, null, new byte[0], new RecordHeaders(), Optional.empty()), new byte[0], 0,
+        null, null);
   }
 
   private static List<SinkRow> batch() {

@@ -1,17 +1,16 @@
 package dev.costpipe.clickhouse.sink;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 /**
  * ClickHouse as the sink's writing logic sees it, in memory: an insert request is written whole, refused whole
  * (a row the "column" cannot hold, or a broken table) or fails as an outage. Keeps the rows written per table
- * (their values joined by commas) and the size of every request.
+ * (the JSON they are read from, as text) and the size of every request.
  */
 final class InMemoryRowInserter implements RowInserter {
   final Map<SinkTable, List<String>> written = new EnumMap<>(SinkTable.class);
@@ -30,15 +29,14 @@ final class InMemoryRowInserter implements RowInserter {
   }
 
   @Override
-  public synchronized void insert(SinkTable table, List<Object[]> rows, String deduplicationToken)
+  public synchronized void insert(SinkTable table, List<SinkRow> rows, String deduplicationToken)
       throws InsertFailure {
     requestSizes.add(rows.size());
     if (outages > 0) {
       outages--;
       throw InsertFailure.outage("ConnectException: Connection refused");
     }
-    List<String> text = rows.stream().map(r -> Arrays.stream(r).map(String::valueOf).collect(Collectors.joining(",")))
-        .toList();
+    List<String> text = rows.stream().map(r -> new String(r.json(), StandardCharsets.UTF_8)).toList();
     if (tableBroken) {
       throw InsertFailure.refused("ClickHouse error 16 (HTTP 500): No such column");
     }

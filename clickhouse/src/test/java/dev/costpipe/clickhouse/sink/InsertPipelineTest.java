@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.costpipe.contracts.Backoff;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,7 +39,7 @@ class InsertPipelineTest {
   private final Map<String, RuntimeException> failures = new ConcurrentHashMap<>();
   private final List<String> written = Collections.synchronizedList(new ArrayList<>());
   private final RowInserter clickHouse = (table, rows, token) -> {
-    String first = (String) rows.get(0)[0];
+    String first = new String(rows.get(0).json(), StandardCharsets.UTF_8);
     CountDownLatch hold = holds.get(first);
     if (hold != null) {
       hold.await();
@@ -47,7 +48,7 @@ class InsertPipelineTest {
     if (failure != null) {
       throw failure;
     }
-    rows.forEach(r -> written.add((String) r[0]));
+    rows.forEach(r -> written.add(new String(r.json(), StandardCharsets.UTF_8)));
   };
   private final BatchWriter batches = new BatchWriter(clickHouse, BatchWriterTest.config(100),
       new Backoff(Duration.ofMillis(5), Duration.ofMillis(10)), new ClickHouseSinkMetrics(), new AtomicBoolean());

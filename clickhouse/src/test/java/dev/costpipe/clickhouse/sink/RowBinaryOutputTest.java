@@ -6,7 +6,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** A body of many chunks reads back as the bytes written, in order, values never split or lost at a boundary. */
+/**
+ * A body of many chunks reads back as the bytes written, in order, values never split or lost at a boundary, as a
+ * stream or one array; reset, it is written again from the start.
+ */
 class RowBinaryOutputTest {
   @Test
   void chunksReadBackAsOneBody() throws Exception {
@@ -38,5 +41,12 @@ class RowBinaryOutputTest {
     }
     assertThat(expected.size()).isGreaterThan(4 * RowBinaryOutput.CHUNK);
     assertThat(out.stream().readAllBytes()).isEqualTo(expected.toByteArray());
+    assertThat(out.toByteArray()).isEqualTo(expected.toByteArray());
+
+    out.reset();
+    out.writeBytes(new byte[] {1, 2, 3});
+    out.writeByte(4);
+    assertThat(out.toByteArray()).as("written again from the start").containsExactly(1, 2, 3, 4);
+    assertThat(out.stream().readAllBytes()).containsExactly(1, 2, 3, 4);
   }
 }

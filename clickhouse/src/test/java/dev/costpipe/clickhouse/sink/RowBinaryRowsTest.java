@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,7 @@ class RowBinaryRowsTest {
   private static Client client;
   private static String jsonDb;
   private static String binaryDb;
+  private static final RowEncodings ENCODINGS = new RowEncodings();
   private static ClickHouseRowInserter inserter;
 
   @BeforeAll
@@ -48,13 +50,29 @@ class RowBinaryRowsTest {
     new ClickHouseMigrations(client, binaryDb).migrate();
     Properties p = new Properties();
     p.setProperty("costpipe.sink.clickhouse.database", binaryDb);
-    inserter = new ClickHouseRowInserter(client, ClickHouseSinkConfig.from(p));
+    inserter = new ClickHouseRowInserter(client, ClickHouseSinkConfig.from(p), ENCODINGS);
+    inserter.learnEncodings();
   }
 
-  private static List<Object[]> rows(SinkTable table, String... records) throws InvalidRecordException {
-    List<Object[]> rows = new ArrayList<>();
-    for (String r : records) {
-      rows.add(table.rowValues(r.getBytes(StandardCharsets.UTF_8), INGESTED));
+  private static List<byte[]> records(String... records) {
+    return Arrays.stream(records).map(r -> r.getBytes(StandardCharsets.UTF_8)).toList();
+  }
+
+  /**
+   * The rows as the sink buffers them: every other one encoded as it was read (the table's layout known), the others
+   * read again and encoded at insert (a layout learnt since), so that one insert mixes both.
+   */
+  private static List<SinkRow> sinkRows(SinkTable table, List<byte[]> records) {
+    List<RowConverter.Value> values = records.stream().map(r -> new RowConverter.Value(table, r, null)).toList();
+    List<RowConverter.Converted> converted = RowConverter.rows(values, INGESTED, ENCODINGS);
+    List<SinkRow> rows = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      RowConverter.Converted c = converted.get(i);
+      assertThat(c.invalid()).isNull();
+      assertThat(c.rowBinary()).as("encoded as read").isNotNull();
+      ConsumerRecord<byte[], byte[]> source = new ConsumerRecord<>("t", 0, i, null, records.get(i));
+      rows.add(i % 2 == 0 ? new SinkRow(source, records.get(i), INGESTED, c.encoding(), c.rowBinary())
+          : new SinkRow(source, records.get(i), INGESTED, null, null));
     }
     return rows;
   }
@@ -66,13 +84,17 @@ class RowBinaryRowsTest {
     return types;
   }
 
-  /** Writes the rows both ways and compares each table's content, sorted. */
-  private static void assertSameBothWays(SinkTable table, List<Object[]> rows, String orderBy) throws Exception {
+  /** Writes the records' rows both ways and compares each table's content, sorted. */
+  private static void assertSameBothWays(SinkTable table, List<byte[]> records, String orderBy) throws Exception {
+    List<Object[]> rows = new ArrayList<>();
+    for (byte[] r : records) {
+      rows.add(table.rowValues(r, INGESTED));
+    }
     RowBinaryRows encoding = RowBinaryRows.of(types(binaryDb, table.tableName()), table.columns()).orElseThrow();
     encoding.encode(rows, new RowBinaryOutput(16)); // so the inserter sends them as RowBinary, not as JSON
     client.insert(jsonDb + "." + table.tableName(), new RowsInputStream(rows.stream().map(table::json).toList()),
         ClickHouseFormat.JSONEachRow).get().close();
-    inserter.insert(table, rows, "token-ignored-by-18.16");
+    inserter.insert(table, sinkRows(table, records), "token-ignored-by-18.16");
 
     String select = "SELECT * FROM %s." + table.tableName() + " ORDER BY " + orderBy + " FORMAT JSONEachRow";
     List<Map<String, Object>> viaJson = server.query(select.formatted(jsonDb));
@@ -82,7 +104,7 @@ class RowBinaryRowsTest {
 
   @Test
   void costRecordsReadBackAsTheirJsonRows() throws Exception {
-    List<Object[]> rows = rows(SinkTable.REQUEST_COSTS,
+    List<byte[]> records = records(
         cost("rb-full").at("2026-11-20T09:15:02.999Z").user("alice").session("s-1", "support-chat", "/triage")
             .property("Environment", "production").property("Team", "a\"b\\c\u0001é😀 日本語").streamed()
             .usage(new Usage(1200, 40, 1024, 1, 2, 3, 4, 5, 6, 7)).cost(128_160)
@@ -97,17 +119,17 @@ class RowBinaryRowsTest {
             .imageInputTokens(1_000).videoInputTokens(2_000).imageOutputTokens(3).cacheReadAudioTokens(4)
             .searchSources(5).serverToolCalls(6).serviceTier("priority").inferenceGeo("eu").build()).json());
 
-    assertSameBothWays(SinkTable.REQUEST_COSTS, rows, "request_id");
+    assertSameBothWays(SinkTable.REQUEST_COSTS, records, "request_id");
   }
 
   @Test
   void aggregatesAndAlertsReadBackAsTheirJsonRows() throws Exception {
-    assertSameBothWays(SinkTable.COST_AGGREGATES, rows(SinkTable.COST_AGGREGATES,
+    assertSameBothWays(SinkTable.COST_AGGREGATES, records(
         TestRecords.aggregate("session", "s-ß", "1h", "2026-06-01T10:00:00Z", "2026-06-01T11:00:00Z", 5_000, 3, 7,
             "naïve session", Map.of("/a", new long[] {3_000, 2}, "/b/ç", new long[] {2_000, 1})),
         TestRecords.aggregate("user", "bob", "1d", "2026-06-01T00:00:00Z", "2026-06-02T00:00:00Z",
             Long.MAX_VALUE, Long.MAX_VALUE / 100, 1, null, Map.of())), "dimension");
-    assertSameBothWays(SinkTable.COST_ALERTS, rows(SinkTable.COST_ALERTS,
+    assertSameBothWays(SinkTable.COST_ALERTS, records(
         TestRecords.alert("rule-1", 80, "100.5", "80.400000001", "2026-06-01T00:00:00Z", "2026-06-02T00:00:00Z",
             "2026-06-01T12:00:00Z", "req-é"),
         TestRecords.alert("rule-2", 150, "99999999999999999999999999999.999999999", "-0.000000001",

@@ -24,7 +24,7 @@ class SinkBufferTest {
     Properties p = new Properties();
     p.setProperty("costpipe.sink.clickhouse.batch-rows", Integer.toString(batchRows));
     p.setProperty("costpipe.sink.clickhouse.batch-ms", Integer.toString(batchMs));
-    return new SinkBuffer(ClickHouseSinkConfig.from(p), new JsonOrAvroValues(Map.of()));
+    return new SinkBuffer(ClickHouseSinkConfig.from(p), new JsonOrAvroValues(Map.of()), new RowEncodings());
   }
 
   private static ConsumerRecord<byte[], byte[]> record(String topic, int partition, long offset, String value) {
@@ -45,8 +45,8 @@ class SinkBufferTest {
     assertThat(b.records()).isEqualTo(4);
     SinkBuffer.Flush f = b.startFlush();
     assertThat(f.rows().get(SinkTable.REQUEST_COSTS)).extracting(r -> r.source().offset()).containsExactly(5L, 9L);
-    assertThat(new String(SinkTable.REQUEST_COSTS.json(f.rows().get(SinkTable.REQUEST_COSTS).get(0).values()),
-        StandardCharsets.UTF_8))
+    SinkRow first = f.rows().get(SinkTable.REQUEST_COSTS).get(0);
+    assertThat(new String(SinkTable.REQUEST_COSTS.json(first.values(SinkTable.REQUEST_COSTS)), StandardCharsets.UTF_8))
         .contains("\"request_id\":\"r-0-5\"");
     assertThat(f.rows().get(SinkTable.COST_ALERTS)).hasSize(1);
     assertThat(f.rows().get(SinkTable.COST_AGGREGATES)).isEmpty();
@@ -120,9 +120,8 @@ class SinkBufferTest {
     List<ConsumerRecord<byte[], byte[]>> good = poll.stream().filter(r -> r.offset() % 97 != 13).toList();
     assertThat(f.rows().get(SinkTable.REQUEST_COSTS)).extracting(SinkRow::source).containsExactlyElementsOf(good);
     assertThat(f.rows().get(SinkTable.REQUEST_COSTS)).allSatisfy(r -> assertThat(new String(
-        SinkTable.REQUEST_COSTS.json(r.values()), StandardCharsets.UTF_8)).contains("\"request_id\":\"r-"
-        + r.source().partition() + "-" + r.source().offset()
-        + "\""));
+        SinkTable.REQUEST_COSTS.json(r.values(SinkTable.REQUEST_COSTS)), StandardCharsets.UTF_8))
+        .contains("\"request_id\":\"r-" + r.source().partition() + "-" + r.source().offset() + "\""));
     assertThat(f.deadLetters()).extracting(l -> l.source().offset()).containsExactly(13L, 110L, 207L, 304L, 401L,
         498L, 595L, 692L);
     assertThat(f.offsets()).isEqualTo(Map.of(COSTS_0, 767L, COSTS_1, 768L));
@@ -164,7 +163,8 @@ class SinkBufferTest {
   void theSourceTopicsMustDiffer() {
     Properties p = new Properties();
     p.setProperty("costpipe.topic.cost-alerts", "llm.costs");
-    assertThatThrownBy(() -> new SinkBuffer(ClickHouseSinkConfig.from(p), new JsonOrAvroValues(Map.of())))
+    assertThatThrownBy(() -> new SinkBuffer(ClickHouseSinkConfig.from(p), new JsonOrAvroValues(Map.of()),
+        new RowEncodings()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must differ");
   }
 }

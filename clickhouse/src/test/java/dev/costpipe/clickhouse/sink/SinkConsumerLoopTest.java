@@ -39,8 +39,8 @@ class SinkConsumerLoopTest {
   private final JsonOrAvroValues values = new JsonOrAvroValues(Map.of(JsonOrAvroValues.VALUE_DESERIALIZER,
       ConfluentLikeFailingDeserializer.class.getName(), ConfluentLikeFailingDeserializer.DELEGATE,
       WireJsonDeserializer.class.getName()));
-  private final SinkConsumerLoop loop = new SinkConsumerLoop(config, new SinkBuffer(config, values), metrics,
-      running);
+  private final SinkConsumerLoop loop = new SinkConsumerLoop(config,
+      new SinkBuffer(config, values, new RowEncodings()), metrics, running);
   private final PollingConsumer consumer = new PollingConsumer();
 
   /** Keeps which partitions were paused at each poll, and runs {@link #onPoll} first. */

@@ -63,12 +63,13 @@ class SinkCrashRedeliveryTest {
   }
 
   /** Runs the consumer loop the way ClickHouseSink does, with this inserter; returns what run() threw. */
-  private static Throwable runLoop(ClickHouseSinkConfig config, RowInserter inserter, ClickHouseSinkMetrics metrics,
-      AtomicBoolean running) {
+  private static Throwable runLoop(ClickHouseSinkConfig config, RowEncodings encodings, RowInserter inserter,
+      ClickHouseSinkMetrics metrics, AtomicBoolean running) {
     Backoff backoff = new Backoff(config.retryBackoff(), config.retryBackoffMax());
     try (JsonOrAvroValues values = new JsonOrAvroValues(config.kafka());
          KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config.producerProperties())) {
-      SinkConsumerLoop loop = new SinkConsumerLoop(config, new SinkBuffer(config, values), metrics, running);
+      SinkConsumerLoop loop = new SinkConsumerLoop(config, new SinkBuffer(config, values, encodings), metrics,
+          running);
       try {
         loop.run(new KafkaConsumer<>(config.consumerProperties()),
             new BatchWriter(inserter, config, backoff, metrics, new AtomicBoolean()),
@@ -104,7 +105,9 @@ class SinkCrashRedeliveryTest {
     p.setProperty("costpipe.sink.clickhouse.batch-rows", "40");
     p.setProperty("costpipe.sink.clickhouse.inserts-in-flight", "3");
     ClickHouseSinkConfig config = ClickHouseSinkConfig.from(p);
-    ClickHouseRowInserter clickHouse = new ClickHouseRowInserter(clickhouse.client(), config);
+    RowEncodings encodings = new RowEncodings();
+    ClickHouseRowInserter clickHouse = new ClickHouseRowInserter(clickhouse.client(), config, encodings);
+    clickHouse.learnEncodings(); // as the sink does: rows are encoded as they are read
 
     // First life: the 6th insert's thread dies after the inserts started after it were written.
     AtomicInteger inserts = new AtomicInteger();
@@ -112,15 +115,15 @@ class SinkCrashRedeliveryTest {
     ClickHouseSinkMetrics firstLife = new ClickHouseSinkMetrics();
     RowInserter dying = (table, rows, token) -> {
       if (inserts.incrementAndGet() == 6) {
-        for (Object[] r : rows) {
-          failedIds.add((String) r[SinkTable.REQUEST_COSTS.columns().indexOf("request_id")]);
+        for (SinkRow r : rows) {
+          failedIds.add((String) r.values(table)[SinkTable.REQUEST_COSTS.columns().indexOf("request_id")]);
         }
         Thread.sleep(1_500);
         throw new IllegalStateException("the insert thread died");
       }
       clickHouse.insert(table, rows, token);
     };
-    Throwable crash = runLoop(config, dying, firstLife, new AtomicBoolean(true));
+    Throwable crash = runLoop(config, encodings, dying, firstLife, new AtomicBoolean(true));
 
     assertThat(crash).hasMessage("the insert thread died");
     long committedBeforeCrash = committed(broker, group);
@@ -155,7 +158,7 @@ class SinkCrashRedeliveryTest {
       running.set(false);
     });
     stopper.start();
-    assertThat(runLoop(config, clickHouse, secondLife, running)).isNull();
+    assertThat(runLoop(config, encodings, clickHouse, secondLife, running)).isNull();
 
     assertThat(SinkTestSupport.uncommitted(broker, group, List.of(topics.costs()))).isEmpty();
     assertThat(secondLife.rowsWritten(SinkTable.REQUEST_COSTS)).isEqualTo(RECORDS - committedBeforeCrash);
