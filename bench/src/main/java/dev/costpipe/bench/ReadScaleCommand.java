@@ -67,8 +67,14 @@ public final class ReadScaleCommand implements Callable<Integer> {
     ObjectNode results = Files.exists(out) ? (ObjectNode) Json.MAPPER.readTree(out.toFile())
         : Json.MAPPER.createObjectNode();
     ClickHouseTestServer own = url == null ? ClickHouseTestServer.start() : null;
-    try (Client client = new Client.Builder().addEndpoint(url == null ? own.httpUrl() : url).setUsername("default")
-        .setPassword("").compressServerResponse(false).setSocketTimeout(60, ChronoUnit.MINUTES).build()) {
+    Client.Builder builder = new Client.Builder().addEndpoint(url == null ? own.httpUrl() : url).setUsername("default")
+        .setPassword("").compressServerResponse(false).setSocketTimeout(60, ChronoUnit.MINUTES);
+    if (own != null) {
+      // 18.16 may count fewer cores than the machine has (one on a 2-vCPU AMD EPYC): a server of the bench's own
+      // uses them all, as a configured server would. A server given by --clickhouse-url keeps its own settings.
+      builder.serverSetting("max_threads", String.valueOf(Runtime.getRuntime().availableProcessors()));
+    }
+    try (Client client = builder.build()) {
       HistoryLoader loader = new HistoryLoader(client);
       ReadTimings timings = new ReadTimings(client, runs);
       List<ReadTimings.Result> measured = new ArrayList<>();

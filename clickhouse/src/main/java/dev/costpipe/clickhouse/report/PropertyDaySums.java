@@ -18,15 +18,12 @@ import java.util.TreeMap;
  *
  * <p>A day's sums are read under the report's rules: a complete sealed batch made at the day's current
  * fingerprint, and not a day holding a version of a request that has another version on another day of the
- * query's period (such a request is deduplicated across days, which one day's sums cannot). That second check
- * costs one scan: the period's distinct request hashes equal the sum of each day's exactly when no request is on
- * two days; only otherwise are the days found one by one. Then the totals over the stored days and over the rows
- * of the others add up to the totals over every row: each request of the period is read on one side, as its
- * latest version (within a stored day, as when its sums were made).
+ * query's period (such a request is deduplicated across days, which one day's sums cannot; {@link #spreadDays}).
+ * Then the totals over the stored days and over the rows of the others add up to the totals over every row: each
+ * request of the period is read on one side, as its latest version (within a stored day, as when its sums were
+ * made).
  */
 final class PropertyDaySums {
-    private static final String HASHES = "uniqExactState(" + CostSource.HASH + ")";
-
     /** The stored days, each with the batch holding its sums (empty: every day is read from rows). */
     private final TreeMap<LocalDate, Long> stored;
     private final String table;
@@ -62,26 +59,37 @@ final class PropertyDaySums {
             return none;
         }
         Map<LocalDate, Long> fingerprints = new TreeMap<>();
-        long daysHashes = 0;
-        long periodHashes = 0;
-        for (ObjectNode row : reader.select("SELECT day, fp, u, period FROM (SELECT groupArray(day) AS days,"
-                + " groupArray(fp) AS fps, groupArray(finalizeAggregation(h)) AS us, uniqExactMerge(h) AS period"
-                + " FROM (SELECT toDate(timestamp) AS day, " + DaySums.FINGERPRINT + " AS fp, " + HASHES + " AS h"
-                + " FROM (" + source.rows("timestamp, request_id, ingested_at, revision", filter.timeRange())
-                + ") GROUP BY day)) ARRAY JOIN days AS day, fps AS fp, us AS u FORMAT JSONEachRow")) {
+        long rows = 0;
+        for (ObjectNode row : reader.select("SELECT toDate(timestamp) AS day, " + DaySums.FINGERPRINT + " AS fp,"
+                + " count() AS n FROM (" + source.rows("timestamp, request_id, ingested_at, revision",
+                        filter.timeRange()) + ") GROUP BY day FORMAT JSONEachRow")) {
             LocalDate day = Rows.date(row, "day");
             if (!day.isBefore(first) && day.isBefore(end)) {
                 fingerprints.put(day, Long.parseUnsignedLong(row.get("fp").asText()));
             }
-            daysHashes += Rows.longValue(row, "u");
-            periodHashes = Rows.longValue(row, "period");
+            rows += Rows.longValue(row, "n");
         }
-        if (daysHashes != periodHashes) {
-            Set<LocalDate> spread = DaySums.daysOfRequestsOnSeveralDays(reader, source, null, filter.timeRange());
-            fingerprints.keySet().removeAll(spread);
-        }
+        fingerprints.keySet().removeAll(spreadDays(reader, source, filter.timeRange(), rows));
         return new PropertyDaySums(new TreeMap<>(DaySums.storedBatches(reader, DayGrid.PROPERTIES, qualified,
                 fingerprints)), qualified, filter.properties().get(0));
+    }
+
+    /**
+     * The days of {@code period} (holding {@code rows} rows) with a version of a request that has another version on
+     * another day, found in up to three steps, each only where the one before cannot rule them out: no request has
+     * two rows (the period's distinct requests equal its rows: a merged table, or the bench's); no request is on two
+     * days (the distinct requests of each day add up to the period's); else the days, one request at a time.
+     */
+    private static Set<LocalDate> spreadDays(ClickHouseReader reader, CostSource source, String period, long rows) {
+        String requests = "uniqExact(" + CostSource.HASH + ") AS n FROM (" + source.rows("timestamp, request_id",
+                period) + ")";
+        long distinct = Rows.longValue(reader.select("SELECT " + requests + " FORMAT JSONEachRow").get(0), "n");
+        if (distinct == rows) {
+            return Set.of();
+        }
+        long perDay = reader.select("SELECT toDate(timestamp) AS day, " + requests + " GROUP BY day FORMAT"
+                + " JSONEachRow").stream().mapToLong(row -> Rows.longValue(row, "n")).sum();
+        return perDay == distinct ? Set.of() : DaySums.daysOfRequestsOnSeveralDays(reader, source, null, period);
     }
 
     /** The totals over the stored days, or null where none is stored. */
