@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,7 +41,7 @@ final class DaySums implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DaySums.class);
 
     /** The sum over a day's stored rows that changes whenever they do. */
-    static final String FINGERPRINT = "sum(cityHash64(request_id, ingested_at, revision))";
+    private static final String FINGERPRINT = "sum(cityHash64(request_id, ingested_at, revision))";
 
     private final DayGrid grid;
     private final PeriodRows rows;
@@ -103,13 +104,22 @@ final class DaySums implements AutoCloseable {
     }
 
     private static Map<LocalDate, Long> fingerprintsOf(ClickHouseReader reader, CostSource source, String timeRange) {
-        Map<LocalDate, Long> days = new TreeMap<>();
-        for (ObjectNode row : reader.select("SELECT toDate(timestamp) AS day, " + FINGERPRINT + " AS fp FROM ("
-                + source.rows("timestamp, request_id, ingested_at, revision", timeRange) + ") GROUP BY day"
-                + " FORMAT JSONEachRow")) {
-            days.put(Rows.date(row, "day"), Long.parseUnsignedLong(row.get("fp").asText()));
+        return Fingerprints.of(reader, source, timeRange).byDay();
+    }
+
+    /** The fingerprint of each day with rows in a time range, and how many rows the range holds. */
+    record Fingerprints(NavigableMap<LocalDate, Long> byDay, long rows) {
+        static Fingerprints of(ClickHouseReader reader, CostSource source, String timeRange) {
+            NavigableMap<LocalDate, Long> days = new TreeMap<>();
+            long rows = 0;
+            for (ObjectNode row : reader.select("SELECT toDate(timestamp) AS day, " + FINGERPRINT + " AS fp,"
+                    + " count() AS n FROM (" + source.rows("timestamp, request_id, ingested_at, revision", timeRange)
+                    + ") GROUP BY day FORMAT JSONEachRow")) {
+                days.put(Rows.date(row, "day"), Long.parseUnsignedLong(row.get("fp").asText()));
+                rows += Rows.longValue(row, "n");
+            }
+            return new Fingerprints(days, rows);
         }
-        return days;
     }
 
     /** The sums of each of a report's grids, closed together. */

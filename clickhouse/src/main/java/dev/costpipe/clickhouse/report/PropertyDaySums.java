@@ -58,18 +58,10 @@ final class PropertyDaySums {
                 + " LIMIT 1 FORMAT JSONEachRow").isEmpty()) {
             return none;
         }
-        Map<LocalDate, Long> fingerprints = new TreeMap<>();
-        long rows = 0;
-        for (ObjectNode row : reader.select("SELECT toDate(timestamp) AS day, " + DaySums.FINGERPRINT + " AS fp,"
-                + " count() AS n FROM (" + source.rows("timestamp, request_id, ingested_at, revision",
-                        filter.timeRange()) + ") GROUP BY day FORMAT JSONEachRow")) {
-            LocalDate day = Rows.date(row, "day");
-            if (!day.isBefore(first) && day.isBefore(end)) {
-                fingerprints.put(day, Long.parseUnsignedLong(row.get("fp").asText()));
-            }
-            rows += Rows.longValue(row, "n");
-        }
-        fingerprints.keySet().removeAll(spreadDays(reader, source, filter.timeRange(), rows));
+        DaySums.Fingerprints period = DaySums.Fingerprints.of(reader, source, filter.timeRange());
+        // Only whole days: a partial day's fingerprint is not that of its stored sums.
+        Map<LocalDate, Long> fingerprints = new TreeMap<>(period.byDay().subMap(first, end));
+        fingerprints.keySet().removeAll(spreadDays(reader, source, filter.timeRange(), period.rows()));
         return new PropertyDaySums(new TreeMap<>(DaySums.storedBatches(reader, DayGrid.PROPERTIES, qualified,
                 fingerprints)), qualified, filter.properties().get(0));
     }

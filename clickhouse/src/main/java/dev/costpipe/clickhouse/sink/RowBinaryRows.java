@@ -44,13 +44,6 @@ final class RowBinaryRows {
     return columns;
   }
 
-  /** Appends the rows to {@code out}; throws when a value does not fit its column's type. */
-  void encode(List<Object[]> rows, RowBinaryOutput out) throws IOException {
-    for (Object[] row : rows) {
-      encode(row, out);
-    }
-  }
-
   /** Appends one row to {@code out}; throws when a value does not fit its column's type. */
   void encode(Object[] row, RowBinaryOutput out) throws IOException {
     if (row.length != encodings.length) {

@@ -91,7 +91,9 @@ class RowBinaryRowsTest {
       rows.add(table.rowValues(r, INGESTED));
     }
     RowBinaryRows encoding = RowBinaryRows.of(types(binaryDb, table.tableName()), table.columns()).orElseThrow();
-    encoding.encode(rows, new RowBinaryOutput(16)); // so the inserter sends them as RowBinary, not as JSON
+    for (Object[] row : rows) { // so the inserter sends them as RowBinary, not as JSON
+      encoding.encode(row, new RowBinaryOutput(16));
+    }
     client.insert(jsonDb + "." + table.tableName(), new RowsInputStream(rows.stream().map(table::json).toList()),
         ClickHouseFormat.JSONEachRow).get().close();
     inserter.insert(table, sinkRows(table, records), "token-ignored-by-18.16");
@@ -162,7 +164,9 @@ class RowBinaryRowsTest {
     Map<String, String> types = types(binaryDb, "widths");
     RowBinaryRows encoding = RowBinaryRows.of(types, names).orElseThrow();
     RowBinaryOutput body = new RowBinaryOutput(16);
-    encoding.encode(rows, body);
+    for (Object[] row : rows) {
+      encoding.encode(row, body);
+    }
     client.insert(binaryDb + ".widths", encoding.columns(), body.stream(), ClickHouseFormat.RowBinary).get().close();
     client.insert(jsonDb + ".widths", new RowsInputStream(rows.stream().map(r -> RowJson.line(names, r)).toList()),
         ClickHouseFormat.JSONEachRow).get().close();
@@ -179,18 +183,18 @@ class RowBinaryRowsTest {
     assertThat(RowBinaryRows.of(Map.of("k", "String"), columns)).as("a column the table lacks").isEmpty();
 
     RowBinaryRows encoding = RowBinaryRows.of(Map.of("k", "String", "e", "UInt8"), columns).orElseThrow();
-    assertThatThrownBy(() -> encoding.encode(List.<Object[]>of(new Object[] {"x", "a"}), new RowBinaryOutput(16)))
+    assertThatThrownBy(() -> encoding.encode(new Object[] {"x", "a"}, new RowBinaryOutput(16)))
         .isInstanceOf(IOException.class).hasMessageContaining("e: expected an integer");
-    assertThatThrownBy(() -> encoding.encode(List.<Object[]>of(new Object[] {"x", null}), new RowBinaryOutput(16)))
+    assertThatThrownBy(() -> encoding.encode(new Object[] {"x", null}, new RowBinaryOutput(16)))
         .as("null in a column that is not Nullable").isInstanceOf(IOException.class);
-    assertThatThrownBy(() -> encoding.encode(List.<Object[]>of(new Object[] {"x", 256L}), new RowBinaryOutput(16)))
+    assertThatThrownBy(() -> encoding.encode(new Object[] {"x", 256L}, new RowBinaryOutput(16)))
         .isInstanceOf(IOException.class).hasMessageContaining("UInt8");
     RowBinaryRows money = RowBinaryRows.of(Map.of("k", "String", "usd", "Nullable(Decimal(12, 9))"),
         List.of("k", "usd")).orElseThrow();
-    assertThatThrownBy(() -> money.encode(List.<Object[]>of(new Object[] {"x", new BigDecimal("5000.000000000")}),
+    assertThatThrownBy(() -> money.encode(new Object[] {"x", new BigDecimal("5000.000000000")},
         new RowBinaryOutput(16))).as("ClickHouse refuses it in JSON").isInstanceOf(IOException.class)
         .hasMessageContaining("digits");
-    assertThatThrownBy(() -> money.encode(List.<Object[]>of(new Object[] {"x", new BigDecimal("1.0000000001")}),
+    assertThatThrownBy(() -> money.encode(new Object[] {"x", new BigDecimal("1.0000000001")},
         new RowBinaryOutput(16))).isInstanceOf(IOException.class).hasMessageContaining("decimal places");
   }
 
