@@ -70,6 +70,10 @@ final class BenchReport {
     json.put("p99_latency_ms", round(p99));
     json.put("p99_readable_latency_ms", round(median(runs, BenchRun.Result::p99ReadableLatencyMs)));
     json.put("paced_events_per_s", round(median(runs, BenchRun.Result::pacedEventsPerSecond)));
+    json.put("paced_topology_cpu_us_per_raw_event", round(median(runs, r -> r.pacedCpu().costpipeMicros())));
+    json.put("paced_broker_cpu_us_per_raw_event", round(median(runs, r -> r.pacedCpu().brokerMicros())));
+    json.put("paced_harness_cpu_us_per_raw_event", round(median(runs, r -> r.pacedCpu().harnessMicros())));
+    json.put("paced_cores_used", round3(median(runs, r -> r.pacedCpu().coresUsed())));
     double checkP50 = median(runs, r -> r.budgetCheck().p50Ms());
     double checkP99 = median(runs, r -> r.budgetCheck().p99Ms());
     json.put("budget_check_p50_ms", round3(checkP50));
@@ -159,6 +163,10 @@ final class BenchReport {
     rows.add(new String[] {"latency p99 at half the max rate, ms", fmt(p99), "< 1000" + mark(p99 < P99_TARGET_MS)});
     rows.add(new String[] {"same, until readable by read_committed consumers (commit included), ms",
         fmt(json.get("p99_readable_latency_ms").asDouble()), ""});
+    rows.add(new String[] {"paced phase, CPU per raw event, µs: costpipe / broker / this harness; cores used by the three",
+        String.format("%.0f / %.0f / %.0f; %.2f", json.get("paced_topology_cpu_us_per_raw_event").asDouble(),
+            json.get("paced_broker_cpu_us_per_raw_event").asDouble(),
+            json.get("paced_harness_cpu_us_per_raw_event").asDouble(), json.get("paced_cores_used").asDouble()), ""});
     rows.add(new String[] {"POST /v1/budgets/check during the paced traffic, p50 ms", String.format("%.2f", checkP50),
         ""});
     rows.add(new String[] {"same, p99 ms", String.format("%.2f", checkP99),

@@ -1,5 +1,6 @@
 package dev.costpipe.bench;
 
+import dev.costpipe.devtools.generate.GeneratedEvent;
 import dev.costpipe.testsupport.ServerProcesses;
 import dev.costpipe.testsupport.KafkaTestBroker;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,30 @@ final class BenchRun {
       long pacedRequests, double p50LatencyMs, double p99LatencyMs, double maxLatencyMs, double p99ReadableLatencyMs,
       double peakHeapMb,
       double liveHeapMb, double peakRssMb, SinkBench.Result sink, BudgetCheckLoad.Result budgetCheck, Writes baselineWrites,
-      Writes topologyWrites) {}
+      Writes topologyWrites, PacedCpu pacedCpu) {}
+
+  /**
+   * CPU µs per raw event of the paced phase (its sending and the consumption of its events) for costpipe, the
+   * broker and this harness (its producer, budget-check caller and committed-records consumer), and the cores the
+   * three used together: tells whether the machine, not costpipe alone, sets the paced latency.
+   */
+  record PacedCpu(double costpipeMicros, double brokerMicros, double harnessMicros, double coresUsed) {
+    static PacedCpu between(CpuMark before, CpuMark after, double harnessBefore, long startNanos, long events) {
+      double app = after.appSeconds() - before.appSeconds();
+      double broker = after.brokerSeconds() - before.brokerSeconds();
+      double harness = CpuTime.seconds(ProcessHandle.current().pid()) - harnessBefore;
+      double wall = (System.nanoTime() - startNanos) / 1e9;
+      return new PacedCpu(app * 1e6 / events, broker * 1e6 / events, harness * 1e6 / events,
+          (app + broker + harness) / wall);
+    }
+
+    @Override
+    public String toString() {
+      return String.format("CPU per raw event: costpipe %.1f µs, broker %.1f µs, this harness (producer, budget"
+          + " checks, consumer) %.1f µs; together %.2f of %d cores", costpipeMicros, brokerMicros, harnessMicros,
+          coresUsed, Runtime.getRuntime().availableProcessors());
+    }
+  }
 
   /**
    * What an application wrote and read per raw event (end offsets, transaction markers included; read = the raw
@@ -170,19 +194,27 @@ final class BenchRun {
       Progress.say("%s: paced traffic at %,.0f events/s for %d s", label, pacedRate, plan.pacedSeconds());
       List<Long> latencies = new ArrayList<>();
       List<Long> visible = new ArrayList<>();
+      List<List<GeneratedEvent>> planned = RawTraffic.plan(plan.traffic(plan.seed() + 1_000 + index), pacedRate,
+          Duration.ofSeconds(plan.pacedSeconds()));
       RawTraffic.Paced paced;
       BudgetCheckLoad.Result budgetCheck;
+      PacedCpu pacedCpu;
+      long pacedStart = System.nanoTime();
+      CpuMark beforePaced = CpuMark.now(allEvents, app, broker.pid());
+      double benchBeforePaced = CpuTime.seconds(ProcessHandle.current().pid());
       try (CommittedWatch watch = new CommittedWatch(bootstrap, topics + "costs");
           BudgetCheckLoad checks = BudgetCheckLoad.start(bootstrap, topics + "alert-rules", httpPort,
               pacedRate * sent.requests() / sent.events())) {
-        paced = RawTraffic.paced(bootstrap, raw, plan.traffic(plan.seed() + 1_000 + index), pacedRate,
-            Duration.ofSeconds(plan.pacedSeconds()));
+        paced = RawTraffic.paced(bootstrap, raw, planned, pacedRate, Duration.ofSeconds(plan.pacedSeconds()));
         budgetCheck = checks.stop();
         Progress.say("%s: budget checks during the paced traffic: %,d at %,.0f/s, p50 %.2f ms, p99 %.2f ms, max %.0f"
             + " ms, %d not answered 200; control GET /health/live p50 %.2f ms, p99 %.2f ms", label,
             budgetCheck.checks(), budgetCheck.perSecond(), budgetCheck.p50Ms(), budgetCheck.p99Ms(),
             budgetCheck.maxMs(), budgetCheck.failed(), budgetCheck.controlP50Ms(), budgetCheck.controlP99Ms());
         awaitConsumed(label + " costpipe (paced)", admin, app, appId, raw, allEvents + paced.sent().events(), 0);
+        CpuMark afterPaced = CpuMark.now(allEvents + paced.sent().events(), app, broker.pid());
+        pacedCpu = PacedCpu.between(beforePaced, afterPaced, benchBeforePaced, pacedStart, paced.sent().events());
+        Progress.say("%s: paced phase, %s", label, pacedCpu);
         TopicScan.scan(bootstrap, topics + "costs", paced.lastEventAppendMs()::containsKey, r -> {
           String id = new String(r.key(), StandardCharsets.UTF_8);
           long lastEvent = paced.lastEventAppendMs().get(id);
@@ -223,7 +255,7 @@ final class BenchRun {
           sink.clientRowsPerSecond(), sink.sinkRowsPerSecond() / sink.clientRowsPerSecond());
       return new Result(sent.events(), sent.requests(), sent.bytes(), baseline, baselineCopy.secondHalfPerSecond(),
           eventsPerSecond, requestsPerSecond, secondHalf, paced.eventsPerSecond(), paced.sent().requests(), p50, p99, latencies.get(latencies.size() - 1), visibleP99, peakHeap,
-          liveHeap, rss, sink, budgetCheck, baselineWrites, writes);
+          liveHeap, rss, sink, budgetCheck, baselineWrites, writes, pacedCpu);
     }
   }
 

@@ -6,6 +6,7 @@ import dev.costpipe.devtools.generate.TrafficGenerator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -73,22 +74,23 @@ final class RawTraffic {
 
   /**
    * Events at {@code eventsPerSecond} for {@code duration}, each request's events back to back (as a gateway
-   * logs a finished call), stamped with the current time.
+   * logs a finished call), from requests {@link #plan planned} before.
    */
-  static Paced paced(String bootstrap, String topic, GeneratorSettings traffic, double eventsPerSecond,
+  static Paced paced(String bootstrap, String topic, List<List<GeneratedEvent>> planned, double eventsPerSecond,
       Duration duration) {
-    TrafficGenerator generator = new TrafficGenerator(traffic);
+    long nanosPerEvent = (long) (1e9 / eventsPerSecond);
     Map<String, Long> lastAppend = new ConcurrentHashMap<>();
     AtomicReference<Exception> failure = new AtomicReference<>();
     long events = 0;
     long requests = 0;
     long bytes = 0;
-    long nanosPerEvent = (long) (1e9 / eventsPerSecond);
     long begin = System.nanoTime();
     long end = begin + duration.toNanos();
     try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-      while (System.nanoTime() < end) {
-        List<GeneratedEvent> request = generator.nextRequest(Instant.now());
+      for (List<GeneratedEvent> request : planned) {
+        if (System.nanoTime() >= end) {
+          break;
+        }
         requests++;
         for (GeneratedEvent e : request) {
           long due = begin + events * nanosPerEvent;
@@ -114,6 +116,26 @@ final class RawTraffic {
     check(failure);
     double seconds = (System.nanoTime() - begin) / 1e9;
     return new Paced(new Sent(events, requests, bytes), lastAppend, events / seconds);
+  }
+
+  /**
+   * The requests {@link #paced} sends at {@code eventsPerSecond} for {@code duration}, each stamped with the time
+   * it will be due from now. Made before the clock starts, so that making JSON (the harness's work, not
+   * costpipe's) does not take the cores costpipe is measured on while the events are sent.
+   */
+  static List<List<GeneratedEvent>> plan(GeneratorSettings traffic, double eventsPerSecond, Duration duration) {
+    long nanosPerEvent = (long) (1e9 / eventsPerSecond);
+    long events = duration.toNanos() / nanosPerEvent + 1;
+    TrafficGenerator generator = new TrafficGenerator(traffic);
+    List<List<GeneratedEvent>> planned = new ArrayList<>();
+    Instant start = Instant.now();
+    long n = 0;
+    while (n < events) {
+      List<GeneratedEvent> request = generator.nextRequest(start.plusNanos(n * nanosPerEvent));
+      planned.add(request);
+      n += request.size();
+    }
+    return planned;
   }
 
   private static ProducerRecord<byte[], byte[]> record(String topic, GeneratedEvent e) {
