@@ -70,10 +70,12 @@ final class BenchReport {
     json.put("p99_latency_ms", round(p99));
     json.put("p99_readable_latency_ms", round(median(runs, BenchRun.Result::p99ReadableLatencyMs)));
     json.put("paced_events_per_s", round(median(runs, BenchRun.Result::pacedEventsPerSecond)));
-    json.put("paced_topology_cpu_us_per_raw_event", round(median(runs, r -> r.pacedCpu().costpipeMicros())));
-    json.put("paced_broker_cpu_us_per_raw_event", round(median(runs, r -> r.pacedCpu().brokerMicros())));
-    json.put("paced_harness_cpu_us_per_raw_event", round(median(runs, r -> r.pacedCpu().harnessMicros())));
-    json.put("paced_cores_used", round3(median(runs, r -> r.pacedCpu().coresUsed())));
+    json.put("paced_topology_cpu_us_per_raw_event", round(median(runs, r -> r.pacedCosts().costpipeMicros())));
+    json.put("paced_broker_cpu_us_per_raw_event", round(median(runs, r -> r.pacedCosts().brokerMicros())));
+    json.put("paced_harness_cpu_us_per_raw_event", round(median(runs, r -> r.pacedCosts().harnessMicros())));
+    json.put("paced_cores_used", round3(median(runs, r -> r.pacedCosts().coresUsed())));
+    json.put("paced_records_written_per_raw_event",
+        round3(median(runs, r -> r.pacedCosts().recordsWrittenPerEvent())));
     double checkP50 = median(runs, r -> r.budgetCheck().p50Ms());
     double checkP99 = median(runs, r -> r.budgetCheck().p99Ms());
     json.put("budget_check_p50_ms", round3(checkP50));

@@ -33,28 +33,32 @@ final class BenchRun {
       long pacedRequests, double p50LatencyMs, double p99LatencyMs, double maxLatencyMs, double p99ReadableLatencyMs,
       double peakHeapMb,
       double liveHeapMb, double peakRssMb, SinkBench.Result sink, BudgetCheckLoad.Result budgetCheck, Writes baselineWrites,
-      Writes topologyWrites, PacedCpu pacedCpu) {}
+      Writes topologyWrites, PacedCosts pacedCosts) {}
 
   /**
-   * CPU µs per raw event of the paced phase (its sending and the consumption of its events) for costpipe, the
-   * broker and this harness (its producer, budget-check caller and committed-records consumer), and the cores the
-   * three used together: tells whether the machine, not costpipe alone, sets the paced latency.
+   * What the paced phase (its sending and the consumption of its events) cost per raw event: CPU µs of costpipe,
+   * the broker and this harness (its producer, budget-check caller and committed-records consumer), the cores the
+   * three used together, and the records costpipe wrote (all its topics, markers included). Tells whether the
+   * machine, not costpipe alone, sets the paced latency, and how costpipe's costs move at a lower rate.
    */
-  record PacedCpu(double costpipeMicros, double brokerMicros, double harnessMicros, double coresUsed) {
-    static PacedCpu between(CpuMark before, CpuMark after, double harnessBefore, long startNanos, long events) {
+  record PacedCosts(double costpipeMicros, double brokerMicros, double harnessMicros, double coresUsed,
+      double recordsWrittenPerEvent) {
+    static PacedCosts between(CpuMark before, CpuMark after, double harnessBefore, long startNanos, long events,
+        long written) {
       double app = after.appSeconds() - before.appSeconds();
       double broker = after.brokerSeconds() - before.brokerSeconds();
       double harness = CpuTime.seconds(ProcessHandle.current().pid()) - harnessBefore;
       double wall = (System.nanoTime() - startNanos) / 1e9;
-      return new PacedCpu(app * 1e6 / events, broker * 1e6 / events, harness * 1e6 / events,
-          (app + broker + harness) / wall);
+      return new PacedCosts(app * 1e6 / events, broker * 1e6 / events, harness * 1e6 / events,
+          (app + broker + harness) / wall, (double) written / events);
     }
 
     @Override
     public String toString() {
       return String.format("CPU per raw event: costpipe %.1f µs, broker %.1f µs, this harness (producer, budget"
-          + " checks, consumer) %.1f µs; together %.2f of %d cores", costpipeMicros, brokerMicros, harnessMicros,
-          coresUsed, Runtime.getRuntime().availableProcessors());
+          + " checks, consumer) %.1f µs; together %.2f of %d cores; costpipe wrote %.2f records per raw event",
+          costpipeMicros, brokerMicros, harnessMicros, coresUsed, Runtime.getRuntime().availableProcessors(),
+          recordsWrittenPerEvent);
     }
   }
 
@@ -64,7 +68,7 @@ final class BenchRun {
    * warm-up's events are committed (as the rates, which time the measured events only), plus its CPU per raw event
    * from its first commit on (JIT compilation of the warm-up included: the figure earlier benches quoted).
    */
-  record Writes(double recordsWrittenPerEvent, double recordsReadPerEvent, double cpuUsPerEvent,
+  record Writes(long recordsWritten, double recordsWrittenPerEvent, double recordsReadPerEvent, double cpuUsPerEvent,
       double brokerCpuUsPerEvent, double cpuUsPerEventFromFirstCommit, Map<String, Double> writtenPerEventByTopic) {
     static Writes of(Map<String, Long> endOffsets, long allEvents, CpuPerEvent cpu) {
       Map<String, Double> byTopic = new TreeMap<>();
@@ -72,7 +76,7 @@ final class BenchRun {
       long written = endOffsets.values().stream().mapToLong(Long::longValue).sum();
       long repartitioned = endOffsets.entrySet().stream().filter(e -> e.getKey().endsWith("-repartition"))
           .mapToLong(Map.Entry::getValue).sum();
-      return new Writes((double) written / allEvents, (double) (allEvents + repartitioned) / allEvents,
+      return new Writes(written, (double) written / allEvents, (double) (allEvents + repartitioned) / allEvents,
           cpu.appMicros(), cpu.brokerMicros(), cpu.appMicrosFromFirstCommit(), byTopic);
     }
   }
@@ -181,8 +185,9 @@ final class BenchRun {
           eventsPerSecond, requestsPerSecond, eventsPerSecond / baseline, secondHalf);
 
       Map<String, Long> endOffsets = admin.endOffsets(List.of(topics, appId));
-      // the input and the copy's output are not costpipe's writes; nor is the catalogue published once at start
-      endOffsets.keySet().removeAll(List.of(raw, topics + "copy", topics + "pricing"));
+      // the input, the copy's output and the alert rules the budget checks put are not costpipe's writes; nor is
+      // the catalogue published once at start
+      endOffsets.keySet().removeAll(List.of(raw, topics + "copy", topics + "pricing", topics + "alert-rules"));
       endOffsets.forEach((topic, written) -> Progress.say(
           "%s:   written to %s: %,d records (%.2f per raw event), markers included", label, topic, written,
           (double) written / allEvents));
@@ -198,7 +203,7 @@ final class BenchRun {
           Duration.ofSeconds(plan.pacedSeconds()));
       RawTraffic.Paced paced;
       BudgetCheckLoad.Result budgetCheck;
-      PacedCpu pacedCpu;
+      PacedCosts pacedCosts;
       long pacedStart = System.nanoTime();
       CpuMark beforePaced = CpuMark.now(allEvents, app, broker.pid());
       double benchBeforePaced = CpuTime.seconds(ProcessHandle.current().pid());
@@ -213,8 +218,15 @@ final class BenchRun {
             budgetCheck.maxMs(), budgetCheck.failed(), budgetCheck.controlP50Ms(), budgetCheck.controlP99Ms());
         awaitConsumed(label + " costpipe (paced)", admin, app, appId, raw, allEvents + paced.sent().events(), 0);
         CpuMark afterPaced = CpuMark.now(allEvents + paced.sent().events(), app, broker.pid());
-        pacedCpu = PacedCpu.between(beforePaced, afterPaced, benchBeforePaced, pacedStart, paced.sent().events());
-        Progress.say("%s: paced phase, %s", label, pacedCpu);
+        long pacedEvents = paced.sent().events();
+        Map<String, Long> afterOffsets = admin.endOffsets(List.of(topics, appId));
+        afterOffsets.keySet().retainAll(endOffsets.keySet());
+        afterOffsets.forEach((topic, written) -> Progress.say(
+            "%s:   paced: written to %s: %,d records (%.2f per raw event), markers included", label, topic,
+            written - endOffsets.get(topic), (double) (written - endOffsets.get(topic)) / pacedEvents));
+        pacedCosts = PacedCosts.between(beforePaced, afterPaced, benchBeforePaced, pacedStart, pacedEvents,
+            afterOffsets.values().stream().mapToLong(Long::longValue).sum() - writes.recordsWritten());
+        Progress.say("%s: paced phase, %s", label, pacedCosts);
         TopicScan.scan(bootstrap, topics + "costs", paced.lastEventAppendMs()::containsKey, r -> {
           String id = new String(r.key(), StandardCharsets.UTF_8);
           long lastEvent = paced.lastEventAppendMs().get(id);
@@ -255,7 +267,7 @@ final class BenchRun {
           sink.clientRowsPerSecond(), sink.sinkRowsPerSecond() / sink.clientRowsPerSecond());
       return new Result(sent.events(), sent.requests(), sent.bytes(), baseline, baselineCopy.secondHalfPerSecond(),
           eventsPerSecond, requestsPerSecond, secondHalf, paced.eventsPerSecond(), paced.sent().requests(), p50, p99, latencies.get(latencies.size() - 1), visibleP99, peakHeap,
-          liveHeap, rss, sink, budgetCheck, baselineWrites, writes, pacedCpu);
+          liveHeap, rss, sink, budgetCheck, baselineWrites, writes, pacedCosts);
     }
   }
 

@@ -61,9 +61,14 @@ public final class AlertThresholdStep implements Processor<String, AlertContribu
     this.late = new LateContributions(STORE, counters);
   }
 
+  /**
+   * Cached: a window's state is put once per contribution (a rule for every user's requests: every request), and
+   * the record cache sends only its last state of each commit to the store and the changelog. Interactive queries
+   * read through the cache, so budgets see every contribution processed, as before.
+   */
   public static StoreBuilder<KeyValueStore<String, AlertWindowState>> store() {
     return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-        CostpipeSerdes.alertWindowState()).withLoggingEnabled(StateChangelogs.BY_APPEND_TIME);
+        CostpipeSerdes.alertWindowState()).withCachingEnabled().withLoggingEnabled(StateChangelogs.BY_APPEND_TIME);
   }
 
   public static StoreBuilder<KeyValueStore<String, RuleVersion>> versionsStore() {
