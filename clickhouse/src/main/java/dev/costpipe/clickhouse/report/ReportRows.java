@@ -89,6 +89,15 @@ final class ReportRows implements PeriodRows, AutoCloseable {
                 + " UNION ALL SELECT " + list + " FROM " + LATEST + " WHERE " + timeRange + ")";
     }
 
+    /**
+     * The requests seen once have one version and the others' latest versions are in their table: {@code narrowing}
+     * filters both sides as it would the latest versions.
+     */
+    @Override
+    public String from(String timeRange, String columns, String narrowing) {
+        return from(narrowing == null ? timeRange : timeRange + " AND (" + narrowing + ")", columns);
+    }
+
     @Override
     public void close() {
         try {

@@ -57,4 +57,38 @@ class ReportRowsTest {
             CostRows.dropDatabase(server, db);
         }
     }
+
+    /**
+     * The ten most expensive calls are looked for among the calls costing at least the tenth largest cost of any
+     * row: a request revised from the most expensive call to a cheap one leaves only nine there, and the whole week
+     * is sorted instead (the same ten as without the report's tables).
+     */
+    @Test
+    void theTopCallsAreLatestVersionsWhenACostWasRevisedDown() {
+        ClickHouseTestServer server = ClickHouseTestServer.shared();
+        String db = CostRows.createDatabase(server, "top_calls");
+        try {
+            List<Row> rows = new java.util.ArrayList<>();
+            for (int k = 1; k <= 12; k++) {
+                rows.add(row("call-" + (100 + k), "2026-11-17 09:00:" + (10 + k)).user("a").tokens(100, 10)
+                        .cost("input", k * 1_000L));
+            }
+            rows.add(row("revised", "2026-11-18 09:00:00").user("a").tokens(100, 10).cost("input", 1_000_000L));
+            CostRows.insert(server, db, rows);
+            CostRows.insert(server, db, List.of(row("revised", "2026-11-18 09:00:00").user("a").tokens(100, 10)
+                    .cost("input", 1L).ingestedAt("2026-11-30 00:00:05")));
+            IsoWeek week = IsoWeek.parse("2026-W47");
+            ClickHouseReader reader = ClickHouseReader.of(server.client());
+            ClickHouseReader withoutSession = reader::select;
+            for (ClickHouseReader r : List.of(reader, withoutSession)) {
+                WeeklyReport report = WeeklyReport.generate(r, new WeeklyReport.Options(CostTable.of(db), week, null),
+                        java.time.Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), java.time.ZoneOffset.UTC));
+                assertThat(report.topRequests()).extracting(WeeklyReport.ExpensiveRequest::requestId).containsExactly(
+                        "call-112", "call-111", "call-110", "call-109", "call-108", "call-107", "call-106", "call-105",
+                        "call-104", "call-103");
+            }
+        } finally {
+            CostRows.dropDatabase(server, db);
+        }
+    }
 }
