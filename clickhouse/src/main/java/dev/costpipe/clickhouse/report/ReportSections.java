@@ -2,39 +2,37 @@ package dev.costpipe.clickhouse.report;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
  * Runs a report's sections: those that read the session's temporary tables one after another on the session (a
- * ClickHouse session runs one query at a time), the others meanwhile on a second connection, where the reader
- * allows it ({@link ClickHouseReader#concurrent()}). On two cores a section rarely keeps both busy (the
- * repeated-prompt hint, the longest, uses 1.5), so the two streams overlap. Each section is one query over data
- * that does not depend on the others' results: the answers are those of running them in order, which is what
- * happens without a second connection.
+ * ClickHouse session runs one query at a time), the others on the shared reader, from a second thread as soon as
+ * they are added where the reader allows it ({@link ClickHouseReader#concurrent()}), and from this thread too once
+ * the session's are done. On two cores one query rarely keeps both busy (the repeated-prompt hint, the longest, uses
+ * 1.5), so the two streams overlap. Each section is one or a few queries whose answer does not depend on the
+ * others' or on where it ran: the report is the one that running them in order gives, which is what happens
+ * without a second thread.
  */
 final class ReportSections implements AutoCloseable {
-    private final ClickHouseReader session;
-    /** Runs the sections that do not need the session, on the shared reader; null: everything on the session. */
-    private final ExecutorService sideBySide;
     private final ClickHouseReader shared;
-    private final List<Runnable> onSession = new ArrayList<>();
-    /** The answers of the sections that wait for the session: cancelled on close if never given. */
-    private final List<CompletableFuture<?>> waiting = new ArrayList<>();
+    /** Runs sections from {@link #anywhere}; null: every section waits for {@link #run}. */
+    private final ExecutorService sideBySide;
+    private final Queue<Runnable> anywhere = new ConcurrentLinkedQueue<>();
+    private final List<Function<ClickHouseReader, Runnable>> onSession = new ArrayList<>();
+    /** Every section's answer: cancelled on close if never given. */
+    private final List<CompletableFuture<?>> answers = new ArrayList<>();
 
-    /**
-     * @param session the reader holding the report's temporary tables (or the only reader there is)
-     * @param shared a reader without a session, used from another thread where {@link ClickHouseReader#concurrent()}
-     *     (its queries then see the same tables of the database, not the session's)
-     */
-    ReportSections(ClickHouseReader session, ClickHouseReader shared) {
-        this.session = session;
+    /** @param shared the reader the report was given: it reads whatever needs no session's table */
+    ReportSections(ClickHouseReader shared) {
         this.shared = shared;
-        this.sideBySide = shared != session && shared.concurrent()
+        this.sideBySide = shared.concurrent()
                 ? Executors.newSingleThreadExecutor(r -> {
                     Thread thread = new Thread(r, "costpipe-report-sections");
                     thread.setDaemon(true);
@@ -44,28 +42,52 @@ final class ReportSections implements AutoCloseable {
     }
 
     /**
-     * A section: {@code query} with the reader it must use. One that needs the session's tables waits for
-     * {@link #runOnSession()}; the others start now on the second connection, or wait too where there is none.
+     * A section: {@code query} with the reader it must use, the session's where {@code needsSession} (it then
+     * waits for {@link #run}), else the shared reader (from the second thread at once, where there is one).
      */
     <T> CompletableFuture<T> add(boolean needsSession, Function<ClickHouseReader, T> query) {
-        if (sideBySide != null && !needsSession) {
-            return CompletableFuture.supplyAsync(() -> query.apply(shared), sideBySide);
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        answers.add(answer);
+        if (needsSession) {
+            onSession.add(session -> () -> give(answer, query, session));
+            return answer;
         }
-        CompletableFuture<T> result = new CompletableFuture<>();
-        onSession.add(() -> result.complete(query.apply(session)));
-        waiting.add(result);
-        return result;
+        anywhere.add(() -> give(answer, query, shared));
+        if (sideBySide != null) {
+            sideBySide.execute(this::drain);
+        }
+        return answer;
     }
 
-    /** Runs the sections that wait for the session, in the order they were added, on this thread. */
-    void runOnSession() {
-        for (Runnable section : onSession) {
-            section.run();
+    /**
+     * Runs the sections that need {@code session}, in the order they were added, then helps with the others still
+     * waiting; returns when every section has started here or elsewhere.
+     */
+    void run(ClickHouseReader session) {
+        for (Function<ClickHouseReader, Runnable> section : onSession) {
+            section.apply(session).run();
         }
         onSession.clear();
+        drain();
     }
 
-    /** A section's answer once {@link #runOnSession()} has run; its failure rethrown as it was raised. */
+    private void drain() {
+        Runnable section;
+        while ((section = anywhere.poll()) != null) {
+            section.run();
+        }
+    }
+
+    private static <T> void give(CompletableFuture<T> answer, Function<ClickHouseReader, T> query,
+            ClickHouseReader reader) {
+        try {
+            answer.complete(query.apply(reader));
+        } catch (RuntimeException e) {
+            answer.completeExceptionally(e);
+        }
+    }
+
+    /** A section's answer, once given (it waits for one still running); its failure rethrown as it was raised. */
     static <T> T answer(CompletableFuture<T> section) {
         try {
             return section.join();
@@ -81,12 +103,12 @@ final class ReportSections implements AutoCloseable {
 
     /**
      * After a failure: cancels the answers never given (a section waiting for one on the other thread then fails
-     * instead of waiting forever) and stops the sections still running on the second connection. After a report
-     * there is nothing left to stop.
+     * instead of waiting forever) and stops the sections still running on the second thread. After a report there
+     * is nothing left to cancel or stop.
      */
     @Override
     public void close() {
-        waiting.forEach(answer -> answer.cancel(false));
+        answers.forEach(answer -> answer.cancel(false));
         if (sideBySide != null) {
             sideBySide.shutdownNow();
         }

@@ -46,6 +46,8 @@ final class WeeklyReportQueries {
     static final int PROVIDERS = 25;
     static final int SESSION_NAMES = 20;
     static final int UNKNOWN_MODELS = 10;
+    /** The rank among every row's cost that bounds the top calls' costs from below (see {@link #topRequests}). */
+    static final int TOP_REQUESTS_BOUND = 2 * WeeklyReport.TOP_REQUESTS;
 
     /** The sum of the costs as Int64 (0 when every row is unpriced; a Nullable sum would be NULL). */
     static final String COST = "toInt64(ifNull(sum(cost_nano_usd), 0))";
@@ -105,15 +107,16 @@ final class WeeklyReportQueries {
     }
 
     /**
-     * The sections, the ones that read rows (through the session's tables) on the session, the others from the
-     * sums per day, on the second connection where there is one ({@link ReportSections}). A section that shows
-     * shares of the week's cost queries first and waits for the week's totals only to divide.
+     * The sections: the repeated-prompt hint and the top calls (they read rows through the session's tables) and
+     * the sums the session computed on the session, the others from the stored sums per day side by side with them
+     * ({@link ReportSections}). A section that shows shares of the week's cost queries first and waits for the
+     * week's totals only to divide.
      */
     private WeeklyReport report(IsoWeek week, Instant now) {
         String range = SqlTime.range(week.start(), week.end());
         boolean totalsNeedSession = sums.needsSession() || sessionSums.needsSession();
-        try (ReportSections sections = new ReportSections(session, shared)) {
-            // the longest first on each side: the sessions' sections here, the hint and the top calls on the session
+        try (ReportSections sections = new ReportSections(shared)) {
+            // the longest first
             CompletableFuture<List<SessionSpend>> topSessions = sections.add(sessionSums.needsSession(),
                     r -> topSessions(r, week));
             CompletableFuture<List<SessionNameStats>> sessionNames = sections.add(sessionSums.needsSession(),
@@ -137,7 +140,7 @@ final class WeeklyReportQueries {
                     r -> spendBy(r, "provider", week, totalCost, PROVIDERS));
             CompletableFuture<ReportHints.Repeats> repeats = sections.add(true, r -> repeats(r, range));
             CompletableFuture<List<ExpensiveRequest>> topRequests = sections.add(true, r -> topRequests(r, range));
-            sections.runOnSession();
+            sections.run(session);
 
             Totals thisWeek = ReportSections.answer(total);
             Totals previousWeek = ReportSections.answer(previous);
@@ -366,17 +369,17 @@ final class WeeklyReportQueries {
 
     /**
      * The {@link WeeklyReport#TOP_REQUESTS} most expensive calls, looked for first among the latest versions that
-     * cost at least the tenth largest cost of any row of the week (every version counted, so at least the tenth
-     * largest of the latest versions): one column read, then the others only from the granules holding those
-     * calls. When ten or more latest versions cost that much, no other call can be among the ten; otherwise (fewer
-     * priced calls, or costs revised downwards) the whole week is sorted.
+     * cost at least the {@link #TOP_REQUESTS_BOUND}-th largest cost of any row of the week (every version counted,
+     * re-delivered ones too: twice the ten leaves room for them): one column read, then the others only from the
+     * granules holding those calls. When ten or more latest versions cost that much, no other call can be among the
+     * ten; otherwise (a small week, or costs revised downwards) the whole week is sorted.
      */
     private List<ExpensiveRequest> topRequests(ClickHouseReader reader, String range) {
         ObjectNode bound = single(reader, "SELECT count() AS n, min(c) AS least FROM (SELECT"
                 + " assumeNotNull(cost_nano_usd) AS c FROM (" + source.rows("cost_nano_usd",
                         range + " AND cost_nano_usd IS NOT NULL") + ")"
-                + " ORDER BY c DESC LIMIT " + WeeklyReport.TOP_REQUESTS + ") FORMAT JSONEachRow");
-        if (Rows.longValue(bound, "n") == WeeklyReport.TOP_REQUESTS) {
+                + " ORDER BY c DESC LIMIT " + TOP_REQUESTS_BOUND + ") FORMAT JSONEachRow");
+        if (Rows.longValue(bound, "n") == TOP_REQUESTS_BOUND) {
             List<ExpensiveRequest> top = topRequests(reader, range,
                     "cost_nano_usd >= " + Rows.longValue(bound, "least"));
             if (top.size() == WeeklyReport.TOP_REQUESTS) {

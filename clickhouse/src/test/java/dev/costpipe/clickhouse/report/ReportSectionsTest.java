@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,10 +47,10 @@ class ReportSectionsTest {
                     overlapping.add(report(two, sideBySide, week, clock));
                     assertThat(two.sessionThreads()).as("the session's queries, one after another on this thread")
                             .containsOnly(Thread.currentThread().getName());
-                    assertThat(two.threadOf("AS group_count")).as("the repeated-prompt hint reads the session's rows")
-                            .isEqualTo(Thread.currentThread().getName());
-                    assertThat(two.threadOf("AS session_key, max(session_name)")).as("top sessions").isEqualTo(
-                            week.equals(W47) && clock == MID_WEEK ? Thread.currentThread().getName() : SECTIONS_THREAD);
+                    assertThat(two.throughSession("AS group_count")).as("the repeated-prompt hint").isTrue();
+                    assertThat(two.throughSession("AS session_key, max(session_name)")).as("top sessions")
+                            .isEqualTo(week.equals(W47) && clock == MID_WEEK);
+                    assertThat(two.throughSession("SELECT request_id, toUInt32(timestamp)")).as("top calls").isTrue();
                 }
             }
             assertThat(overlapping).isEqualTo(inOrder);
@@ -59,20 +61,64 @@ class ReportSectionsTest {
         }
     }
 
+    /** A section the session waits for runs meanwhile on the second thread, where the reader allows it. */
     @Test
-    void aFailingSectionFailsTheReportAndStopsTheOthers() {
+    void theSectionsWithoutTheSessionRunMeanwhileOnASecondThread() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        List<String> ranOn = Collections.synchronizedList(new ArrayList<>());
+        try (ReportSections sections = new ReportSections(new Recording(ClickHouseReader.of(server.client()), true))) {
+            CompletableFuture<Boolean> waited = sections.add(true, r -> {
+                try {
+                    return started.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            });
+            CompletableFuture<Integer> meanwhile = sections.add(false, r -> {
+                ranOn.add(Thread.currentThread().getName());
+                started.countDown();
+                return r.select("SELECT 1 AS x FORMAT JSONEachRow").size();
+            });
+            sections.run(sql -> List.of());
+            assertThat(ReportSections.answer(waited)).isTrue();
+            assertThat(ReportSections.answer(meanwhile)).isEqualTo(1);
+            assertThat(ranOn).containsExactly(SECTIONS_THREAD);
+        }
+    }
+
+    @Test
+    void aFailingSectionFailsTheReportAndTheSectionsWaitingForIt() {
         ClickHouseReader session = sql -> {
             throw new ReportException("session failed");
         };
         Recording shared = new Recording(ClickHouseReader.of(server.client()), true);
-        try (ReportSections sections = new ReportSections(session, shared)) {
+        try (ReportSections sections = new ReportSections(shared)) {
             CompletableFuture<Object> onSession = sections.add(true, r -> r.select("SELECT 1 FORMAT JSONEachRow"));
-            CompletableFuture<Long> waiting = sections.add(false,
-                    r -> (long) ReportSections.answer(onSession).hashCode());
-            assertThatThrownBy(sections::runOnSession).isInstanceOf(ReportException.class).hasMessage("session failed");
-            sections.close();
-            assertThatThrownBy(() -> ReportSections.answer(waiting)).isInstanceOf(ReportException.class);
+            CompletableFuture<Integer> waiting = sections.add(false, r -> ReportSections.answer(onSession).hashCode());
+            CompletableFuture<Integer> other = sections.add(false,
+                    r -> r.select("SELECT 2 AS x FORMAT JSONEachRow").size());
+            sections.run(session);
+            assertThatThrownBy(() -> ReportSections.answer(onSession)).isInstanceOf(ReportException.class)
+                    .hasMessage("session failed");
+            assertThatThrownBy(() -> ReportSections.answer(waiting)).isInstanceOf(ReportException.class)
+                    .hasMessage("session failed");
+            assertThat(ReportSections.answer(other)).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aSectionNeverRunFailsOnClose() {
+        Recording shared = new Recording(ClickHouseReader.of(server.client()), true);
+        CompletableFuture<Integer> waiting;
+        CompletableFuture<Object> neverRun;
+        try (ReportSections sections = new ReportSections(shared)) {
+            neverRun = sections.add(true, r -> r.select("SELECT 1 FORMAT JSONEachRow"));
+            waiting = sections.add(false, r -> ReportSections.answer(neverRun).hashCode());
+        }
+        assertThatThrownBy(() -> ReportSections.answer(neverRun)).isInstanceOf(ReportException.class)
+                .hasMessageContaining("cancelled");
+        assertThatThrownBy(() -> ReportSections.answer(waiting)).isInstanceOf(ReportException.class);
     }
 
     private String load() {
@@ -134,12 +180,13 @@ class ReportSectionsTest {
             }
         }
 
-        String threadOf(String sqlPart) {
+        /** Whether the queries containing {@code sqlPart} (at least one) went through the session (all or none). */
+        boolean throughSession(String sqlPart) {
             synchronized (queries) {
-                List<String> threads = queries.stream().filter(q -> q[1].contains(sqlPart)).map(q -> q[0]).distinct()
-                        .toList();
-                assertThat(threads).as(sqlPart).hasSize(1);
-                return threads.get(0);
+                List<Boolean> matching = queries.stream().filter(q -> q[1].contains(sqlPart))
+                        .map(q -> q[2].equals("session")).distinct().toList();
+                assertThat(matching).as(sqlPart).hasSize(1);
+                return matching.get(0);
             }
         }
     }
