@@ -43,17 +43,18 @@ final class ReportSections implements AutoCloseable {
 
     /**
      * A section: {@code query} with the reader it must use, the session's where {@code needsSession} (it then
-     * waits for {@link #run}), else the shared reader (from the second thread at once, where there is one).
+     * waits for {@link #run}), else the shared reader (from the second thread at once, where there is one;
+     * otherwise in {@link #run}, in the order added). A section may wait for the answer of one added before it.
      */
     <T> CompletableFuture<T> add(boolean needsSession, Function<ClickHouseReader, T> query) {
         CompletableFuture<T> answer = new CompletableFuture<>();
         answers.add(answer);
         if (needsSession) {
             onSession.add(session -> () -> give(answer, query, session));
-            return answer;
-        }
-        anywhere.add(() -> give(answer, query, shared));
-        if (sideBySide != null) {
+        } else if (sideBySide == null) {
+            onSession.add(session -> () -> give(answer, query, shared));
+        } else {
+            anywhere.add(() -> give(answer, query, shared));
             sideBySide.execute(this::drain);
         }
         return answer;

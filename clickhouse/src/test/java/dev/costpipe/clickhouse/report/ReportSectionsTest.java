@@ -87,6 +87,18 @@ class ReportSectionsTest {
         }
     }
 
+    /** Without a second thread the sections run in the order added: one may wait for an earlier one's answer. */
+    @Test
+    void oneAfterAnotherASectionOnTheSessionWaitsForAnEarlierOne() {
+        try (ReportSections sections = new ReportSections(new Recording(ClickHouseReader.of(server.client()), false))) {
+            CompletableFuture<Integer> first = sections.add(false,
+                    r -> r.select("SELECT 1 AS x FORMAT JSONEachRow").size());
+            CompletableFuture<Integer> onSession = sections.add(true, r -> ReportSections.answer(first) + 1);
+            sections.run(sql -> List.of());
+            assertThat(ReportSections.answer(onSession)).isEqualTo(2);
+        }
+    }
+
     @Test
     void aFailingSectionFailsTheReportAndTheSectionsWaitingForIt() {
         ClickHouseReader session = sql -> {
