@@ -32,6 +32,15 @@ public interface ClickHouseReader {
         return null;
     }
 
+    /**
+     * Whether {@link #select} may be called from several threads at once, each call its own query (the report then
+     * runs the sections that need no temporary table on a second connection, beside the session's); false unless
+     * the implementation says so.
+     */
+    default boolean concurrent() {
+        return false;
+    }
+
     /** A reader over a client-v2 client that the caller owns and closes. */
     static ClickHouseReader of(Client client) {
         return new ClientV2Reader(client, false);

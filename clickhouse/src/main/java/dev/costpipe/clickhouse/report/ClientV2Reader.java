@@ -46,6 +46,12 @@ public final class ClientV2Reader implements ClickHouseReader, AutoCloseable {
         return new ClientV2Reader(client, false, "costpipe-" + UUID.randomUUID());
     }
 
+    /** client-v2 sends each query as its own HTTP request from a pool; a session's queries must not overlap. */
+    @Override
+    public boolean concurrent() {
+        return sessionId == null;
+    }
+
     @Override
     public List<ObjectNode> select(String sql) {
         QuerySettings settings = new QuerySettings();

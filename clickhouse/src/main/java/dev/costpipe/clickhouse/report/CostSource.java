@@ -73,7 +73,8 @@ final class CostSource implements PeriodRows {
      * the narrowed requests seen twice, listed by a first query, measured no faster on 18.16: that query scans the
      * period's ids as this one does.)
      */
-    String from(String timeRange, String columns, String narrowing) {
+    @Override
+    public String from(String timeRange, String columns, String narrowing) {
         if (narrowing == null) {
             return from(timeRange, columns);
         }

@@ -321,6 +321,11 @@ final class DaySums implements AutoCloseable {
         }
     }
 
+    /** Whether reading these sums needs the session: some are in its temporary table. */
+    boolean needsSession() {
+        return computed;
+    }
+
     /** The days read from the table (for tests). */
     Set<LocalDate> storedDays() {
         return stored.keySet();

@@ -11,4 +11,11 @@ interface PeriodRows {
      * {@code columns} (comma-separated names; request_id, ingested_at and timestamp are always there).
      */
     String from(String timeRange, String columns);
+
+    /**
+     * As {@link #from(String, String)}, holding at least the latest versions that meet {@code narrowing} (a condition
+     * on the columns, or null for every one), which the caller's {@code WHERE} must repeat: reading less where it
+     * is selective.
+     */
+    String from(String timeRange, String columns, String narrowing);
 }

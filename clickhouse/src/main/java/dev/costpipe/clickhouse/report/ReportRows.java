@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * whose hash is not among them, plus that table. Exact: every version of a request has its hash, so a request is
  * read from one side only; a hash shared by two requests only sends both through the sort. Copying the whole
  * period into a Memory table instead (done once per report until 2026-12-06) cost a third of the report on 18.16,
- * which fills such a table from one thread. Closing drops the tables (the session's end would too).
+ * which fills such a table from one thread. Where no request has two rows in the period (a merged table, or
+ * none re-delivered or revised yet), the second table is not made and the sections read the rows as they are, with
+ * no hash per row. Closing drops the tables (the session's end would too).
  */
 final class ReportRows implements PeriodRows, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReportRows.class);
@@ -36,10 +38,13 @@ final class ReportRows implements PeriodRows, AutoCloseable {
 
     private final ClickHouseReader session;
     private final CostSource source;
+    /** Whether a request has more than one row in the period; without one, every row is its request's latest. */
+    private final boolean repeated;
 
-    private ReportRows(ClickHouseReader session, CostSource source) {
+    private ReportRows(ClickHouseReader session, CostSource source, boolean repeated) {
         this.session = session;
         this.source = source;
+        this.repeated = repeated;
     }
 
     /**
@@ -55,6 +60,11 @@ final class ReportRows implements PeriodRows, AutoCloseable {
         try {
             session.select("CREATE TEMPORARY TABLE " + VERSIONS + " ENGINE = Memory AS SELECT h FROM ("
                     + source.rows(CostSource.HASH + " AS h", timeRange) + ") GROUP BY h HAVING count() > 1");
+            if (Rows.longValue(session.select("SELECT count() AS n FROM " + VERSIONS + " FORMAT JSONEachRow").get(0),
+                    "n") == 0) {
+                // as in a merged table: the rows are the latest versions, read as they are
+                return new ReportRows(session, source, false);
+            }
             String columns = CostSource.columnList(COLUMNS);
             session.select("CREATE TEMPORARY TABLE " + LATEST + " ENGINE = Memory AS SELECT " + columns + " FROM "
                     + CostSource.latest(source.rows(columns, CostSource.HASH + " IN " + VERSIONS, timeRange)));
@@ -62,7 +72,7 @@ final class ReportRows implements PeriodRows, AutoCloseable {
             LOG.info("report: no temporary table ({}); each section deduplicates the week itself", e.getMessage());
             return null;
         }
-        return new ReportRows(session, source);
+        return new ReportRows(session, source, true);
     }
 
     /**
@@ -70,6 +80,9 @@ final class ReportRows implements PeriodRows, AutoCloseable {
      * too (deduplicated across days; a revision keeps its request's time, so only rows written otherwise do this).
      */
     Set<LocalDate> daysOfRequestsOnSeveralDays(String timeRange) {
+        if (!repeated) {
+            return Set.of();
+        }
         return DaySums.daysOfRequestsOnSeveralDays(session, source, CostSource.HASH + " IN " + VERSIONS, timeRange);
     }
 
@@ -85,8 +98,20 @@ final class ReportRows implements PeriodRows, AutoCloseable {
     @Override
     public String from(String timeRange, String columns) {
         String list = CostSource.columnList(columns);
+        if (!repeated) {
+            return "(" + source.rows(list, timeRange) + ")";
+        }
         return "(" + source.rows(list, timeRange + " AND " + CostSource.HASH + " NOT IN " + VERSIONS)
                 + " UNION ALL SELECT " + list + " FROM " + LATEST + " WHERE " + timeRange + ")";
+    }
+
+    /**
+     * The requests seen once have one version and the others' latest versions are in their table: {@code narrowing}
+     * filters both sides as it would the latest versions.
+     */
+    @Override
+    public String from(String timeRange, String columns, String narrowing) {
+        return from(narrowing == null ? timeRange : timeRange + " AND (" + narrowing + ")", columns);
     }
 
     @Override

@@ -23,6 +23,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 /**
  * The SQL behind {@link WeeklyReport}: one SELECT per section, each over the latest version of each request
@@ -44,6 +46,8 @@ final class WeeklyReportQueries {
     static final int PROVIDERS = 25;
     static final int SESSION_NAMES = 20;
     static final int UNKNOWN_MODELS = 10;
+    /** The rank among every row's cost that bounds the top calls' costs from below (see {@link #topRequests}). */
+    static final int TOP_REQUESTS_BOUND = 2 * WeeklyReport.TOP_REQUESTS;
 
     /** The sum of the costs as Int64 (0 when every row is unpriced; a Nullable sum would be NULL). */
     static final String COST = "toInt64(ifNull(sum(cost_nano_usd), 0))";
@@ -55,16 +59,23 @@ final class WeeklyReportQueries {
     static final String NON_PRODUCTION = "arrayExists((k, v) -> lower(k) IN ('environment', 'env')"
             + " AND lower(v) IN ('development', 'dev', 'staging'), property_keys, property_values)";
 
-    private final ClickHouseReader reader;
+    /** The reader of the session holding the report's temporary tables, where there are any. */
+    private final ClickHouseReader session;
+    /** The reader the report was given: the sections that need no temporary table may run on it meanwhile. */
+    private final ClickHouseReader shared;
     private final CostTable table;
+    private final CostSource source;
     private final PeriodRows rows;
     private final DaySums sums;
     private final DaySums propertySums;
     private final DaySums sessionSums;
 
-    private WeeklyReportQueries(ClickHouseReader reader, CostTable table, PeriodRows rows, DaySums.All sums) {
-        this.reader = reader;
+    private WeeklyReportQueries(ClickHouseReader session, ClickHouseReader shared, CostTable table, CostSource source,
+            PeriodRows rows, DaySums.All sums) {
+        this.session = session;
+        this.shared = shared;
         this.table = table;
+        this.source = source;
         this.rows = rows;
         this.sums = sums.get(DayGrid.REPORT);
         this.propertySums = sums.get(DayGrid.PROPERTIES);
@@ -83,56 +94,87 @@ final class WeeklyReportQueries {
         Map<LocalDate, Long> fingerprints = DaySums.fingerprints(reader, table, source, weeks, DayGrid.ALL);
         try (ReportRows once = ReportRows.create(reader, source, weeks)) {
             if (once == null) {
-                return new WeeklyReportQueries(reader, table, source, DaySums.computed(DayGrid.ALL, source))
+                return new WeeklyReportQueries(reader, reader, table, source, source, DaySums.computed(DayGrid.ALL, source))
                         .report(week, now);
             }
             ClickHouseReader session = once.session();
             Set<LocalDate> spread = fingerprints == null ? Set.of() : once.daysOfRequestsOnSeveralDays(weeks);
             try (DaySums.All sums = DaySums.of(session, table, source, once, DayGrid.ALL, weeks, fingerprints, spread,
                     now)) {
-                return new WeeklyReportQueries(session, table, once, sums).report(week, now);
+                return new WeeklyReportQueries(session, reader, table, source, once, sums).report(week, now);
             }
         }
     }
 
+    /**
+     * The sections: the repeated-prompt hint and the top calls (they read rows through the session's tables) and
+     * the sums the session computed on the session, the others from the stored sums per day side by side with them
+     * ({@link ReportSections}). A section that shows shares of the week's cost queries first and waits for the
+     * week's totals only to divide.
+     */
     private WeeklyReport report(IsoWeek week, Instant now) {
         String range = SqlTime.range(week.start(), week.end());
-        Totals total = totals(week);
-        Totals previous = totals(week.previous());
-        Map<LocalDate, Day> days = daily(week.previous().monday(), week.monday().plusDays(7));
-        List<Day> daily = sevenDays(week.monday(), days);
-        List<Day> previousDaily = sevenDays(week.previous().monday(), days);
+        boolean totalsNeedSession = sums.needsSession() || sessionSums.needsSession();
+        try (ReportSections sections = new ReportSections(shared)) {
+            // the longest first
+            CompletableFuture<List<SessionSpend>> topSessions = sections.add(sessionSums.needsSession(),
+                    r -> topSessions(r, week));
+            CompletableFuture<List<SessionNameStats>> sessionNames = sections.add(sessionSums.needsSession(),
+                    r -> sessionNames(r, week));
+            CompletableFuture<Totals> total = sections.add(totalsNeedSession, r -> totals(r, week));
+            CompletableFuture<Totals> previous = sections.add(totalsNeedSession, r -> totals(r, week.previous()));
+            LongSupplier totalCost = () -> ReportSections.answer(total).costNanoUsd();
+            CompletableFuture<List<UserSpend>> topUsers = sections.add(sessionSums.needsSession(),
+                    r -> topUsers(r, week, totalCost));
+            CompletableFuture<Map<LocalDate, Day>> days = sections.add(sums.needsSession(),
+                    r -> daily(r, week.previous().monday(), week.monday().plusDays(7)));
+            CompletableFuture<List<UnknownModel>> unknownModels = sections.add(sums.needsSession(),
+                    r -> unknownModels(r, week));
+            CompletableFuture<List<ReportHints.ModelRates>> shortPrompts = sections.add(sums.needsSession(),
+                    r -> shortPromptModels(r, week));
+            CompletableFuture<List<PropertyGroup>> properties = sections.add(propertySums.needsSession(),
+                    r -> properties(r, week, totalCost));
+            CompletableFuture<List<Spend>> models = sections.add(sums.needsSession(),
+                    r -> spendBy(r, MODEL_NAME, week, totalCost, MODELS));
+            CompletableFuture<List<Spend>> providers = sections.add(sums.needsSession(),
+                    r -> spendBy(r, "provider", week, totalCost, PROVIDERS));
+            CompletableFuture<ReportHints.Repeats> repeats = sections.add(true, r -> repeats(r, range));
+            CompletableFuture<List<ExpensiveRequest>> topRequests = sections.add(true, r -> topRequests(r, range));
+            sections.run(session);
 
-        Cache cache = new Cache(total.requests(), total.cacheHits(), Usd.percent(total.cacheHits(), total.requests()),
-                total.responseCacheSavingsNanoUsd(), total.promptCacheSavingsNanoUsd(),
-                total.cacheReadTokens(), total.inputTokens(),
-                Usd.percent(total.cacheReadTokens(), total.inputTokens()));
-        Unpriced unpriced = new Unpriced(total.unknownModelRequests(), total.noUsageRequests(),
-                total.estimatedRequests(), total.estimatedCostNanoUsd(), unknownModels(week));
+            Totals thisWeek = ReportSections.answer(total);
+            Totals previousWeek = ReportSections.answer(previous);
+            Map<LocalDate, Day> byDay = ReportSections.answer(days);
+            Cache cache = new Cache(thisWeek.requests(), thisWeek.cacheHits(),
+                    Usd.percent(thisWeek.cacheHits(), thisWeek.requests()),
+                    thisWeek.responseCacheSavingsNanoUsd(), thisWeek.promptCacheSavingsNanoUsd(),
+                    thisWeek.cacheReadTokens(), thisWeek.inputTokens(),
+                    Usd.percent(thisWeek.cacheReadTokens(), thisWeek.inputTokens()));
+            Unpriced unpriced = new Unpriced(thisWeek.unknownModelRequests(), thisWeek.noUsageRequests(),
+                    thisWeek.estimatedRequests(), thisWeek.estimatedCostNanoUsd(), ReportSections.answer(unknownModels));
+            List<WeeklyReport.Hint> hints = ReportHints.compute(thisWeek, unpriced,
+                    ReportSections.answer(shortPrompts), ReportSections.answer(repeats));
 
-        List<ReportHints.ModelRates> shortPrompts = shortPromptModels(week);
-        ReportHints.Repeats repeats = repeats(range);
-        List<WeeklyReport.Hint> hints = ReportHints.compute(total, unpriced, shortPrompts, repeats);
-
-        return new WeeklyReport(week, table, now, total, previous,
-                Change.between(previous.costNanoUsd(), total.costNanoUsd()),
-                daily, previousDaily,
-                properties(week, total.costNanoUsd()),
-                spendBy(MODEL_NAME, week, total.costNanoUsd(), MODELS),
-                spendBy("provider", week, total.costNanoUsd(), PROVIDERS),
-                topUsers(week, total.costNanoUsd()),
-                topSessions(week),
-                sessionNames(week),
-                cache, unpriced, topRequests(range), hints);
+            return new WeeklyReport(week, table, now, thisWeek, previousWeek,
+                    Change.between(previousWeek.costNanoUsd(), thisWeek.costNanoUsd()),
+                    sevenDays(week.monday(), byDay), sevenDays(week.previous().monday(), byDay),
+                    ReportSections.answer(properties),
+                    ReportSections.answer(models),
+                    ReportSections.answer(providers),
+                    ReportSections.answer(topUsers),
+                    ReportSections.answer(topSessions),
+                    ReportSections.answer(sessionNames),
+                    cache, unpriced, ReportSections.answer(topRequests), hints);
+        }
     }
 
     /** The week's totals, from the sums per day (distinct users and sessions from the sums per session). */
-    private Totals totals(IsoWeek week) {
-        ObjectNode distinct = single("SELECT uniqExactIf(user, user != '') AS users,"
+    private Totals totals(ClickHouseReader reader, IsoWeek week) {
+        ObjectNode distinct = single(reader, "SELECT uniqExactIf(user, user != '') AS users,"
                 + " uniqExactIf(session, session != '') AS sessions"
                 + " FROM " + sessionSums.from(week)
                 + " FORMAT JSONEachRow");
-        ObjectNode row = single("SELECT sum(requests_n) AS requests,"
+        ObjectNode row = single(reader, "SELECT sum(requests_n) AS requests,"
                 + " sum(priced_n) AS priced,"
                 + " toInt64(sum(cost_sum)) AS cost,"
                 + " sum(input_tokens_sum) AS in_tokens,"
@@ -169,7 +211,7 @@ final class WeeklyReportQueries {
                 Rows.longValue(row, "non_production_cost"));
     }
 
-    private Map<LocalDate, Day> daily(LocalDate first, LocalDate end) {
+    private Map<LocalDate, Day> daily(ClickHouseReader reader, LocalDate first, LocalDate end) {
         Map<LocalDate, Day> days = new HashMap<>();
         for (ObjectNode row : reader.select("SELECT day, sum(requests_n) AS requests, toInt64(sum(cost_sum)) AS cost"
                 + " FROM " + sums.from(first, end)
@@ -189,27 +231,29 @@ final class WeeklyReportQueries {
         return out;
     }
 
-    private List<PropertyGroup> properties(IsoWeek week, long totalCost) {
+    private List<PropertyGroup> properties(ClickHouseReader reader, IsoWeek week, LongSupplier totalCost) {
         String from = " FROM " + propertySums.from(week);
-        Map<String, List<PropertyValue>> values = new HashMap<>();
-        for (ObjectNode row : reader.select("SELECT name, value, sum(requests_n) AS requests,"
+        List<ObjectNode> valueRows = reader.select("SELECT name, value, sum(requests_n) AS requests,"
                 + " toInt64(sum(cost_sum)) AS cost" + from
                 + " GROUP BY name, value"
                 + " ORDER BY name, cost DESC, requests DESC, value"
                 + " LIMIT " + PROPERTY_VALUES + " BY name"
-                + " FORMAT JSONEachRow")) {
-            long cost = Rows.longValue(row, "cost");
-            values.computeIfAbsent(Rows.string(row, "name"), k -> new ArrayList<>())
-                    .add(new PropertyValue(Rows.string(row, "value"), Rows.longValue(row, "requests"), cost,
-                            Usd.percent(cost, totalCost)));
-        }
-        List<PropertyGroup> groups = new ArrayList<>();
-        for (ObjectNode row : reader.select("SELECT name, sum(requests_n) AS requests, toInt64(sum(cost_sum)) AS cost,"
+                + " FORMAT JSONEachRow");
+        List<ObjectNode> nameRows = reader.select("SELECT name, sum(requests_n) AS requests, toInt64(sum(cost_sum)) AS cost,"
                 + " uniqExact(value) AS distinct_values" + from
                 + " GROUP BY name"
                 + " ORDER BY cost DESC, requests DESC, name"
                 + " LIMIT " + PROPERTY_NAMES
-                + " FORMAT JSONEachRow")) {
+                + " FORMAT JSONEachRow");
+        Map<String, List<PropertyValue>> values = new HashMap<>();
+        for (ObjectNode row : valueRows) {
+            long cost = Rows.longValue(row, "cost");
+            values.computeIfAbsent(Rows.string(row, "name"), k -> new ArrayList<>())
+                    .add(new PropertyValue(Rows.string(row, "value"), Rows.longValue(row, "requests"), cost,
+                            Usd.percent(cost, totalCost.getAsLong())));
+        }
+        List<PropertyGroup> groups = new ArrayList<>();
+        for (ObjectNode row : nameRows) {
             String name = Rows.string(row, "name");
             long requests = Rows.longValue(row, "requests");
             long cost = Rows.longValue(row, "cost");
@@ -222,7 +266,8 @@ final class WeeklyReportQueries {
         return groups;
     }
 
-    private List<Spend> spendBy(String dimension, IsoWeek week, long totalCost, int limit) {
+    private List<Spend> spendBy(ClickHouseReader reader, String dimension, IsoWeek week, LongSupplier totalCost,
+            int limit) {
         List<Spend> out = new ArrayList<>();
         for (ObjectNode row : reader.select("SELECT " + dimension + " AS name, sum(requests_n) AS requests,"
                 + " toInt64(sum(cost_sum)) AS cost,"
@@ -236,12 +281,12 @@ final class WeeklyReportQueries {
             long cost = Rows.longValue(row, "cost");
             out.add(new Spend(Rows.string(row, "name"), Rows.longValue(row, "requests"), cost,
                     Rows.longValue(row, "in_tokens"), Rows.longValue(row, "out_tokens"),
-                    Rows.longValue(row, "unpriced"), Usd.percent(cost, totalCost)));
+                    Rows.longValue(row, "unpriced"), Usd.percent(cost, totalCost.getAsLong())));
         }
         return out;
     }
 
-    private List<UserSpend> topUsers(IsoWeek week, long totalCost) {
+    private List<UserSpend> topUsers(ClickHouseReader reader, IsoWeek week, LongSupplier totalCost) {
         List<UserSpend> out = new ArrayList<>();
         for (ObjectNode row : reader.select("SELECT user AS user_name, sum(requests_n) AS requests,"
                 + " uniqExactIf(session, session != '') AS sessions, toInt64(sum(cost_sum)) AS cost"
@@ -253,12 +298,12 @@ final class WeeklyReportQueries {
                 + " FORMAT JSONEachRow")) {
             long cost = Rows.longValue(row, "cost");
             out.add(new UserSpend(Rows.string(row, "user_name"), Rows.longValue(row, "requests"),
-                    Rows.longValue(row, "sessions"), cost, Usd.percent(cost, totalCost)));
+                    Rows.longValue(row, "sessions"), cost, Usd.percent(cost, totalCost.getAsLong())));
         }
         return out;
     }
 
-    private List<SessionSpend> topSessions(IsoWeek week) {
+    private List<SessionSpend> topSessions(ClickHouseReader reader, IsoWeek week) {
         List<SessionSpend> out = new ArrayList<>();
         for (ObjectNode row : reader.select("SELECT session AS session_key,"
                 + " max(session_name) AS s_name,"
@@ -282,7 +327,7 @@ final class WeeklyReportQueries {
      * Per session name: sessions, calls, cost, and the p95 of the sessions' costs by nearest rank, the
      * ⌈0.95·n⌉-th smallest, indexed with integer arithmetic ({@code quantile} would answer a Float64).
      */
-    private List<SessionNameStats> sessionNames(IsoWeek week) {
+    private List<SessionNameStats> sessionNames(ClickHouseReader reader, IsoWeek week) {
         List<SessionNameStats> out = new ArrayList<>();
         for (ObjectNode row : reader.select("SELECT name, count() AS sessions, sum(calls) AS total_calls,"
                 + " toInt64(sum(session_cost)) AS cost,"
@@ -307,7 +352,7 @@ final class WeeklyReportQueries {
         return out;
     }
 
-    private List<UnknownModel> unknownModels(IsoWeek week) {
+    private List<UnknownModel> unknownModels(ClickHouseReader reader, IsoWeek week) {
         List<UnknownModel> out = new ArrayList<>();
         for (ObjectNode row : reader.select("SELECT provider AS p_name, model AS m_name, sum(requests_n) AS requests"
                 + " FROM " + sums.from(week)
@@ -322,7 +367,30 @@ final class WeeklyReportQueries {
         return out;
     }
 
-    private List<ExpensiveRequest> topRequests(String range) {
+    /**
+     * The {@link WeeklyReport#TOP_REQUESTS} most expensive calls, looked for first among the latest versions that
+     * cost at least the {@link #TOP_REQUESTS_BOUND}-th largest cost of any row of the week (every version counted,
+     * re-delivered ones too: twice the ten leaves room for them): one column read, then the others only from the
+     * granules holding those calls. When ten or more latest versions cost that much, no other call can be among the
+     * ten; otherwise (a small week, or costs revised downwards) the whole week is sorted.
+     */
+    private List<ExpensiveRequest> topRequests(ClickHouseReader reader, String range) {
+        ObjectNode bound = single(reader, "SELECT count() AS n, min(c) AS least FROM (SELECT"
+                + " assumeNotNull(cost_nano_usd) AS c FROM (" + source.rows("cost_nano_usd",
+                        range + " AND cost_nano_usd IS NOT NULL") + ")"
+                + " ORDER BY c DESC LIMIT " + TOP_REQUESTS_BOUND + ") FORMAT JSONEachRow");
+        if (Rows.longValue(bound, "n") == TOP_REQUESTS_BOUND) {
+            List<ExpensiveRequest> top = topRequests(reader, range,
+                    "cost_nano_usd >= " + Rows.longValue(bound, "least"));
+            if (top.size() == WeeklyReport.TOP_REQUESTS) {
+                return top;
+            }
+        }
+        return topRequests(reader, range, null);
+    }
+
+    /** The most expensive calls among the latest versions meeting {@code narrowing} (or null for all). */
+    private List<ExpensiveRequest> topRequests(ClickHouseReader reader, String range, String narrowing) {
         List<ExpensiveRequest> out = new ArrayList<>();
         for (ObjectNode row : reader.select("SELECT request_id, toUInt32(timestamp) AS ts,"
                 + " ifNull(provider, '') AS p_name, " + MODEL_NAME + " AS model_name,"
@@ -331,8 +399,8 @@ final class WeeklyReportQueries {
                 + " input_tokens AS in_tokens, output_tokens AS out_tokens, assumeNotNull(cost_nano_usd) AS cost"
                 + " FROM " + rows.from(range,
                         "provider, model_key, model, user_id, session_id, session_name, input_tokens,"
-                        + " output_tokens, cost_nano_usd")
-                + " WHERE " + range + " AND cost_nano_usd IS NOT NULL"
+                        + " output_tokens, cost_nano_usd", narrowing)
+                + " WHERE " + range + " AND cost_nano_usd IS NOT NULL" + (narrowing == null ? "" : " AND " + narrowing)
                 + " ORDER BY cost DESC, request_id"
                 + " LIMIT " + WeeklyReport.TOP_REQUESTS
                 + " FORMAT JSONEachRow")) {
@@ -350,7 +418,7 @@ final class WeeklyReportQueries {
      * input tokens whose breakdown is made of token-rate parts only, with their input-side and output-side
      * costs (from the cost breakdown) so that effective per-token rates can be derived.
      */
-    private List<ReportHints.ModelRates> shortPromptModels(IsoWeek week) {
+    private List<ReportHints.ModelRates> shortPromptModels(ClickHouseReader reader, IsoWeek week) {
         List<ReportHints.ModelRates> out = new ArrayList<>();
         for (ObjectNode row : reader.select("SELECT " + MODEL_NAME + " AS name, sum(requests_n) AS calls,"
                 + " toInt64(sum(cost_sum)) AS cost,"
@@ -379,13 +447,13 @@ final class WeeklyReportQueries {
      * only the calls of a hash seen twice are grouped for real: a hash two groups share only lets both through,
      * where {@code HAVING n >= 2} still decides.
      */
-    private ReportHints.Repeats repeats(String range) {
+    private ReportHints.Repeats repeats(ClickHouseReader reader, String range) {
         String group = "cityHash64(ifNull(user_id, ''), " + MODEL_NAME + ", input_tokens)";
         String calls = " FROM " + rows.from(range,
                         "user_id, model_key, model, input_tokens, cost_nano_usd, cache_hit")
                 + " WHERE " + range + " AND cache_hit = 0 AND cost_nano_usd IS NOT NULL"
                 + " AND ifNull(user_id, '') != '' AND input_tokens >= " + ReportHints.REPEAT_MIN_INPUT_TOKENS;
-        ObjectNode row = single("SELECT count() AS group_count, toUInt64(sum(n - 1)) AS repeats,"
+        ObjectNode row = single(reader, "SELECT count() AS group_count, toUInt64(sum(n - 1)) AS repeats,"
                 + " toInt64(sum(saving)) AS total_saving"
                 + " FROM (SELECT ifNull(user_id, '') AS user_name, " + MODEL_NAME + " AS name, input_tokens AS tokens,"
                 + " count() AS n,"
@@ -400,7 +468,7 @@ final class WeeklyReportQueries {
                 Rows.longValue(row, "total_saving"));
     }
 
-    private ObjectNode single(String sql) {
+    private static ObjectNode single(ClickHouseReader reader, String sql) {
         List<ObjectNode> rows = reader.select(sql);
         if (rows.size() != 1) {
             throw new ReportException("expected one row, got " + rows.size() + " from: " + sql);

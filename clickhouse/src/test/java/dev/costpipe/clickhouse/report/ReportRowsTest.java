@@ -57,4 +57,52 @@ class ReportRowsTest {
             CostRows.dropDatabase(server, db);
         }
     }
+
+    /**
+     * The ten most expensive calls are looked for among the calls costing at least the twentieth largest cost of any
+     * row: eleven of the most expensive calls revised to cheap ones leave only nine there, and the whole week is
+     * sorted instead. The same ten with and without the report's tables.
+     */
+    @Test
+    void theTopCallsAreLatestVersionsWhenCostsWereRevisedDown() {
+        ClickHouseTestServer server = ClickHouseTestServer.shared();
+        String db = CostRows.createDatabase(server, "top_calls");
+        try {
+            List<Row> rows = new java.util.ArrayList<>();
+            List<Row> revisions = new java.util.ArrayList<>();
+            for (int k = 1; k <= 25; k++) {
+                rows.add(row("call-" + (100 + k), "2026-11-17 09:00:" + (10 + k)).user("a").tokens(100, 10)
+                        .cost("input", k * 1_000L));
+            }
+            for (int k = 1; k <= 11; k++) {
+                rows.add(row("revised-" + (10 + k), "2026-11-18 09:00:" + (10 + k)).user("a").tokens(100, 10)
+                        .cost("input", 1_000_000L + k));
+                revisions.add(row("revised-" + (10 + k), "2026-11-18 09:00:" + (10 + k)).user("a").tokens(100, 10)
+                        .cost("input", 1L).ingestedAt("2026-11-30 00:00:05"));
+            }
+            CostRows.insert(server, db, rows);
+            assertThat(topCalls(server, db)).containsExactly("revised-21", "revised-20", "revised-19", "revised-18",
+                    "revised-17", "revised-16", "revised-15", "revised-14", "revised-13", "revised-12");
+            CostRows.insert(server, db, revisions);
+            assertThat(topCalls(server, db)).containsExactly("call-125", "call-124", "call-123", "call-122",
+                    "call-121", "call-120", "call-119", "call-118", "call-117", "call-116");
+        } finally {
+            CostRows.dropDatabase(server, db);
+        }
+    }
+
+    /** The week's top calls, the same with the report's tables and without. */
+    private static List<String> topCalls(ClickHouseTestServer server, String db) {
+        ClickHouseReader reader = ClickHouseReader.of(server.client());
+        ClickHouseReader withoutSession = reader::select;
+        List<List<String>> found = new java.util.ArrayList<>();
+        for (ClickHouseReader r : List.of(reader, withoutSession)) {
+            WeeklyReport report = WeeklyReport.generate(r, new WeeklyReport.Options(CostTable.of(db),
+                    IsoWeek.parse("2026-W47"), null),
+                    java.time.Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), java.time.ZoneOffset.UTC));
+            found.add(report.topRequests().stream().map(WeeklyReport.ExpensiveRequest::requestId).toList());
+        }
+        assertThat(found.get(1)).isEqualTo(found.get(0));
+        return found.get(0);
+    }
 }

@@ -116,13 +116,14 @@ class WeeklyReportTest {
         return row(id, time).model("openai", "gpt-4o-mini", MINI_KEY);
     }
 
-    private static Row r16() {
+    static Row r16() {
         return opus("r16", "2026-11-22 23:59:59").user("dave").session("s-d2", "code-review", "/review")
                 .property("Environment", "production").tokens(5000, 1000)
                 .cost("input", 75_000_000, "output", 75_000_000);
     }
 
-    private static List<Row> rows() {
+    /** The rows above (r16 once; {@link #load} re-delivers it). */
+    static List<Row> rows() {
         List<Row> rows = new ArrayList<>();
         // 2026-W45: 21 batch sessions, costs 1,000 … 21,000; input tokens all different (no repeats).
         for (int k = 1; k <= 21; k++) {
