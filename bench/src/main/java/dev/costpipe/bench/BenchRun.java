@@ -1,6 +1,5 @@
 package dev.costpipe.bench;
 
-import dev.costpipe.devtools.generate.GeneratedEvent;
 import dev.costpipe.testsupport.ServerProcesses;
 import dev.costpipe.testsupport.KafkaTestBroker;
 import java.nio.charset.StandardCharsets;
@@ -43,12 +42,10 @@ final class BenchRun {
    */
   record PacedCosts(double costpipeMicros, double brokerMicros, double harnessMicros, double coresUsed,
       double recordsWrittenPerEvent) {
-    static PacedCosts between(CpuMark before, CpuMark after, double harnessBefore, long startNanos, long events,
+    static PacedCosts between(CpuMark before, CpuMark after, double harness, double wall, long events,
         long written) {
       double app = after.appSeconds() - before.appSeconds();
       double broker = after.brokerSeconds() - before.brokerSeconds();
-      double harness = CpuTime.seconds(ProcessHandle.current().pid()) - harnessBefore;
-      double wall = (System.nanoTime() - startNanos) / 1e9;
       return new PacedCosts(app * 1e6 / events, broker * 1e6 / events, harness * 1e6 / events,
           (app + broker + harness) / wall, (double) written / events);
     }
@@ -68,7 +65,7 @@ final class BenchRun {
    * warm-up's events are committed (as the rates, which time the measured events only), plus its CPU per raw event
    * from its first commit on (JIT compilation of the warm-up included: the figure earlier benches quoted).
    */
-  record Writes(long recordsWritten, double recordsWrittenPerEvent, double recordsReadPerEvent, double cpuUsPerEvent,
+  record Writes(double recordsWrittenPerEvent, double recordsReadPerEvent, double cpuUsPerEvent,
       double brokerCpuUsPerEvent, double cpuUsPerEventFromFirstCommit, Map<String, Double> writtenPerEventByTopic) {
     static Writes of(Map<String, Long> endOffsets, long allEvents, CpuPerEvent cpu) {
       Map<String, Double> byTopic = new TreeMap<>();
@@ -76,7 +73,7 @@ final class BenchRun {
       long written = endOffsets.values().stream().mapToLong(Long::longValue).sum();
       long repartitioned = endOffsets.entrySet().stream().filter(e -> e.getKey().endsWith("-repartition"))
           .mapToLong(Map.Entry::getValue).sum();
-      return new Writes(written, (double) written / allEvents, (double) (allEvents + repartitioned) / allEvents,
+      return new Writes((double) written / allEvents, (double) (allEvents + repartitioned) / allEvents,
           cpu.appMicros(), cpu.brokerMicros(), cpu.appMicrosFromFirstCommit(), byTopic);
     }
   }
@@ -199,7 +196,7 @@ final class BenchRun {
       Progress.say("%s: paced traffic at %,.0f events/s for %d s", label, pacedRate, plan.pacedSeconds());
       List<Long> latencies = new ArrayList<>();
       List<Long> visible = new ArrayList<>();
-      List<List<GeneratedEvent>> planned = RawTraffic.plan(plan.traffic(plan.seed() + 1_000 + index), pacedRate,
+      RawTraffic.Plan planned = RawTraffic.plan(plan.traffic(plan.seed() + 1_000 + index), pacedRate,
           Duration.ofSeconds(plan.pacedSeconds()));
       RawTraffic.Paced paced;
       BudgetCheckLoad.Result budgetCheck;
@@ -210,7 +207,7 @@ final class BenchRun {
       try (CommittedWatch watch = new CommittedWatch(bootstrap, topics + "costs");
           BudgetCheckLoad checks = BudgetCheckLoad.start(bootstrap, topics + "alert-rules", httpPort,
               pacedRate * sent.requests() / sent.events())) {
-        paced = RawTraffic.paced(bootstrap, raw, planned, pacedRate, Duration.ofSeconds(plan.pacedSeconds()));
+        paced = RawTraffic.paced(bootstrap, raw, planned);
         budgetCheck = checks.stop();
         Progress.say("%s: budget checks during the paced traffic: %,d at %,.0f/s, p50 %.2f ms, p99 %.2f ms, max %.0f"
             + " ms, %d not answered 200; control GET /health/live p50 %.2f ms, p99 %.2f ms", label,
@@ -218,14 +215,19 @@ final class BenchRun {
             budgetCheck.maxMs(), budgetCheck.failed(), budgetCheck.controlP50Ms(), budgetCheck.controlP99Ms());
         awaitConsumed(label + " costpipe (paced)", admin, app, appId, raw, allEvents + paced.sent().events(), 0);
         CpuMark afterPaced = CpuMark.now(allEvents + paced.sent().events(), app, broker.pid());
+        double harnessCpu = CpuTime.seconds(ProcessHandle.current().pid()) - benchBeforePaced;
+        double pacedWall = (System.nanoTime() - pacedStart) / 1e9;
         long pacedEvents = paced.sent().events();
+        long pacedWritten = 0;
         Map<String, Long> afterOffsets = admin.endOffsets(List.of(topics, appId));
         afterOffsets.keySet().retainAll(endOffsets.keySet());
-        afterOffsets.forEach((topic, written) -> Progress.say(
-            "%s:   paced: written to %s: %,d records (%.2f per raw event), markers included", label, topic,
-            written - endOffsets.get(topic), (double) (written - endOffsets.get(topic)) / pacedEvents));
-        pacedCosts = PacedCosts.between(beforePaced, afterPaced, benchBeforePaced, pacedStart, pacedEvents,
-            afterOffsets.values().stream().mapToLong(Long::longValue).sum() - writes.recordsWritten());
+        for (Map.Entry<String, Long> topic : afterOffsets.entrySet()) {
+          long written = topic.getValue() - endOffsets.get(topic.getKey());
+          pacedWritten += written;
+          Progress.say("%s:   paced: written to %s: %,d records (%.2f per raw event), markers included", label,
+              topic.getKey(), written, (double) written / pacedEvents);
+        }
+        pacedCosts = PacedCosts.between(beforePaced, afterPaced, harnessCpu, pacedWall, pacedEvents, pacedWritten);
         Progress.say("%s: paced phase, %s", label, pacedCosts);
         TopicScan.scan(bootstrap, topics + "costs", paced.lastEventAppendMs()::containsKey, r -> {
           String id = new String(r.key(), StandardCharsets.UTF_8);

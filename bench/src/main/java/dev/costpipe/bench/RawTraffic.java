@@ -72,28 +72,49 @@ final class RawTraffic {
     return new Sent(events, requests, bytes);
   }
 
+  /** Requests made before they are sent, each stamped with the time its first event is due. */
+  record Plan(List<List<GeneratedEvent>> requests, long nanosPerEvent, Duration duration) {}
+
   /**
-   * Events at {@code eventsPerSecond} for {@code duration}, each request's events back to back (as a gateway
-   * logs a finished call), from requests {@link #plan planned} before.
+   * The requests {@link #paced} sends at {@code eventsPerSecond} for {@code duration}, each stamped with the time
+   * it will be due from now. Made before the clock starts, so that making JSON (the harness's work, not
+   * costpipe's) does not take the cores costpipe is measured on while the events are sent.
    */
-  static Paced paced(String bootstrap, String topic, List<List<GeneratedEvent>> planned, double eventsPerSecond,
-      Duration duration) {
+  static Plan plan(GeneratorSettings traffic, double eventsPerSecond, Duration duration) {
     long nanosPerEvent = (long) (1e9 / eventsPerSecond);
+    long events = duration.toNanos() / nanosPerEvent + 1;
+    TrafficGenerator generator = new TrafficGenerator(traffic);
+    List<List<GeneratedEvent>> requests = new ArrayList<>();
+    Instant start = Instant.now();
+    long n = 0;
+    while (n < events) {
+      List<GeneratedEvent> request = generator.nextRequest(start.plusNanos(n * nanosPerEvent));
+      requests.add(request);
+      n += request.size();
+    }
+    return new Plan(requests, nanosPerEvent, duration);
+  }
+
+  /**
+   * The planned events at their rate for their duration, each request's events back to back (as a gateway logs a
+   * finished call).
+   */
+  static Paced paced(String bootstrap, String topic, Plan plan) {
     Map<String, Long> lastAppend = new ConcurrentHashMap<>();
     AtomicReference<Exception> failure = new AtomicReference<>();
     long events = 0;
     long requests = 0;
     long bytes = 0;
     long begin = System.nanoTime();
-    long end = begin + duration.toNanos();
+    long end = begin + plan.duration().toNanos();
     try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-      for (List<GeneratedEvent> request : planned) {
+      for (List<GeneratedEvent> request : plan.requests()) {
         if (System.nanoTime() >= end) {
           break;
         }
         requests++;
         for (GeneratedEvent e : request) {
-          long due = begin + events * nanosPerEvent;
+          long due = begin + events * plan.nanosPerEvent();
           long wait = due - System.nanoTime();
           if (wait > 0) {
             LockSupport.parkNanos(wait);
@@ -116,26 +137,6 @@ final class RawTraffic {
     check(failure);
     double seconds = (System.nanoTime() - begin) / 1e9;
     return new Paced(new Sent(events, requests, bytes), lastAppend, events / seconds);
-  }
-
-  /**
-   * The requests {@link #paced} sends at {@code eventsPerSecond} for {@code duration}, each stamped with the time
-   * it will be due from now. Made before the clock starts, so that making JSON (the harness's work, not
-   * costpipe's) does not take the cores costpipe is measured on while the events are sent.
-   */
-  static List<List<GeneratedEvent>> plan(GeneratorSettings traffic, double eventsPerSecond, Duration duration) {
-    long nanosPerEvent = (long) (1e9 / eventsPerSecond);
-    long events = duration.toNanos() / nanosPerEvent + 1;
-    TrafficGenerator generator = new TrafficGenerator(traffic);
-    List<List<GeneratedEvent>> planned = new ArrayList<>();
-    Instant start = Instant.now();
-    long n = 0;
-    while (n < events) {
-      List<GeneratedEvent> request = generator.nextRequest(start.plusNanos(n * nanosPerEvent));
-      planned.add(request);
-      n += request.size();
-    }
-    return planned;
   }
 
   private static ProducerRecord<byte[], byte[]> record(String topic, GeneratedEvent e) {

@@ -41,9 +41,13 @@ final class PropertyDaySums {
      */
     static PropertyDaySums of(ClickHouseReader reader, CostTable table, CostSource source, CostFilter filter) {
         PropertyDaySums none = new PropertyDaySums(new TreeMap<>(), null, null);
-        if (filter.from() == null || filter.to() == null || filter.properties().size() != 1 || filter.userId() != null
-                || filter.sessionId() != null || filter.sessionName() != null || filter.model() != null
-                || filter.provider() != null) {
+        if (filter.from() == null || filter.to() == null || filter.properties().size() != 1) {
+            return none;
+        }
+        CostFilter.PropertyEquals property = filter.properties().get(0);
+        // any other criterion (one added to CostFilter later too) makes the filter differ from this one
+        if (!filter.equals(CostFilter.all().between(filter.from(), filter.to())
+                .withProperty(property.name(), property.value()))) {
             return none;
         }
         LocalDate first = LocalDate.ofInstant(filter.from().minusNanos(1), ZoneOffset.UTC).plusDays(1);
@@ -63,7 +67,7 @@ final class PropertyDaySums {
         Map<LocalDate, Long> fingerprints = new TreeMap<>(period.byDay().subMap(first, end));
         fingerprints.keySet().removeAll(spreadDays(reader, source, filter.timeRange(), period.rows()));
         return new PropertyDaySums(new TreeMap<>(DaySums.storedBatches(reader, DayGrid.PROPERTIES, qualified,
-                fingerprints)), qualified, filter.properties().get(0));
+                fingerprints)), qualified, property);
     }
 
     /**
