@@ -11,6 +11,8 @@ import java.util.Map;
  * @param runs runs; every figure is the median over them
  * @param partitions partitions of every topic (raw events, outputs, the apps' internal topics)
  * @param pacedSeconds how long the paced (latency) traffic lasts
+ * @param pacedWarmupSeconds how long paced traffic (and budget checks) run first, not measured: the JIT compiles
+ *     the paths only they take (alert rules, HTTP answers, the paced sender) before the clock starts
  * @param sinkRows rows written by the sink and by clickhouse-client
  * @param heapCheckRequests requests of the "state must not grow with history" run (0: none)
  * @param childHeap -Xmx of the applications under test
@@ -20,7 +22,8 @@ import java.util.Map;
  * @param sinkSettings settings of the ClickHouse sink under test ({@code costpipe.sink.clickhouse.*}, Kafka consumer
  *     settings), over its defaults
  */
-record BenchPlan(boolean quick, int warmupRequests, int requests, int runs, int partitions, int pacedSeconds, int sinkRows,
+record BenchPlan(boolean quick, int warmupRequests, int requests, int runs, int partitions, int pacedSeconds,
+    int pacedWarmupSeconds, int sinkRows,
     int heapCheckRequests, String childHeap, boolean flightRecording, long seed, int chunksPerStream,
     Map<String, String> streamsSettings, Map<String, String> sinkSettings) {
 

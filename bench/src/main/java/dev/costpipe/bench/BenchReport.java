@@ -121,6 +121,7 @@ final class BenchReport {
     setup.put("stream_threads", 1);
     setup.put("app_max_heap", plan.childHeap());
     setup.put("paced_seconds", plan.pacedSeconds());
+    setup.put("paced_warmup_seconds", plan.pacedWarmupSeconds());
     setup.put("seed", plan.seed());
     setup.put("chunks_per_stream", plan.chunksPerStream());
     setup.put("broker", "Apache Kafka 4.3.0 KRaft, 1 node, child JVM -Xmx1g G1 (KafkaTestBroker BENCHMARK profile)");

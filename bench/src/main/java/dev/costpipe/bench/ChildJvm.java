@@ -37,6 +37,8 @@ final class ChildJvm implements AutoCloseable {
         "-cp", System.getProperty("java.class.path")));
     if (flightRecording) {
       command.add("-XX:StartFlightRecording=filename=" + dir.resolve(name + ".jfr") + ",settings=profile");
+      // Kafka Streams' call chains pass JFR's default 64 frames: deeper stacks keep each sample's caller
+      command.add("-XX:FlightRecorderOptions=stackdepth=256");
     }
     command.add(ChildMain.class.getName());
     command.add(String.valueOf(ProcessHandle.current().pid()));
