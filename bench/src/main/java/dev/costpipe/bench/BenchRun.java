@@ -32,32 +32,7 @@ final class BenchRun {
       long pacedRequests, double p50LatencyMs, double p99LatencyMs, double maxLatencyMs, double p99ReadableLatencyMs,
       double peakHeapMb,
       double liveHeapMb, double peakRssMb, SinkBench.Result sink, BudgetCheckLoad.Result budgetCheck, Writes baselineWrites,
-      Writes topologyWrites, PacedCosts pacedCosts) {}
-
-  /**
-   * What the paced phase (its sending and the consumption of its events) cost per raw event: CPU µs of costpipe,
-   * the broker and this harness (its producer, budget-check caller and committed-records consumer), the cores the
-   * three used together, and the records costpipe wrote (all its topics, markers included). Tells whether the
-   * machine, not costpipe alone, sets the paced latency, and how costpipe's costs move at a lower rate.
-   */
-  record PacedCosts(double costpipeMicros, double brokerMicros, double harnessMicros, double coresUsed,
-      double recordsWrittenPerEvent) {
-    static PacedCosts between(CpuMark before, CpuMark after, double harness, double wall, long events,
-        long written) {
-      double app = after.appSeconds() - before.appSeconds();
-      double broker = after.brokerSeconds() - before.brokerSeconds();
-      return new PacedCosts(app * 1e6 / events, broker * 1e6 / events, harness * 1e6 / events,
-          (app + broker + harness) / wall, (double) written / events);
-    }
-
-    @Override
-    public String toString() {
-      return String.format("CPU per raw event: costpipe %.1f µs, broker %.1f µs, this harness (producer, budget"
-          + " checks, consumer) %.1f µs; together %.2f of %d cores; costpipe wrote %.2f records per raw event",
-          costpipeMicros, brokerMicros, harnessMicros, coresUsed, Runtime.getRuntime().availableProcessors(),
-          recordsWrittenPerEvent);
-    }
-  }
+      Writes topologyWrites, PacedPhase.Costs pacedCosts) {}
 
   /**
    * What an application wrote and read per raw event (end offsets, transaction markers included; read = the raw
@@ -194,57 +169,14 @@ final class BenchRun {
 
       double pacedRate = eventsPerSecond / 2;
       double checksPerSecond = pacedRate * sent.requests() / sent.events();
+      PacedPhase pacedPhase = new PacedPhase(plan, bootstrap, admin, app, broker.pid(), label, topics, raw, httpPort,
+          (what, events) -> awaitConsumed(what, admin, app, appId, raw, events, 0));
       long eventsBeforePaced = allEvents;
       if (plan.pacedWarmupSeconds() > 0) {
-        eventsBeforePaced += pacedWarmup(label, admin, app, appId, raw, topics, httpPort, pacedRate, checksPerSecond,
-            plan.seed() + 2_000 + index, allEvents);
+        eventsBeforePaced += pacedPhase.warmup(pacedRate, checksPerSecond, plan.seed() + 2_000 + index, allEvents);
       }
-      Map<String, Long> offsetsBeforePaced = admin.endOffsets(List.of(topics, appId));
-      Progress.say("%s: paced traffic at %,.0f events/s for %d s", label, pacedRate, plan.pacedSeconds());
-      Latencies latencies;
-      RawTraffic.Plan planned = RawTraffic.plan(plan.traffic(plan.seed() + 1_000 + index), pacedRate,
-          Duration.ofSeconds(plan.pacedSeconds()));
-      RawTraffic.Paced paced;
-      BudgetCheckLoad.Result budgetCheck;
-      PacedCosts pacedCosts;
-      long pacedStart = System.nanoTime();
-      CpuMark beforePaced = CpuMark.now(eventsBeforePaced, app, broker.pid());
-      double benchBeforePaced = CpuTime.seconds(ProcessHandle.current().pid());
-      try (CommittedWatch watch = new CommittedWatch(bootstrap, topics + "costs");
-          BudgetCheckLoad checks = BudgetCheckLoad.start(bootstrap, topics + "alert-rules", httpPort,
-              checksPerSecond)) {
-        paced = RawTraffic.paced(bootstrap, raw, planned);
-        budgetCheck = checks.stop();
-        Progress.say("%s: budget checks during the paced traffic: %,d at %,.0f/s, p50 %.2f ms, p99 %.2f ms, max %.0f"
-            + " ms, %d not answered 200; control GET /health/live p50 %.2f ms, p99 %.2f ms", label,
-            budgetCheck.checks(), budgetCheck.perSecond(), budgetCheck.p50Ms(), budgetCheck.p99Ms(),
-            budgetCheck.maxMs(), budgetCheck.failed(), budgetCheck.controlP50Ms(), budgetCheck.controlP99Ms());
-        long eventsAfterPaced = eventsBeforePaced + paced.sent().events();
-        awaitConsumed(label + " costpipe (paced)", admin, app, appId, raw, eventsAfterPaced, 0);
-        CpuMark afterPaced = CpuMark.now(eventsAfterPaced, app, broker.pid());
-        double harnessCpu = CpuTime.seconds(ProcessHandle.current().pid()) - benchBeforePaced;
-        double pacedWall = (System.nanoTime() - pacedStart) / 1e9;
-        long pacedEvents = paced.sent().events();
-        long pacedWritten = 0;
-        Map<String, Long> afterOffsets = admin.endOffsets(List.of(topics, appId));
-        afterOffsets.keySet().retainAll(endOffsets.keySet());
-        for (Map.Entry<String, Long> topic : afterOffsets.entrySet()) {
-          long written = topic.getValue() - offsetsBeforePaced.getOrDefault(topic.getKey(), 0L);
-          pacedWritten += written;
-          Progress.say("%s:   paced: written to %s: %,d records (%.2f per raw event), markers included", label,
-              topic.getKey(), written, (double) written / pacedEvents);
-        }
-        pacedCosts = PacedCosts.between(beforePaced, afterPaced, harnessCpu, pacedWall, pacedEvents, pacedWritten);
-        Progress.say("%s: paced phase, %s", label, pacedCosts);
-        latencies = latencies(topics + "costs", paced, watch);
-      }
-      List<Long> appended = latencies.appended();
-      double p50 = Stats.percentile(appended, 50);
-      double p99 = Stats.percentile(appended, 99);
-      double visibleP99 = Stats.percentile(latencies.readable(), 99);
-      Progress.say("%s: paced %,d requests at %,.0f events/s: latency p50 %.0f ms, p99 %.0f ms, max %d ms;"
-          + " readable (committed) p50 %.0f ms, p99 %.0f ms", label, paced.sent().requests(), paced.eventsPerSecond(),
-          p50, p99, appended.get(appended.size() - 1), Stats.percentile(latencies.readable(), 50), visibleP99);
+      PacedPhase.Result paced = pacedPhase.measure(pacedRate, checksPerSecond, plan.seed() + 1_000 + index,
+          eventsBeforePaced, endOffsets.keySet());
 
       app.fullGc();
       double rss = app.peakRssMb();
@@ -261,64 +193,10 @@ final class BenchRun {
       Progress.say("%s: sink %,.0f rows/s, clickhouse-client %,.0f rows/s (%.2f)", label, sink.sinkRowsPerSecond(),
           sink.clientRowsPerSecond(), sink.sinkRowsPerSecond() / sink.clientRowsPerSecond());
       return new Result(sent.events(), sent.requests(), sent.bytes(), baseline, baselineCopy.secondHalfPerSecond(),
-          eventsPerSecond, requestsPerSecond, secondHalf, paced.eventsPerSecond(), paced.sent().requests(), p50, p99, appended.get(appended.size() - 1), visibleP99, peakHeap,
-          liveHeap, rss, sink, budgetCheck, baselineWrites, writes, pacedCosts);
+          eventsPerSecond, requestsPerSecond, secondHalf, paced.paced().eventsPerSecond(),
+          paced.paced().sent().requests(), paced.p50Ms(), paced.p99Ms(), paced.maxMs(), paced.readableP99Ms(),
+          peakHeap, liveHeap, rss, sink, paced.budgetCheck(), baselineWrites, writes, paced.costs());
     }
-  }
-
-  /**
-   * Paced traffic with budget checks for the plan's warm-up seconds, not measured, so that the paced phase's own
-   * paths are compiled before its clock starts (without it the JIT compilers of costpipe, the broker and this
-   * harness took a third of the two cores during the measured phase); returns its events once costpipe committed
-   * them. Its latency is printed: what the first minute after a start looks like.
-   */
-  private long pacedWarmup(String label, KafkaAdmin admin, ChildJvm app, String appId, String raw, String topics,
-      int httpPort, double rate, double checksPerSecond, long seed, long eventsBefore) throws Exception {
-    Progress.say("%s: paced warm-up at %,.0f events/s for %d s, with the budget checks (not measured)", label, rate,
-        plan.pacedWarmupSeconds());
-    RawTraffic.Plan planned = RawTraffic.plan(plan.traffic(seed), rate, Duration.ofSeconds(plan.pacedWarmupSeconds()));
-    RawTraffic.Paced paced;
-    try (BudgetCheckLoad checks = BudgetCheckLoad.start(bootstrap, topics + "alert-rules", httpPort,
-        checksPerSecond)) {
-      paced = RawTraffic.paced(bootstrap, raw, planned);
-    }
-    awaitConsumed(label + " costpipe (paced warm-up)", admin, app, appId, raw, eventsBefore + paced.sent().events(),
-        0);
-    List<Long> appended = latencies(topics + "costs", paced, null).appended();
-    Progress.say("%s: paced warm-up: %,d requests, latency p50 %.0f ms, p99 %.0f ms", label, paced.sent().requests(),
-        Stats.percentile(appended, 50), Stats.percentile(appended, 99));
-    return paced.sent().events();
-  }
-
-  /** Each paced request's latency, sorted: until its cost record was appended, and until a live reader had it. */
-  private record Latencies(List<Long> appended, List<Long> readable) {}
-
-  /**
-   * The latencies of {@code paced}'s requests from their cost records on {@code costs} and, when {@code watch} is
-   * not null, from when it saw them (every record must have been seen then).
-   */
-  private Latencies latencies(String costs, RawTraffic.Paced paced, CommittedWatch watch) {
-    List<Long> appended = new ArrayList<>();
-    List<Long> readable = new ArrayList<>();
-    TopicScan.scan(bootstrap, costs, paced.lastEventAppendMs()::containsKey, r -> {
-      String id = new String(r.key(), StandardCharsets.UTF_8);
-      long lastEvent = paced.lastEventAppendMs().get(id);
-      appended.add(r.timestamp() - lastEvent);
-      if (watch != null) {
-        Long seen = watch.seenAtMs(id);
-        if (seen == null) {
-          throw new IllegalStateException("paced: the cost record of " + id + " was never seen by a live consumer");
-        }
-        readable.add(seen - lastEvent);
-      }
-    });
-    if (appended.size() != paced.sent().requests()) {
-      throw new IllegalStateException("paced: " + paced.sent().requests() + " requests sent, " + appended.size()
-          + " cost records found");
-    }
-    appended.sort(null);
-    readable.sort(null);
-    return new Latencies(appended, readable);
   }
 
   private static int freePort() throws java.io.IOException {
