@@ -34,6 +34,8 @@ final class ChildJvm implements AutoCloseable {
         "-Xmx" + maxHeap,
         "-XX:+ExitOnOutOfMemoryError",
         "-Xlog:gc:file=" + dir.resolve(name + ".gc.log") + ":uptime",
+        // as costpipe's launcher, image and manifests run it (docs/operations.md#jvm-options)
+        "-Duser.language=en", "-Duser.country=US",
         "-cp", System.getProperty("java.class.path")));
     if (flightRecording) {
       command.add("-XX:StartFlightRecording=filename=" + dir.resolve(name + ".jfr") + ",settings=profile");
