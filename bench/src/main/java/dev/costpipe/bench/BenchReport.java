@@ -87,6 +87,11 @@ final class BenchReport {
     json.put("sink_rows_per_s", round(sink));
     json.put("clickhouse_client_rows_per_s", round(client));
     json.put("sink_vs_clickhouse_client", round3(sink / client));
+    json.put("sink_cpu_us_per_row", round(median(runs, r -> r.sink().sinkCpuMicrosPerRow())));
+    json.put("sink_server_cpu_us_per_row", round(median(runs, r -> r.sink().sinkServerCpuMicrosPerRow())));
+    json.put("clickhouse_client_cpu_us_per_row", round(median(runs, r -> r.sink().clientCpuMicrosPerRow())));
+    json.put("clickhouse_client_server_cpu_us_per_row",
+        round(median(runs, r -> r.sink().clientServerCpuMicrosPerRow())));
     json.put("peak_heap_mb", round(peakHeap));
     json.put("live_heap_mb", round(median(runs, BenchRun.Result::liveHeapMb)));
     json.put("peak_rss_mb", round(median(runs, BenchRun.Result::peakRssMb)));
@@ -183,6 +188,9 @@ final class BenchReport {
     rows.add(new String[] {"clickhouse-client, rows/s", fmt(client), ""});
     rows.add(new String[] {"sink / clickhouse-client", String.format("%.2f", sink / client),
         "≥ " + SINK_TARGET + mark(sink / client >= SINK_TARGET)});
+    rows.add(new String[] {"CPU per row, µs: sink JVM + server; clickhouse-client + server",
+        String.format("%s + %s; %s + %s", json.get("sink_cpu_us_per_row"), json.get("sink_server_cpu_us_per_row"),
+            json.get("clickhouse_client_cpu_us_per_row"), json.get("clickhouse_client_server_cpu_us_per_row")), ""});
     if (heapCheck != null) {
       rows.add(new String[] {String.format("heap check: %,d requests in -Xmx%s, largest live heap, MB",
           heapCheck.requests(), heapCheck.maxHeap()), fmt(maxLive(heapCheck)), "< 512, flat" + mark(heapMet(heapCheck))});

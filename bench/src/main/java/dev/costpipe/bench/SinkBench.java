@@ -37,11 +37,14 @@ final class SinkBench {
   /**
    * Rows per second of each, the rows and bytes written, and the CPU each used per row: the bench JVM's from the
    * sink's start until every row is in (the sink runs in it; start-up included), clickhouse-client's own
-   * process (user + system); the server's is not counted for either. CPU per row hardly moves when other work
-   * competes for the cores.
+   * process (user + system); and the server's for each, from its start until every row is in and the table's
+   * merges have ended (the sink's smaller inserts make more parts to merge). CPU per row hardly moves when other
+   * work competes for the cores, and on a machine the server shares, each path's rate is bounded by the cores
+   * over its CPU per row, its own plus the server's.
    */
   record Result(long rows, long bytes, double sinkRowsPerSecond, double clientRowsPerSecond,
-      double sinkCpuMicrosPerRow, double clientCpuMicrosPerRow) {}
+      double sinkCpuMicrosPerRow, double clientCpuMicrosPerRow, double sinkServerCpuMicrosPerRow,
+      double clientServerCpuMicrosPerRow) {}
 
   private record Rate(double rowsPerSecond, double cpuMicrosPerRow) {}
 
@@ -81,21 +84,38 @@ final class SinkBench {
     p.setProperty("costpipe.topic.cost-alerts", prefix + ".sink-alerts");
     p.setProperty("costpipe.topic.sink-dead-letter", prefix + ".sink-dlq");
     sinkSettings.forEach(p::setProperty);
+    double server0 = CpuTime.seconds(clickhouse.pid());
     Rate sinkRate = runSink(ClickHouseSinkConfig.from(p), values.size());
     long stored = count(db);
     if (stored != values.size()) {
       throw new IllegalStateException("the sink wrote " + stored + " rows into " + db + ".request_costs, expected "
           + values.size());
     }
+    awaitMerges(db);
+    double sinkServer = CpuTime.seconds(clickhouse.pid()) - server0;
 
     Path file = workDir.resolve(prefix + ".request_costs.jsonl");
     long bytes = writeRows(values, file);
+    double server1 = CpuTime.seconds(clickhouse.pid());
     Rate clientRate = runClient(db + "_client", file, values.size());
+    awaitMerges(db + "_client");
+    double clientServer = CpuTime.seconds(clickhouse.pid()) - server1;
     Files.delete(file);
     clickhouse.execute("DROP DATABASE " + db);
     clickhouse.execute("DROP DATABASE " + db + "_client");
     return new Result(values.size(), bytes, sinkRate.rowsPerSecond(), clientRate.rowsPerSecond(),
-        sinkRate.cpuMicrosPerRow(), clientRate.cpuMicrosPerRow());
+        sinkRate.cpuMicrosPerRow(), clientRate.cpuMicrosPerRow(), sinkServer * 1e6 / values.size(),
+        clientServer * 1e6 / values.size());
+  }
+
+  /** Returns once no merge of the database's tables runs (at most a minute: then the CPU counted is short). */
+  private void awaitMerges(String db) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (System.nanoTime() < until && Long.parseLong(String.valueOf(clickhouse.query(
+        "SELECT count() AS n FROM system.merges WHERE database = '" + db + "' FORMAT JSONEachRow").get(0).get("n")))
+        > 0) {
+      Thread.sleep(100);
+    }
   }
 
   /**

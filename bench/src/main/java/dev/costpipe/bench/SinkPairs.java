@@ -36,9 +36,10 @@ final class SinkPairs {
             plan.sinkRows());
         SinkBench.Result r = sink.run("bench_s" + i + "_", admin, plan.partitions(), records, plan.sinkRows());
         Progress.say("pair %d/%d: sink %,.0f rows/s, clickhouse-client %,.0f rows/s (%.2f); CPU per row: sink JVM"
-                + " %.1f µs, clickhouse-client %.1f µs; load average %s", i, plan.runs(), r.sinkRowsPerSecond(),
-            r.clientRowsPerSecond(), r.sinkRowsPerSecond() / r.clientRowsPerSecond(), r.sinkCpuMicrosPerRow(),
-            r.clientCpuMicrosPerRow(), MachineInfo.loadAverage());
+                + " %.1f µs + server %.1f µs, clickhouse-client %.1f µs + server %.1f µs; load average %s", i,
+            plan.runs(), r.sinkRowsPerSecond(), r.clientRowsPerSecond(), r.sinkRowsPerSecond() / r.clientRowsPerSecond(),
+            r.sinkCpuMicrosPerRow(), r.sinkServerCpuMicrosPerRow(), r.clientCpuMicrosPerRow(),
+            r.clientServerCpuMicrosPerRow(), MachineInfo.loadAverage());
         pairs.add(r);
       }
     }
@@ -53,6 +54,10 @@ final class SinkPairs {
         .map(SinkBench.Result::sinkCpuMicrosPerRow).toList()) * 10) / 10.0);
     json.put("clickhouse_client_cpu_us_per_row", Math.round(Stats.median(pairs.stream()
         .map(SinkBench.Result::clientCpuMicrosPerRow).toList()) * 10) / 10.0);
+    json.put("sink_server_cpu_us_per_row", Math.round(Stats.median(pairs.stream()
+        .map(SinkBench.Result::sinkServerCpuMicrosPerRow).toList()) * 10) / 10.0);
+    json.put("clickhouse_client_server_cpu_us_per_row", Math.round(Stats.median(pairs.stream()
+        .map(SinkBench.Result::clientServerCpuMicrosPerRow).toList()) * 10) / 10.0);
     json.put("median_pair_ratio", Math.round(Stats.median(pairs.stream()
         .map(r -> r.sinkRowsPerSecond() / r.clientRowsPerSecond()).toList()) * 1000) / 1000.0);
     json.putObject("targets_met").put("sink_vs_clickhouse_client_at_least_" + BenchReport.SINK_TARGET,
@@ -63,7 +68,9 @@ final class SinkPairs {
           .put("clickhouse_client_rows_per_s", Math.round(r.clientRowsPerSecond()))
           .put("ratio", Math.round(r.sinkRowsPerSecond() / r.clientRowsPerSecond() * 1000) / 1000.0)
           .put("sink_cpu_us_per_row", Math.round(r.sinkCpuMicrosPerRow() * 10) / 10.0)
-          .put("clickhouse_client_cpu_us_per_row", Math.round(r.clientCpuMicrosPerRow() * 10) / 10.0);
+          .put("clickhouse_client_cpu_us_per_row", Math.round(r.clientCpuMicrosPerRow() * 10) / 10.0)
+          .put("sink_server_cpu_us_per_row", Math.round(r.sinkServerCpuMicrosPerRow() * 10) / 10.0)
+          .put("clickhouse_client_server_cpu_us_per_row", Math.round(r.clientServerCpuMicrosPerRow() * 10) / 10.0);
     }
     json.put("sink_rows", plan.sinkRows());
     json.put("bytes_per_row", pairs.get(0).bytes() / pairs.get(0).rows());

@@ -108,6 +108,11 @@ public final class ClickHouseTestServer implements AutoCloseable {
         throw last;
     }
 
+    /** The server's process id: benchmarks read its CPU time. */
+    public long pid() {
+        return pid;
+    }
+
     /** Base URL of the HTTP interface, e.g. {@code http://127.0.0.1:34567}. */
     public String httpUrl() {
         return "http://127.0.0.1:" + httpPort;
