@@ -28,6 +28,15 @@ import org.junit.jupiter.api.Test;
 class CurrentClickHouseViewsTest {
   private static final long[] DELIVERIES = {1_780_400_000L, 1_780_400_010L};
 
+  private static final List<String> AGGREGATES = List.of(
+      TestRecords.aggregate("session", "s1", "1h", "2026-06-01T10:00:00Z", "2026-06-01T11:00:00Z", 3_000_000_000L,
+          2, 2, "support", Map.of("/refund", new long[] {2_000_000_000L, 1}, "", new long[] {1_000_000_000L, 1})),
+      TestRecords.aggregate("user", "bob", "1d", "2026-06-01T00:00:00Z", "2026-06-02T00:00:00Z", 7_000_000L, 3, 1,
+          null, Map.of()));
+  private static final List<String> ALERTS = List.of(
+      TestRecords.alert("prod-daily", 80, "100", "80.000000001", "2026-06-01T00:00:00Z", "2026-06-02T00:00:00Z",
+          "2026-06-01T13:00:00.123Z", "r-9"));
+
   private static ChdbEngine current;
   private static ClickHouseTestServer old;
   private static String db;
@@ -49,14 +58,8 @@ class CurrentClickHouseViewsTest {
     for (long ingestedAt : DELIVERIES) {
       insert(SinkTable.REQUEST_COSTS, ingestedAt, ClickHouseViewsTest.records());
     }
-    insert(SinkTable.COST_AGGREGATES, DELIVERIES[0], List.of(
-        TestRecords.aggregate("session", "s1", "1h", "2026-06-01T10:00:00Z", "2026-06-01T11:00:00Z", 3_000_000_000L,
-            2, 2, "support", Map.of("/refund", new long[] {2_000_000_000L, 1}, "", new long[] {1_000_000_000L, 1})),
-        TestRecords.aggregate("user", "bob", "1d", "2026-06-01T00:00:00Z", "2026-06-02T00:00:00Z", 7_000_000L, 3, 1,
-            null, Map.of())));
-    insert(SinkTable.COST_ALERTS, DELIVERIES[0], List.of(
-        TestRecords.alert("prod-daily", 80, "100", "80.000000001", "2026-06-01T00:00:00Z", "2026-06-02T00:00:00Z",
-            "2026-06-01T13:00:00.123Z", "r-9")));
+    insert(SinkTable.COST_AGGREGATES, DELIVERIES[0], AGGREGATES);
+    insert(SinkTable.COST_ALERTS, DELIVERIES[0], ALERTS);
   }
 
   @AfterAll
@@ -114,6 +117,52 @@ class CurrentClickHouseViewsTest {
       List<Map<String, Object>> rows = same(current.query(sql));
       assertThat(rows).as(file).isNotEmpty().isEqualTo(same(old.query(sql)));
     }
+  }
+
+  @Test
+  void theSinksRowBinaryTypedFrom26sColumnsReadsBackAsItsJsonEachRow() throws Exception {
+    String binaryDb = db + "_rowbinary";
+    for (String statement : ClickHouseMigrations.newDatabaseStatements(binaryDb)) {
+      current.execute(statement);
+    }
+    insertRowBinary(binaryDb, SinkTable.REQUEST_COSTS, ClickHouseViewsTest.records());
+    insertRowBinary(binaryDb, SinkTable.COST_AGGREGATES, AGGREGATES);
+    insertRowBinary(binaryDb, SinkTable.COST_ALERTS, ALERTS);
+
+    for (SinkTable table : SinkTable.values()) {
+      String sql = "SELECT * FROM %s." + table.tableName() + " FINAL FORMAT JSONEachRow";
+      assertThat(same(current.query(sql.formatted(binaryDb)))).as(table.tableName()).isNotEmpty()
+          .isEqualTo(same(current.query(sql.formatted(db))));
+    }
+  }
+
+  /**
+   * Rows of both deliveries encoded as the sink encodes them for 26's column types ({@link RowBinaryRows}), given to
+   * 26 through the format() table function (chDB's Node API takes text formats only).
+   */
+  private static void insertRowBinary(String database, SinkTable table, List<String> records) throws Exception {
+    Map<String, String> types = new LinkedHashMap<>();
+    for (Map<String, Object> c : current.query(ClickHouseRowInserter.columnTypesSql(database, table))) {
+      types.put((String) c.get("name"), (String) c.get("type"));
+    }
+    RowBinaryRows encoding = RowBinaryRows.of(types, table.columns())
+        .orElseThrow(() -> new AssertionError(table + ": a column type of 26 the sink cannot write: " + types));
+    RowBinaryOutput out = new RowBinaryOutput(64 * 1024);
+    for (long ingestedAt : table == SinkTable.REQUEST_COSTS ? DELIVERIES : new long[] {DELIVERIES[0]}) {
+      for (String record : records) {
+        encoding.encode(table.rowValues(record.getBytes(StandardCharsets.UTF_8), ingestedAt), out);
+      }
+    }
+    StringBuilder structure = new StringBuilder();
+    for (String column : encoding.columns()) {
+      structure.append(structure.isEmpty() ? "" : ", ").append('`').append(column).append("` ").append(types.get(column));
+    }
+    StringBuilder data = new StringBuilder();
+    for (byte b : out.toByteArray()) {
+      data.append(String.format("\\x%02x", b & 0xff));
+    }
+    current.execute("INSERT INTO " + database + "." + table.tableName() + " (" + String.join(", ", encoding.columns())
+        + ") SELECT * FROM format(RowBinary, '" + structure.toString().replace("'", "\\'") + "', '" + data + "')");
   }
 
   @Test
