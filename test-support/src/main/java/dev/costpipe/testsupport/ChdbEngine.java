@@ -34,7 +34,7 @@ import java.util.concurrent.TimeoutException;
  * {@code test-support/chdb/install.sh} installs (CI runs it); without them {@link #start()} throws one line
  * saying what to run: tests never pass without it.
  */
-public final class ChdbEngine implements AutoCloseable {
+public final class ChdbEngine implements AutoCloseable, SqlEngine {
 
   /** Where runner.js and its node_modules are, relative to the repository's root. */
   private static final String CHDB_DIR = "test-support/chdb";
@@ -119,6 +119,7 @@ public final class ChdbEngine implements AutoCloseable {
   }
 
   /** Runs one statement (DDL, INSERT, ALTER, OPTIMIZE …) and discards any output. */
+  @Override
   public void execute(String sql) {
     run(sql, "TabSeparated");
   }
@@ -150,6 +151,7 @@ public final class ChdbEngine implements AutoCloseable {
    * Runs one SELECT whose SQL ends in {@code FORMAT JSONEachRow} and returns its rows, columns in SELECT order,
    * read as {@link ClickHouseTestServer#query} reads them (decimals as {@link java.math.BigDecimal}).
    */
+  @Override
   public List<Map<String, Object>> query(String sql) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (String line : run(sql, "JSONEachRow").split("\n")) {
