@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Written against the Debian {@code clickhouse-server} 18.16 available on CI (see .ci/run) and
  * {@code com.clickhouse:client-v2:0.9.9}. Use fully qualified table names and one statement per request.
  */
-public final class ClickHouseTestServer implements AutoCloseable {
+public final class ClickHouseTestServer implements AutoCloseable, SqlEngine {
 
     private static final String BINARY = "clickhouse-server";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
@@ -145,6 +145,7 @@ public final class ClickHouseTestServer implements AutoCloseable {
      * Goes over plain HTTP rather than client-v2, because client-v2 0.9.9 reports every 18.16 error as
      * "Unreadable error message"; here the exception message carries the server's error text.
      */
+    @Override
     public void execute(String sql) {
         post(sql);
     }
@@ -155,6 +156,7 @@ public final class ClickHouseTestServer implements AutoCloseable {
      * 64-bit integers as JSON strings (ClickHouse quotes them by default); DateTime as
      * {@code "yyyy-MM-dd HH:mm:ss"} strings.
      */
+    @Override
     public List<Map<String, Object>> query(String sql) {
         String body = post(sql);
         List<Map<String, Object>> rows = new ArrayList<>();

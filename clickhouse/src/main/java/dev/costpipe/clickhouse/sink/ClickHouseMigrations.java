@@ -111,7 +111,7 @@ public final class ClickHouseMigrations {
         }
         continue;
       }
-      List<String> statements = statements(text);
+      List<String> statements = statements(text, database);
       if (columnsAlreadyAdded(statements.get(0))) {
         // e.g. the replicated layout's DDL added them on the cluster: 18.16 has no ADD COLUMN IF NOT EXISTS
         LOG.info("ClickHouse migration {}: its columns exist already, recorded as applied", file);
@@ -142,7 +142,7 @@ public final class ClickHouseMigrations {
         LOG.info("view {}.{} changed: re-creating it", database, name);
         ClickHouseStatements.execute(client, "DROP TABLE IF EXISTS " + database + "." + name);
       }
-      ClickHouseStatements.execute(client, statement(text)); // IF NOT EXISTS: brings back a dropped view
+      ClickHouseStatements.execute(client, statement(text, database)); // IF NOT EXISTS: brings back a dropped view
       if (!checksum.equals(before)) {
         record(version, name, checksum);
         created.add(name);
@@ -153,14 +153,32 @@ public final class ClickHouseMigrations {
 
   /** The SQL text of a resource under {@code clickhouse/} with {@code {db}} replaced, e.g. {@code views/x.sql}. */
   public String sql(String resource) {
-    return statement(resource(resource));
+    return statement(resource(resource), database);
+  }
+
+  /**
+   * What {@link #migrate} sends to a new database, in order, apart from its bookkeeping ({@link #recordSql}, and
+   * dropping the table V008 emptied): the database, {@code schema_migrations}, each migration's statements, each
+   * view. For running the same SQL on another engine (ClickHouse 26 through chDB in the tests).
+   */
+  public static List<String> newDatabaseStatements(String database) {
+    List<String> out = new ArrayList<>();
+    out.add("CREATE DATABASE IF NOT EXISTS " + database);
+    out.add(statement(resource("schema_migrations.sql"), database));
+    for (String file : MIGRATIONS) {
+      out.addAll(statements(resource("migrations/" + file), database));
+    }
+    for (String file : VIEWS) {
+      out.add(statement(resource("views/" + file), database));
+    }
+    return out;
   }
 
   /** The statements of a file: split where a line ends in {@code ;}, {@code {db}} replaced. */
-  private List<String> statements(String text) {
+  private static List<String> statements(String text, String database) {
     List<String> out = new ArrayList<>();
     for (String part : text.split(";[ \\t]*\\R")) {
-      String s = statement(part);
+      String s = statement(part, database);
       if (!s.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("--"))) {
         out.add(s);
       }
@@ -168,7 +186,7 @@ public final class ClickHouseMigrations {
     return out;
   }
 
-  private String statement(String text) {
+  private static String statement(String text, String database) {
     String s = text.replace("{db}", database).strip();
     while (s.endsWith(";")) {
       s = s.substring(0, s.length() - 1).strip();
@@ -200,17 +218,27 @@ public final class ClickHouseMigrations {
 
   private Map<String, String> recorded() {
     Map<String, String> out = new TreeMap<>();
-    for (JsonNode row : ClickHouseStatements.query(client, "SELECT version, argMax(checksum, applied_at) AS latest"
-        + " FROM " + database + ".schema_migrations GROUP BY version FORMAT JSONEachRow")) {
+    for (JsonNode row : ClickHouseStatements.query(client, recordedSql(database))) {
       out.put(row.path("version").asText(), row.path("latest").asText());
     }
     return out;
   }
 
+  /** The latest checksum recorded for each version: rows of {@code version, latest}. */
+  static String recordedSql(String database) {
+    return "SELECT version, argMax(checksum, applied_at) AS latest FROM " + database + ".schema_migrations"
+        + " GROUP BY version FORMAT JSONEachRow";
+  }
+
   private void record(String version, String name, String checksum) {
-    ClickHouseStatements.execute(client, "INSERT INTO " + database + ".schema_migrations"
-        + " (version, name, checksum, applied_at) VALUES (" + SqlLiterals.string(version) + ", "
-        + SqlLiterals.string(name) + ", " + SqlLiterals.string(checksum) + ", now())");
+    ClickHouseStatements.execute(client, recordSql(database, version, name, checksum));
+  }
+
+  /** Records that a migration or view ran now. */
+  static String recordSql(String database, String version, String name, String checksum) {
+    return "INSERT INTO " + database + ".schema_migrations (version, name, checksum, applied_at) VALUES ("
+        + SqlLiterals.string(version) + ", " + SqlLiterals.string(name) + ", " + SqlLiterals.string(checksum)
+        + ", now())";
   }
 
   /** The text of a resource under {@code clickhouse/} as written ({@code {db}} kept), e.g. {@code migrations/V001__x.sql}. */

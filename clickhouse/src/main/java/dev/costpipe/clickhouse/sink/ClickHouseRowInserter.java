@@ -120,6 +120,12 @@ final class ClickHouseRowInserter implements RowInserter {
     }
   }
 
+  /** The table's columns and their types: rows of {@code name, type}. */
+  static String columnTypesSql(String database, SinkTable table) {
+    return "SELECT name, type FROM system.columns WHERE database = '" + database + "' AND table = '"
+        + table.tableName() + "' FORMAT JSONEachRow";
+  }
+
   /** How the table's rows are written: learnt from the server's column types once per table. */
   private Optional<RowBinaryRows> encoding(SinkTable table) {
     Optional<RowBinaryRows> known = encodings.learnt(table);
@@ -127,8 +133,7 @@ final class ClickHouseRowInserter implements RowInserter {
       return known;
     }
     Map<String, String> types = new HashMap<>();
-    for (JsonNode c : ClickHouseStatements.query(client, "SELECT name, type FROM system.columns WHERE database = '"
-        + config.database() + "' AND table = '" + table.tableName() + "' FORMAT JSONEachRow")) {
+    for (JsonNode c : ClickHouseStatements.query(client, columnTypesSql(config.database(), table))) {
       types.put(c.get("name").asText(), c.get("type").asText());
     }
     Optional<RowBinaryRows> encoding = RowBinaryRows.of(types, table.columns());

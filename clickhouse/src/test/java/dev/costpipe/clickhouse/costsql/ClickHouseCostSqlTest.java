@@ -20,6 +20,7 @@ import dev.costpipe.engine.pricing.PricingRegistry;
 import dev.costpipe.engine.pricing.Rates;
 import dev.costpipe.engine.pricing.TimeOfDayPrice;
 import dev.costpipe.testsupport.ClickHouseTestServer;
+import dev.costpipe.testsupport.SqlEngine;
 import dev.costpipe.engine.usage.Usage;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -45,12 +46,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the generated SQL on a real ClickHouse (18.16 here) and compares every row with
+ * Runs the generated SQL on a real ClickHouse (18.16 here, 26 in CurrentClickHouseCostSqlTest) and compares every row with
  * {@link CostCalculator}: the CASE form against {@code registry.resolve} (aliases included), the
  * lookup form against the listed-id resolution it documents.
  */
 class ClickHouseCostSqlTest {
-  private static final String DB = "costpipe_sql_test";
+  static final String DB = "costpipe_sql_test";
   private static final int DEFAULT_MAX_QUERY_SIZE = 262_144;
   private static final Path LITELLM = Path.of("/work/shared/data/litellm_model_prices.json");
   private static final DateTimeFormatter DATETIME =
@@ -58,7 +59,8 @@ class ClickHouseCostSqlTest {
   private static final Instant JUNE_1 = Instant.parse("2024-06-01T00:00:00Z");
   private static final Instant PRICE_CUT = Instant.parse("2024-06-15T12:00:00.500Z");
 
-  private static ClickHouseTestServer server;
+  /** 18.16 here; CurrentClickHouseCostSqlTest puts ClickHouse 26 (chDB) here instead before its tests run. */
+  static SqlEngine server;
 
   @BeforeAll
   static void startServer() {

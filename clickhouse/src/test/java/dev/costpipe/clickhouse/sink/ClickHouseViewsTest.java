@@ -28,7 +28,14 @@ class ClickHouseViewsTest {
     Client client = server.client();
     db = TestRecords.unique("cp_views");
     new ClickHouseMigrations(client, db).migrate();
-    List<String> records = List.of(
+    for (long ingestedAt : new long[] {1_780_400_000L, 1_780_400_010L}) {
+      TestRecords.insertRows(client, db, ingestedAt, records());
+    }
+  }
+
+  /** The cost records every view here is checked on (CurrentClickHouseViewsTest loads them into ClickHouse 26 too). */
+  static List<String> records() {
+    return List.of(
         cost("r01").at(D1 + "01:00Z").user("alice").session("s1", "support-chat", "/a")
             .property("Environment", "production").property("Team", "core").usage(1000, 100, 0).cost(100_000_000).json(),
         cost("r02").at(D1 + "02:00Z").user("alice").session("s1", "support-chat", "/b")
@@ -57,9 +64,6 @@ class ClickHouseViewsTest {
         cost("r14").at(D2 + "14:00Z").user("carol").model("openrouter", "meta/llama", null).providerReported(12_345)
             .json(),
         cost("r15").at(D1 + "15:00Z").user("carol").status(500).noUsage().json());
-    for (long ingestedAt : new long[] {1_780_400_000L, 1_780_400_010L}) {
-      TestRecords.insertRows(client, db, ingestedAt, records);
-    }
   }
 
   private static List<Map<String, Object>> q(String sql) {

@@ -33,12 +33,17 @@ final class TestRecords {
 
   /** Inserts cost records into {@code db.request_costs} as the sink's rows, all ingested at {@code ingestedAt}. */
   static void insertRows(Client client, String db, long ingestedAt, List<String> records) throws Exception {
+    client.insert(db + ".request_costs", new ByteArrayInputStream(rows(SinkTable.REQUEST_COSTS, ingestedAt, records)),
+        ClickHouseFormat.JSONEachRow).get().close();
+  }
+
+  /** Records of {@code table}'s topic as the JSONEachRow lines the sink writes, all ingested at {@code ingestedAt}. */
+  static byte[] rows(SinkTable table, long ingestedAt, List<String> records) throws Exception {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     for (String r : records) {
-      body.write(SinkTable.REQUEST_COSTS.row(r.getBytes(StandardCharsets.UTF_8), ingestedAt));
+      body.write(table.row(r.getBytes(StandardCharsets.UTF_8), ingestedAt));
     }
-    client.insert(db + ".request_costs", new ByteArrayInputStream(body.toByteArray()), ClickHouseFormat.JSONEachRow)
-        .get().close();
+    return body.toByteArray();
   }
 
   /** A cost record under construction: priced by default (openai/gpt-4o-mini, 1000 nano-USD). */
