@@ -41,7 +41,8 @@ final class BenchRun {
    * from its first commit on (JIT compilation of the warm-up included: the figure earlier benches quoted).
    */
   record Writes(double recordsWrittenPerEvent, double recordsReadPerEvent, double cpuUsPerEvent,
-      double brokerCpuUsPerEvent, double cpuUsPerEventFromFirstCommit, Map<String, Double> writtenPerEventByTopic) {
+      double cpuUsPerEventWithoutJit, double brokerCpuUsPerEvent, double cpuUsPerEventFromFirstCommit,
+      Map<String, Double> writtenPerEventByTopic) {
     static Writes of(Map<String, Long> endOffsets, long allEvents, CpuPerEvent cpu) {
       Map<String, Double> byTopic = new TreeMap<>();
       endOffsets.forEach((topic, n) -> byTopic.put(topic, Math.round(n * 1000.0 / allEvents) / 1000.0));
@@ -49,7 +50,7 @@ final class BenchRun {
       long repartitioned = endOffsets.entrySet().stream().filter(e -> e.getKey().endsWith("-repartition"))
           .mapToLong(Map.Entry::getValue).sum();
       return new Writes((double) written / allEvents, (double) (allEvents + repartitioned) / allEvents,
-          cpu.appMicros(), cpu.brokerMicros(), cpu.appMicrosFromFirstCommit(), byTopic);
+          cpu.appMicros(), cpu.appMicrosWithoutJit(), cpu.brokerMicros(), cpu.appMicrosFromFirstCommit(), byTopic);
     }
   }
 
@@ -206,9 +207,10 @@ final class BenchRun {
   }
 
   /** The CPU seconds of the application and of the broker when {@code events} events were committed. */
-  record CpuMark(long events, double appSeconds, double brokerSeconds) {
+  record CpuMark(long events, double appSeconds, double appJitSeconds, double brokerSeconds) {
     static CpuMark now(long events, ChildJvm app, long brokerPid) {
-      return new CpuMark(events, CpuTime.seconds(app.pid()), CpuTime.seconds(brokerPid));
+      return new CpuMark(events, CpuTime.seconds(app.pid()), CpuTime.jitSeconds(app.pid()),
+          CpuTime.seconds(brokerPid));
     }
   }
 
@@ -217,7 +219,9 @@ final class BenchRun {
     CpuPerEvent perEvent(ChildJvm app, long brokerPid, long allEvents) {
       CpuMark end = CpuMark.now(allEvents, app, brokerPid);
       long n = allEvents - afterWarmup.events();
-      return new CpuPerEvent((end.appSeconds() - afterWarmup.appSeconds()) * 1e6 / n,
+      double appSeconds = end.appSeconds() - afterWarmup.appSeconds();
+      return new CpuPerEvent(appSeconds * 1e6 / n,
+          (appSeconds - (end.appJitSeconds() - afterWarmup.appJitSeconds())) * 1e6 / n,
           (end.brokerSeconds() - afterWarmup.brokerSeconds()) * 1e6 / n, n,
           (end.appSeconds() - firstCommit.appSeconds()) * 1e6 / (allEvents - firstCommit.events()));
     }
@@ -227,11 +231,13 @@ final class BenchRun {
    * CPU µs per raw event of the application and of the broker over the {@code events} events committed after the
    * warm-up's, and of the application from its first commit on.
    */
-  record CpuPerEvent(double appMicros, double brokerMicros, long events, double appMicrosFromFirstCommit) {
+  record CpuPerEvent(double appMicros, double appMicrosWithoutJit, double brokerMicros, long events,
+      double appMicrosFromFirstCommit) {
     @Override
     public String toString() {
-      return String.format("CPU per raw event after the warm-up: application %.1f µs, broker %.1f µs (%,d events);"
-          + " application from its first commit %.1f µs", appMicros, brokerMicros, events, appMicrosFromFirstCommit);
+      return String.format("CPU per raw event after the warm-up: application %.1f µs (%.1f without its JIT compiler"
+          + " threads), broker %.1f µs (%,d events); application from its first commit %.1f µs", appMicros,
+          appMicrosWithoutJit, brokerMicros, events, appMicrosFromFirstCommit);
     }
   }
 

@@ -31,8 +31,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>It is clickhouse-local, not a server: no HTTP interface, no replication, one statement at a time; its
  * session keeps temporary tables from one statement to the next. Needs Node.js and the chDB package that
- * {@code test-support/chdb/install.sh} installs (CI runs it); without them {@link #start()} throws one line
- * saying what to run: tests never pass without it.
+ * {@code test-support/chdb/install.sh} installs: {@link #start()} runs it on first use (as the schema registry is
+ * assembled on first use), and when that cannot be done throws one line saying what to run: tests never pass
+ * without it.
  */
 public final class ChdbEngine implements AutoCloseable, SqlEngine {
 
@@ -78,9 +79,8 @@ public final class ChdbEngine implements AutoCloseable, SqlEngine {
    */
   public static ChdbEngine start() {
     Path chdb = chdbDirectory();
-    if (!Files.isDirectory(chdb.resolve("node_modules/chdb"))
-        || !Files.isDirectory(chdb.resolve("node_modules/@chdb/lib-linux-x64-gnu"))) {
-      throw new IllegalStateException("chDB is not installed in " + chdb.resolve("node_modules") + ": " + INSTALL_HINT);
+    if (!installed(chdb)) {
+      install(chdb);
     }
     Path dir;
     try {
@@ -238,6 +238,41 @@ public final class ChdbEngine implements AutoCloseable, SqlEngine {
   private static String head(String sql) {
     String s = sql.strip();
     return s.length() > 120 ? s.substring(0, 120) + "…" : s;
+  }
+
+  private static boolean installed(Path chdb) {
+    return Files.isDirectory(chdb.resolve("node_modules/chdb"))
+        && Files.isDirectory(chdb.resolve("node_modules/@chdb/lib-linux-x64-gnu"));
+  }
+
+  /** Runs install.sh (a fresh checkout's first use); throws one line when it is missing or fails. */
+  private static synchronized void install(Path chdb) {
+    if (installed(chdb)) {
+      return;
+    }
+    String notInstalled = "chDB is not installed in " + chdb.resolve("node_modules");
+    Path script = chdb.resolve("install.sh");
+    if (!Files.isRegularFile(script)) {
+      throw new IllegalStateException(notInstalled + ": " + INSTALL_HINT);
+    }
+    System.err.println("ChdbEngine: installing chDB once (" + script + ", ~170 MB from the npm registry)");
+    try {
+      Path log = Files.createTempFile("costpipe-chdb-install-", ".log");
+      Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true)
+          .redirectOutput(log.toFile()).start();
+      if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || !installed(chdb)) {
+        p.destroyForcibly();
+        throw new IllegalStateException(notInstalled + " and " + script + " failed (its output: " + log + "): "
+            + INSTALL_HINT);
+      }
+      Files.delete(log);
+    } catch (IOException e) {
+      throw new IllegalStateException(notInstalled + " and installing it failed (" + e.getMessage() + "): "
+          + INSTALL_HINT, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(notInstalled + ": interrupted while installing it", e);
+    }
   }
 
   /**
