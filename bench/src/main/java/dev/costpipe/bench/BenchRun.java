@@ -2,7 +2,6 @@ package dev.costpipe.bench;
 
 import dev.costpipe.testsupport.ServerProcesses;
 import dev.costpipe.testsupport.KafkaTestBroker;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
