@@ -57,4 +57,9 @@ final class ClickHouseOptions {
     }
     return loaded.config().properties();
   }
+
+  /** The ClickHouse-only commands' connection settings, or UserInputException saying what is wrong. */
+  ClickHouseSinkConfig sinkConfig() {
+    return UserInputException.parsing(() -> ClickHouseSinkConfig.from(load()));
+  }
 }

@@ -21,13 +21,7 @@ final class MigrateLayoutCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ClickHouseSinkConfig config;
-    try {
-      config = ClickHouseSinkConfig.from(clickhouse.load());
-    } catch (IllegalArgumentException e) {
-      System.err.println("costpipe clickhouse migrate-layout: " + e.getMessage());
-      return 2;
-    }
+    ClickHouseSinkConfig config = clickhouse.sinkConfig();
     try (var client = config.newClient()) {
       new LayoutMigration(client, config.database(), line -> System.out.println("migrate-layout: " + line))
           .run(dryRun);

@@ -52,37 +52,8 @@ public final class QueryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ClickHouseSinkConfig config;
-    CostQuery.Options options;
-    try {
-      config = ClickHouseSinkConfig.from(clickhouse.load());
-      CostFilter filter = CostFilter.all().between(from == null ? null : CostFilter.parseTime(from),
-          to == null ? null : CostFilter.parseTime(to));
-      if (user != null) {
-        filter = filter.withUser(user);
-      }
-      if (session != null) {
-        filter = filter.withSession(session);
-      }
-      if (sessionName != null) {
-        filter = filter.withSessionName(sessionName);
-      }
-      for (String p : properties) {
-        var eq = CostFilter.PropertyEquals.parse(p);
-        filter = filter.withProperty(eq.name(), eq.value());
-      }
-      if (model != null) {
-        filter = filter.withModel(model);
-      }
-      if (provider != null) {
-        filter = filter.withProvider(provider);
-      }
-      options = new CostQuery.Options(filter, rows ? CostQuery.Output.ROWS : CostQuery.Output.TOTALS,
-          CostQuery.Format.parse(format), limit);
-    } catch (IllegalArgumentException e) {
-      System.err.println("costpipe query: " + e.getMessage());
-      return 2;
-    }
+    ClickHouseSinkConfig config = clickhouse.sinkConfig();
+    CostQuery.Options options = UserInputException.parsing(this::options);
     var client = config.newClient();
     try {
       System.out.print(new CostQuery(ClickHouseReader.of(client), CostTable.of(config.database())).run(options));
@@ -90,5 +61,32 @@ public final class QueryCommand implements Callable<Integer> {
       client.close();
     }
     return 0;
+  }
+
+  /** The query the options ask for. */
+  private CostQuery.Options options() {
+    CostFilter filter = CostFilter.all().between(from == null ? null : CostFilter.parseTime(from),
+        to == null ? null : CostFilter.parseTime(to));
+    if (user != null) {
+      filter = filter.withUser(user);
+    }
+    if (session != null) {
+      filter = filter.withSession(session);
+    }
+    if (sessionName != null) {
+      filter = filter.withSessionName(sessionName);
+    }
+    for (String p : properties) {
+      var eq = CostFilter.PropertyEquals.parse(p);
+      filter = filter.withProperty(eq.name(), eq.value());
+    }
+    if (model != null) {
+      filter = filter.withModel(model);
+    }
+    if (provider != null) {
+      filter = filter.withProvider(provider);
+    }
+    return new CostQuery.Options(filter, rows ? CostQuery.Output.ROWS : CostQuery.Output.TOTALS,
+        CostQuery.Format.parse(format), limit);
   }
 }

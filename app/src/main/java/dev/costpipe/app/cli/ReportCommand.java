@@ -50,24 +50,10 @@ public final class ReportCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      ClickHouseSinkConfig config;
-      WeeklyReport.Options options;
-      NotifierConfig channels = null;
-      try {
-        config = ClickHouseSinkConfig.from(clickhouse.load());
-        options = new WeeklyReport.Options(CostTable.of(config.database()), week == null ? null : IsoWeek.parse(week),
-            ReportFormat.parse(format));
-        if (send != null) {
-          if (notifyConfig == null) {
-            throw new IllegalArgumentException("--send needs --notify-config FILE (the channels to send with)");
-          }
-          channels = NotifierConfig.load(InputFiles.readable(notifyConfig, "--notify-config"));
-          ReportSender.pick(channels, send, channel);
-        }
-      } catch (IllegalArgumentException e) {
-        System.err.println("costpipe report weekly: " + e.getMessage());
-        return 2;
-      }
+      ClickHouseSinkConfig config = clickhouse.sinkConfig();
+      WeeklyReport.Options options = UserInputException.parsing(() -> new WeeklyReport.Options(
+          CostTable.of(config.database()), week == null ? null : IsoWeek.parse(week), ReportFormat.parse(format)));
+      NotifierConfig channels = send == null ? null : UserInputException.parsing(this::channels);
       WeeklyReport report;
       var client = config.newClient();
       try {
@@ -90,6 +76,16 @@ public final class ReportCommand implements Runnable {
         System.err.println("costpipe report weekly: sent to " + send);
       }
       return 0;
+    }
+
+    /** The channels of --notify-config, once the one --send names is found among them. */
+    private NotifierConfig channels() {
+      if (notifyConfig == null) {
+        throw new UserInputException("--send needs --notify-config FILE (the channels to send with)");
+      }
+      NotifierConfig channels = NotifierConfig.load(InputFiles.readable(notifyConfig, "--notify-config"));
+      ReportSender.pick(channels, send, channel);
+      return channels;
     }
   }
 }

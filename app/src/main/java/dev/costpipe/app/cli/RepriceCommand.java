@@ -36,17 +36,15 @@ public final class RepriceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ClickHouseSinkConfig config;
+    ClickHouseSinkConfig config = clickhouse.sinkConfig();
     PricingRegistry registry;
     try {
-      config = ClickHouseSinkConfig.from(clickhouse.load());
       InputFiles.readable(prices, "--prices");
       registry = PricingRegistry.of(prices == null ? CatalogueLoader.builtIn().entries()
           : format != CostCommand.PricesFormat.costpipe ? PricingSource.importForeign(prices, format).entries()
           : CatalogueLoader.load(prices).entries());
     } catch (IllegalArgumentException | java.io.IOException | java.io.UncheckedIOException e) {
-      System.err.println("costpipe reprice: " + e.getMessage());
-      return 2;
+      throw new UserInputException(e.getMessage(), e);
     }
     Reprice.Result r = Reprice.run(config, registry, from, to, dryRun);
     System.out.printf("%s %s..%s: %d requests in range, %d re-priced; total $%s -> $%s (%s$%s)%n",

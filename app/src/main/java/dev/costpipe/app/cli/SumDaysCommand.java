@@ -29,16 +29,10 @@ final class SumDaysCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ClickHouseSinkConfig config;
-    try {
-      if (days < 1 || days > 366) {
-        throw new IllegalArgumentException("--days must be between 1 and 366, got " + days);
-      }
-      config = ClickHouseSinkConfig.from(clickhouse.load());
-    } catch (IllegalArgumentException e) {
-      System.err.println("costpipe clickhouse sum-days: " + e.getMessage());
-      return 2;
+    if (days < 1 || days > 366) {
+      throw new UserInputException("--days must be between 1 and 366, got " + days);
     }
+    ClickHouseSinkConfig config = clickhouse.sinkConfig();
     Instant now = Instant.now();
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
     try (var client = config.newClient()) {

@@ -23,7 +23,7 @@ final class TotalsSql {
         Map<String, String> sums = new LinkedHashMap<>();
         sums.put("requests_n", "count()");
         sums.put("priced_n", "countIf(cost_nano_usd IS NOT NULL)");
-        sums.put("cost_sum", WeeklyReportQueries.COST);
+        sums.put("cost_sum", ReportSql.COST);
         sums.put("input_tokens_sum", "sum(input_tokens)");
         sums.put("output_tokens_sum", "sum(output_tokens)");
         sums.put("cache_read_tokens_sum", "sum(cache_read_tokens)");

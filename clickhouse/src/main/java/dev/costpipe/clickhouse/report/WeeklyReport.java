@@ -166,7 +166,7 @@ public record WeeklyReport(
 
     /**
      * One custom property ({@code Helicone-Property-<Name>}): its spend over the requests carrying it, and
-     * its values' spend, most expensive first (at most {@link WeeklyReportQueries#PROPERTY_VALUES}).
+     * its values' spend, most expensive first (at most {@link SpendSections#PROPERTY_VALUES}).
      *
      * @param distinctValues how many values the property had this week
      * @param otherValuesRequests requests with a value not listed
