@@ -1,9 +1,7 @@
 package dev.costpipe.testsupport;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -45,9 +42,7 @@ public final class ChdbEngine implements AutoCloseable, SqlEngine {
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(60);
 
-  // Decimals must come back exactly, as ClickHouseTestServer reads them.
-  private static final ObjectMapper JSON =
-      JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+  private static final ObjectMapper JSON = JsonEachRowOutput.JSON;
 
   private final Process process;
   private final Path dir;
@@ -153,20 +148,7 @@ public final class ChdbEngine implements AutoCloseable, SqlEngine {
    */
   @Override
   public List<Map<String, Object>> query(String sql) {
-    List<Map<String, Object>> rows = new ArrayList<>();
-    for (String line : run(sql, "JSONEachRow").split("\n")) {
-      if (line.isBlank()) {
-        continue;
-      }
-      try {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> row = JSON.readValue(line, Map.class);
-        rows.add(row);
-      } catch (IOException e) {
-        throw new IllegalStateException("not a JSONEachRow line: " + line + "\nSQL: " + sql, e);
-      }
-    }
-    return rows;
+    return JsonEachRowOutput.rows(run(sql, "JSONEachRow"), sql);
   }
 
   /** Inserts JSONEachRow lines into {@code table} (database-qualified), as the sink's JSON encoding sends them. */

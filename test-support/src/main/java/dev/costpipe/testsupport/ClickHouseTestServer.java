@@ -1,9 +1,6 @@
 package dev.costpipe.testsupport;
 
 import com.clickhouse.client.api.Client;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -40,10 +37,6 @@ public final class ClickHouseTestServer implements AutoCloseable, SqlEngine {
 
     // Decimals must come back exactly: without USE_BIG_DECIMAL_FOR_FLOATS Jackson would parse
     // Decimal(38,12) values into doubles.
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .build();
-
     private static final SharedOnce<ClickHouseTestServer> SHARED =
             new SharedOnce<>("clickhouse-test-server", () -> start(true), ClickHouseTestServer::stop);
 
@@ -158,27 +151,7 @@ public final class ClickHouseTestServer implements AutoCloseable, SqlEngine {
      */
     @Override
     public List<Map<String, Object>> query(String sql) {
-        String body = post(sql);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (String line : body.split("\n")) {
-            if (line.isBlank()) {
-                continue;
-            }
-            // An error after the first block has been sent arrives with HTTP 200, appended to the body.
-            if (line.startsWith("Code: ")) {
-                throw new IllegalStateException("ClickHouse failed mid-result for SQL [" + sql + "]: " + line);
-            }
-            try {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> row = JSON.readValue(line, Map.class);
-                rows.add(row);
-            } catch (IOException e) {
-                throw new IllegalStateException(
-                        "Not a JSONEachRow line (did the SQL end in FORMAT JSONEachRow?): " + line
-                                + "\nSQL: " + sql, e);
-            }
-        }
-        return rows;
+        return JsonEachRowOutput.rows(post(sql), sql);
     }
 
     /** Stops the server and deletes its directory. No-op on the {@link #shared()} instance. */

@@ -3,8 +3,6 @@ package dev.costpipe.clickhouse.report;
 import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.query.QueryResponse;
 import com.clickhouse.client.api.query.QuerySettings;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,7 +21,6 @@ import java.util.concurrent.TimeoutException;
 public final class ClientV2Reader implements ClickHouseReader, AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
-    private static final ObjectMapper JSON = Rows.MAPPER;
 
     private final Client client;
     private final boolean owned;
@@ -71,11 +68,7 @@ public final class ClientV2Reader implements ClickHouseReader, AutoCloseable {
                 if (line.startsWith("Code: ")) {
                     throw new ReportException("ClickHouse failed mid-result: " + line + "\nSQL: " + sql);
                 }
-                JsonNode row = JSON.readTree(line);
-                if (!(row instanceof ObjectNode object)) {
-                    throw new ReportException("not a JSONEachRow line: " + line + "\nSQL: " + sql);
-                }
-                rows.add(object);
+                rows.add(Rows.jsonEachRow(line, sql));
             }
             return rows;
         } catch (InterruptedException e) {

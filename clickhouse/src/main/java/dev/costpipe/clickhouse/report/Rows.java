@@ -1,9 +1,11 @@
 package dev.costpipe.clickhouse.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -20,6 +22,15 @@ final class Rows {
             .build();
 
     private Rows() {}
+
+    /** One line of a {@code FORMAT JSONEachRow} answer as its row; {@code sql} is named when it is not one. */
+    static ObjectNode jsonEachRow(String line, String sql) throws JsonProcessingException {
+        JsonNode row = MAPPER.readTree(line);
+        if (!(row instanceof ObjectNode object)) {
+            throw new ReportException("not a JSONEachRow line: " + line + "\nSQL: " + sql);
+        }
+        return object;
+    }
 
     /** An integer column; a missing or null value is an error. */
     static long longValue(JsonNode row, String field) {

@@ -156,6 +156,7 @@ final class SpendSections {
         }
         return out;
     }
+
     List<UnknownModel> unknownModels(ClickHouseReader reader, IsoWeek week) {
         List<UnknownModel> out = new ArrayList<>();
         for (ObjectNode row : reader.select("SELECT provider AS p_name, model AS m_name, sum(requests_n) AS requests"
@@ -170,6 +171,7 @@ final class SpendSections {
         }
         return out;
     }
+
     /**
      * Per model, the priced, non-cache-hit calls with fewer than {@link ReportHints#SHORT_PROMPT_TOKENS}
      * input tokens whose breakdown is made of token-rate parts only, with their input-side and output-side

@@ -91,8 +91,9 @@ public final class ClickHouseMigrations {
    * if ClickHouse refuses or cannot be reached; running it again is always safe.
    */
   public Result migrate() {
-    ClickHouseStatements.execute(client, "CREATE DATABASE IF NOT EXISTS " + database);
-    ClickHouseStatements.execute(client, sql("schema_migrations.sql"));
+    for (String statement : databaseStatements(database)) {
+      ClickHouseStatements.execute(client, statement);
+    }
     Map<String, String> recorded = recorded();
     List<String> applied = new ArrayList<>();
     for (String file : MIGRATIONS) {
@@ -162,9 +163,7 @@ public final class ClickHouseMigrations {
    * view. For running the same SQL on another engine (ClickHouse 26 through chDB in the tests).
    */
   public static List<String> newDatabaseStatements(String database) {
-    List<String> out = new ArrayList<>();
-    out.add("CREATE DATABASE IF NOT EXISTS " + database);
-    out.add(statement(resource("schema_migrations.sql"), database));
+    List<String> out = new ArrayList<>(databaseStatements(database));
     for (String file : MIGRATIONS) {
       out.addAll(statements(resource("migrations/" + file), database));
     }
@@ -172,6 +171,12 @@ public final class ClickHouseMigrations {
       out.add(statement(resource("views/" + file), database));
     }
     return out;
+  }
+
+  /** The database and its {@code schema_migrations} table, both if missing: what every run sends first. */
+  private static List<String> databaseStatements(String database) {
+    return List.of("CREATE DATABASE IF NOT EXISTS " + database,
+        statement(resource("schema_migrations.sql"), database));
   }
 
   /** The statements of a file: split where a line ends in {@code ;}, {@code {db}} replaced. */

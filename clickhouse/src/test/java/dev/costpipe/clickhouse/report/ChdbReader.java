@@ -1,7 +1,6 @@
 package dev.costpipe.clickhouse.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.testsupport.ChdbEngine;
 import java.util.ArrayList;
@@ -33,11 +32,7 @@ final class ChdbReader implements ClickHouseReader {
                 continue;
             }
             try {
-                JsonNode row = Rows.MAPPER.readTree(line);
-                if (!(row instanceof ObjectNode object)) {
-                    throw new ReportException("not a JSONEachRow line: " + line + "\nSQL: " + sql);
-                }
-                rows.add(object);
+                rows.add(Rows.jsonEachRow(line, sql));
             } catch (JsonProcessingException e) {
                 throw new ReportException("not a JSONEachRow line: " + line + "\nSQL: " + sql, e);
             }
