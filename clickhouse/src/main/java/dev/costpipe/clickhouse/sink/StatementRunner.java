@@ -21,7 +21,7 @@ public interface StatementRunner {
    */
   List<JsonNode> query(String sql);
 
-  /** The statements sent over a client-v2 client that the caller owns; failures as {@link ClickHouseStatements} throws them. */
+  /** Statements over a client-v2 client that the caller owns; failures as {@link ClickHouseStatements} throws them. */
   static StatementRunner of(Client client) {
     Objects.requireNonNull(client, "client");
     return new StatementRunner() {

@@ -67,7 +67,8 @@ class ClickHouseRepriceTest {
         cost("n1").at(D1).model("testco", "alpha", "testco/alpha").noUsage().json(),
         cost("x1").at(D1).model("other", "zzz", null).unknownModel().json(),
         cost("q1").at(D1).model("testco", "alpha' OR 1=1 --", null).unknownModel().json(),
-        cost("o1").at("2026-06-03T00:00:00Z").model("testco", "alpha", "testco/alpha").usage(ALPHA_USAGE).cost(1).json());
+        cost("o1").at("2026-06-03T00:00:00Z").model("testco", "alpha", "testco/alpha").usage(ALPHA_USAGE).cost(1)
+            .json());
   }
 
   private static long javaCost(PricingRegistry registry, String model, Instant at, Usage usage) {

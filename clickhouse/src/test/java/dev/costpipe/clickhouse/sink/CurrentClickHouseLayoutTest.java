@@ -135,7 +135,8 @@ class CurrentClickHouseLayoutTest {
     List<Retention.Week> dropped = new Retention(both.on26(), db, line -> { }).run(Duration.ofDays(30), now, false);
     assertThat(dropped).isEqualTo(new Retention(both.on1816(), db, line -> { }).run(Duration.ofDays(30), now, false))
         .isEqualTo(dry);
-    assertThat(both.sameOnBoth(parts)).extracting(r -> r.get("table") + " " + r.get("partition")).containsExactlyInAnyOrder(
+    assertThat(both.sameOnBoth(parts)).extracting(r -> r.get("table") + " " + r.get("partition"))
+        .containsExactlyInAnyOrder(
         "request_costs 2026-06-08", "request_costs 2026-06-29", "report_day_sums 2026-06-08",
         "report_day_property_sums 2026-06-08", "report_day_session_sums 2026-06-08");
     assertThat(both.sameOnBoth("SELECT request_id FROM " + db + ".request_costs FORMAT JSONEachRow"))
@@ -162,7 +163,8 @@ class CurrentClickHouseLayoutTest {
     return new StatementRunner() {
       @Override
       public void execute(String sql) {
-        if (sql.startsWith("INSERT INTO " + db + ".request_costs_layout_migration") && sql.contains("'" + partition + "'")) {
+        if (sql.startsWith("INSERT INTO " + db + ".request_costs_layout_migration")
+            && sql.contains("'" + partition + "'")) {
           throw new IllegalStateException("interrupted before recording " + partition);
         }
         statements.execute(sql);

@@ -81,7 +81,7 @@ final class TwoClickHouses implements AutoCloseable {
     return statement.contains(".request_costs_time_led");
   }
 
-  /** Cost records into {@code db.request_costs} of both, as the sink's JSONEachRow rows, ingested at {@code ingestedAt}. */
+  /** Cost records into {@code db.request_costs} of both, the sink's JSONEachRow rows ingested at {@code ingestedAt}. */
   void insert(String db, long ingestedAt, List<String> records) throws Exception {
     TestRecords.insertRows(old.client(), db, ingestedAt, records);
     current.insertJsonEachRow(db + ".request_costs",
