@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,8 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code costpipe clickhouse migrate-layout} and {@code costpipe clickhouse retention} on a current ClickHouse (26,
  * through chDB) beside 18.16: the statements they send, on databases the migrations made and rows the sink wrote,
- * leave the same rows, partitions and tables on both, report the same in a dry run, and resume alike after an
- * interrupted run; reads stay the same on both before, during and after the backfill.
+ * leave the same rows, partitions and tables on both, report the same in a dry run, catch a copy that did not land
+ * and resume alike after an interrupted run; reads stay the same on both before, during and after the backfill.
  */
 class CurrentClickHouseLayoutTest {
   private static final long INGESTED = 1_780_000_000L;
@@ -84,10 +86,23 @@ class CurrentClickHouseLayoutTest {
     assertThat(both.sameOnBoth("SELECT count() AS n FROM " + db + ".request_costs FORMAT JSONEachRow"))
         .containsExactly(Map.of("n", "2"));
 
-    // a run interrupted after copying May, before recording it: reads stay right on both
+    // a copy that did not land (its INSERT not run) is caught by the check: nothing recorded, nothing dropped
+    String copy = "INSERT INTO " + db + ".request_costs (";
     for (StatementRunner statements : List.of(both.on1816(), both.on26())) {
-      assertThatThrownBy(() -> new LayoutMigration(interruptedRecording(statements, db, "202605"), db, line -> { })
-          .run(false)).hasMessageContaining("interrupted");
+      assertThatThrownBy(() -> new LayoutMigration(instead(statements, sql -> sql.startsWith(copy), sql -> { }),
+          db, line -> { }).run(false)).hasMessageStartingWith("partition 202604: 29 request ids of " + db
+          + ".request_costs_before_v008 are not in request_costs after the copy");
+    }
+    assertThat(both.sameOnBoth("SELECT partition FROM " + db + ".request_costs_layout_migration FORMAT JSONEachRow"))
+        .isEmpty();
+
+    // a run interrupted after copying May, before recording it: reads stay right on both
+    String recordMay =
+        "INSERT INTO " + db + ".request_costs_layout_migration (partition, rows, copied_at) VALUES ('202605'";
+    for (StatementRunner statements : List.of(both.on1816(), both.on26())) {
+      assertThatThrownBy(() -> new LayoutMigration(instead(statements, sql -> sql.startsWith(recordMay), sql -> {
+        throw new IllegalStateException("interrupted before recording May");
+      }), db, line -> { }).run(false)).hasMessage("interrupted before recording May");
     }
     assertThat(both.sameOnBoth("SELECT partition FROM " + db + ".request_costs_layout_migration FORMAT JSONEachRow"))
         .containsExactly(Map.of("partition", "202604"));
@@ -158,16 +173,17 @@ class CurrentClickHouseLayoutTest {
     return log.stream().map(line -> line.replaceAll("\\d+ stored rows", "… stored rows")).toList();
   }
 
-  /** {@code statements}, stopping (as a killed run would) before recording {@code partition} as copied. */
-  private static StatementRunner interruptedRecording(StatementRunner statements, String db, String partition) {
+  /** {@code statements}, but a statement that {@code matching} picks goes to {@code instead}. */
+  private static StatementRunner instead(StatementRunner statements, Predicate<String> matching,
+      Consumer<String> instead) {
     return new StatementRunner() {
       @Override
       public void execute(String sql) {
-        if (sql.startsWith("INSERT INTO " + db + ".request_costs_layout_migration")
-            && sql.contains("'" + partition + "'")) {
-          throw new IllegalStateException("interrupted before recording " + partition);
+        if (matching.test(sql)) {
+          instead.accept(sql);
+        } else {
+          statements.execute(sql);
         }
-        statements.execute(sql);
       }
 
       @Override
