@@ -3,7 +3,7 @@ package dev.costpipe.clickhouse.layout;
 import com.clickhouse.client.api.Client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.costpipe.clickhouse.costsql.SqlLiterals;
-import dev.costpipe.clickhouse.sink.ClickHouseStatements;
+import dev.costpipe.clickhouse.sink.StatementRunner;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,7 +31,7 @@ public final class LayoutMigration {
   /** The progress of a migration: one row per copied partition of the old table. */
   static final String PROGRESS_TABLE = "request_costs_layout_migration";
 
-  private final Client client;
+  private final StatementRunner statements;
   private final String database;
   private final Consumer<String> log;
 
@@ -48,20 +48,25 @@ public final class LayoutMigration {
   public record Result(List<Partition> copied, List<Partition> alreadyCopied, boolean oldTableDropped) {}
 
   public LayoutMigration(Client client, String database, Consumer<String> log) {
-    this.client = Objects.requireNonNull(client, "client");
+    this(StatementRunner.of(client), database, log);
+  }
+
+  /** A migration sending its statements to {@code statements} (in tests: ClickHouse 26 through chDB). */
+  public LayoutMigration(StatementRunner statements, String database, Consumer<String> log) {
+    this.statements = Objects.requireNonNull(statements, "statements");
     this.database = Objects.requireNonNull(database, "database");
     this.log = Objects.requireNonNull(log, "log");
   }
 
   /** Copies what is left (dry run: only says what it would copy). Safe to run again at any point. */
   public Result run(boolean dryRun) {
-    List<String> columns = TimeLedLayout.oldColumns(client, database);
+    List<String> columns = TimeLedLayout.oldColumns(statements, database);
     if (columns.isEmpty()) {
       log.accept("nothing to migrate: " + database + "." + TimeLedLayout.OLD_TABLE + " does not exist"
           + " (request_costs is time-led, or the sink has not run migration V008 yet)");
       return new Result(List.of(), List.of(), !dryRun);
     }
-    String engine = ClickHouseStatements.query(client, "SELECT engine FROM system.tables WHERE database = "
+    String engine = statements.query("SELECT engine FROM system.tables WHERE database = "
         + SqlLiterals.string(database) + " AND name = " + SqlLiterals.string(TimeLedLayout.OLD_TABLE)
         + " FORMAT JSONEachRow").get(0).path("engine").asText();
     if (!engine.endsWith("MergeTree")) {
@@ -71,7 +76,7 @@ public final class LayoutMigration {
           + TimeLedLayout.OLD_TABLE + " WHERE toYYYYMM(timestamp) = <month>");
     }
     if (!dryRun) {
-      ClickHouseStatements.execute(client, "CREATE TABLE IF NOT EXISTS " + progressTable()
+      statements.execute("CREATE TABLE IF NOT EXISTS " + progressTable()
           + " (partition String, rows UInt64, copied_at DateTime('UTC'))"
           + " ENGINE = ReplacingMergeTree(copied_at) ORDER BY partition");
     }
@@ -91,14 +96,14 @@ public final class LayoutMigration {
         continue;
       }
       log.accept("copying partition " + p.id() + " (" + p.rows() + " stored rows)");
-      ClickHouseStatements.execute(client, "INSERT INTO " + database + "." + TimeLedLayout.TABLE + " (" + list
+      statements.execute("INSERT INTO " + database + "." + TimeLedLayout.TABLE + " (" + list
           + ") SELECT " + list + " FROM " + oldTable() + " WHERE " + inPartition(p));
       long missing = missing(p);
       if (missing != 0) {
         throw new IllegalStateException("partition " + p.id() + ": " + missing + " request ids of "
             + oldTable() + " are not in " + TimeLedLayout.TABLE + " after the copy; nothing dropped, run again");
       }
-      ClickHouseStatements.execute(client, "INSERT INTO " + progressTable() + " (partition, rows, copied_at) VALUES ("
+      statements.execute("INSERT INTO " + progressTable() + " (partition, rows, copied_at) VALUES ("
           + SqlLiterals.string(p.id()) + ", " + p.rows() + ", now())");
     }
     if (dryRun) {
@@ -113,8 +118,8 @@ public final class LayoutMigration {
             + " run again");
       }
     }
-    ClickHouseStatements.execute(client, "DROP TABLE IF EXISTS " + oldTable());
-    ClickHouseStatements.execute(client, "DROP TABLE IF EXISTS " + progressTable());
+    statements.execute("DROP TABLE IF EXISTS " + oldTable());
+    statements.execute("DROP TABLE IF EXISTS " + progressTable());
     log.accept("done: " + copied.size() + " partitions copied now, " + already.size() + " before; "
         + oldTable() + " dropped");
     return new Result(copied, already, true);
@@ -122,7 +127,7 @@ public final class LayoutMigration {
 
   private List<Partition> oldPartitions() {
     List<Partition> out = new ArrayList<>();
-    for (JsonNode row : ClickHouseStatements.query(client, "SELECT partition, sum(rows) AS n FROM system.parts"
+    for (JsonNode row : statements.query("SELECT partition, sum(rows) AS n FROM system.parts"
         + " WHERE database = " + SqlLiterals.string(database) + " AND table = "
         + SqlLiterals.string(TimeLedLayout.OLD_TABLE) + " AND active GROUP BY partition ORDER BY partition"
         + " FORMAT JSONEachRow")) {
@@ -135,7 +140,7 @@ public final class LayoutMigration {
   private long missing(Partition p) {
     String month = "toDateTime(" + SqlLiterals.string(p.id().substring(0, 4) + "-" + p.id().substring(4)
         + "-01 00:00:00") + ", 'UTC')";
-    return ClickHouseStatements.query(client, "SELECT count() AS n FROM (SELECT DISTINCT request_id FROM "
+    return statements.query("SELECT count() AS n FROM (SELECT DISTINCT request_id FROM "
         + oldTable() + " WHERE " + inPartition(p) + ") WHERE request_id NOT IN (SELECT request_id FROM "
         + database + "." + TimeLedLayout.TABLE + " WHERE timestamp >= " + month
         + " AND timestamp < addMonths(" + month + ", 1))"
@@ -151,7 +156,7 @@ public final class LayoutMigration {
 
   private Set<String> copiedPartitions() {
     Set<String> out = new HashSet<>();
-    for (JsonNode row : ClickHouseStatements.query(client, "SELECT partition FROM " + progressTable()
+    for (JsonNode row : statements.query("SELECT partition FROM " + progressTable()
         + " FORMAT JSONEachRow")) {
       out.add(row.path("partition").asText());
     }
@@ -159,7 +164,7 @@ public final class LayoutMigration {
   }
 
   private boolean progressTableExists() {
-    return !ClickHouseStatements.query(client, "SELECT name FROM system.tables WHERE database = "
+    return !statements.query("SELECT name FROM system.tables WHERE database = "
         + SqlLiterals.string(database) + " AND name = " + SqlLiterals.string(PROGRESS_TABLE)
         + " FORMAT JSONEachRow").isEmpty();
   }

@@ -3,7 +3,7 @@ package dev.costpipe.clickhouse.layout;
 import com.clickhouse.client.api.Client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.costpipe.clickhouse.costsql.SqlLiterals;
-import dev.costpipe.clickhouse.sink.ClickHouseStatements;
+import dev.costpipe.clickhouse.sink.StatementRunner;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -25,7 +25,7 @@ public final class Retention {
   public static final List<String> DAY_SUMS =
       List.of("report_day_sums", "report_day_property_sums", "report_day_session_sums");
 
-  private final Client client;
+  private final StatementRunner statements;
   private final String database;
   private final Consumer<String> log;
 
@@ -33,7 +33,12 @@ public final class Retention {
   public record Week(LocalDate monday, long rows) {}
 
   public Retention(Client client, String database, Consumer<String> log) {
-    this.client = Objects.requireNonNull(client, "client");
+    this(StatementRunner.of(client), database, log);
+  }
+
+  /** A retention sending its statements to {@code statements} (in tests: ClickHouse 26 through chDB). */
+  public Retention(StatementRunner statements, String database, Consumer<String> log) {
+    this.statements = Objects.requireNonNull(statements, "statements");
     this.database = Objects.requireNonNull(database, "database");
     this.log = Objects.requireNonNull(log, "log");
   }
@@ -67,7 +72,7 @@ public final class Retention {
 
   /** Drops the report's sums per day of the week of {@code monday}, in those of {@link #DAY_SUMS} the database has. */
   public void dropDaySums(LocalDate monday) {
-    for (JsonNode row : ClickHouseStatements.query(client, "SELECT name FROM system.tables WHERE database = "
+    for (JsonNode row : statements.query("SELECT name FROM system.tables WHERE database = "
         + SqlLiterals.string(database) + " AND name IN (" + String.join(", ", DAY_SUMS.stream()
             .map(SqlLiterals::string).toList()) + ") ORDER BY name FORMAT JSONEachRow")) {
       dropPartition(row.path("name").asText(), monday);
@@ -75,13 +80,13 @@ public final class Retention {
   }
 
   private void dropPartition(String table, LocalDate monday) {
-    ClickHouseStatements.execute(client, "ALTER TABLE " + database + "." + table + " DROP PARTITION "
+    statements.execute("ALTER TABLE " + database + "." + table + " DROP PARTITION "
         + SqlLiterals.string(monday.toString()));
   }
 
   private List<Week> weeks() {
     List<Week> out = new ArrayList<>();
-    for (JsonNode row : ClickHouseStatements.query(client, "SELECT partition, sum(rows) AS n FROM system.parts"
+    for (JsonNode row : statements.query("SELECT partition, sum(rows) AS n FROM system.parts"
         + " WHERE database = " + SqlLiterals.string(database) + " AND table = "
         + SqlLiterals.string(TimeLedLayout.TABLE) + " AND active GROUP BY partition ORDER BY partition"
         + " FORMAT JSONEachRow")) {

@@ -4,6 +4,7 @@ import com.clickhouse.client.api.Client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.costpipe.clickhouse.costsql.SqlLiterals;
 import dev.costpipe.clickhouse.sink.ClickHouseStatements;
+import dev.costpipe.clickhouse.sink.StatementRunner;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,9 +31,9 @@ public final class TimeLedLayout {
   }
 
   /** The columns of the old table, or none when it does not exist (any more). */
-  public static List<String> oldColumns(Client client, String database) {
+  public static List<String> oldColumns(StatementRunner statements, String database) {
     List<String> columns = new ArrayList<>();
-    for (JsonNode row : ClickHouseStatements.query(client, "SELECT name FROM system.columns WHERE database = "
+    for (JsonNode row : statements.query("SELECT name FROM system.columns WHERE database = "
         + SqlLiterals.string(database) + " AND table = " + SqlLiterals.string(OLD_TABLE) + " FORMAT JSONEachRow")) {
       columns.add(row.path("name").asText());
     }
@@ -44,7 +45,7 @@ public final class TimeLedLayout {
    * V008's RENAME no insert can reach the old table (an insert running during the RENAME finishes before it).
    */
   public static void dropOldTableIfEmpty(Client client, String database) {
-    if (oldColumns(client, database).isEmpty()) {
+    if (oldColumns(StatementRunner.of(client), database).isEmpty()) {
       return;
     }
     List<JsonNode> count = ClickHouseStatements.query(client, "SELECT count() AS n FROM " + database + "."

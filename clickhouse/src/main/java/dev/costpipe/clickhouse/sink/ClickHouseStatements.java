@@ -37,22 +37,10 @@ public final class ClickHouseStatements {
 
   /** Runs a SELECT that ends in {@code FORMAT JSONEachRow} and returns its rows (64-bit integers come quoted). */
   public static List<JsonNode> query(Client client, String sql) {
-    List<JsonNode> rows = new ArrayList<>();
     try (QueryResponse response = client.query(sql).get();
          BufferedReader reader = new BufferedReader(
              new InputStreamReader(response.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        if (line.isBlank()) {
-          continue;
-        }
-        if (line.startsWith("Code: ")) {
-          // an error after the first block arrives with HTTP 200, appended to the body
-          throw new IllegalStateException("ClickHouse failed mid-result for " + head(sql) + ": " + line);
-        }
-        rows.add(Json.MAPPER.readTree(line));
-      }
-      return rows;
+      return rows(reader, sql);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while running " + head(sql), e);
@@ -65,6 +53,23 @@ public final class ClickHouseStatements {
     } catch (Exception e) {
       throw failure(sql, e);
     }
+  }
+
+  /** The rows of a {@code FORMAT JSONEachRow} answer to {@code sql}, read line by line. */
+  static List<JsonNode> rows(BufferedReader reader, String sql) throws IOException {
+    List<JsonNode> rows = new ArrayList<>();
+    String line;
+    while ((line = reader.readLine()) != null) {
+      if (line.isBlank()) {
+        continue;
+      }
+      if (line.startsWith("Code: ")) {
+        // an error after the first block arrives with HTTP 200, appended to the body
+        throw new IllegalStateException("ClickHouse failed mid-result for " + head(sql) + ": " + line);
+      }
+      rows.add(Json.MAPPER.readTree(line));
+    }
+    return rows;
   }
 
   private static IllegalStateException failure(String sql, Throwable cause) {

@@ -54,11 +54,16 @@ public final class Reprice {
     }
   }
 
-  private final Client client;
+  private final StatementRunner statements;
   private final String database;
 
   public Reprice(Client client, String database) {
-    this.client = client;
+    this(StatementRunner.of(client), database);
+  }
+
+  /** A re-pricing sending its statements to {@code statements} (in tests: ClickHouse 26 through chDB). */
+  public Reprice(StatementRunner statements, String database) {
+    this.statements = statements;
     this.database = database;
   }
 
@@ -93,7 +98,7 @@ public final class Reprice {
     long oldTotal = 0;
     Map<String, Long> unknown = new HashMap<>();
     List<ProviderModel> resolved = new ArrayList<>();
-    for (JsonNode row : ClickHouseStatements.query(client, "SELECT provider, model, count() AS n,"
+    for (JsonNode row : statements.query("SELECT provider, model, count() AS n,"
         + " sum(ifNull(cost_nano_usd, 0)) AS total, countIf(pricing_status = 'unknown_model') AS unknown FROM "
         + table + " FINAL WHERE " + range + " GROUP BY provider, model FORMAT JSONEachRow")) {
       rowsInRange += row.get("n").asLong();
@@ -117,7 +122,7 @@ public final class Reprice {
           + " AND (isNull(cost_nano_usd) OR ifNull(repriced_cost, 0) != ifNull(cost_nano_usd, 0)) AS repriced"
           + " FROM " + table + " FINAL WHERE " + range + " AND " + among(pairs);
       long chunkRepriced = 0;
-      for (JsonNode row : ClickHouseStatements.query(client, "SELECT provider, model, countIf(repriced) AS repriced_rows,"
+      for (JsonNode row : statements.query("SELECT provider, model, countIf(repriced) AS repriced_rows,"
           + " countIf(repriced AND pricing_status = 'unknown_model') AS unknown_repriced,"
           + " sum(if(repriced, ifNull(repriced_cost, 0) - ifNull(cost_nano_usd, 0), 0)) AS delta"
           + " FROM (" + rows + ") GROUP BY provider, model FORMAT JSONEachRow")) {
@@ -143,7 +148,7 @@ public final class Reprice {
   }
 
   private void insertRepriced(String table, String rows) {
-    ClickHouseStatements.execute(client, "INSERT INTO " + table + " (request_id, timestamp, provider, model,"
+    statements.execute("INSERT INTO " + table + " (request_id, timestamp, provider, model,"
         + " model_key, user_id, session_id, session_name, session_path, property_keys, property_values, status,"
         + " streamed, cache_hit, " + usageColumns() + ", usage_source, pricing_status,"
         + " cost_nano_usd, cost_usd, cost_breakdown_keys, cost_breakdown_values, cache_savings_nano_usd, errors,"

@@ -11,10 +11,10 @@ import java.util.List;
  * on a server. chDB's one connection keeps temporary tables from statement to statement, so it is its own
  * {@link #session()} (the report drops its temporary tables when done); statements run one at a time.
  */
-final class ChdbReader implements ClickHouseReader {
+public final class ChdbReader implements ClickHouseReader {
     private final ChdbEngine engine;
 
-    ChdbReader(ChdbEngine engine) {
+    public ChdbReader(ChdbEngine engine) {
         this.engine = engine;
     }
 

@@ -157,7 +157,7 @@ class DaySumsTest {
                 "2026-11-14", "2026-11-15", "2026-11-16", "2026-11-17", "2026-11-18");
     }
 
-    private static List<Row> rows() {
+    static List<Row> rows() {
         List<Row> rows = new ArrayList<>();
         String[] teams = {"search", "billing", "ads"};
         for (int day = 9; day <= 22; day++) {

@@ -55,20 +55,21 @@ class ClickHouseRepriceCatalogueTest {
                 - {from: "16:30", until: "00:30", multiplier: 0.5}
       """;
 
-  @Test
-  void repricesUnknownModelsWithTheWholeCatalogueAndTheNewRulesAsTheEngineDoes(@TempDir Path dir) throws Exception {
+  /**
+   * What the test re-prices: the built-in catalogue plus DeepSeek's arriving price; one {@code unknown_model} row
+   * per endpoint without deployment (its first listed id) at random times of June 2026, the rules on named models
+   * (tiers, Batch, flex, time of day), and three rows of models with no price; the engine's cost of each (null:
+   * none).
+   */
+  record Scenario(PricingRegistry registry, List<String> records, Map<String, Long> expected, int pairs) {}
+
+  static Scenario scenario(Path dir) throws IOException {
     Path arriving = dir.resolve("deepseek.yml");
     Files.writeString(arriving, ARRIVING, StandardCharsets.UTF_8);
     List<PricingEntry> entries = new ArrayList<>(CatalogueLoader.builtIn().entries());
     entries.addAll(CatalogueLoader.load(arriving).entries());
     PricingRegistry registry = PricingRegistry.of(entries);
 
-    ClickHouseTestServer server = ClickHouseTestServer.shared();
-    Client client = server.client();
-    String db = TestRecords.unique("cp_reprice_all");
-    new ClickHouseMigrations(client, db).migrate();
-
-    // one unknown_model row per endpoint without deployment (its first listed id), at random times of June 2026
     Random random = new Random(13);
     Map<String, Long> expected = new LinkedHashMap<>();
     List<String> records = new ArrayList<>();
@@ -86,7 +87,6 @@ class ClickHouseRepriceCatalogueTest {
         }
       }
     }
-    // the rules, on named models (expected costs computed by hand below)
     Usage longContext = Usage.builder().inputTokens(300_000).outputTokens(1_000).build();
     add(records, expected, registry, "tier", "openai", "gpt-5-4", Instant.parse("2026-06-10T12:00:00Z"), longContext);
     Usage batch = Usage.builder().inputTokens(1_000_000).outputTokens(100_000).serviceTier("batch").build();
@@ -98,6 +98,20 @@ class ClickHouseRepriceCatalogueTest {
         dsUsage);
     add(records, expected, registry, "peak", "deepseek", "deepseek-v9-test", Instant.parse("2026-06-10T12:00:00Z"),
         dsUsage);
+    for (String model : List.of("gpt-99-experimental", "gpt-99-experimental", "o99")) {
+      records.add(cost("u" + records.size()).at("2026-06-15T00:00:00Z").model("openai", model, null)
+          .usage(new Usage(10, 10, 0, 0, 0, 0, 0, 0, 0, 0)).unknownModel().json());
+    }
+    return new Scenario(registry, records, expected, pairSeen.size());
+  }
+
+  @Test
+  void repricesUnknownModelsWithTheWholeCatalogueAndTheNewRulesAsTheEngineDoes(@TempDir Path dir) throws Exception {
+    Scenario scenario = scenario(dir);
+    PricingRegistry registry = scenario.registry();
+    List<String> records = scenario.records();
+    Map<String, Long> expected = scenario.expected();
+    // the rules, on named models: the engine's costs computed by hand
     // gpt-5.4 above 272,000 input: 300,000 × $5 + 1,000 × $22.5 per million = $1.5 + $0.0225 = $1.5225
     assertThat(expected.get("tier")).isEqualTo(1_522_500_000L);
     // gpt-5.6 Batch (LiteLLM's batch rates on genai-prices' entry): 1M × $2.5 + 100k × $15 per million = $4
@@ -109,11 +123,11 @@ class ClickHouseRepriceCatalogueTest {
     // per million = 0.056 + 0.0028 + 0.0084 = $0.0672 at 12:00; off-peak (23:00) half: $0.0336
     assertThat(expected.get("peak")).isEqualTo(67_200_000L);
     assertThat(expected.get("offpeak")).isEqualTo(33_600_000L);
-    // models with no price: stay unknown, reported per model
-    for (String model : List.of("gpt-99-experimental", "gpt-99-experimental", "o99")) {
-      records.add(cost("u" + records.size()).at("2026-06-15T00:00:00Z").model("openai", model, null)
-          .usage(new Usage(10, 10, 0, 0, 0, 0, 0, 0, 0, 0)).unknownModel().json());
-    }
+
+    ClickHouseTestServer server = ClickHouseTestServer.shared();
+    Client client = server.client();
+    String db = TestRecords.unique("cp_reprice_all");
+    new ClickHouseMigrations(client, db).migrate();
     insert(client, db, records);
 
     long started = System.nanoTime();
@@ -121,7 +135,7 @@ class ClickHouseRepriceCatalogueTest {
         LocalDate.parse("2026-06-30"), false);
     long millis = (System.nanoTime() - started) / 1_000_000;
     System.out.printf("reprice, built-in catalogue: %d rows of %d (provider, model) pairs in %d queries, %d ms%n",
-        r.rowsInRange(), pairSeen.size(), (pairSeen.size() + Reprice.PAIRS_PER_QUERY - 1) / Reprice.PAIRS_PER_QUERY,
+        r.rowsInRange(), scenario.pairs(), (scenario.pairs() + Reprice.PAIRS_PER_QUERY - 1) / Reprice.PAIRS_PER_QUERY,
         millis);
 
     long priced = expected.values().stream().filter(v -> v != null).count();

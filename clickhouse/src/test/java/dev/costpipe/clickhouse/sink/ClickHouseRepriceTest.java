@@ -31,6 +31,46 @@ class ClickHouseRepriceTest {
         {"effective_from":"2020-01-01T00:00:00Z","rates":{"input":0.000003,"output":0.000004,"cache_read":0.0000003,
           "image_input":0.00001,"video_input":0.000002}}]}]}""";
 
+  private static final Instant D1 = Instant.parse("2026-06-01T12:00:00Z");
+  private static final Instant D2 = Instant.parse("2026-06-02T12:00:00Z");
+  private static final Usage ALPHA_USAGE = new Usage(1000, 100, 0, 0, 0, 0, 0, 0, 0, 0);
+  private static final Usage BETA_USAGE = new Usage(2000, 10, 1000, 0, 0, 0, 0, 0, 0, 0);
+  /** A Batch API call with usage fields of V004: half price, and its usage kept as it is by the re-pricing. */
+  private static final Usage BATCH_USAGE =
+      ALPHA_USAGE.toBuilder().serviceTier("batch").searchSources(4).serverToolCalls(2).build();
+  /** Image and video prompt tokens (V009), priced at beta's own rates. */
+  private static final Usage IMAGE_USAGE =
+      Usage.builder().inputTokens(1000).imageInputTokens(400).videoInputTokens(100).outputTokens(50).build();
+
+  /** Alpha, cheaper from 2 June, and beta, with image and video rates. */
+  static PricingRegistry registry() {
+    return PricingRegistry.of(List.of(
+        PricingEntryJson.read(ALPHA.getBytes(StandardCharsets.UTF_8)),
+        PricingEntryJson.read(BETA.getBytes(StandardCharsets.UTF_8))));
+  }
+
+  /**
+   * Eleven requests of 1–3 June: stale, current and unknown-model costs, a cache hit, a provider-reported cost,
+   * one without usage, models without a price (one hostile), one after the range.
+   */
+  static List<String> records() {
+    long a2 = javaCost(registry(), "alpha", D2, ALPHA_USAGE);
+    return List.of(
+        cost("a1").at(D1).model("testco", "alpha", "testco/alpha").usage(ALPHA_USAGE).cost(999).json(),
+        cost("a2").at(D2).model("testco", "alpha", "testco/alpha").usage(ALPHA_USAGE).cost(a2).json(),
+        cost("m1").at(D1).model("testco", "alpha", "testco/alpha").usage(BATCH_USAGE).cost(1_200_000).json(),
+        cost("b1").at(D1).model("testco", "beta", null).usage(BETA_USAGE).unknownModel().error("incomplete")
+            .reportedCost(4_000_000).json(),
+        cost("i1").at(D1).model("testco", "beta", null).usage(IMAGE_USAGE).unknownModel().json(),
+        cost("c1").at(D1).model("testco", "alpha", "testco/alpha").usage(ALPHA_USAGE).cacheHit(777).json(),
+        cost("p1").at(D1).model("openrouter", "x/y", null).providerReported(5_000).json(),
+        cost("n1").at(D1).model("testco", "alpha", "testco/alpha").noUsage().json(),
+        cost("x1").at(D1).model("other", "zzz", null).unknownModel().json(),
+        cost("q1").at(D1).model("testco", "alpha' OR 1=1 --", null).unknownModel().json(),
+        cost("o1").at("2026-06-03T00:00:00Z").model("testco", "alpha", "testco/alpha").usage(ALPHA_USAGE).cost(1)
+            .json());
+  }
+
   private static long javaCost(PricingRegistry registry, String model, Instant at, Usage usage) {
     return CostCalculator.compute(registry.resolve("testco", model, null).orElseThrow().planAt(at), usage, at).nanoUsd();
   }
@@ -41,45 +81,21 @@ class ClickHouseRepriceTest {
     Client client = server.client();
     String db = TestRecords.unique("cp_reprice");
     new ClickHouseMigrations(client, db).migrate();
-    PricingRegistry registry = PricingRegistry.of(List.of(
-        PricingEntryJson.read(ALPHA.getBytes(StandardCharsets.UTF_8)),
-        PricingEntryJson.read(BETA.getBytes(StandardCharsets.UTF_8))));
-
-    Instant d1 = Instant.parse("2026-06-01T12:00:00Z");
-    Instant d2 = Instant.parse("2026-06-02T12:00:00Z");
-    Usage alphaUsage = new Usage(1000, 100, 0, 0, 0, 0, 0, 0, 0, 0);
-    Usage betaUsage = new Usage(2000, 10, 1000, 0, 0, 0, 0, 0, 0, 0);
-    long a1New = javaCost(registry, "alpha", d1, alphaUsage);
-    long a2 = javaCost(registry, "alpha", d2, alphaUsage);
-    long b1New = javaCost(registry, "beta", d1, betaUsage);
+    PricingRegistry registry = registry();
+    long a1New = javaCost(registry, "alpha", D1, ALPHA_USAGE);
+    long a2 = javaCost(registry, "alpha", D2, ALPHA_USAGE);
+    long b1New = javaCost(registry, "beta", D1, BETA_USAGE);
     assertThat(a1New).isEqualTo(1_200_000);
     assertThat(a2).isEqualTo(600_000);
     assertThat(b1New).isEqualTo(3_340_000);
-    // a Batch API call with usage fields of V004: half price, and its usage kept as it is by the re-pricing
-    Usage batchUsage = alphaUsage.toBuilder().serviceTier("batch").searchSources(4).serverToolCalls(2).build();
-    long m1New = javaCost(registry, "alpha", d1, batchUsage);
+    long m1New = javaCost(registry, "alpha", D1, BATCH_USAGE);
     assertThat(m1New).isEqualTo(600_000);
-    // image and video prompt tokens at beta's own rates (V009), on a row recorded unknown_model (as a model whose
-    // importers skipped it for its image rate was): text (1000 - 400 - 100) x 3 = 1500, image 400 x 10 = 4000,
-    // video 100 x 2 = 200, output 50 x 4 = 200 micro-USD: 5900 micro-USD
-    Usage imageUsage = Usage.builder().inputTokens(1000).imageInputTokens(400).videoInputTokens(100).outputTokens(50)
-        .build();
-    long i1New = javaCost(registry, "beta", d1, imageUsage);
+    // i1 was recorded unknown_model (as a model whose importers skipped it for its image rate was): text
+    // (1000 - 400 - 100) x 3 = 1500, image 400 x 10 = 4000, video 100 x 2 = 200, output 50 x 4 = 200 micro-USD
+    long i1New = javaCost(registry, "beta", D1, IMAGE_USAGE);
     assertThat(i1New).isEqualTo(5_900_000);
 
-    List<String> records = List.of(
-        cost("a1").at(d1).model("testco", "alpha", "testco/alpha").usage(alphaUsage).cost(999).json(),
-        cost("a2").at(d2).model("testco", "alpha", "testco/alpha").usage(alphaUsage).cost(a2).json(),
-        cost("m1").at(d1).model("testco", "alpha", "testco/alpha").usage(batchUsage).cost(1_200_000).json(),
-        cost("b1").at(d1).model("testco", "beta", null).usage(betaUsage).unknownModel().error("incomplete")
-            .reportedCost(4_000_000).json(),
-        cost("i1").at(d1).model("testco", "beta", null).usage(imageUsage).unknownModel().json(),
-        cost("c1").at(d1).model("testco", "alpha", "testco/alpha").usage(alphaUsage).cacheHit(777).json(),
-        cost("p1").at(d1).model("openrouter", "x/y", null).providerReported(5_000).json(),
-        cost("n1").at(d1).model("testco", "alpha", "testco/alpha").noUsage().json(),
-        cost("x1").at(d1).model("other", "zzz", null).unknownModel().json(),
-        cost("q1").at(d1).model("testco", "alpha' OR 1=1 --", null).unknownModel().json(),
-        cost("o1").at("2026-06-03T00:00:00Z").model("testco", "alpha", "testco/alpha").usage(alphaUsage).cost(1).json());
+    List<String> records = records();
     long ingested = Instant.now().getEpochSecond();
     TestRecords.insertRows(client, db, ingested, records);
 

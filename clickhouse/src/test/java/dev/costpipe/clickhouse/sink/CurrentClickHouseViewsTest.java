@@ -188,7 +188,7 @@ class CurrentClickHouseViewsTest {
    * does not (output_format_json_quote_64bit_integers is 0 by default since 25.x), and Decimal digits are compared
    * by value; rows sorted, for views whose ORDER BY leaves ties.
    */
-  private static List<Map<String, Object>> same(List<Map<String, Object>> rows) {
+  static List<Map<String, Object>> same(List<Map<String, Object>> rows) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (Map<String, Object> row : rows) {
       Map<String, Object> normal = new LinkedHashMap<>();

@@ -43,7 +43,7 @@ class TimeLedLayoutMigrationTest {
   }
 
   /** A database as the previous version left it: every migration but V008 (V009 shipped before it). */
-  private static String databaseBeforeV008() {
+  static String databaseBeforeV008(ClickHouseTestServer server) {
     String db = TestRecords.unique("cp_layout");
     server.execute("CREATE DATABASE " + db);
     for (String migration : ClickHouseMigrations.MIGRATIONS) {
@@ -63,7 +63,7 @@ class TimeLedLayoutMigrationTest {
   }
 
   /** 90 requests over three months, every fifth delivered twice, one user in three named, costs 1,000 × i, V009's image and video tokens. */
-  private static List<String> history() {
+  static List<String> history() {
     List<String> records = new ArrayList<>();
     for (int i = 0; i < 90; i++) {
       records.add(cost("r-" + i).at(Instant.parse("2026-04-01T00:00:00Z").plus(Duration.ofHours(24L * i + i)))
@@ -92,7 +92,7 @@ class TimeLedLayoutMigrationTest {
 
   @Test
   void theBackfillKeepsReadsRightBeforeDuringAndAfterAndCopiesEveryColumn() throws Exception {
-    String db = databaseBeforeV008();
+    String db = databaseBeforeV008(server);
     List<String> history = history();
     insert(db + ".request_costs", INGESTED, history);
     List<String> again = new ArrayList<>();
@@ -110,7 +110,7 @@ class TimeLedLayoutMigrationTest {
         + "' AND name = 'request_costs' FORMAT JSONEachRow").get(0)).containsEntry("sorting_key",
         "timestamp, request_id");
     // the rows are in the old table now, and every read still sees them once
-    assertThat(TimeLedLayout.oldColumns(client, db)).contains("revision", "ingested_at");
+    assertThat(TimeLedLayout.oldColumns(StatementRunner.of(client), db)).contains("revision", "ingested_at");
     assertThat(reads(db)).isEqualTo(before);
     // the views read request_costs, the new table: what they show of old rows waits for the backfill (documented)
 
@@ -128,7 +128,7 @@ class TimeLedLayoutMigrationTest {
     LayoutMigration migration = new LayoutMigration(client, db, line -> { });
     LayoutMigration.Result dry = migration.run(true);
     assertThat(dry.copied()).extracting(LayoutMigration.Partition::id).containsExactly("202604", "202605", "202606", "202607");
-    assertThat(TimeLedLayout.oldColumns(client, db)).isNotEmpty();
+    assertThat(TimeLedLayout.oldColumns(StatementRunner.of(client), db)).isNotEmpty();
     assertThat(server.query("SELECT count() AS n FROM " + db + ".request_costs FORMAT JSONEachRow").get(0))
         .containsEntry("n", "2");
 
@@ -140,7 +140,7 @@ class TimeLedLayoutMigrationTest {
     LayoutMigration.Result done = migration.run(false);
     assertThat(done.copied()).hasSize(4);
     assertThat(done.oldTableDropped()).isTrue();
-    assertThat(TimeLedLayout.oldColumns(client, db)).isEmpty();
+    assertThat(TimeLedLayout.oldColumns(StatementRunner.of(client), db)).isEmpty();
     assertThat(reads(db)).isEqualTo(expected);
     // every column of every old row is in the new table, but the revised request's
     List<Map<String, Object>> newRows = rows(db + ".request_costs");
@@ -161,7 +161,7 @@ class TimeLedLayoutMigrationTest {
   void aNewDatabaseStartsTimeLedWithoutAnOldTable() {
     String db = TestRecords.unique("cp_layout_new");
     new ClickHouseMigrations(client, db).migrate();
-    assertThat(TimeLedLayout.oldColumns(client, db)).isEmpty();
+    assertThat(TimeLedLayout.oldColumns(StatementRunner.of(client), db)).isEmpty();
     assertThat(TimeLedLayout.isInPlace(client, db)).isTrue();
     assertThat(new LayoutMigration(client, db, line -> { }).run(false).copied()).isEmpty();
   }
