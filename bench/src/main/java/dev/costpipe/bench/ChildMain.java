@@ -1,5 +1,6 @@
 package dev.costpipe.bench;
 
+import dev.costpipe.testsupport.OrphanWatchdog;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 
@@ -12,19 +13,8 @@ public final class ChildMain {
 
   public static void main(String[] args) throws Exception {
     long parent = Long.parseLong(args[0]);
-    Thread watchdog = new Thread(() -> {
-      while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == parent) {
-        try {
-          Thread.sleep(500);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-      System.err.println("[bench child] the benchmark (pid " + parent + ") is gone: halting");
-      Runtime.getRuntime().halt(3);
-    }, "bench-orphan-watchdog");
-    watchdog.setDaemon(true);
-    watchdog.start();
+    OrphanWatchdog.start(parent, "bench-orphan-watchdog",
+        "[bench child] the benchmark (pid " + parent + ") is gone: halting", () -> {});
     Method main = Class.forName(args[1]).getMethod("main", String[].class);
     main.invoke(null, (Object) Arrays.copyOfRange(args, 2, args.length));
   }

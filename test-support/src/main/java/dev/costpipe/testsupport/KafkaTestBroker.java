@@ -1,19 +1,16 @@
 package dev.costpipe.testsupport;
 
-
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -39,7 +36,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -58,7 +54,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@link #createTopic} (or let the code under test create them). Every replication factor is 1 and the
  * transaction log is configured for one node, so idempotent and transactional (exactly-once) clients work.
  *
- * <p>The child JVM runs {@link ChildMain}, which watches the test JVM and halts the broker (and deletes its
+ * <p>The child JVM runs {@link KafkaBrokerMain}, which watches the test JVM and halts the broker (and deletes its
  * directory) if the test JVM disappears without running its shutdown hooks (e.g. a surefire fork timeout
  * or {@code kill -9}). Its command line is kept in {@code broker.args} / {@code classpath.args} in the
  * directory, so a failed broker can be rerun by hand: {@code java @classpath.args @broker.args}.
@@ -66,7 +62,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class KafkaTestBroker implements AutoCloseable {
 
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration READ_QUIET_PERIOD = Duration.ofSeconds(2);
   private static final int START_ATTEMPTS = 3;
@@ -95,18 +90,6 @@ public final class KafkaTestBroker implements AutoCloseable {
       this.options = options;
     }
   }
-
-  private static final List<String> COMMON_JVM_OPTIONS = List.of(
-      "-XX:+ExitOnOutOfMemoryError",
-      "-XX:-UsePerfData",
-      "-Djava.awt.headless=true",
-      // The test classpath's simplelogger.properties silences Kafka; the broker's log file should say
-      // why it failed, so its loggers go back to INFO (system properties win over that file).
-      "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-      "-Dorg.slf4j.simpleLogger.log.kafka=info",
-      "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=info",
-      "-Dorg.slf4j.simpleLogger.showDateTime=true",
-      "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
 
   private static final SharedOnce<KafkaTestBroker> SHARED =
       new SharedOnce<>("kafka-test-broker", () -> start(true, JvmProfile.TEST), KafkaTestBroker::shutdown);
@@ -153,7 +136,7 @@ public final class KafkaTestBroker implements AutoCloseable {
       KafkaTestBroker broker = prepare(isShared, profile);
       try {
         long begin = System.nanoTime();
-        broker.format();
+        KafkaBrokerSetup.format(broker.dir);
         System.err.printf("[KafkaTestBroker] storage formatted in %d ms (%s)%n",
             (System.nanoTime() - begin) / 1_000_000, broker.dir);
         broker.launchAndAwait();
@@ -411,95 +394,10 @@ public final class KafkaTestBroker implements AutoCloseable {
       Files.createDirectories(dir.resolve("data"));
       int[] ports = ServerProcesses.freePorts(2);
       KafkaTestBroker broker = new KafkaTestBroker(dir, ports[0], ports[1], isShared);
-      Files.writeString(dir.resolve("server.properties"), broker.serverProperties());
-      Files.writeString(dir.resolve("classpath.args"), "-cp " + argFileQuote(childClasspath()) + "\n");
-      List<String> brokerArgs = new ArrayList<>(profile.options);
-      brokerArgs.addAll(COMMON_JVM_OPTIONS);
-      brokerArgs.add("-D" + ChildMain.PARENT_PID + "=" + ProcessHandle.current().pid());
-      brokerArgs.add("-D" + ChildMain.DELETE_ON_ORPHAN + "=" + dir.toAbsolutePath());
-      brokerArgs.add(ChildMain.class.getName());
-      brokerArgs.add(dir.resolve("server.properties").toAbsolutePath().toString());
-      Files.writeString(dir.resolve("broker.args"),
-          String.join("\n", brokerArgs.stream().map(KafkaTestBroker::argFileQuote).toList()) + "\n");
+      KafkaBrokerSetup.write(dir, ports[0], ports[1], profile.options);
       return broker;
     } catch (IOException e) {
       throw new IllegalStateException("cannot prepare a directory for the Kafka test broker: " + e, e);
-    }
-  }
-
-  // Single node, both roles. Besides what one node needs (replication factors 1, transaction log min ISR 1),
-  // everything is sized down: few threads, a small log cleaner buffer (the default 128 MiB would take a
-  // quarter of the heap), 5 partitions instead of 50 for the offsets and transaction topics (created on
-  // first use: quicker first group join / first transaction).
-  // broker.session.timeout.ms: after a kill -9 the restarted controller still holds the dead incarnation's
-  // registration and refuses the new one (DuplicateBrokerRegistrationException) until that session expires:
-  // with the default 9 s a restart took ~10.5 s, with 3 s it takes ~4 s. Still far above any GC pause here.
-  private String serverProperties() {
-    Path data = dir.resolve("data").toAbsolutePath();
-    return String.join("\n",
-        "process.roles=broker,controller",
-        "node.id=1",
-        "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-        "controller.listener.names=CONTROLLER",
-        "inter.broker.listener.name=PLAINTEXT",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-        "log.dirs=" + data,
-        "num.partitions=1",
-        "default.replication.factor=1",
-        "min.insync.replicas=1",
-        "auto.create.topics.enable=false",
-        "offsets.topic.replication.factor=1",
-        "offsets.topic.num.partitions=5",
-        "transaction.state.log.replication.factor=1",
-        "transaction.state.log.min.isr=1",
-        "transaction.state.log.num.partitions=5",
-        "share.coordinator.state.topic.replication.factor=1",
-        "share.coordinator.state.topic.min.isr=1",
-        "group.initial.rebalance.delay.ms=0",
-        "auto.leader.rebalance.enable=false",
-        "num.network.threads=2",
-        "num.io.threads=4",
-        "background.threads=2",
-        "num.recovery.threads.per.data.dir=1",
-        "num.replica.fetchers=1",
-        "log.cleaner.threads=1",
-        "log.cleaner.dedupe.buffer.size=16777216",
-        "broker.heartbeat.interval.ms=500",
-        "broker.session.timeout.ms=3000",
-        "");
-  }
-
-  private void format() {
-    Path out = dir.resolve("format.log");
-    List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-        "-Dorg.slf4j.simpleLogger.log.kafka=info", "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=info",
-        "@" + dir.resolve("classpath.args"),
-        "kafka.tools.StorageTool", "format",
-        "-t", Uuid.randomUuid().toString(),
-        "-c", dir.resolve("server.properties").toString()));
-    try {
-      Process p = new ProcessBuilder(command)
-          .directory(dir.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .redirectErrorStream(true)
-          .redirectOutput(out.toFile())
-          .start();
-      if (!p.waitFor(FORMAT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        throw formatFailure("kafka.tools.StorageTool format did not finish within "
-            + FORMAT_TIMEOUT.toSeconds() + " s");
-      }
-      if (p.exitValue() != 0) {
-        throw formatFailure("kafka.tools.StorageTool format exited with status " + p.exitValue());
-      }
-    } catch (IOException e) {
-      throw formatFailure("cannot run " + command + ": " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw formatFailure("interrupted while formatting the broker's storage");
     }
   }
 
@@ -511,7 +409,7 @@ public final class KafkaTestBroker implements AutoCloseable {
       runLogOffset = 0;
     }
     try {
-      process = new ProcessBuilder(javaBinary(),
+      process = new ProcessBuilder(KafkaBrokerSetup.javaBinary(),
           "@" + dir.resolve("classpath.args"), "@" + dir.resolve("broker.args"))
           .directory(dir.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -519,7 +417,7 @@ public final class KafkaTestBroker implements AutoCloseable {
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
           .start();
     } catch (IOException e) {
-      throw failure("cannot start " + javaBinary() + ": " + e);
+      throw failure("cannot start " + KafkaBrokerSetup.javaBinary() + ": " + e);
     }
     try {
       awaitReady();
@@ -605,11 +503,6 @@ public final class KafkaTestBroker implements AutoCloseable {
     return Admin.create(p);
   }
 
-  private IllegalStateException formatFailure(String what) {
-    return new IllegalStateException("Kafka test broker: formatting its storage failed: " + what
-        + ". Its directory is kept for inspection: " + dir + "\n" + ServerProcesses.tail(dir.resolve("format.log"), 40));
-  }
-
   /**
    * The failure of the current run, with what its log says: the ERROR lines and their causes (a fatal error
    * is followed by a long shutdown log, so a plain tail would miss it), then the last lines.
@@ -650,44 +543,6 @@ public final class KafkaTestBroker implements AutoCloseable {
     }
   }
 
-  /**
-   * The classpath of the test JVM, which holds kafka_2.13 and its dependencies. Under surefire,
-   * {@code java.class.path} is only the booter jar (with a manifest Class-Path), so
-   * {@code surefire.test.class.path} is preferred. The location of this class is added for {@link ChildMain}.
-   */
-  private static String childClasspath() {
-    String classpath = System.getProperty("surefire.test.class.path");
-    if (classpath == null || classpath.isBlank()) {
-      classpath = System.getProperty("java.class.path");
-    }
-    Set<String> entries = new LinkedHashSet<>();
-    for (String entry : classpath.split(File.pathSeparator)) {
-      if (!entry.isBlank()) {
-        entries.add(entry);
-      }
-    }
-    try {
-      entries.add(Path.of(KafkaTestBroker.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-          .toString());
-    } catch (URISyntaxException | RuntimeException e) {
-      // the class came from the classpath above anyway
-    }
-    if (entries.stream().noneMatch(e -> e.contains("kafka_2.13"))) {
-      throw new IllegalStateException("no kafka_2.13 jar on the test classpath (" + classpath + "): the module"
-          + " needs a test dependency on org.apache.kafka:kafka_2.13");
-    }
-    return String.join(File.pathSeparator, entries);
-  }
-
-  // Java @argfiles: quote each argument; inside quotes a backslash escapes.
-  private static String argFileQuote(String arg) {
-    return "\"" + arg.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  private static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
   private static boolean accepts(int port) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
@@ -708,42 +563,5 @@ public final class KafkaTestBroker implements AutoCloseable {
       // not Linux, or already gone
     }
     return "unknown";
-  }
-
-  /**
-   * Main class of the broker's child JVM: {@code kafka.Kafka} plus a watchdog. If the test JVM that
-   * started it goes away (it is no longer this process's parent), the broker's directory is deleted and
-   * the JVM halts at once, so no broker outlives the test run.
-   */
-  public static final class ChildMain {
-    static final String PARENT_PID = "costpipe.kafkaTestBroker.parentPid";
-    static final String DELETE_ON_ORPHAN = "costpipe.kafkaTestBroker.deleteOnOrphan";
-
-    private ChildMain() {}
-
-    public static void main(String[] args) {
-      long parent = Long.parseLong(System.getProperty(PARENT_PID));
-      String dir = System.getProperty(DELETE_ON_ORPHAN);
-      Thread watchdog = new Thread(() -> {
-        while (true) {
-          long current = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
-          if (current != parent) {
-            System.err.println("[KafkaTestBroker] test JVM " + parent + " is gone: halting the broker");
-            if (dir != null) {
-              ServerProcesses.deleteRecursively(Path.of(dir));
-            }
-            Runtime.getRuntime().halt(3);
-          }
-          try {
-            Thread.sleep(500);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "kafka-test-broker-watchdog");
-      watchdog.setDaemon(true);
-      watchdog.start();
-      kafka.Kafka.main(args);
-    }
   }
 }
