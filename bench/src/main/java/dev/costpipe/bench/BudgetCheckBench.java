@@ -47,6 +47,16 @@ public final class BudgetCheckBench implements Callable<Integer> {
   @Option(names = "--token", description = "A bearer token (when costpipe.http.tokens-file is set).")
   String token;
 
+  @Option(names = "--unrelated-rules", defaultValue = "0", paramLabel = "N",
+      description = "Put N rules that apply to no check (each for another user) first, and wait until they are in force.")
+  int unrelatedRules;
+
+  @Option(names = "--bootstrap-server", defaultValue = "127.0.0.1:9092", description = "Kafka, for --unrelated-rules.")
+  String bootstrapServer;
+
+  @Option(names = "--rules-topic", defaultValue = "llm.alert-rules", description = "The rules' topic, for --unrelated-rules.")
+  String rulesTopic;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new BudgetCheckBench()).execute(args));
   }
@@ -55,6 +65,9 @@ public final class BudgetCheckBench implements Callable<Integer> {
   public Integer call() throws Exception {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
+    if (unrelatedRules > 0) {
+      UnrelatedRules.put(bootstrapServer, rulesTopic, unrelatedRules, client, url, token);
+    }
     HttpRequest request = checkRequest(url, user, estimate, token);
     run(client, request, warmup, null);
     Map<Integer, Integer> statuses = Collections.synchronizedMap(new TreeMap<>());
@@ -62,8 +75,9 @@ public final class BudgetCheckBench implements Callable<Integer> {
     List<Long> micros = run(client, request, requests, statuses);
     double seconds = (System.nanoTime() - start) / 1e9;
     Collections.sort(micros);
-    System.out.printf("{\"requests\":%d,\"concurrency\":%d,\"per_second\":%.0f,\"p50_ms\":%.2f,\"p90_ms\":%.2f,"
-            + "\"p99_ms\":%.2f,\"max_ms\":%.2f,\"statuses\":%s}%n", micros.size(), concurrency, micros.size() / seconds,
+    System.out.printf("{\"requests\":%d,\"concurrency\":%d,\"unrelated_rules\":%d,\"per_second\":%.0f,\"p50_ms\":%.3f,"
+            + "\"p90_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.2f,\"statuses\":%s}%n", micros.size(), concurrency,
+        unrelatedRules, micros.size() / seconds,
         Stats.percentile(micros, 50) / 1000, Stats.percentile(micros, 90) / 1000,
         Stats.percentile(micros, 99) / 1000, micros.get(micros.size() - 1) / 1000.0,
         statuses.toString().replace('=', ':').replaceAll("(\\d+):", "\"$1\":"));

@@ -88,14 +88,7 @@ final class PricingSyncCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Properties settings;
-    try {
-      settings = kafka.load();
-    } catch (UserInputException e) {
-      throw e;
-    } catch (IllegalArgumentException e) {
-      throw new UserInputException(e.getMessage(), e);
-    }
+    Properties settings = UserInputException.parsing(kafka::load);
     Duration wait = timeout(timeout, "--timeout");
     Duration period = every == null ? null : timeout(every, "--every");
     BigDecimal share = share(maxChange);

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The query endpoints of two application instances on a real broker: each answers for every key, forwarding those
  * the other owns; the answers equal the aggregates committed on {@code llm.cost-aggregates}; an instance joining
- * with empty stores (restoring) answers 503 with {@code Retry-After} or the right number, never a wrong one.
+ * with empty stores (restoring) answers 503 with {@code Retry-After} or the right number, never a wrong one; a rule
+ * changed or deleted is answered so on the first check after the store has it.
  */
 class QueryEndpointsIntegrationTest {
   private static final Duration WAIT = Duration.ofSeconds(120);
@@ -126,6 +127,28 @@ class QueryEndpointsIntegrationTest {
       assertThat(unreachable.exit()).as(unreachable.output()).isZero();
       assertThat(unreachable.output()).contains("fail open");
 
+      // a rule changed or deleted in the store is answered so on the very next check, though checks keep rules parsed
+      String spentAlready = "{\"id\":\"u1-daily\",\"budget_usd\":0.000000001,\"window\":\"1d\","
+          + "\"filter\":{\"user_id\":\"u1\"}}";
+      putRule(settings, "u1-daily", spentAlready);
+      Await.until("both instances hold the new u1-daily", WAIT,
+          () -> a.storesRule("u1-daily", spentAlready) && b.storesRule("u1-daily", spentAlready));
+      for (QueryInstance asked : List.of(a, b)) {
+        JsonNode overBudget = asked.post("/v1/budgets/check", "{\"user_id\":\"u1\"}").body();
+        assertThat(overBudget.path("denied_by").toString()).as(overBudget.toString()).isEqualTo("[\"u1-daily\"]");
+        assertThat(overBudget.path("rules").get(0).path("budget").decimalValue())
+            .isEqualByComparingTo(new BigDecimal("0.000000001"));
+      }
+      putRule(settings, "u2-calls", null);
+      Await.until("both instances dropped u2-calls", WAIT,
+          () -> a.storesRule("u2-calls", null) && b.storesRule("u2-calls", null));
+      for (QueryInstance asked : List.of(a, b)) {
+        JsonNode noRule = asked.post("/v1/budgets/check", "{\"user_id\":\"u2\"}").body();
+        assertThat(noRule.path("allowed").asBoolean()).as(noRule.toString()).isTrue();
+        assertThat(noRule.path("rules").size()).isZero();
+        assertThat(asked.get("/v1/budgets/u2-calls").status()).isEqualTo(404);
+      }
+
       // an instance joining with empty stores: 503 with Retry-After, or the committed number; never another
       b.close();
       c = new QueryInstance(PipelineHarness.settings(broker.bootstrapServers(), name));
@@ -191,6 +214,13 @@ class QueryEndpointsIntegrationTest {
       rules.forEach((id, rule) -> producer.send(new ProducerRecord<>(settings.getProperty(
           "costpipe.topic.alert-rules"), id, rule)));
     }
+  }
+
+  /** Puts one rule (null: deletes it). */
+  private static void putRule(Properties settings, String id, String rule) {
+    Map<String, String> one = new HashMap<>();
+    one.put(id, rule);
+    putRules(settings, one);
   }
 
   private static JsonNode read(String json) {

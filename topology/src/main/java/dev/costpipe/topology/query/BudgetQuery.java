@@ -5,7 +5,6 @@ import dev.costpipe.topology.alert.AlertRule;
 import dev.costpipe.topology.alert.AlertWindowState;
 import dev.costpipe.topology.steps.AlertThresholdStep;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -16,10 +15,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * A budget rule and its spend in one window: the rule from the global store over {@code llm.alert-rules}
  * ({@link CostpipeTopology#ALERT_RULES_STORE}, on every instance), the spend and the levels crossed from the
- * {@code alert-windows} store ({@link AlertThresholdStep#STORE}), partitioned by rule id.
+ * {@code alert-windows} store ({@link AlertThresholdStep#STORE}), partitioned by rule id. Rules are parsed once per
+ * value stored ({@link ParsedRules}), not on every call.
  */
 public final class BudgetQuery {
   private final StoreAccess access;
+  private final ParsedRules parsed = new ParsedRules();
 
   public BudgetQuery(StoreAccess access) {
     this.access = access;
@@ -39,18 +40,15 @@ public final class BudgetQuery {
 
   /** The rule in force with this id; empty when there is none (or its value is unreadable, as the topology skips it). */
   public Optional<AlertRule> rule(String id) {
-    byte[] bytes = rules(store -> store.get(id));
-    return bytes == null ? Optional.empty() : parse(bytes);
+    return parsed.rule(id, rules(store -> store.get(id)));
   }
 
   /** Every rule in force. */
   public List<AlertRule> all() {
     return rules(store -> {
-      List<AlertRule> out = new ArrayList<>();
       try (KeyValueIterator<String, byte[]> it = store.all()) {
-        it.forEachRemaining(kv -> parse(kv.value).ifPresent(out::add));
+        return parsed.all(it);
       }
-      return out;
     });
   }
 
@@ -91,13 +89,5 @@ public final class BudgetQuery {
   private <R> R rules(Function<ReadOnlyKeyValueStore<String, byte[]>, R> read) {
     return access.global(CostpipeTopology.ALERT_RULES_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore(),
         read);
-  }
-
-  private static Optional<AlertRule> parse(byte[] bytes) {
-    try {
-      return Optional.of(AlertRule.parse(bytes));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
   }
 }
