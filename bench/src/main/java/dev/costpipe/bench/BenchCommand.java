@@ -52,6 +52,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "paced traffic and budget checks first, not measured (JIT warm-up; default: 5 quick, 20 full)")
   Integer pacedWarmupSeconds;
 
+  @Option(names = "--budget-check-callers", defaultValue = "1", description = "callers of the budget checks during"
+      + " the paced traffic, each at its share of one check per paced request (default: 1, which on two loaded cores"
+      + " manages about half of them; 10 ask them all)")
+  int budgetCheckCallers;
+
   @Option(names = "--sink-rows", description = "rows for the sink comparison (default: 100,000 quick, 500,000 full)")
   Integer sinkRows;
 
@@ -98,12 +103,15 @@ public final class BenchCommand implements Callable<Integer> {
     if (runs < 1 || partitions < 1) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--runs and --partitions must be at least 1");
     }
+    if (budgetCheckCallers < 1) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--budget-check-callers must be at least 1");
+    }
     if (pacedWarmupSeconds != null && pacedWarmupSeconds < 0) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--paced-warmup-seconds must be 0 or more");
     }
     BenchPlan plan = new BenchPlan(quick, or(warmupRequests, quick ? 3_000 : 20_000),
         or(requests, quick ? 5_000 : 50_000), runs, partitions,
-        or(pacedSeconds, quick ? 10 : 30), or(pacedWarmupSeconds, quick ? 5 : 20),
+        or(pacedSeconds, quick ? 10 : 30), or(pacedWarmupSeconds, quick ? 5 : 20), budgetCheckCallers,
         or(sinkRows, quick ? 100_000 : 500_000),
         or(heapCheckRequests, quick ? 0 : 1_000_000), appHeap, profile, seed,
         or(chunksPerStream, GeneratorSettings.defaults(seed).chunksPerStream()), streamsSettings,

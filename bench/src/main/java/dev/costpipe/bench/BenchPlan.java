@@ -13,6 +13,8 @@ import java.util.Map;
  * @param pacedSeconds how long the paced (latency) traffic lasts
  * @param pacedWarmupSeconds how long paced traffic (and budget checks) run first, not measured: the JIT compiles
  *     the paths only they take (alert rules, HTTP answers, the paced sender) before the clock starts
+ * @param budgetCheckCallers callers of the budget checks during the paced traffic, each at its share of one check per
+ *     paced request ({@link BudgetCheckLoad})
  * @param sinkRows rows written by the sink and by clickhouse-client
  * @param heapCheckRequests requests of the "state must not grow with history" run (0: none)
  * @param childHeap -Xmx of the applications under test
@@ -23,7 +25,7 @@ import java.util.Map;
  *     settings), over its defaults
  */
 record BenchPlan(boolean quick, int warmupRequests, int requests, int runs, int partitions, int pacedSeconds,
-    int pacedWarmupSeconds, int sinkRows,
+    int pacedWarmupSeconds, int budgetCheckCallers, int sinkRows,
     int heapCheckRequests, String childHeap, boolean flightRecording, long seed, int chunksPerStream,
     Map<String, String> streamsSettings, Map<String, String> sinkSettings) {
 

@@ -85,6 +85,8 @@ final class BenchReport {
     json.put("budget_check_p50_ms", round3(checkP50));
     json.put("budget_check_p99_ms", round3(checkP99));
     json.put("budget_check_p99_target_ms", BudgetCheckLoad.P99_TARGET_MS);
+    json.put("budget_checks_per_s", round(median(runs, r -> r.budgetCheck().perSecond())));
+    json.put("budget_check_callers", runs.get(0).budgetCheck().callers());
     double controlP99 = median(runs, r -> r.budgetCheck().controlP99Ms());
     json.put("budget_check_control_p50_ms", round3(median(runs, r -> r.budgetCheck().controlP50Ms())));
     json.put("budget_check_control_p99_ms", round3(controlP99));

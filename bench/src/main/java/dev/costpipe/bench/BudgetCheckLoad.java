@@ -14,12 +14,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * A gateway's budget checks while the paced traffic flows: one caller asking {@code POST /v1/budgets/check} for
- * {@link #USER} once per request of that traffic (at its request rate; at once when behind), with the three rules {@link #RULES} in
- * force (one per user, one for the user, one for everyone), against the benchmark's single instance: every key local.
- * The first {@link #WARMUP} checks are not measured. After each check the same caller asks {@code GET /health/live}
- * of the same server, the control: an answer that reads no store, so that the check's own cost shows apart from
- * what the loaded machine adds to any HTTP answer.
+ * A gateway's budget checks while the paced traffic flows: {@code POST /v1/budgets/check} for {@link #USER} once per
+ * request of that traffic (at its request rate; at once when behind), with the three rules {@link #RULES} in force
+ * (one per user, one for the user, one for everyone), against the benchmark's single instance: every key local.
+ * The checks come from {@code --budget-check-callers} callers, each asking at its share of the rate, as a gateway's
+ * request threads would: one (the default) manages about 1,000 checks a second on two warm loaded cores (each check
+ * followed by the control below), about half the paced traffic's requests; ten ask them all. Each caller's first checks, {@link
+ * #WARMUP} in all, are not measured. After each check the same caller asks {@code GET /health/live} of the same
+ * server, the control: an answer that reads no store, so that the check's own cost shows apart from what the loaded
+ * machine adds to any HTTP answer.
  */
 final class BudgetCheckLoad implements AutoCloseable {
   /** A heavy user of the generator's traffic. */
@@ -31,33 +34,37 @@ final class BudgetCheckLoad implements AutoCloseable {
       "{\"id\":\"bench-user-hourly\",\"budget_usd\":5,\"window\":\"1h\",\"filter\":{\"user_id\":\"" + USER + "\"}}",
       "{\"id\":\"bench-all-daily\",\"budget_usd\":1000,\"window\":\"1d\"}");
 
-  /** Latencies in ms; {@code failed}: checks answered other than 200, or not at all; control: /health/live's. */
-  record Result(long checks, double p50Ms, double p99Ms, double maxMs, double perSecond, long failed,
+  /**
+   * Latencies in ms; {@code perSecond}: checks answered a second, all callers; {@code failed}: checks answered other
+   * than 200, or not at all; control: /health/live's.
+   */
+  record Result(long checks, int callers, double p50Ms, double p99Ms, double maxMs, double perSecond, long failed,
       double controlP50Ms, double controlP99Ms) {}
 
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final HttpRequest check;
   private final HttpRequest control;
-  private final List<Long> micros = new ArrayList<>();
-  private final List<Long> controlMicros = new ArrayList<>();
-  private final Thread caller;
+  private final List<Caller> callers = new ArrayList<>();
   private volatile boolean stopped;
-  private long failed;
-  private long measuredFromNanos;
 
-  private final long intervalNanos;
-
-  private BudgetCheckLoad(int port, double perSecond) {
-    this.intervalNanos = (long) (1e9 / perSecond);
+  private BudgetCheckLoad(int port, double perSecond, int count) {
     this.check = BudgetCheckBench.checkRequest("http://127.0.0.1:" + port, USER, "0.01", null);
     this.control = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/live"))
         .timeout(Duration.ofSeconds(10)).build();
-    this.caller = new Thread(this::call, "bench-budget-checks");
+    long intervalNanos = (long) (1e9 * count / perSecond);
+    for (int i = 0; i < count; i++) {
+      // staggered, so that together they ask at the rate's even pace; each waits for its turn, so more callers
+      // never ask more than the rate
+      callers.add(new Caller(i, intervalNanos, intervalNanos * i / count, (WARMUP + count - 1) / count));
+    }
   }
 
-  /** Puts the rules on {@code rulesTopic}, then starts checking {@code perSecond} against the instance on {@code port}. */
-  static BudgetCheckLoad start(String bootstrap, String rulesTopic, int port, double perSecond) {
+  /**
+   * Puts the rules on {@code rulesTopic}, then starts {@code callers} callers checking {@code perSecond} in all against
+   * the instance on {@code port}.
+   */
+  static BudgetCheckLoad start(String bootstrap, String rulesTopic, int port, double perSecond, int callers) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
@@ -65,36 +72,55 @@ final class BudgetCheckLoad implements AutoCloseable {
         producer.send(new ProducerRecord<>(rulesTopic, rule.substring(7, rule.indexOf('"', 7)), rule));
       }
     }
-    BudgetCheckLoad load = new BudgetCheckLoad(port, perSecond);
-    load.caller.start();
+    BudgetCheckLoad load = new BudgetCheckLoad(port, perSecond, callers);
+    load.callers.forEach(c -> c.thread.start());
     return load;
   }
 
-  private void call() {
-    int n = 0;
-    long next = System.nanoTime();
-    while (!stopped) {
-      long wait = next - System.nanoTime();
-      if (wait > 0) {
-        try {
-          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-        } catch (InterruptedException e) {
-          return;
+  /** One caller: a check, then the control, at its own pace; what it measured is read once it has ended. */
+  private final class Caller {
+    private final Thread thread;
+    private final long intervalNanos;
+    private final long offsetNanos;
+    private final int warmup;
+    private final List<Long> micros = new ArrayList<>();
+    private final List<Long> controlMicros = new ArrayList<>();
+    private long failed;
+    private long measuredFromNanos;
+
+    Caller(int index, long intervalNanos, long offsetNanos, int warmup) {
+      this.intervalNanos = intervalNanos;
+      this.offsetNanos = offsetNanos;
+      this.warmup = warmup;
+      this.thread = new Thread(this::call, "bench-budget-checks-" + (index + 1));
+    }
+
+    private void call() {
+      int n = 0;
+      long next = System.nanoTime() + offsetNanos;
+      while (!stopped) {
+        long wait = next - System.nanoTime();
+        if (wait > 0) {
+          try {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+          } catch (InterruptedException e) {
+            return;
+          }
         }
-      }
-      next += intervalNanos;
-      if (n == WARMUP) {
-        measuredFromNanos = System.nanoTime();
-      }
-      long t0 = System.nanoTime();
-      boolean ok = answered(check);
-      long t1 = System.nanoTime();
-      answered(control);
-      long t2 = System.nanoTime();
-      if (n++ >= WARMUP) {
-        micros.add((t1 - t0) / 1000);
-        controlMicros.add((t2 - t1) / 1000);
-        failed += ok ? 0 : 1;
+        next += intervalNanos;
+        if (n == warmup) {
+          measuredFromNanos = System.nanoTime();
+        }
+        long t0 = System.nanoTime();
+        boolean ok = answered(check);
+        long t1 = System.nanoTime();
+        answered(control);
+        long t2 = System.nanoTime();
+        if (n++ >= warmup) {
+          micros.add((t1 - t0) / 1000);
+          controlMicros.add((t2 - t1) / 1000);
+          failed += ok ? 0 : 1;
+        }
       }
     }
   }
@@ -114,22 +140,36 @@ final class BudgetCheckLoad implements AutoCloseable {
 
   /** Stops the checks and returns their latencies. */
   Result stop() throws InterruptedException {
-    stopped = true;
-    caller.join();
+    close();
     long measuredToNanos = System.nanoTime();
+    List<Long> micros = new ArrayList<>();
+    List<Long> controlMicros = new ArrayList<>();
+    long failed = 0;
+    long measuredFromNanos = Long.MAX_VALUE;
+    for (Caller c : callers) {
+      micros.addAll(c.micros);
+      controlMicros.addAll(c.controlMicros);
+      failed += c.failed;
+      if (!c.micros.isEmpty()) {
+        measuredFromNanos = Math.min(measuredFromNanos, c.measuredFromNanos);
+      }
+    }
     if (micros.isEmpty()) {
       throw new IllegalStateException("budget checks: fewer than " + WARMUP + " answered during the paced traffic");
     }
     micros.sort(null);
     controlMicros.sort(null);
-    return new Result(micros.size(), Stats.percentile(micros, 50) / 1000, Stats.percentile(micros, 99) / 1000,
-        micros.get(micros.size() - 1) / 1000.0, micros.size() / ((measuredToNanos - measuredFromNanos) / 1e9), failed,
+    return new Result(micros.size(), callers.size(), Stats.percentile(micros, 50) / 1000,
+        Stats.percentile(micros, 99) / 1000, micros.get(micros.size() - 1) / 1000.0,
+        micros.size() / ((measuredToNanos - measuredFromNanos) / 1e9), failed,
         Stats.percentile(controlMicros, 50) / 1000, Stats.percentile(controlMicros, 99) / 1000);
   }
 
   @Override
   public void close() throws InterruptedException {
     stopped = true;
-    caller.join();
+    for (Caller c : callers) {
+      c.thread.join();
+    }
   }
 }

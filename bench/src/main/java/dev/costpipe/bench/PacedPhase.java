@@ -90,7 +90,7 @@ final class PacedPhase {
         Duration.ofSeconds(plan.pacedWarmupSeconds()));
     RawTraffic.Paced paced;
     try (BudgetCheckLoad checks = BudgetCheckLoad.start(bootstrap, topics + "alert-rules", httpPort,
-        checksPerSecond)) {
+        checksPerSecond, plan.budgetCheckCallers())) {
       paced = RawTraffic.paced(bootstrap, raw, planned);
     }
     consumption.await(label + " costpipe (paced warm-up)", eventsBefore + paced.sent().events());
@@ -114,12 +114,13 @@ final class PacedPhase {
     double harnessBefore = CpuTime.seconds(ProcessHandle.current().pid());
     try (CommittedWatch watch = new CommittedWatch(bootstrap, topics + "costs");
         BudgetCheckLoad checks = BudgetCheckLoad.start(bootstrap, topics + "alert-rules", httpPort,
-            checksPerSecond)) {
+            checksPerSecond, plan.budgetCheckCallers())) {
       RawTraffic.Paced paced = RawTraffic.paced(bootstrap, raw, planned);
       BudgetCheckLoad.Result budgetCheck = checks.stop();
-      Progress.say("%s: budget checks during the paced traffic: %,d at %,.0f/s, p50 %.2f ms, p99 %.2f ms, max %.0f"
-          + " ms, %d not answered 200; control GET /health/live p50 %.2f ms, p99 %.2f ms", label,
-          budgetCheck.checks(), budgetCheck.perSecond(), budgetCheck.p50Ms(), budgetCheck.p99Ms(),
+      Progress.say("%s: budget checks during the paced traffic: %,d at %,.0f/s (asked %,.0f/s, %d callers), p50"
+          + " %.2f ms, p99 %.2f ms, max %.0f ms, %d not answered 200; control GET /health/live p50 %.2f ms, p99 %.2f"
+          + " ms", label, budgetCheck.checks(), budgetCheck.perSecond(), checksPerSecond, budgetCheck.callers(),
+          budgetCheck.p50Ms(), budgetCheck.p99Ms(),
           budgetCheck.maxMs(), budgetCheck.failed(), budgetCheck.controlP50Ms(), budgetCheck.controlP99Ms());
       long events = paced.sent().events();
       consumption.await(label + " costpipe (paced)", eventsBefore + events);
