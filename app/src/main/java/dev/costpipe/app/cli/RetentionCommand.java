@@ -29,27 +29,17 @@ final class RetentionCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ClickHouseSinkConfig config;
-    Duration retention;
-    try {
-      Properties settings = clickhouse.load();
-      config = ClickHouseSinkConfig.from(settings);
-      retention = keep != null ? Durations.parse(keep) : CostpipeSettings.SINK_RETENTION.read(settings);
-    } catch (IllegalArgumentException e) {
-      System.err.println("costpipe clickhouse retention: " + e.getMessage());
-      return 2;
-    }
+    Properties settings = clickhouse.load();
+    ClickHouseSinkConfig config = UserInputException.parsing(() -> ClickHouseSinkConfig.from(settings));
+    Duration retention = UserInputException.parsing(
+        () -> keep != null ? Durations.parse(keep) : CostpipeSettings.SINK_RETENTION.read(settings));
     if (retention == null) {
-      System.err.println("costpipe clickhouse retention: no retention set (" + CostpipeSettings.SINK_RETENTION.key()
-          + " or --keep): nothing dropped");
-      return 2;
+      throw new UserInputException("no retention set (" + CostpipeSettings.SINK_RETENTION.key() + " or --keep):"
+          + " nothing dropped");
     }
     try (var client = config.newClient()) {
-      new Retention(client, config.database(), line -> System.out.println("retention: " + line))
-          .run(retention, Instant.now(), dryRun);
-    } catch (IllegalArgumentException e) {
-      System.err.println("costpipe clickhouse retention: " + e.getMessage());
-      return 2;
+      Retention dropping = new Retention(client, config.database(), line -> System.out.println("retention: " + line));
+      UserInputException.parsing(() -> dropping.run(retention, Instant.now(), dryRun));
     }
     return 0;
   }
