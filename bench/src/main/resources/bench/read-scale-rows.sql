@@ -4,6 +4,8 @@
 -- and model; five session names and features; Tier (every fifth user premium) and Environment (80% production,
 -- 12% staging, 8% development) properties; 28 priced models with the mix's weights, 1% unknown models;
 -- 3% response-cache hits; 30% streamed. Costs are integer nano-USD from per-model token rates.
+-- {version} 0 gives every request's first row; a later version gives, for the requests {where} lets through, a
+-- revision as the sink stores one: the same key (request id, timestamp), more output tokens, a later ingested_at.
 INSERT INTO {db}.request_costs (request_id, timestamp, provider, model, model_key, user_id, session_id, session_name,
     session_path, property_keys, property_values, status, streamed, cache_hit, input_tokens, output_tokens,
     cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens, audio_input_tokens,
@@ -40,8 +42,8 @@ SELECT
     if(known, [toInt64(input * in_rates[m]), toInt64(output * out_rates[m])], emptyArrayInt64()) AS cost_breakdown_values,
     toInt64(if(cache_hit = 1 AND known, input * in_rates[m] + output * out_rates[m], 0)) AS cache_savings_nano_usd,
     emptyArrayString() AS errors,
-    0 AS revision,
-    toDateTime(toUInt32(timestamp) + 5, 'UTC') AS ingested_at
+    {version} AS revision,
+    toDateTime(toUInt32(timestamp) + 5 + {version} * 3600, 'UTC') AS ingested_at
 FROM
 (
     SELECT
@@ -55,7 +57,7 @@ FROM
         cityHash64(n, 10) % 100 != 0 AS known,
         arrayFirstIndex(w -> w > cityHash64(if(in_session, s, n), 11) % 1000, cumulative) AS m,
         toUInt64(200 + cityHash64(n, 12) % 3000) AS input,
-        toUInt64(50 + cityHash64(n, 13) % 800) AS output,
+        toUInt64(50 + cityHash64(n, 13) % 800 + {version} * 17) AS output,
         if(cityHash64(n, 14) % 3 = 0, intDiv(input, 2), 0) AS cached,
         toUInt8(cityHash64(n, 15) % 100 < 3) AS cache_hit,
         ['openai', 'openai', 'openai', 'openai', 'openai', 'openai', 'openai', 'anthropic', 'anthropic', 'anthropic',
@@ -81,3 +83,4 @@ FROM
         ['support-bot', 'code-review', 'search', 'onboarding', 'email-assist'] AS features
     FROM numbers({first}, {count})
 )
+WHERE {where}

@@ -14,7 +14,9 @@ import java.util.stream.Collectors;
 /**
  * Loads the read-scale benchmark's history into a database in costpipe's own schema (the sink's migrations), fast
  * and server-side: {@code INSERT … SELECT} from generated rows ({@code bench/read-scale-rows.sql}), 10M rows per
- * statement. A database that already holds the history is kept (a re-run times it again).
+ * statement, then a second version of a share of the requests, as a live table holds until its merges replace them
+ * (re-deliveries, revisions): the reads must deduplicate those. A database that already holds the history is kept
+ * (a re-run times it again).
  */
 final class HistoryLoader {
   private static final long CHUNK = 10_000_000L;
@@ -25,28 +27,47 @@ final class HistoryLoader {
     this.client = client;
   }
 
-  /** Loads {@code rows} requests, {@code perDay} a day from {@code start}, unless the database holds them already. */
-  void load(String database, long rows, long perDay, LocalDate start) {
+  /**
+   * Loads {@code rows} requests, {@code perDay} a day from {@code start}, and a second version of {@code revisedPerMille}
+   * of every thousand, unless the database holds them already.
+   */
+  void load(String database, long rows, long perDay, LocalDate start, int revisedPerMille) {
     new ClickHouseMigrations(client, database).migrate();
     long present = count(database);
-    if (present == rows) {
-      Progress.say("%s: %,d rows present, not loaded again", database, rows);
+    long firstVersions = number("SELECT count() AS n FROM " + database + ".request_costs WHERE revision = 0"
+        + " FORMAT JSONEachRow");
+    if (firstVersions == rows && (present > rows) == (revisedPerMille > 0)) {
+      Progress.say("%s: %,d rows present (%,d of them second versions), not loaded again", database, present,
+          present - rows);
       return;
     }
     if (present != 0) {
-      throw new IllegalStateException(database + ".request_costs holds " + present + " rows, not " + rows
+      throw new IllegalStateException(database + ".request_costs holds " + present + " rows (" + firstVersions
+          + " first versions), not " + rows + (revisedPerMille > 0 ? " and their second versions" : "")
           + ": drop the database first");
     }
-    String template = rowsSql();
+    String template = rowsSql().replace("{db}", database).replace("{per_day}", Long.toString(perDay))
+        .replace("{start}", "'" + start + "'");
     long begin = System.nanoTime();
     for (long first = 0; first < rows; first += CHUNK) {
       long count = Math.min(CHUNK, rows - first);
-      ClickHouseStatements.execute(client, template.replace("{db}", database)
-          .replace("{first}", Long.toString(first)).replace("{count}", Long.toString(count))
-          .replace("{per_day}", Long.toString(perDay)).replace("{start}", "'" + start + "'"));
+      insert(template, first, count, 0, "1");
       Progress.say("%s: %,d of %,d rows loaded (%.0f s)", database, first + count, rows,
           (System.nanoTime() - begin) / 1e9);
     }
+    if (revisedPerMille > 0) {
+      for (long first = 0; first < rows; first += CHUNK) {
+        insert(template, first, Math.min(CHUNK, rows - first), 1, "cityHash64(n, 16) % 1000 < " + revisedPerMille);
+      }
+      Progress.say("%s: second versions of %d per mille of the requests loaded: %,d rows in all (%.0f s)", database,
+          revisedPerMille, count(database), (System.nanoTime() - begin) / 1e9);
+    }
+  }
+
+  private void insert(String template, long first, long count, int version, String where) {
+    ClickHouseStatements.execute(client, template.replace("{first}", Long.toString(first))
+        .replace("{count}", Long.toString(count)).replace("{version}", Integer.toString(version))
+        .replace("{where}", where));
   }
 
   long count(String database) {

@@ -41,6 +41,11 @@ public final class ReadScaleCommand implements Callable<Integer> {
   @Option(names = "--per-day", defaultValue = "230000", description = "requests a day (default: 230,000)")
   long perDay;
 
+  @Option(names = "--revised-per-mille", defaultValue = "0",
+      description = "requests of every thousand stored twice, a second version beside the first, as a live table holds"
+          + " them until merged (default: 0)")
+  int revisedPerMille;
+
   @Option(names = "--runs", defaultValue = "3", description = "timed runs of each read; the median counts (3)")
   int runs;
 
@@ -80,9 +85,9 @@ public final class ReadScaleCommand implements Callable<Integer> {
       List<ReadTimings.Result> measured = new ArrayList<>();
       for (long rows : sizes) {
         String size = label(rows);
-        String database = "read_scale_" + size;
+        String database = "read_scale_" + size + (revisedPerMille > 0 ? "_r" + revisedPerMille : "");
         Progress.say("history of %,d rows (%s), %,d a day: loading", rows, database, perDay);
-        loader.load(database, rows, perDay, START);
+        loader.load(database, rows, perDay, START, revisedPerMille);
         if (loadOnly) {
           continue;
         }
@@ -96,7 +101,7 @@ public final class ReadScaleCommand implements Callable<Integer> {
         result.seconds().forEach((name, s) -> results.put("read_" + name + "_" + size + "_s", round(s)));
         if (oldLayout) {
           String old = database + "_old_layout";
-          copyToOldLayout(client, loader, database, old, rows);
+          copyToOldLayout(client, loader, database, old);
           ReadTimings.Result before = timings.time(CostTable.of(old), week);
           Progress.say("%s, layout before V008: %s", size, before.seconds());
           before.seconds().forEach((name, s) -> results.put("read_old_layout_" + name + "_" + size + "_s", round(s)));
@@ -112,6 +117,7 @@ public final class ReadScaleCommand implements Callable<Integer> {
             .mapToDouble(k -> last.get(k) / first.get(k)).max().orElseThrow()));
       }
       results.put("read_scale_per_day", perDay);
+      results.put("read_scale_revised_per_mille", revisedPerMille);
       results.put("read_scale_note", "history loaded server-side (INSERT … SELECT, bench/read-scale-rows.sql) on"
           + " ClickHouse 18.16; reads timed in one JVM, median of " + runs + " after one untimed run");
       results.set("read_scale_machine", MachineInfo.describe());
@@ -126,13 +132,14 @@ public final class ReadScaleCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The report's week totals must equal a full scan (no FINAL, no key: the generated request ids are unique). */
+  /** The report's week totals must equal a full scan (no FINAL: each request's latest version by hand). */
   private static void checkAgainstFullScan(HistoryLoader loader, String database, IsoWeek week,
       ReadTimings.Result result) {
-    String range = " FROM " + database + ".request_costs WHERE toUInt32(timestamp) >= "
-        + week.start().getEpochSecond() + " AND toUInt32(timestamp) < " + week.end().getEpochSecond();
-    long requests = loader.number("SELECT count() AS n" + range + " FORMAT JSONEachRow");
-    long cost = loader.number("SELECT toInt64(sum(ifNull(cost_nano_usd, 0))) AS n" + range + " FORMAT JSONEachRow");
+    String latest = " FROM (SELECT argMax(ifNull(cost_nano_usd, 0), ingested_at) AS cost FROM " + database
+        + ".request_costs WHERE toUInt32(timestamp) >= " + week.start().getEpochSecond()
+        + " AND toUInt32(timestamp) < " + week.end().getEpochSecond() + " GROUP BY request_id)";
+    long requests = loader.number("SELECT count() AS n" + latest + " FORMAT JSONEachRow");
+    long cost = loader.number("SELECT toInt64(sum(cost)) AS n" + latest + " FORMAT JSONEachRow");
     var total = result.report().total();
     if (requests != total.requests() || cost != total.costNanoUsd() || requests == 0) {
       throw new IllegalStateException(database + " week " + week + ": the report says " + total.requests()
@@ -141,7 +148,7 @@ public final class ReadScaleCommand implements Callable<Integer> {
   }
 
   /** The same rows in the layout before V008: every request_costs migration but V008. */
-  private static void copyToOldLayout(Client client, HistoryLoader loader, String from, String to, long rows) {
+  private static void copyToOldLayout(Client client, HistoryLoader loader, String from, String to) {
     ClickHouseStatements.execute(client, "CREATE DATABASE IF NOT EXISTS " + to);
     if (loader.number("SELECT count() AS n FROM system.tables WHERE database = '" + to
         + "' AND name = 'request_costs' FORMAT JSONEachRow") == 0) {
@@ -151,6 +158,7 @@ public final class ReadScaleCommand implements Callable<Integer> {
             .replace("{db}", to).strip());
       }
     }
+    long rows = loader.count(from);
     if (loader.count(to) != rows) {
       Progress.say("%s: copying %,d rows into the layout before V008", to, rows);
       ClickHouseStatements.execute(client, "TRUNCATE TABLE " + to + ".request_costs");
