@@ -36,6 +36,8 @@ import org.apache.kafka.streams.test.TestRecord;
 public final class TopologyFixture implements AutoCloseable {
   public final TopologyConfig config;
   public final PipelineCounters counters = new PipelineCounters();
+  /** The rules in force as the topology's global store keeps them. */
+  public final AlertRulesHolder alertRules = new AlertRulesHolder();
   public final TopologyTestDriver driver;
   public final TestInputTopic<String, String> raw;
   public final TestInputTopic<byte[], byte[]> rawBytes;
@@ -73,7 +75,7 @@ public final class TopologyFixture implements AutoCloseable {
     Properties streams = driverSettings(stateDir);
     streams.putAll(streamsSettings);
     driver = new TopologyTestDriver(
-        new CostpipeTopology(config, new PricingHolder(), new AlertRulesHolder(), counters).build(),
+        new CostpipeTopology(config, new PricingHolder(), alertRules, counters).build(),
         streams, Instant.parse("2026-06-01T00:00:00Z"));
     StringSerializer s = new StringSerializer();
     raw = driver.createInputTopic(config.rawEventsTopic(), s, s);

@@ -8,6 +8,7 @@ import dev.costpipe.engine.record.CostRecord;
 import dev.costpipe.http.HttpEndpoints;
 import dev.costpipe.http.HttpSettings;
 import dev.costpipe.topology.alert.AlertRule;
+import dev.costpipe.topology.alert.AlertRulesHolder;
 import dev.costpipe.topology.app.CostpipeApplication;
 import dev.costpipe.topology.query.BudgetQuery;
 import dev.costpipe.topology.query.BudgetQuery.BudgetWindow;
@@ -59,9 +60,9 @@ public final class QueryEndpoints {
   private final String self;
   private final Clock clock;
 
-  QueryEndpoints(StoreAccess access, List<Duration> windows, Clock clock) {
+  QueryEndpoints(StoreAccess access, AlertRulesHolder rules, List<Duration> windows, Clock clock) {
     this.totals = new WindowTotalsQuery(access, windows);
-    this.budgets = new BudgetQuery(access);
+    this.budgets = new BudgetQuery(access, rules);
     this.peers = new PeerForwarder(access.self());
     this.self = access.self().host() + ":" + access.self().port();
     this.clock = clock;
@@ -77,8 +78,8 @@ public final class QueryEndpoints {
       LOG.warn("application.server {}:{} names another port than this instance's HTTP server ({}): other instances"
           + " will forward queries there", self.host(), self.port(), server.port());
     }
-    QueryEndpoints q = new QueryEndpoints(new StoreAccess(app::streams, self), app.config().aggregateWindows(),
-        Clock.systemUTC());
+    QueryEndpoints q = new QueryEndpoints(new StoreAccess(app::streams, self), app.alertRules(),
+        app.config().aggregateWindows(), Clock.systemUTC());
     server.serve("/v1/totals", e -> q.answer(e, q::totals));
     server.serve("/v1/budgets/", e -> q.answer(e, q::budgets));
     LOG.info("totals and budgets on http://{}:{}/v1/ (application.server)", self.host(), self.port());

@@ -127,7 +127,8 @@ class QueryEndpointsIntegrationTest {
       assertThat(unreachable.exit()).as(unreachable.output()).isZero();
       assertThat(unreachable.output()).contains("fail open");
 
-      // a rule changed or deleted in the store is answered so on the very next check, though checks keep rules parsed
+      // a rule changed or deleted in the store is answered so on the very next check, though checks read the rules
+      // the topology holds parsed (changed before the store: GlobalTableMirror)
       String spentAlready = "{\"id\":\"u1-daily\",\"budget_usd\":0.000000001,\"window\":\"1d\","
           + "\"filter\":{\"user_id\":\"u1\"}}";
       putRule(settings, "u1-daily", spentAlready);

@@ -47,6 +47,7 @@ public final class CostpipeApplication implements AutoCloseable {
   private final Properties settings;
   private final TopologyConfig config;
   private final PipelineCounters counters = new PipelineCounters();
+  private final AlertRulesHolder alertRules = new AlertRulesHolder();
   private volatile KafkaStreams streams;
 
   /** @param settings Kafka Streams settings plus {@code costpipe.*} ones, all passed through */
@@ -85,6 +86,11 @@ public final class CostpipeApplication implements AutoCloseable {
     return streams;
   }
 
+  /** The alert rules in force as the running topology keeps them (empty until it has read its global store). */
+  public AlertRulesHolder alertRules() {
+    return alertRules;
+  }
+
   /**
    * Where this instance answers interactive queries, told to the others through Kafka Streams' metadata
    * ({@code application.server}: {@code host:port}); a value in the settings wins. Before {@link #start}.
@@ -109,7 +115,7 @@ public final class CostpipeApplication implements AutoCloseable {
       int n = PricingPublisher.publish(kafka, config.pricingTopic(), CatalogueLoader.builtIn().entries());
       LOG.info("{} was empty: published the built-in catalogue ({} entries)", config.pricingTopic(), n);
     }
-    var topology = new CostpipeTopology(config, new PricingHolder(), new AlertRulesHolder(), counters, rawPartitions)
+    var topology = new CostpipeTopology(config, new PricingHolder(), alertRules, counters, rawPartitions)
         .build();
     Properties streamsSettings = new Properties();
     streamsSettings.putAll(settings);

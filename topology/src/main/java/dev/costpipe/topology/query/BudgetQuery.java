@@ -2,28 +2,30 @@ package dev.costpipe.topology.query;
 
 import dev.costpipe.topology.CostpipeTopology;
 import dev.costpipe.topology.alert.AlertRule;
+import dev.costpipe.topology.alert.AlertRulesHolder;
 import dev.costpipe.topology.alert.AlertWindowState;
 import dev.costpipe.topology.steps.AlertThresholdStep;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * A budget rule and its spend in one window: the rule from the global store over {@code llm.alert-rules}
- * ({@link CostpipeTopology#ALERT_RULES_STORE}, on every instance), the spend and the levels crossed from the
- * {@code alert-windows} store ({@link AlertThresholdStep#STORE}), partitioned by rule id. Rules are parsed once per
- * value stored ({@link ParsedRules}), not on every call.
+ * A budget rule and its spend in one window: the rule from those in force ({@link AlertRulesHolder}, the global
+ * store over {@code llm.alert-rules} as the topology keeps it parsed, on every instance), the spend and the levels
+ * crossed from the {@code alert-windows} store ({@link AlertThresholdStep#STORE}), partitioned by rule id.
  */
 public final class BudgetQuery {
   private final StoreAccess access;
-  private final ParsedRules parsed = new ParsedRules();
+  private final AlertRulesHolder rules;
 
-  public BudgetQuery(StoreAccess access) {
+  /** @param rules the holder the running topology's global store keeps in step ({@code CostpipeApplication}'s) */
+  public BudgetQuery(StoreAccess access, AlertRulesHolder rules) {
     this.access = access;
+    this.rules = rules;
   }
 
   /** A rule's window holding some instant: its spend so far and the levels it crossed, in the rule's unit. */
@@ -40,16 +42,12 @@ public final class BudgetQuery {
 
   /** The rule in force with this id; empty when there is none (or its value is unreadable, as the topology skips it). */
   public Optional<AlertRule> rule(String id) {
-    return parsed.rule(id, rules(store -> store.get(id)));
+    return Optional.ofNullable(inForce().get(id));
   }
 
-  /** Every rule in force. */
-  public List<AlertRule> all() {
-    return rules(store -> {
-      try (KeyValueIterator<String, byte[]> it = store.all()) {
-        return parsed.all(it);
-      }
-    });
+  /** Every rule in force, in the order of their ids in the global store. */
+  public Collection<AlertRule> all() {
+    return inForce().values();
   }
 
   public KeyOwner owner(String ruleId) {
@@ -86,8 +84,14 @@ public final class BudgetQuery {
         + (perValue == null ? "" : '\u001f' + perValue);
   }
 
-  private <R> R rules(Function<ReadOnlyKeyValueStore<String, byte[]>, R> read) {
+  /**
+   * The rules in force, once the global store they mirror can be read: while it cannot (starting, restoring, not
+   * RUNNING) this is a {@link StoreUnavailable}, never the holder's empty map. The holder is filled from the
+   * restored store before the instance can be RUNNING, and changes before the store on every record
+   * ({@code GlobalTableMirror}), so it is never behind the store.
+   */
+  private Map<String, AlertRule> inForce() {
     return access.global(CostpipeTopology.ALERT_RULES_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore(),
-        read);
+        store -> rules.snapshot());
   }
 }

@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The processor of a global store over a compacted topic ({@code llm.pricing}, {@code
  * llm.alert-rules}): stores each value (null deletes) and mirrors the table into an in-memory
- * {@link MirrorTarget} that stream threads read. On start it hands over the restored table, since
- * restoration does not pass through {@link #process}. An unreadable value is logged and ignored,
- * keeping the previous one.
+ * {@link MirrorTarget} that stream threads and the budget endpoints read. On start it hands over the restored
+ * table, since restoration does not pass through {@link #process}: before Kafka Streams starts its stream threads,
+ * so before it can be RUNNING. An unreadable value is logged and ignored, keeping the previous one.
  */
 public final class GlobalTableMirror<V> implements Processor<String, byte[], Void, Void> {
   private static final Logger LOG = LoggerFactory.getLogger(GlobalTableMirror.class);
@@ -55,9 +55,11 @@ public final class GlobalTableMirror<V> implements Processor<String, byte[], Voi
       LOG.warn("{}: record without key ignored", storeName);
       return;
     }
+    // the target changes before the store, so it is never behind it: a budget check, which reads the target once
+    // the store can be read, sees every change the store holds
     if (record.value() == null) {
-      store.delete(record.key());
       target.remove(record.key());
+      store.delete(record.key());
       LOG.info("{}: {} deleted", storeName, record.key());
       return;
     }
