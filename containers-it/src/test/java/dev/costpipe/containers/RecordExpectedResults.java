@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * Records what ClickHouse 18.16 answers for {@link PipelineScenario} (the local KRaft test broker and the
  * Debian clickhouse-server 18.16), into {@value #RESOURCE}, which {@link CurrentServerImagesTest} compares
- * current images with. Not a test: run it by hand where clickhouse-server 18.16 is installed, from
- * containers-it/ (see the module's README section), when the scenario, the views or the tables change.
+ * current images with. Not a test: run {@code containers-it/record-expected.sh} where clickhouse-server 18.16 is
+ * installed when the scenario, the views or the tables change (docs/testing.md, "-Pcontainers").
  */
 public final class RecordExpectedResults {
   static final String RESOURCE = "/expected-on-clickhouse-18.16.json";

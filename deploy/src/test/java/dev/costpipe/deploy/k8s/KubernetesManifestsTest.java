@@ -14,6 +14,7 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -261,6 +262,75 @@ class KubernetesManifestsTest {
         JsonNode service = byName("Service", w.path("spec").path("serviceName").asText());
         assertThat(service).as(name(w) + " serviceName").isNotNull();
         assertThat(service.path("spec").path("selector")).isEqualTo(selector);
+      }
+    }
+  }
+
+  @Test
+  void theClickHouseHousekeepingRunsDailyAsCronJobsWithTheSinksConfigAndSecret() throws Exception {
+    // docs/clickhouse.md asks for sum-days and retention daily after midnight UTC; the report's ≤ 3 s relies on sum-days
+    Map<String, List<String>> commands = Map.of(
+        "costpipe-clickhouse-sum-days", List.of("clickhouse", "sum-days"),
+        "costpipe-clickhouse-retention", List.of("clickhouse", "retention"));
+    assertThat(kind("CronJob").stream().map(j -> j.path("metadata").path("name").asText()))
+        .containsExactlyInAnyOrderElementsOf(commands.keySet());
+    Map<String, Set<String>> documented = operatorProvidedSecrets();
+    Matcher user = Pattern.compile("(?m)^USER (\\d+):(\\d+)$").matcher(Files.readString(Path.of("docker/Dockerfile")));
+    assertThat(user.find()).as("the Dockerfile's USER").isTrue();
+    for (JsonNode cronJob : kind("CronJob")) {
+      String job = name(cronJob);
+      JsonNode spec = cronJob.path("spec");
+      assertThat(spec.path("concurrencyPolicy").asText()).as(job).isEqualTo("Forbid");
+      assertThat(spec.path("timeZone").asText()).as(job).isEqualTo("Etc/UTC");
+      String[] schedule = spec.path("schedule").asText().split(" ");
+      assertThat(schedule).as(job + ": minute and hour of every day").hasSize(5);
+      assertThat(Arrays.copyOfRange(schedule, 2, 5)).as(job + ": every day").containsOnly("*");
+      assertThat(Integer.parseInt(schedule[1])).as(job + ": the hour after midnight UTC").isZero();
+
+      JsonNode jobTemplate = spec.path("jobTemplate"); // holds spec.template.spec as a Deployment does
+      JsonNode pod = jobTemplate.path("spec").path("template").path("spec");
+      assertThat(pod.path("restartPolicy").asText()).as(job).isIn("Never", "OnFailure");
+      assertThat(jobTemplate.path("spec").path("activeDeadlineSeconds").asInt()).as(job).isPositive();
+      JsonNode c = container(jobTemplate);
+      assertThat(c.path("image").asText()).isEqualTo("costpipe");
+      List<String> args = new ArrayList<>();
+      c.path("args").forEach(a -> args.add(a.asText()));
+      ParseResult parsed = new CommandLine(new CostpipeCommand()).parseArgs(args.toArray(String[]::new));
+      List<String> path = new ArrayList<>();
+      for (ParseResult r = parsed.subcommand(); r != null; r = r.subcommand()) {
+        path.add(r.commandSpec().name());
+      }
+      assertThat(path).as(job + " " + args).isEqualTo(commands.get(cronJob.path("metadata").path("name").asText()));
+
+      String configPath = args.get(args.indexOf("--config") + 1);
+      String text = mountedConfigMapFile(jobTemplate, configPath);
+      assertThat(text).as(job + ": " + configPath + " is the sink's ConfigMap")
+          .isEqualTo(mountedConfigMapFile(byName("Deployment", "costpipe-sink-clickhouse"), configPath));
+      Properties p = properties(text);
+      String passwordFile = p.getProperty("costpipe.sink.clickhouse.password-file");
+      JsonNode secret = volume(jobTemplate, mountOf(c, Path.of(passwordFile).getParent().toString())).path("secret");
+      assertThat(secret.path("items").findValuesAsText("path")).as(job + ": the password file is a key of a mounted Secret")
+          .contains(Path.of(passwordFile).getFileName().toString());
+      assertThat(documented).as(job + " Secret").containsKey(secret.path("secretName").asText());
+      assertThat(documented.get(secret.path("secretName").asText())).containsAll(secret.path("items").findValuesAsText("key"));
+      p.setProperty("costpipe.sink.clickhouse.password-file",
+          Files.writeString(tmp.resolve("password"), "not-the-real-one").toString());
+      assertThat(ClickHouseSinkConfig.from(p).table("request_costs")).isEqualTo("costpipe.request_costs");
+      if (path.contains("retention") && !args.contains("--keep")) {
+        assertThat(CostpipeSettings.SINK_RETENTION.read(p)).as(job + ": without a retention it drops nothing and fails")
+            .isNotNull();
+      }
+
+      for (String kind : List.of("requests", "limits")) {
+        assertThat(c.path("resources").path(kind).path("cpu").asText()).as(job + " " + kind).isNotEmpty();
+        assertThat(c.path("resources").path(kind).path("memory").asText()).as(job + " " + kind).isNotEmpty();
+      }
+      assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).as(job).isTrue();
+      assertThat(pod.path("securityContext").path("runAsUser").asText()).isEqualTo(user.group(1));
+      assertThat(c.path("securityContext").path("readOnlyRootFilesystem").asBoolean()).as(job).isTrue();
+      assertThat(mountOf(c, "/tmp")).as(job + ": a writable /tmp").isNotNull();
+      for (JsonNode mount : c.path("volumeMounts")) {
+        assertThat(pod.path("volumes").findValuesAsText("name")).as(job + " mounts").contains(mount.path("name").asText());
       }
     }
   }
