@@ -317,8 +317,10 @@ class KubernetesManifestsTest {
           Files.writeString(tmp.resolve("password"), "not-the-real-one").toString());
       assertThat(ClickHouseSinkConfig.from(p).table("request_costs")).isEqualTo("costpipe.request_costs");
       if (path.contains("retention") && !args.contains("--keep")) {
-        assertThat(CostpipeSettings.SINK_RETENTION.read(p)).as(job + ": without a retention it drops nothing and fails")
-            .isNotNull();
+        // it deletes data: it runs only once the operator has set a retention (without one it drops nothing, fails)
+        assertThat(spec.path("suspend").asBoolean() || CostpipeSettings.SINK_RETENTION.read(p) != null)
+            .as(job + ": suspended until a retention is set").isTrue();
+        assertThat(CostpipeSettings.SINK_RETENTION.read(p)).as("no retention chosen for the user").isNull();
       }
 
       for (String kind : List.of("requests", "limits")) {
