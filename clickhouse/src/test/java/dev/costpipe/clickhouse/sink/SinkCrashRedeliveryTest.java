@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -113,15 +114,22 @@ class SinkCrashRedeliveryTest {
     AtomicInteger inserts = new AtomicInteger();
     List<String> failedIds = new java.util.concurrent.CopyOnWriteArrayList<>();
     ClickHouseSinkMetrics firstLife = new ClickHouseSinkMetrics();
+    // the window of three holds two more inserts while the 6th hangs: it dies once they are written (a fixed sleep
+    // instead left them unwritten on a loaded machine)
+    CountDownLatch laterWritten = new CountDownLatch(2);
     RowInserter dying = (table, rows, token) -> {
-      if (inserts.incrementAndGet() == 6) {
+      int call = inserts.incrementAndGet();
+      if (call == 6) {
         for (SinkRow r : rows) {
           failedIds.add((String) r.values(table)[SinkTable.REQUEST_COSTS.columns().indexOf("request_id")]);
         }
-        Thread.sleep(1_500);
+        laterWritten.await(60, TimeUnit.SECONDS);
         throw new IllegalStateException("the insert thread died");
       }
       clickHouse.insert(table, rows, token);
+      if (call > 6) {
+        laterWritten.countDown();
+      }
     };
     Throwable crash = runLoop(config, encodings, dying, firstLife, new AtomicBoolean(true));
 
