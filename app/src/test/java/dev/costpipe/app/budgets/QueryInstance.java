@@ -4,21 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.costpipe.engine.json.Json;
 import dev.costpipe.http.HttpEndpoints;
 import dev.costpipe.http.HttpSettings;
-import dev.costpipe.topology.CostpipeTopology;
 import dev.costpipe.topology.app.CostpipeApplication;
+import dev.costpipe.topology.it.PipelineHarness;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 /** One application instance in this JVM with the query endpoints on its own HTTP server, as `costpipe run` serves. */
 final class QueryInstance implements AutoCloseable {
@@ -53,13 +48,7 @@ final class QueryInstance implements AutoCloseable {
    * endpoints read it; false while the store cannot be read.
    */
   boolean storesRule(String id, String rule) {
-    try {
-      byte[] stored = app.streams().store(StoreQueryParameters.fromNameAndType(CostpipeTopology.ALERT_RULES_STORE,
-          QueryableStoreTypes.<String, byte[]>keyValueStore())).get(id);
-      return Objects.equals(rule, stored == null ? null : new String(stored, StandardCharsets.UTF_8));
-    } catch (InvalidStateStoreException e) {
-      return false;
-    }
+    return PipelineHarness.storesRule(app, id, rule);
   }
 
   String address() {

@@ -5,6 +5,7 @@ import static dev.costpipe.topology.it.PipelineHarness.produce;
 import static dev.costpipe.topology.it.PipelineHarness.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.costpipe.testsupport.Await;
 import dev.costpipe.testsupport.KafkaTestBroker;
 import dev.costpipe.topology.Events;
 import dev.costpipe.topology.TopologyFixture;
@@ -21,7 +22,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-/** A {@code per: user_id} rule on a real broker, two application instances sharing the work: each user alone. */
+/**
+ * A {@code per: user_id} rule on a real broker, two application instances sharing the work: each user alone, each
+ * level of each user once, and no other alert once the instances have read and committed all of the traffic.
+ */
 class PerKeyAlertIntegrationTest {
   private static final String RULE = "{\"id\":\"per-user\",\"name\":\"Each user\",\"metric\":\"requests\","
       + "\"budget_count\":10,\"window\":\"1d\",\"levels\":[50,100],\"per\":\"user_id\"}";
@@ -37,7 +41,9 @@ class PerKeyAlertIntegrationTest {
       a.start();
       b.start();
       putRule(settings);
-      Thread.sleep(2_000); // the rule in force before the traffic: every request is counted, none seeded
+      // the rule in force before the traffic: every request is counted, none seeded
+      Await.until("both instances hold the rule", WAIT,
+          () -> PipelineHarness.storesRule(a, "per-user", RULE) && PipelineHarness.storesRule(b, "per-user", RULE));
       // alice: 10 requests (50%, then 100%); bob: 6 (50% only); carol: 4 (none); no user: counted for nobody
       List<Map.Entry<String, String>> traffic = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
@@ -52,8 +58,10 @@ class PerKeyAlertIntegrationTest {
       }
       produce(settings, traffic);
 
-      var alerts = TopicReader.readUntil(settings.getProperty("bootstrap.servers"),
-          settings.getProperty("costpipe.topic.cost-alerts"), got -> got.size() >= 3, WAIT).stream()
+      // every alert the traffic can cause is committed once its records are, duplicates and extras included
+      InputsConsumed.await(settings, WAIT);
+      var alerts = TopicReader.readToEnd(settings.getProperty("bootstrap.servers"),
+          settings.getProperty("costpipe.topic.cost-alerts"), WAIT).stream()
           .map(r -> TopologyFixture.read(r.value())).toList();
       assertThat(alerts).extracting(n -> n.path("per_value").asText() + "@" + n.path("level_pct").asInt()
           + " spent " + n.path("spent").asText()).containsExactlyInAnyOrder("alice@50 spent 5",
