@@ -1,5 +1,6 @@
 package dev.costpipe.app.budgets;
 
+import static dev.costpipe.topology.it.PipelineHarness.putRule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,10 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,12 +57,12 @@ class QueryEndpointsIntegrationTest {
       a.start();
       b.start();
       PipelineHarness.awaitRawTopic(settings);
-      putRules(settings, Map.of(
-          "u1-daily", "{\"id\":\"u1-daily\",\"budget_usd\":1000,\"window\":\"1d\",\"filter\":{\"user_id\":\"u1\"}}",
-          "u2-calls", "{\"id\":\"u2-calls\",\"metric\":\"requests\",\"budget_count\":" + CALLS_PER_USER
-              + ",\"window\":\"1d\",\"filter\":{\"user_id\":\"u2\"}}",
-          "each-user", EACH_USER.formatted(1000)));
+      putRule(settings, "u1-daily",
+          "{\"id\":\"u1-daily\",\"budget_usd\":1000,\"window\":\"1d\",\"filter\":{\"user_id\":\"u1\"}}");
+      putRule(settings, "u2-calls", "{\"id\":\"u2-calls\",\"metric\":\"requests\",\"budget_count\":"
+          + CALLS_PER_USER + ",\"window\":\"1d\",\"filter\":{\"user_id\":\"u2\"}}");
       String eachUser = EACH_USER.formatted(1000);
+      putRule(settings, "each-user", eachUser);
       Await.until("both instances RUNNING with the rules", WAIT, () -> a.running() && b.running()
           && a.get("/v1/budgets/u1-daily").status() == 200 && b.get("/v1/budgets/u2-calls").status() == 200
           && a.storesRule("each-user", eachUser) && b.storesRule("each-user", eachUser));
@@ -285,21 +282,7 @@ class QueryEndpointsIntegrationTest {
     return latest;
   }
 
-  private static void putRules(Properties settings, Map<String, String> rules) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getProperty("bootstrap.servers"));
-    try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-      rules.forEach((id, rule) -> producer.send(new ProducerRecord<>(settings.getProperty(
-          "costpipe.topic.alert-rules"), id, rule)));
-    }
-  }
 
-  /** Puts one rule (null: deletes it). */
-  private static void putRule(Properties settings, String id, String rule) {
-    Map<String, String> one = new HashMap<>();
-    one.put(id, rule);
-    putRules(settings, one);
-  }
 
   private static JsonNode read(String json) {
     try {

@@ -28,9 +28,14 @@ final class QueryInstance implements AutoCloseable {
 
   /** Serving already (503 until started). */
   QueryInstance(Properties settings) throws IOException {
+    this(settings, HttpSettings.DEFAULT);
+  }
+
+  /** As above, on a server of {@code http}'s bind address and tokens. */
+  QueryInstance(Properties settings, HttpSettings http) throws IOException {
     app = new CostpipeApplication(settings);
-    server = HttpEndpoints.create(HttpSettings.DEFAULT, 0, "queries", "costpipe.metrics.port");
-    QueryEndpoints.serve(server, HttpSettings.DEFAULT, app);
+    server = HttpEndpoints.create(http, 0, "queries", "costpipe.metrics.port");
+    QueryEndpoints.serve(server, http, app);
     server.start();
   }
 
@@ -59,9 +64,20 @@ final class QueryInstance implements AutoCloseable {
     return send(HttpRequest.newBuilder(uri(pathAndQuery)).GET());
   }
 
+  /** GET with {@code Authorization: Bearer token}. */
+  Answer get(String pathAndQuery, String token) {
+    return send(HttpRequest.newBuilder(uri(pathAndQuery)).header("Authorization", "Bearer " + token).GET());
+  }
+
   Answer post(String path, String json) {
     return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  /** POST with {@code Authorization: Bearer token}. */
+  Answer post(String path, String json, String token) {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   private URI uri(String pathAndQuery) {

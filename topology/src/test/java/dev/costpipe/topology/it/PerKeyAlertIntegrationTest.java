@@ -16,10 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +36,7 @@ class PerKeyAlertIntegrationTest {
         CostpipeApplication b = new CostpipeApplication(second)) {
       a.start();
       b.start();
-      putRule(settings);
+      PipelineHarness.putRule(settings, "per-user", RULE);
       // the rule in force before the traffic: every request is counted, none seeded
       Await.until("both instances hold the rule", WAIT,
           () -> PipelineHarness.storesRule(a, "per-user", RULE) && PipelineHarness.storesRule(b, "per-user", RULE));
@@ -80,11 +76,4 @@ class PerKeyAlertIntegrationTest {
         user == null ? Map.of() : Map.of("Helicone-User-Id", user)));
   }
 
-  private static void putRule(Properties settings) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getProperty("bootstrap.servers"));
-    try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-      producer.send(new ProducerRecord<>(settings.getProperty("costpipe.topic.alert-rules"), "per-user", RULE));
-    }
-  }
 }

@@ -132,11 +132,15 @@ public final class PipelineHarness {
   public static void putRule(Properties settings, MixedTraffic traffic) {
     String budget = BigDecimal.valueOf(traffic.expectedTotalNano(), 9)
         .divide(BigDecimal.valueOf(1.2), 9, RoundingMode.DOWN).toPlainString();
+    putRule(settings, RULE_ID, RULE.formatted(budget));
+  }
+
+  /** Puts {@code rule} (JSON) under {@code id} on the application's rules topic; null deletes the rule. */
+  public static void putRule(Properties settings, String id, String rule) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getProperty("bootstrap.servers"));
     try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-      producer.send(new ProducerRecord<>(settings.getProperty("costpipe.topic.alert-rules"), RULE_ID,
-          RULE.formatted(budget)));
+      producer.send(new ProducerRecord<>(settings.getProperty("costpipe.topic.alert-rules"), id, rule));
     }
   }
 
