@@ -6,13 +6,15 @@ LiteLLM proxy config.yaml:
       callbacks: litellm_costpipe_budget.proxy_handler_instance
 
 Environment: COSTPIPE_URL (default http://costpipe-run-budgets.costpipe.svc), COSTPIPE_TOKEN (a bearer token of
-costpipe.http.tokens-file, if set), COSTPIPE_TIMEOUT_S (default 0.25). costpipe down, slow or answering 503: the
-call goes through (fail open) and the alerts still follow.
+costpipe.http.tokens-file: deploy/k8s requires one, a token of the Secret costpipe-run-tokens), COSTPIPE_TIMEOUT_S
+(default 0.25). costpipe down, slow or answering 503: the call goes through (fail open) and the alerts still follow.
+A token refused (401, 403) fails open too, with a warning logged on every call: budgets are then not enforced.
 
 Try the check alone, without LiteLLM:  python3 litellm_costpipe_budget.py USER_ID [ESTIMATED_COST_USD]
 """
 import asyncio
 import json
+import logging
 import os
 import sys
 import urllib.error
@@ -28,6 +30,7 @@ except ImportError:  # the check alone (see above)
 URL = os.environ.get("COSTPIPE_URL", "http://costpipe-run-budgets.costpipe.svc").rstrip("/")
 TOKEN = os.environ.get("COSTPIPE_TOKEN")
 TIMEOUT_S = float(os.environ.get("COSTPIPE_TIMEOUT_S", "0.25"))
+LOG = logging.getLogger("litellm_costpipe_budget")
 
 
 def check(call, url=URL, token=TOKEN, timeout=TIMEOUT_S):
@@ -39,8 +42,13 @@ def check(call, url=URL, token=TOKEN, timeout=TIMEOUT_S):
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
             return json.load(answer)
+    except urllib.error.HTTPError as e:
+        if e.code in (401, 403):  # a misconfiguration, not an outage: say so, as failing open hides it
+            LOG.warning("costpipe refused the token (HTTP %s): set COSTPIPE_TOKEN to a token of its tokens file;"
+                        " budgets are not enforced meanwhile", e.code)
+        return None  # 503 (restoring, rebalancing), 401: fail open
     except (urllib.error.URLError, OSError, ValueError):
-        return None  # 503 (restoring, rebalancing), timeout, refused: fail open
+        return None  # timeout, connection refused, not JSON: fail open
 
 
 def estimate_usd(model, data):

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Two instances requiring bearer tokens ({@code costpipe.http.tokens-file}) on a real broker: a question about a key
  * the other instance owns is forwarded with the caller's token and answered; no token or a wrong one is refused
  * (401) by the instance asked; and the owner judges the caller's token itself, the asking instance adding none of
- * its own.
+ * its own. The LiteLLM example sends its token, and says so when it is refused.
  */
 class ForwardedTokensIntegrationTest {
   private static final Duration WAIT = Duration.ofSeconds(120);
@@ -75,6 +75,15 @@ class ForwardedTokensIntegrationTest {
       assertThat(check.body().path("allowed").asBoolean()).isTrue();
       assertThat(check.body().path("rules").findValuesAsText("rule_id")).isEqualTo(List.of("all-daily"));
       assertThat(notOwner.post("/v1/budgets/check", "{\"user_id\":\"u1\"}").status()).isEqualTo(401);
+
+      // docs/budgets.md's LiteLLM example: its COSTPIPE_TOKEN is sent; refused, it fails open and says why
+      String url = "http://" + notOwner.address();
+      LiteLlmBudgetExample.Run withToken = new LiteLlmBudgetExample(url, TOKEN).check("u1", "0");
+      assertThat(withToken.exit()).as(withToken.output()).isZero();
+      assertThat(withToken.output()).contains("\"allowed\": true", "all-daily");
+      LiteLlmBudgetExample.Run noToken = new LiteLlmBudgetExample(url).check("u1", "0");
+      assertThat(noToken.exit()).as(noToken.output()).isZero();
+      assertThat(noToken.output()).contains("costpipe refused the token (HTTP 401)", "fail open");
     }
   }
 }

@@ -19,9 +19,16 @@ final class LiteLlmBudgetExample {
   record Run(int exit, String output) {}
 
   private final String costpipeUrl;
+  private final String token;
 
   LiteLlmBudgetExample(String costpipeUrl) {
+    this(costpipeUrl, null);
+  }
+
+  /** @param token its {@code COSTPIPE_TOKEN} (null: none) */
+  LiteLlmBudgetExample(String costpipeUrl, String token) {
     this.costpipeUrl = costpipeUrl;
+    this.token = token;
   }
 
   /** {@code python3 litellm_costpipe_budget.py USER_ID COST}: exit 1 when denied, else 0. */
@@ -44,6 +51,11 @@ final class LiteLlmBudgetExample {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("COSTPIPE_URL", costpipeUrl);
     builder.environment().put("COSTPIPE_TIMEOUT_S", "5");
+    if (token == null) {
+      builder.environment().remove("COSTPIPE_TOKEN");
+    } else {
+      builder.environment().put("COSTPIPE_TOKEN", token);
+    }
     Process p;
     try {
       p = builder.start();
