@@ -131,7 +131,17 @@ class QueryEndpointsIntegrationTest {
       assertThat(allowed.output()).contains("\"allowed\": true");
       assertThat(example.hook("u2").output().strip())
           .isEqualTo("{\"status\": 429, \"detail\": {\"error\": \"budget exhausted: u2-calls\", \"remaining_usd\": null}}");
-      assertThat(example.hook("u1").output().strip()).isEqualTo("{\"forwarded\": true}");
+      // a rule on a model applies to the hook's calls only where COSTPIPE_MODELS names costpipe's model for the
+      // proxy's (the call's estimate, 0.002 USD, does not fit its budget)
+      String u1Mini = "{\"id\":\"u1-mini\",\"budget_usd\":0.000000001,\"window\":\"1d\","
+          + "\"filter\":{\"user_id\":\"u1\",\"model\":\"gpt-4o-mini\"}}";
+      putRule(settings, "u1-mini", u1Mini);
+      Await.until("both instances hold u1-mini", WAIT,
+          () -> a.storesRule("u1-mini", u1Mini) && b.storesRule("u1-mini", u1Mini));
+      assertThat(example.hook("u1").output().strip()).as("the proxy's model name, unmapped, is not sent")
+          .isEqualTo("{\"forwarded\": true}");
+      assertThat(example.hook("u1", "{\"fast\": \"gpt-4o-mini\"}").output())
+          .contains("\"status\": 429", "budget exhausted: u1-mini");
       LiteLlmBudgetExample.Run unreachable = new LiteLlmBudgetExample("http://127.0.0.1:9").check("u2", "0");
       assertThat(unreachable.exit()).as(unreachable.output()).isZero();
       assertThat(unreachable.output()).contains("fail open");
