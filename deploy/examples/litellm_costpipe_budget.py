@@ -6,13 +6,20 @@ LiteLLM proxy config.yaml:
       callbacks: litellm_costpipe_budget.proxy_handler_instance
 
 Environment: COSTPIPE_URL (default http://costpipe-run-budgets.costpipe.svc), COSTPIPE_TOKEN (a bearer token of
-costpipe.http.tokens-file, if set), COSTPIPE_TIMEOUT_S (default 0.25). costpipe down, slow or answering 503: the
-call goes through (fail open) and the alerts still follow.
+costpipe.http.tokens-file: deploy/k8s requires one, a token of the Secret costpipe-run-tokens), COSTPIPE_TIMEOUT_S
+(default 0.25). costpipe down, slow or answering 503: the call goes through (fail open) and the alerts still follow.
+A token refused (401, 403) fails open too, with a warning logged on every call: budgets are then not enforced.
+
+The check names the call's user and, by default, no model: the hook runs before LiteLLM picks a deployment, and
+data["model"] is the name the client asked for (often an alias such as "my-gpt4"), not the model costpipe prices,
+so a rule filtered by model would silently not apply. COSTPIPE_MODELS, a JSON object mapping the proxy's model names
+to costpipe's ({"my-gpt4": "gpt-4o"}), names the model for the names it lists: rules on those models then apply.
 
 Try the check alone, without LiteLLM:  python3 litellm_costpipe_budget.py USER_ID [ESTIMATED_COST_USD]
 """
 import asyncio
 import json
+import logging
 import os
 import sys
 import urllib.error
@@ -28,6 +35,8 @@ except ImportError:  # the check alone (see above)
 URL = os.environ.get("COSTPIPE_URL", "http://costpipe-run-budgets.costpipe.svc").rstrip("/")
 TOKEN = os.environ.get("COSTPIPE_TOKEN")
 TIMEOUT_S = float(os.environ.get("COSTPIPE_TIMEOUT_S", "0.25"))
+LOG = logging.getLogger("litellm_costpipe_budget")
+MODELS = json.loads(os.environ.get("COSTPIPE_MODELS") or "{}")
 
 
 def check(call, url=URL, token=TOKEN, timeout=TIMEOUT_S):
@@ -39,8 +48,13 @@ def check(call, url=URL, token=TOKEN, timeout=TIMEOUT_S):
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
             return json.load(answer)
+    except urllib.error.HTTPError as e:
+        if e.code in (401, 403):  # a misconfiguration, not an outage: say so, as failing open hides it
+            LOG.warning("costpipe refused the token (HTTP %s): set COSTPIPE_TOKEN to a token of its tokens file;"
+                        " budgets are not enforced meanwhile", e.code)
+        return None  # 503 (restoring, rebalancing), 401: fail open
     except (urllib.error.URLError, OSError, ValueError):
-        return None  # 503 (restoring, rebalancing), timeout, refused: fail open
+        return None  # timeout, connection refused, not JSON: fail open
 
 
 def estimate_usd(model, data):
@@ -61,8 +75,10 @@ class CostpipeBudgets(CustomLogger):
         user = data.get("user") or getattr(user_api_key_dict, "user_id", None)
         if not user:
             return data
-        call = {"user_id": user, "model": data.get("model"),
-                "estimated_cost_usd": estimate_usd(data.get("model"), data)}
+        model = MODELS.get(data.get("model"))  # costpipe's name for it, when the operator mapped it
+        call = {"user_id": user, "estimated_cost_usd": estimate_usd(model or data.get("model"), data)}
+        if model:
+            call["model"] = model
         decision = await asyncio.to_thread(check, call)
         if decision is not None and not decision["allowed"]:
             raise HTTPException(status_code=429, detail={

@@ -39,7 +39,8 @@ spec = importlib.util.spec_from_file_location("litellm_costpipe_budget", sys.arg
 example = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(example)
 
-data = {"model": "gpt-4o-mini", "user": sys.argv[2], "messages": [{"role": "user", "content": "hi"}],
+# a proxy model name, as clients ask for it: COSTPIPE_MODELS may map it to costpipe's
+data = {"model": "fast", "user": sys.argv[2], "messages": [{"role": "user", "content": "hi"}],
         "max_tokens": 500}
 try:
     forwarded = asyncio.run(example.proxy_handler_instance.async_pre_call_hook(

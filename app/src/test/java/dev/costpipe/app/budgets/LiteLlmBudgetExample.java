@@ -19,23 +19,38 @@ final class LiteLlmBudgetExample {
   record Run(int exit, String output) {}
 
   private final String costpipeUrl;
+  private final String token;
 
   LiteLlmBudgetExample(String costpipeUrl) {
+    this(costpipeUrl, null);
+  }
+
+  /** @param token its {@code COSTPIPE_TOKEN} (null: none) */
+  LiteLlmBudgetExample(String costpipeUrl, String token) {
     this.costpipeUrl = costpipeUrl;
+    this.token = token;
   }
 
   /** {@code python3 litellm_costpipe_budget.py USER_ID COST}: exit 1 when denied, else 0. */
   Run check(String userId, String estimatedCostUsd) throws Exception {
-    return python(EXAMPLE.toString(), userId, estimatedCostUsd);
+    return python(null, EXAMPLE.toString(), userId, estimatedCostUsd);
   }
 
-  /** The hook on a call of {@code userId}: {"forwarded": true} or {"status": 429, "detail": …}. */
+  /**
+   * The hook on a call of {@code userId} to the proxy's model {@code fast}: {"forwarded": true} or {"status": 429,
+   * "detail": …}.
+   */
   Run hook(String userId) throws Exception {
-    Path driver = Path.of(LiteLlmBudgetExample.class.getResource("/budgets/run_litellm_hook.py").toURI());
-    return python(driver.toString(), EXAMPLE.toString(), userId);
+    return hook(userId, null);
   }
 
-  private Run python(String... args) throws Exception {
+  /** As above with {@code COSTPIPE_MODELS} (JSON: the proxy's model names → costpipe's; null: unset). */
+  Run hook(String userId, String models) throws Exception {
+    Path driver = Path.of(LiteLlmBudgetExample.class.getResource("/budgets/run_litellm_hook.py").toURI());
+    return python(models, driver.toString(), EXAMPLE.toString(), userId);
+  }
+
+  private Run python(String models, String... args) throws Exception {
     if (!Files.isRegularFile(EXAMPLE)) {
       throw new IllegalStateException(EXAMPLE.toAbsolutePath() + " not found (tests run from the app module)");
     }
@@ -44,6 +59,16 @@ final class LiteLlmBudgetExample {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("COSTPIPE_URL", costpipeUrl);
     builder.environment().put("COSTPIPE_TIMEOUT_S", "5");
+    if (models == null) {
+      builder.environment().remove("COSTPIPE_MODELS");
+    } else {
+      builder.environment().put("COSTPIPE_MODELS", models);
+    }
+    if (token == null) {
+      builder.environment().remove("COSTPIPE_TOKEN");
+    } else {
+      builder.environment().put("COSTPIPE_TOKEN", token);
+    }
     Process p;
     try {
       p = builder.start();

@@ -1,5 +1,6 @@
 package dev.costpipe.app.budgets;
 
+import static dev.costpipe.topology.it.PipelineHarness.putRule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,22 +20,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
  * The query endpoints of two application instances on a real broker: each answers for every key, forwarding those
  * the other owns; the answers equal the aggregates committed on {@code llm.cost-aggregates}; an instance joining
  * with empty stores (restoring) answers 503 with {@code Retry-After} or the right number, never a wrong one; a rule
- * changed or deleted is answered so on the first check after the store has it.
+ * with a budget per user answers each user's own spend and counts each check against the caller's own budget; a
+ * rule changed or deleted is answered so on the first check after the store has it.
  */
 class QueryEndpointsIntegrationTest {
   private static final Duration WAIT = Duration.ofSeconds(120);
   private static final int USERS = 12;
   private static final int CALLS_PER_USER = 3;
+  /**
+   * A budget per user, only for OpenAI's calls: the traffic is all OpenAI's, while the checks of the other rules name
+   * no provider and so stay under the rules they test.
+   */
+  private static final String EACH_USER = "{\"id\":\"each-user\",\"budget_usd\":%s,\"window\":\"1d\","
+      + "\"per\":\"user_id\",\"filter\":{\"provider\":\"openai\"}}";
 
   private final KafkaTestBroker broker = KafkaTestBroker.shared();
 
@@ -53,12 +57,15 @@ class QueryEndpointsIntegrationTest {
       a.start();
       b.start();
       PipelineHarness.awaitRawTopic(settings);
-      putRules(settings, Map.of(
-          "u1-daily", "{\"id\":\"u1-daily\",\"budget_usd\":1000,\"window\":\"1d\",\"filter\":{\"user_id\":\"u1\"}}",
-          "u2-calls", "{\"id\":\"u2-calls\",\"metric\":\"requests\",\"budget_count\":" + CALLS_PER_USER
-              + ",\"window\":\"1d\",\"filter\":{\"user_id\":\"u2\"}}"));
+      putRule(settings, "u1-daily",
+          "{\"id\":\"u1-daily\",\"budget_usd\":1000,\"window\":\"1d\",\"filter\":{\"user_id\":\"u1\"}}");
+      putRule(settings, "u2-calls", "{\"id\":\"u2-calls\",\"metric\":\"requests\",\"budget_count\":"
+          + CALLS_PER_USER + ",\"window\":\"1d\",\"filter\":{\"user_id\":\"u2\"}}");
+      String eachUser = EACH_USER.formatted(1000);
+      putRule(settings, "each-user", eachUser);
       Await.until("both instances RUNNING with the rules", WAIT, () -> a.running() && b.running()
-          && a.get("/v1/budgets/u1-daily").status() == 200 && b.get("/v1/budgets/u2-calls").status() == 200);
+          && a.get("/v1/budgets/u1-daily").status() == 200 && b.get("/v1/budgets/u2-calls").status() == 200
+          && a.storesRule("each-user", eachUser) && b.storesRule("each-user", eachUser));
 
       List<Map.Entry<String, String>> traffic = new ArrayList<>();
       for (int u = 0; u < USERS; u++) {
@@ -112,6 +119,8 @@ class QueryEndpointsIntegrationTest {
             .path("allowed").asBoolean()).as("under no rule").isTrue();
       }
 
+      assertPerUserBudgets(settings, committed, day, at, a, b);
+
       // docs/budgets.md's LiteLLM example against a real instance: its check alone, its hook, failing open
       LiteLlmBudgetExample example = new LiteLlmBudgetExample("http://" + a.address());
       LiteLlmBudgetExample.Run denied = example.check("u2", "0");
@@ -122,7 +131,17 @@ class QueryEndpointsIntegrationTest {
       assertThat(allowed.output()).contains("\"allowed\": true");
       assertThat(example.hook("u2").output().strip())
           .isEqualTo("{\"status\": 429, \"detail\": {\"error\": \"budget exhausted: u2-calls\", \"remaining_usd\": null}}");
-      assertThat(example.hook("u1").output().strip()).isEqualTo("{\"forwarded\": true}");
+      // a rule on a model applies to the hook's calls only where COSTPIPE_MODELS names costpipe's model for the
+      // proxy's (the call's estimate, 0.002 USD, does not fit its budget)
+      String u1Mini = "{\"id\":\"u1-mini\",\"budget_usd\":0.000000001,\"window\":\"1d\","
+          + "\"filter\":{\"user_id\":\"u1\",\"model\":\"gpt-4o-mini\"}}";
+      putRule(settings, "u1-mini", u1Mini);
+      Await.until("both instances hold u1-mini", WAIT,
+          () -> a.storesRule("u1-mini", u1Mini) && b.storesRule("u1-mini", u1Mini));
+      assertThat(example.hook("u1").output().strip()).as("the proxy's model name, unmapped, is not sent")
+          .isEqualTo("{\"forwarded\": true}");
+      assertThat(example.hook("u1", "{\"fast\": \"gpt-4o-mini\"}").output())
+          .contains("\"status\": 429", "budget exhausted: u1-mini");
       LiteLlmBudgetExample.Run unreachable = new LiteLlmBudgetExample("http://127.0.0.1:9").check("u2", "0");
       assertThat(unreachable.exit()).as(unreachable.output()).isZero();
       assertThat(unreachable.output()).contains("fail open");
@@ -181,6 +200,72 @@ class QueryEndpointsIntegrationTest {
     }
   }
 
+  /**
+   * The per-user rule: each user's spend from either instance (some forwarded with their key); a key it needs and
+   * another rule refuses; checks counted against the caller's own budget, here or on the owner of the caller's key.
+   */
+  private static void assertPerUserBudgets(Properties settings, Map<String, JsonNode> committed, String day,
+      Instant at, QueryInstance a, QueryInstance b) {
+    int forwarded = 0;
+    for (QueryInstance asked : List.of(a, b)) {
+      for (int u = 0; u < USERS; u++) {
+        QueryInstance.Answer got = asked.get("/v1/budgets/each-user?key=u" + u + "&at=" + at);
+        assertThat(got.status()).as(got.body().toString()).isEqualTo(200);
+        assertThat(got.body().path("key").asText()).isEqualTo("u" + u);
+        assertThat(got.body().path("spent").decimalValue()).as("u" + u + " from " + asked.address())
+            .isEqualByComparingTo(spentUsd(committed, "u" + u, day));
+        forwarded += got.body().path("answered_by").asText().equals(asked.address()) ? 0 : 1;
+      }
+      QueryInstance.Answer noKey = asked.get("/v1/budgets/each-user?at=" + at);
+      assertThat(noKey.status()).as(noKey.body().toString()).isEqualTo(400);
+      assertThat(noKey.body().path("error").asText()).contains("?key=");
+      QueryInstance.Answer keyOfNoPer = asked.get("/v1/budgets/u1-daily?key=u1");
+      assertThat(keyOfNoPer.status()).as(keyOfNoPer.body().toString()).isEqualTo(400);
+    }
+    assertThat(forwarded).as("users' budgets owned by the other instance, answered through it").isPositive();
+
+    // a budget u2 has spent and u1 has not: each user's check is decided by that user's own spend
+    BigDecimal u1 = spentUsd(committed, "u1", day);
+    BigDecimal u2 = spentUsd(committed, "u2", day);
+    assertThat(u1).isLessThan(u2);
+    BigDecimal between = u1.add(u2).divide(BigDecimal.valueOf(2), 9, java.math.RoundingMode.DOWN);
+    String betweenRule = EACH_USER.formatted(between.toPlainString());
+    putRule(settings, "each-user", betweenRule);
+    Await.until("both instances hold each-user's new budget", WAIT,
+        () -> a.storesRule("each-user", betweenRule) && b.storesRule("each-user", betweenRule));
+    for (QueryInstance asked : List.of(a, b)) {
+      JsonNode under = asked.post("/v1/budgets/check", "{\"user_id\":\"u1\",\"provider\":\"openai\"}").body();
+      assertThat(under.path("allowed").asBoolean()).as(under.toString()).isTrue();
+      JsonNode u1Window = ruleOf(under, "each-user");
+      assertThat(u1Window.path("spent").decimalValue()).isEqualByComparingTo(u1);
+      assertThat(u1Window.path("remaining").decimalValue()).isEqualByComparingTo(between.subtract(u1));
+      assertThat(under.path("remaining_usd").asText()).isEqualTo(between.subtract(u1).toPlainString());
+
+      JsonNode over = asked.post("/v1/budgets/check", "{\"user_id\":\"u2\",\"provider\":\"openai\"}").body();
+      assertThat(over.path("allowed").asBoolean()).as(over.toString()).isFalse();
+      assertThat(over.path("denied_by").toString()).contains("\"each-user\"");
+      assertThat(ruleOf(over, "each-user").path("spent").decimalValue()).isEqualByComparingTo(u2);
+
+      JsonNode noUser = asked.post("/v1/budgets/check", "{\"provider\":\"openai\"}").body();
+      assertThat(noUser.path("rules").size()).as("a per-user rule does not apply to a call of no user: " + noUser)
+          .isZero();
+    }
+  }
+
+  private static BigDecimal spentUsd(Map<String, JsonNode> committed, String user, String day) {
+    return BigDecimal.valueOf(committed.get("user/" + user + "/1d/" + day).path("cost_nano_usd").asLong(), 9);
+  }
+
+  /** The entry of {@code ruleId} in a check's answer. */
+  private static JsonNode ruleOf(JsonNode check, String ruleId) {
+    for (JsonNode r : check.path("rules")) {
+      if (r.path("rule_id").asText().equals(ruleId)) {
+        return r;
+      }
+    }
+    throw new AssertionError("no rule " + ruleId + " in " + check);
+  }
+
   private static void assertEqualsCommitted(JsonNode answer, JsonNode committed) {
     assertThat(committed).as("committed aggregate").isNotNull();
     for (String field : List.of("cost_nano_usd", "requests", "input_tokens", "output_tokens", "version")) {
@@ -208,21 +293,7 @@ class QueryEndpointsIntegrationTest {
     return latest;
   }
 
-  private static void putRules(Properties settings, Map<String, String> rules) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getProperty("bootstrap.servers"));
-    try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-      rules.forEach((id, rule) -> producer.send(new ProducerRecord<>(settings.getProperty(
-          "costpipe.topic.alert-rules"), id, rule)));
-    }
-  }
 
-  /** Puts one rule (null: deletes it). */
-  private static void putRule(Properties settings, String id, String rule) {
-    Map<String, String> one = new HashMap<>();
-    one.put(id, rule);
-    putRules(settings, one);
-  }
 
   private static JsonNode read(String json) {
     try {

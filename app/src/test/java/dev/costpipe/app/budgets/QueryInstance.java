@@ -4,21 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.costpipe.engine.json.Json;
 import dev.costpipe.http.HttpEndpoints;
 import dev.costpipe.http.HttpSettings;
-import dev.costpipe.topology.CostpipeTopology;
 import dev.costpipe.topology.app.CostpipeApplication;
+import dev.costpipe.topology.it.PipelineHarness;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 /** One application instance in this JVM with the query endpoints on its own HTTP server, as `costpipe run` serves. */
 final class QueryInstance implements AutoCloseable {
@@ -33,9 +28,14 @@ final class QueryInstance implements AutoCloseable {
 
   /** Serving already (503 until started). */
   QueryInstance(Properties settings) throws IOException {
+    this(settings, HttpSettings.DEFAULT);
+  }
+
+  /** As above, on a server of {@code http}'s bind address and tokens. */
+  QueryInstance(Properties settings, HttpSettings http) throws IOException {
     app = new CostpipeApplication(settings);
-    server = HttpEndpoints.create(HttpSettings.DEFAULT, 0, "queries", "costpipe.metrics.port");
-    QueryEndpoints.serve(server, HttpSettings.DEFAULT, app);
+    server = HttpEndpoints.create(http, 0, "queries", "costpipe.metrics.port");
+    QueryEndpoints.serve(server, http, app);
     server.start();
   }
 
@@ -53,13 +53,7 @@ final class QueryInstance implements AutoCloseable {
    * endpoints read it; false while the store cannot be read.
    */
   boolean storesRule(String id, String rule) {
-    try {
-      byte[] stored = app.streams().store(StoreQueryParameters.fromNameAndType(CostpipeTopology.ALERT_RULES_STORE,
-          QueryableStoreTypes.<String, byte[]>keyValueStore())).get(id);
-      return Objects.equals(rule, stored == null ? null : new String(stored, StandardCharsets.UTF_8));
-    } catch (InvalidStateStoreException e) {
-      return false;
-    }
+    return PipelineHarness.storesRule(app, id, rule);
   }
 
   String address() {
@@ -70,9 +64,20 @@ final class QueryInstance implements AutoCloseable {
     return send(HttpRequest.newBuilder(uri(pathAndQuery)).GET());
   }
 
+  /** GET with {@code Authorization: Bearer token}. */
+  Answer get(String pathAndQuery, String token) {
+    return send(HttpRequest.newBuilder(uri(pathAndQuery)).header("Authorization", "Bearer " + token).GET());
+  }
+
   Answer post(String path, String json) {
     return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  /** POST with {@code Authorization: Bearer token}. */
+  Answer post(String path, String json, String token) {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   private URI uri(String pathAndQuery) {

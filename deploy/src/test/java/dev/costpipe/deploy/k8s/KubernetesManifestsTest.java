@@ -187,6 +187,23 @@ class KubernetesManifestsTest {
     assertThat(budgets.path("spec").path("ports").get(0).path("targetPort").asText()).isEqualTo("metrics");
   }
 
+  /**
+   * The run pods serve each user's spend (/v1/budgets, /v1/totals) on every interface: only with a tokens file, a
+   * key of a mounted Secret, the same in every pod (a forwarded query carries the caller's token to the owner).
+   */
+  @Test
+  void runPodsServeSpendOnlyToHoldersOfATokenFromAMountedSecret() throws Exception {
+    JsonNode run = byName("StatefulSet", "costpipe-run");
+    Properties config = properties(mountedConfigMapFile(run, "/etc/costpipe/costpipe.properties"));
+    String tokensFile = config.getProperty(CostpipeSettings.HTTP_TOKENS_FILE.key());
+    assertThat(tokensFile).as("costpipe.http.tokens-file of run").isNotBlank();
+    Path file = Path.of(tokensFile);
+    JsonNode volume = volume(run, mountOf(container(run), file.getParent().toString()));
+    assertThat(volume.path("secret").path("secretName").asText()).isEqualTo("costpipe-run-tokens");
+    assertThat(volume.path("secret").path("items").findValuesAsText("path"))
+        .as("the tokens file is a key of the mounted Secret").contains(file.getFileName().toString());
+  }
+
   @Test
   void probesAndScrapeAnnotationsUseTheComponentsMetricsPort() {
     for (JsonNode w : kind("Deployment", "StatefulSet")) {

@@ -5,6 +5,7 @@ import static dev.costpipe.topology.it.PipelineHarness.produce;
 import static dev.costpipe.topology.it.PipelineHarness.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.costpipe.testsupport.Await;
 import dev.costpipe.testsupport.KafkaTestBroker;
 import dev.costpipe.topology.Events;
 import dev.costpipe.topology.TopologyFixture;
@@ -15,13 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-/** A {@code per: user_id} rule on a real broker, two application instances sharing the work: each user alone. */
+/**
+ * A {@code per: user_id} rule on a real broker, two application instances sharing the work: each user alone, each
+ * level of each user once, and no other alert once the instances have read and committed all of the traffic.
+ */
 class PerKeyAlertIntegrationTest {
   private static final String RULE = "{\"id\":\"per-user\",\"name\":\"Each user\",\"metric\":\"requests\","
       + "\"budget_count\":10,\"window\":\"1d\",\"levels\":[50,100],\"per\":\"user_id\"}";
@@ -36,8 +36,10 @@ class PerKeyAlertIntegrationTest {
         CostpipeApplication b = new CostpipeApplication(second)) {
       a.start();
       b.start();
-      putRule(settings);
-      Thread.sleep(2_000); // the rule in force before the traffic: every request is counted, none seeded
+      PipelineHarness.putRule(settings, "per-user", RULE);
+      // the rule in force before the traffic: every request is counted, none seeded
+      Await.until("both instances hold the rule", WAIT,
+          () -> PipelineHarness.storesRule(a, "per-user", RULE) && PipelineHarness.storesRule(b, "per-user", RULE));
       // alice: 10 requests (50%, then 100%); bob: 6 (50% only); carol: 4 (none); no user: counted for nobody
       List<Map.Entry<String, String>> traffic = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
@@ -52,8 +54,10 @@ class PerKeyAlertIntegrationTest {
       }
       produce(settings, traffic);
 
-      var alerts = TopicReader.readUntil(settings.getProperty("bootstrap.servers"),
-          settings.getProperty("costpipe.topic.cost-alerts"), got -> got.size() >= 3, WAIT).stream()
+      // every alert the traffic can cause is committed once its records are, duplicates and extras included
+      InputsConsumed.await(settings, WAIT);
+      var alerts = TopicReader.readToEnd(settings.getProperty("bootstrap.servers"),
+          settings.getProperty("costpipe.topic.cost-alerts"), WAIT).stream()
           .map(r -> TopologyFixture.read(r.value())).toList();
       assertThat(alerts).extracting(n -> n.path("per_value").asText() + "@" + n.path("level_pct").asInt()
           + " spent " + n.path("spent").asText()).containsExactlyInAnyOrder("alice@50 spent 5",
@@ -72,11 +76,4 @@ class PerKeyAlertIntegrationTest {
         user == null ? Map.of() : Map.of("Helicone-User-Id", user)));
   }
 
-  private static void putRule(Properties settings) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getProperty("bootstrap.servers"));
-    try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-      producer.send(new ProducerRecord<>(settings.getProperty("costpipe.topic.alert-rules"), "per-user", RULE));
-    }
-  }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.costpipe.engine.CostEngine;
 import dev.costpipe.engine.record.CostRecord;
 import dev.costpipe.engine.record.CostRecordJson;
+import dev.costpipe.topology.CostpipeTopology;
 import dev.costpipe.topology.TopologyConfig;
 import dev.costpipe.topology.TopologyFixture;
 import dev.costpipe.topology.app.CostpipeApplication;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -33,6 +35,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 /**
  * What the pipeline tests on a real broker share: per-test topic names and settings, producing raw
@@ -63,6 +68,20 @@ public final class PipelineHarness {
       p.setProperty("costpipe.topic." + topic, name + "." + topic);
     }
     return p;
+  }
+
+  /**
+   * Whether {@code app}'s global store of rules holds {@code rule} under {@code id} now (null: no rule), as its
+   * steps and endpoints see the rules (the store is written after the steps' copy); false while it cannot be read.
+   */
+  public static boolean storesRule(CostpipeApplication app, String id, String rule) {
+    try {
+      byte[] stored = app.streams().store(StoreQueryParameters.fromNameAndType(CostpipeTopology.ALERT_RULES_STORE,
+          QueryableStoreTypes.<String, byte[]>keyValueStore())).get(id);
+      return Objects.equals(rule, stored == null ? null : new String(stored, StandardCharsets.UTF_8));
+    } catch (InvalidStateStoreException e) {
+      return false;
+    }
   }
 
   /** Waits until the application has created its raw-events topic (so that no producer auto-creates it). */
@@ -113,11 +132,15 @@ public final class PipelineHarness {
   public static void putRule(Properties settings, MixedTraffic traffic) {
     String budget = BigDecimal.valueOf(traffic.expectedTotalNano(), 9)
         .divide(BigDecimal.valueOf(1.2), 9, RoundingMode.DOWN).toPlainString();
+    putRule(settings, RULE_ID, RULE.formatted(budget));
+  }
+
+  /** Puts {@code rule} (JSON) under {@code id} on the application's rules topic; null deletes the rule. */
+  public static void putRule(Properties settings, String id, String rule) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getProperty("bootstrap.servers"));
     try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-      producer.send(new ProducerRecord<>(settings.getProperty("costpipe.topic.alert-rules"), RULE_ID,
-          RULE.formatted(budget)));
+      producer.send(new ProducerRecord<>(settings.getProperty("costpipe.topic.alert-rules"), id, rule));
     }
   }
 
