@@ -20,10 +20,7 @@ public final class TopicReader {
   public static List<ConsumerRecord<String, String>> readToEnd(String bootstrap, String topic, Duration timeout) {
     List<ConsumerRecord<String, String>> out = new ArrayList<>();
     try (var consumer = consumer(bootstrap)) {
-      List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-          .map(i -> new TopicPartition(topic, i.partition())).toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
+      List<TopicPartition> parts = fromTheBeginning(consumer, topic);
       Map<TopicPartition, Long> ends = consumer.endOffsets(parts);
       long deadline = System.nanoTime() + timeout.toNanos();
       while (parts.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
@@ -40,10 +37,7 @@ public final class TopicReader {
       Predicate<List<ConsumerRecord<String, String>>> done, Duration timeout) {
     List<ConsumerRecord<String, String>> out = new ArrayList<>();
     try (var consumer = consumer(bootstrap)) {
-      List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-          .map(i -> new TopicPartition(topic, i.partition())).toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
+      fromTheBeginning(consumer, topic);
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!done.test(out) && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(out::add);
@@ -55,6 +49,15 @@ public final class TopicReader {
       }
     }
     return out;
+  }
+
+  /** Assigns every partition of {@code topic}, each at its beginning; returns them. */
+  private static List<TopicPartition> fromTheBeginning(KafkaConsumer<String, String> consumer, String topic) {
+    List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+        .map(i -> new TopicPartition(topic, i.partition())).toList();
+    consumer.assign(parts);
+    consumer.seekToBeginning(parts);
+    return parts;
   }
 
   private static KafkaConsumer<String, String> consumer(String bootstrap) {
