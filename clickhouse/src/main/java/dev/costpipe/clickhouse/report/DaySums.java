@@ -72,7 +72,7 @@ final class DaySums implements AutoCloseable {
     /**
      * The fingerprint of each day with rows in {@code timeRange}, or null where sums are not stored for this
      * table (a custom table, a layout migration under way, a server without the tables of {@code grids}). Taken
-     * before the rows the sums are computed from are fixed ({@link ReportRows#create}).
+     * before the rows the sums are computed from are read ({@link ReportRows}).
      */
     static Map<LocalDate, Long> fingerprints(ClickHouseReader reader, CostTable table, CostSource source,
             String timeRange, List<DayGrid> grids) {

@@ -1,6 +1,7 @@
 package dev.costpipe.clickhouse.report;
 
 import java.time.LocalDate;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Most requests have one row in the period. The hashes of the request ids seen more than once are grouped
  * first (a UInt64 per row; re-deliveries, revisions, rare collisions), and the latest version of each of those
- * requests goes into a second small table ({@code ORDER BY ingested_at DESC LIMIT 1 BY request_id}). A section
+ * requests goes into a second small table ({@code ORDER BY ingested_at DESC LIMIT 1 BY request_id}), made when a
+ * section first reads rows: with only the columns of the top calls and the repeated-prompt hint while no other
+ * section needs rows (the days' sums stored), with every column a section reads otherwise. Where the requests
+ * repeated are spread over the period, nearly every granule holds one, so the table reads its columns for every row
+ * of the period: without the properties and the cost breakdown that costs half as much. A section
  * then reads the period's rows straight from {@code request_costs} (the time-led key's range, on every core)
  * whose hash is not among them, plus that table. Exact: every version of a request has its hash, so a request is
  * read from one side only; a hash shared by two requests only sends both through the sort. Copying the whole
@@ -36,14 +41,23 @@ final class ReportRows implements PeriodRows, AutoCloseable {
             + " cache_write_1h_tokens, reasoning_tokens, usage_source,"
             + " pricing_status, cost_nano_usd, cost_breakdown_keys, cost_breakdown_values, cache_savings_nano_usd";
 
+    /** The columns {@link RequestSections} reads: all the report reads of rows once the days' sums are stored. */
+    static final String REQUEST_COLUMNS = "provider, model, model_key, user_id, session_id, session_name, cache_hit,"
+            + " input_tokens, output_tokens, cost_nano_usd";
+
     private final ClickHouseReader session;
     private final CostSource source;
+    /** The period the tables hold. */
+    private final String period;
     /** Whether a request has more than one row in the period; without one, every row is its request's latest. */
     private final boolean repeated;
+    /** The columns of the latest versions' table once made ({@link #REQUEST_COLUMNS} or {@link #COLUMNS}). */
+    private Set<String> latestColumns;
 
-    private ReportRows(ClickHouseReader session, CostSource source, boolean repeated) {
+    private ReportRows(ClickHouseReader session, CostSource source, String period, boolean repeated) {
         this.session = session;
         this.source = source;
+        this.period = period;
         this.repeated = repeated;
     }
 
@@ -60,19 +74,13 @@ final class ReportRows implements PeriodRows, AutoCloseable {
         try {
             session.select("CREATE TEMPORARY TABLE " + VERSIONS + " ENGINE = Memory AS SELECT h FROM ("
                     + source.rows(CostSource.HASH + " AS h", timeRange) + ") GROUP BY h HAVING count() > 1");
-            if (Rows.longValue(session.select("SELECT count() AS n FROM " + VERSIONS + " FORMAT JSONEachRow").get(0),
-                    "n") == 0) {
-                // as in a merged table: the rows are the latest versions, read as they are
-                return new ReportRows(session, source, false);
-            }
-            String columns = CostSource.columnList(COLUMNS);
-            session.select("CREATE TEMPORARY TABLE " + LATEST + " ENGINE = Memory AS SELECT " + columns + " FROM "
-                    + CostSource.latest(source.rows(columns, CostSource.HASH + " IN " + VERSIONS, timeRange)));
+            // as in a merged table when none: the rows are the latest versions, read as they are
+            return new ReportRows(session, source, timeRange, Rows.longValue(session.select("SELECT count() AS n FROM "
+                    + VERSIONS + " FORMAT JSONEachRow").get(0), "n") > 0);
         } catch (ReportException e) {
             LOG.info("report: no temporary table ({}); each section deduplicates the week itself", e.getMessage());
             return null;
         }
-        return new ReportRows(session, source, true);
     }
 
     /**
@@ -101,8 +109,36 @@ final class ReportRows implements PeriodRows, AutoCloseable {
         if (!repeated) {
             return "(" + source.rows(list, timeRange) + ")";
         }
+        latestWith(columns);
         return "(" + source.rows(list, timeRange + " AND " + CostSource.HASH + " NOT IN " + VERSIONS)
                 + " UNION ALL SELECT " + list + " FROM " + LATEST + " WHERE " + timeRange + ")";
+    }
+
+    /**
+     * Makes the latest versions' table on the first read of rows, with {@link #REQUEST_COLUMNS} if they hold
+     * {@code columns}, else with every column; once made with the first, a read of other columns makes it again with
+     * every column. Sections read rows one after another on the session.
+     */
+    private synchronized void latestWith(String columns) {
+        Set<String> wanted = names(columns);
+        if (latestColumns != null && latestColumns.containsAll(wanted)) {
+            return;
+        }
+        Set<String> narrow = names(REQUEST_COLUMNS);
+        Set<String> made = latestColumns == null && narrow.containsAll(wanted) ? narrow : names(COLUMNS);
+        String list = CostSource.columnList(String.join(", ", made));
+        session.select("DROP TEMPORARY TABLE IF EXISTS " + LATEST);
+        session.select("CREATE TEMPORARY TABLE " + LATEST + " ENGINE = Memory AS SELECT " + list + " FROM "
+                + CostSource.latest(source.rows(list, CostSource.HASH + " IN " + VERSIONS, period)));
+        latestColumns = made;
+    }
+
+    private static Set<String> names(String columns) {
+        Set<String> names = new LinkedHashSet<>();
+        for (String column : columns.split(",")) {
+            names.add(column.strip());
+        }
+        return names;
     }
 
     /**
