@@ -1,6 +1,5 @@
 package dev.costpipe.bench;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -86,14 +85,9 @@ public final class BudgetCheckBench implements Callable<Integer> {
 
   /** The check of a call by {@code user} estimated at {@code estimate} USD ({@code token}: null for none). */
   static HttpRequest checkRequest(String url, String user, String estimate, String token) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + "/v1/budgets/check"))
-        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+    return RunRequests.to(url, "/v1/budgets/check", token).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"user_id\":\"" + user + "\",\"estimated_cost_usd\":\""
-            + estimate + "\"}"));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    return b.build();
+            + estimate + "\"}")).build();
   }
 
   /** {@code n} checks spread over the callers; each one's latency in µs. */

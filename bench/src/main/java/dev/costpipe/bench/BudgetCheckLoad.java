@@ -6,12 +6,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
+import java.util.Map;
 
 /**
  * A gateway's budget checks while the paced traffic flows: {@code POST /v1/budgets/check} for {@link #USER} once per
@@ -65,13 +62,9 @@ final class BudgetCheckLoad implements AutoCloseable {
    * the instance on {@code port}.
    */
   static BudgetCheckLoad start(String bootstrap, String rulesTopic, int port, double perSecond, int callers) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-      for (String rule : RULES) {
-        producer.send(new ProducerRecord<>(rulesTopic, rule.substring(7, rule.indexOf('"', 7)), rule));
-      }
-    }
+    Map<String, String> rules = new LinkedHashMap<>();
+    RULES.forEach(rule -> rules.put(rule.substring(7, rule.indexOf('"', 7)), rule));
+    RunRequests.putRules(bootstrap, rulesTopic, rules);
     BudgetCheckLoad load = new BudgetCheckLoad(port, perSecond, callers);
     load.callers.forEach(c -> c.thread.start());
     return load;

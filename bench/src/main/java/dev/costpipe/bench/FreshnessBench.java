@@ -3,9 +3,7 @@ package dev.costpipe.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.costpipe.engine.json.Json;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -128,11 +126,7 @@ public final class FreshnessBench implements Callable<Integer> {
   }
 
   private HttpResponse<byte[]> get(String pathAndQuery) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + pathAndQuery)).timeout(Duration.ofSeconds(10));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return client.send(RunRequests.to(url, pathAndQuery, token).build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   /** Whether a 200 answer's {@code field} is above zero (503 while a store cannot answer: not yet). */
