@@ -85,10 +85,17 @@ final class CostSource implements PeriodRows {
     /** {@code columns} (comma-separated) after the ones every deduplication reads, each once, quoted. */
     static String columnList(String columns) {
         Set<String> read = new LinkedHashSet<>(KEY);
-        for (String column : columns.split(",")) {
-            read.add(column.strip());
-        }
+        read.addAll(columnNames(columns));
         return String.join(", ", read.stream().map(c -> "`" + c + "`").toList());
+    }
+
+    /** The names in a comma-separated list of columns, in order. */
+    static Set<String> columnNames(String columns) {
+        Set<String> names = new LinkedHashSet<>();
+        for (String column : columns.split(",")) {
+            names.add(column.strip());
+        }
+        return names;
     }
 
     /** {@code SELECT columns} of the rows meeting {@code where}, not deduplicated (of both tables while migrating). */

@@ -1,7 +1,6 @@
 package dev.costpipe.clickhouse.report;
 
 import java.time.LocalDate;
-import java.util.LinkedHashSet;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,25 +119,17 @@ final class ReportRows implements PeriodRows, AutoCloseable {
      * every column. Sections read rows one after another on the session.
      */
     private synchronized void latestWith(String columns) {
-        Set<String> wanted = names(columns);
+        Set<String> wanted = CostSource.columnNames(columns);
         if (latestColumns != null && latestColumns.containsAll(wanted)) {
             return;
         }
-        Set<String> narrow = names(REQUEST_COLUMNS);
-        Set<String> made = latestColumns == null && narrow.containsAll(wanted) ? narrow : names(COLUMNS);
+        Set<String> narrow = CostSource.columnNames(REQUEST_COLUMNS);
+        Set<String> made = latestColumns == null && narrow.containsAll(wanted) ? narrow : CostSource.columnNames(COLUMNS);
         String list = CostSource.columnList(String.join(", ", made));
         session.select("DROP TEMPORARY TABLE IF EXISTS " + LATEST);
         session.select("CREATE TEMPORARY TABLE " + LATEST + " ENGINE = Memory AS SELECT " + list + " FROM "
                 + CostSource.latest(source.rows(list, CostSource.HASH + " IN " + VERSIONS, period)));
         latestColumns = made;
-    }
-
-    private static Set<String> names(String columns) {
-        Set<String> names = new LinkedHashSet<>();
-        for (String column : columns.split(",")) {
-            names.add(column.strip());
-        }
-        return names;
     }
 
     /**
